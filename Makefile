@@ -1,0 +1,45 @@
+# complaint-insight: the two commands a user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+RUN := $(UV) run --frozen
+LANDING ?= data/landing
+
+.PHONY: help setup lint format test demo bench docs clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(UV):
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+setup: .venv/.synced ## install the locked environment into .venv
+
+lint: setup ## ruff lint and format check
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format: setup ## apply ruff fixes and formatting
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+test: setup lint ## lint and run every test
+	$(RUN) pytest
+
+demo: setup ## generate sample data (if the landing folder is empty), run the pipeline, serve the dashboard
+	@if [ -z "$$(ls -A $(LANDING) 2>/dev/null)" ]; then \
+		echo "Generating the default sample into $(LANDING) ..."; \
+		$(RUN) complaints generate --out $(LANDING); \
+	else echo "Using the exports already in $(LANDING)"; fi
+	@bash scripts/demo_pipeline.sh
+
+bench: setup ## run the benchmarks (large data; minutes)
+	$(RUN) python benchmarks/run.py
+
+clean: ## remove generated data and build artefacts
+	rm -rf target logs data/warehouse.duckdb data/.warehouse.duckdb.* data/reports

@@ -1,0 +1,1 @@
+"""Great Expectations suites, one module per landing entity, built in code."""

@@ -1,0 +1,1 @@
+"""complaint-insight: Prefect flows and the plain Python they orchestrate."""

@@ -1,0 +1,1 @@
+"""Registers every subcommand on the ``complaints`` app (one import per command module)."""

@@ -1,0 +1,125 @@
+"""The project's one configuration: paths, time zone, SLA targets, windows, thresholds.
+
+Every part (generator, ingest, dbt vars, dashboards, scorecards) reads its settings from here, so a
+platform changes a target in one place. Defaults follow the data contract; a YAML file named by
+``COMPLAINTS_CONFIG`` (default ``complaints.yml`` in the working directory, optional) overrides any
+key, and the path settings can also be given by environment variables or command-line options.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CHANNELS = ("app", "web_form", "hotline", "social_media")
+SLA_STAGES = ("acknowledge", "merchant_notified", "merchant_evidence", "resolution")
+
+# Contract defaults, in calendar hours; the same for every channel unless overridden.
+DEFAULT_SLA_HOURS = {
+    "acknowledge": 2.0,
+    "merchant_notified": 24.0,
+    "merchant_evidence": 48.0,
+    "resolution": 168.0,
+}
+
+
+def _default_sla_targets() -> dict[str, dict[str, float | None]]:
+    return {stage: dict.fromkeys(CHANNELS, hours) for stage, hours in DEFAULT_SLA_HOURS.items()}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings shared by every stage of the pipeline."""
+
+    warehouse: Path = Path("data/warehouse.duckdb")
+    landing: Path = Path("data/landing")
+    truth: Path = Path("data/ground_truth.json")
+    reports: Path = Path("data/reports")
+    profiles_file: Path = Path("data/profiles/profiles.yml")
+    key_file: Path = Path(".complaints_key")
+    timezone: str = "Asia/Shanghai"
+    currency: str = "CNY"
+    # Per stage and channel; None = not measured for that channel (not_applicable).
+    sla_targets_hours: dict[str, dict[str, float | None]] = field(
+        default_factory=_default_sla_targets
+    )
+    recurrence_window_days: int = 90
+    effectiveness_window_days: int = 90
+    complaint_lag_days: int = 30
+    rate_maturity_days: int = 30
+    min_volume_order_lines: int = 200
+    # Merchant grade thresholds on the defect rate (upper bounds, inclusive) for A, B, C; else D.
+    grade_thresholds: dict[str, float] = field(
+        default_factory=lambda: {"A": 0.005, "B": 0.01, "C": 0.02}
+    )
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = 8501
+
+    def dbt_vars(self, as_of: str | None = None) -> dict[str, Any]:
+        """The dbt vars that carry these settings into the models."""
+        out: dict[str, Any] = {
+            "timezone": self.timezone,
+            "sla_targets_hours": self.sla_targets_hours,
+            "recurrence_window_days": self.recurrence_window_days,
+            "effectiveness_window_days": self.effectiveness_window_days,
+            "complaint_lag_days": self.complaint_lag_days,
+            "rate_maturity_days": self.rate_maturity_days,
+            "min_volume_order_lines": self.min_volume_order_lines,
+            "grade_thresholds": self.grade_thresholds,
+        }
+        if as_of:
+            out["as_of"] = as_of
+        return out
+
+    def with_paths(self, **paths: Path | str | None) -> Settings:
+        """A copy with the given path settings replaced (None leaves a setting as it is)."""
+        given = {key: Path(value) for key, value in paths.items() if value is not None}
+        return replace(self, **given)
+
+
+_ENV_PATHS = {
+    "warehouse": "COMPLAINTS_WAREHOUSE",
+    "landing": "COMPLAINTS_LANDING",
+    "truth": "COMPLAINTS_TRUTH",
+    "reports": "COMPLAINTS_REPORTS",
+    "profiles_file": "COMPLAINTS_PROFILES",
+    "key_file": "COMPLAINTS_KEY_FILE",
+}
+
+
+def load_settings(config_file: Path | str | None = None) -> Settings:
+    """Defaults, then the YAML config file (if present), then environment variables."""
+    values: dict[str, Any] = {}
+    path = Path(config_file or os.environ.get("COMPLAINTS_CONFIG", "complaints.yml"))
+    if path.is_file():
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{path}: the configuration must be a mapping of settings")
+        known = set(asdict(Settings()))
+        unknown = sorted(set(loaded) - known)
+        if unknown:
+            raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+        values.update(loaded)
+        if "sla_targets_hours" in loaded:
+            merged = _default_sla_targets()
+            for stage, per_channel in loaded["sla_targets_hours"].items():
+                if stage not in merged:
+                    raise ValueError(f"{path}: unknown SLA stage {stage!r}")
+                if isinstance(per_channel, dict):
+                    merged[stage].update(per_channel)
+                else:
+                    merged[stage] = dict.fromkeys(CHANNELS, per_channel)
+            values["sla_targets_hours"] = merged
+    for key, env in _ENV_PATHS.items():
+        if os.environ.get(env):
+            values[key] = os.environ[env]
+    if os.environ.get("COMPLAINTS_TIMEZONE"):
+        values["timezone"] = os.environ["COMPLAINTS_TIMEZONE"]
+    for key in _ENV_PATHS:
+        if key in values:
+            values[key] = Path(values[key])
+    return Settings(**values)

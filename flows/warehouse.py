@@ -1,0 +1,80 @@
+"""Publishing the warehouse without breaking its readers.
+
+DuckDB lets one process write a file or many read it, never both. Writers (ingest, build) therefore
+work on a private copy and, only when everything succeeded, move it onto the live name with
+``os.replace`` (atomic on POSIX). Readers open short-lived read-only connections: one that is open
+during a publish keeps reading the previous file until it reconnects, so it never sees a half-built
+state, and a failed write leaves the last good warehouse in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from flows.errors import UserError
+
+
+def staging_path(live: Path) -> Path:
+    """Where a writer builds the next version of ``live``."""
+    return live.with_name(f".{live.name}.building")
+
+
+@contextlib.contextmanager
+def writer_lock(live: Path) -> Iterator[None]:
+    """One writer at a time per warehouse; a second one fails at once with a clear message."""
+    live.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = live.with_name(f".{live.name}.lock")
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(
+                f"another ingest or build is already writing {live}; try again when it ends"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def publishing(live: Path | str) -> Iterator[Path]:
+    """Yield a private copy of ``live`` to write; publish it atomically if the block succeeds."""
+    live = Path(live)
+    staging = staging_path(live)
+    with writer_lock(live):
+        for stale in (staging, staging.with_name(staging.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        if live.exists():
+            shutil.copyfile(live, staging)
+        try:
+            yield staging
+        except BaseException:
+            staging.unlink(missing_ok=True)
+            staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+            raise
+        wal = staging.with_name(staging.name + ".wal")
+        if wal.exists():  # a writer left un-checkpointed data: fold it in before publishing
+            with duckdb.connect(str(staging)) as con:
+                con.execute("checkpoint")
+        os.replace(staging, live)
+
+
+@contextlib.contextmanager
+def read_only(path: Path | str, **config: object) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection (never blocks a writer working on its copy)."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"no warehouse at {path}: run 'complaints run' first")
+    con = duckdb.connect(str(path), read_only=True, config=dict(config) if config else {})
+    try:
+        yield con
+    finally:
+        con.close()

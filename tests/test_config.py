@@ -1,0 +1,41 @@
+"""The one configuration: contract defaults, YAML overrides, environment paths, dbt vars."""
+
+from pathlib import Path
+
+import pytest
+
+from flows.config import CHANNELS, load_settings
+
+
+def test_defaults_follow_the_contract(tmp_path, monkeypatch):
+    monkeypatch.delenv("COMPLAINTS_WAREHOUSE", raising=False)
+    settings = load_settings(tmp_path / "absent.yml")
+    assert settings.timezone == "Asia/Shanghai"
+    assert settings.warehouse == Path("data/warehouse.duckdb")
+    targets = settings.sla_targets_hours
+    assert {targets[s]["app"] for s in targets} == {2.0, 24.0, 48.0, 168.0}
+    assert settings.recurrence_window_days == 90
+
+
+def test_yaml_overrides_one_channel_and_env_overrides_paths(tmp_path, monkeypatch):
+    config = tmp_path / "complaints.yml"
+    config.write_text(
+        "timezone: Europe/Berlin\nsla_targets_hours:\n  acknowledge:\n    hotline: 1\n"
+        "  merchant_evidence: null\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("COMPLAINTS_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    settings = load_settings(config)
+    assert settings.timezone == "Europe/Berlin"
+    assert settings.sla_targets_hours["acknowledge"]["hotline"] == 1
+    assert settings.sla_targets_hours["acknowledge"]["app"] == 2.0
+    assert all(settings.sla_targets_hours["merchant_evidence"][c] is None for c in CHANNELS)
+    assert settings.warehouse == tmp_path / "w.duckdb"
+    assert settings.dbt_vars(as_of="2026-11-01")["as_of"] == "2026-11-01"
+
+
+def test_unknown_setting_is_a_clear_error(tmp_path):
+    config = tmp_path / "complaints.yml"
+    config.write_text("time_zone: UTC\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown setting"):
+        load_settings(config)
