@@ -1,4 +1,4 @@
-"""Publishing by atomic rename: readers keep a consistent view; failures leave the last good file."""
+"""Publishing by atomic rename: readers keep a consistent view; a failure keeps the last file."""
 
 import duckdb
 import pytest
