@@ -56,6 +56,9 @@ class Settings:
     grade_thresholds: dict[str, float] = field(
         default_factory=lambda: {"A": 0.005, "B": 0.01, "C": 0.02}
     )
+    # Ingest: DuckDB memory cap of the writer, and the rows per file Great Expectations examines.
+    ingest_memory_limit: str = "2GB"
+    gx_max_rows_per_file: int = 100_000
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = 8501
 

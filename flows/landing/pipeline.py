@@ -1,0 +1,313 @@
+"""One landing file into the warehouse, and one landing folder into the warehouse.
+
+``ingest_landing`` works on an open target database path (a private copy inside ``publishing``),
+so a caller can ingest and build in one publish. Each file is one transaction: it is loaded
+completely (rows loaded, quarantined or counted as duplicates) or, when unreadable, rejected with a
+reason in the ledger while the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from flows.config import Settings
+from flows.landing import ledger
+from flows.landing.discovery import LandingFile, discover
+from flows.landing.entities import ENTITIES
+from flows.landing.fingerprint import detect_encoding, sha256_of
+from flows.landing.ledger import FileResult
+from flows.landing.merge import merge_batch
+from flows.landing.pii import load_key, mask_text
+from flows.landing.profiles import (
+    FALLBACK,
+    Profile,
+    ProfileError,
+    choose_profile,
+    load_profiles,
+    map_headers,
+    normalise_header,
+    profile_for_name,
+)
+from flows.landing.quarantine import record_quarantine
+from flows.landing.readers import UnreadableFile, read_csv, read_jsonl, read_parquet, read_xlsx
+from flows.landing.rules import RuleContext, build_typed, value_columns
+from flows.landing.schema import ensure_schema
+from flows.landing.sqltext import ident, literal
+from flows.landing.transcode import transcode_to_utf8
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunContext:
+    """What every file of a run shares."""
+
+    settings: Settings
+    profiles: list[Profile]
+    key: bytes
+    ingested_at: str
+    work_dir: Path
+
+    @property
+    def known_headers(self) -> set[str]:
+        names = set(FALLBACK)
+        for profile in self.profiles:
+            names |= set(profile.own_headers())
+        return names
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "rejected"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def connect(database: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A write connection with the session settings the SQL relies on (UTC, bounded memory)."""
+    con = duckdb.connect(str(database))
+    con.execute("set TimeZone = 'UTC'")
+    con.execute(f"set memory_limit = '{settings.ingest_memory_limit}'")
+    con.execute("set preserve_insertion_order = true")
+    return con
+
+
+def make_context(
+    settings: Settings, work_dir: Path, profiles_file: Path | None = None
+) -> RunContext:
+    try:
+        profiles = load_profiles(profiles_file or settings.profiles_file)
+    except ProfileError:
+        raise
+    return RunContext(
+        settings=settings,
+        profiles=profiles,
+        key=load_key(settings.key_file),
+        ingested_at=datetime.now(UTC).isoformat(),
+        work_dir=work_dir,
+    )
+
+
+def ingest_landing(
+    landing: Path, database: Path, settings: Settings, profiles_file: Path | None = None
+) -> IngestReport:
+    """Ingest every file directly in ``landing`` into the DuckDB file ``database``."""
+    report = IngestReport()
+    with tempfile.TemporaryDirectory(prefix="ingest-") as work:
+        ctx = make_context(settings, Path(work), profiles_file)
+        con = connect(database, settings)
+        try:
+            ensure_schema(con)
+            for landing_file in discover(Path(landing)):
+                report.files.append(ingest_file(con, landing_file, ctx))
+            con.execute("checkpoint")
+        finally:
+            con.close()
+    return report
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext) -> FileResult:
+    """Load, quarantine or reject one file; known content is skipped (a no-op)."""
+    stat = lf.path.stat()
+    result = FileResult(
+        file_name=lf.name, format=lf.fmt, file_size=stat.st_size, file_mtime_ns=stat.st_mtime_ns
+    )
+    known = ledger.known_by_stat(con, lf.name, stat.st_size, stat.st_mtime_ns)
+    result.file_id = known or sha256_of(lf.path).sha256
+    seen = ledger.lookup(con, result.file_id)
+    if seen is not None:
+        ledger.note_duplicate_delivery(con, result.file_id, lf.name)
+        result.status = "skipped"
+        result.reason = (
+            "already ingested" if seen[0] == lf.name else f"same content as {seen[0]} (duplicate)"
+        )
+        return result
+    con.execute("begin transaction")
+    try:
+        _load(con, lf, ctx, result)
+        ledger.record(con, result, ctx.ingested_at)
+        con.execute("commit")
+    except ledger.ReconciliationError:
+        con.execute("rollback")
+        raise
+    except (UnreadableFile, ValueError, duckdb.Error, OSError, UnicodeError) as exc:
+        con.execute("rollback")
+        reason = mask_text(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        log.warning("%s rejected: %s", lf.name, reason)
+        rejected = FileResult(
+            file_name=lf.name,
+            file_id=result.file_id,
+            entity=result.entity,
+            format=lf.fmt,
+            encoding=result.encoding,
+            profile=result.profile,
+            status="rejected",
+            reason=reason,
+            file_size=stat.st_size,
+            file_mtime_ns=stat.st_mtime_ns,
+        )
+        ledger.record(con, rejected, ctx.ingested_at)
+        return rejected
+    finally:
+        for temp in ("src", "src_rejects", "typed", "cand", "batch", "q_entries", "classified"):
+            con.execute(f"drop table if exists temp.{temp}")
+    return result
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext, result: FileResult
+) -> None:
+    named = profile_for_name(ctx.profiles, lf.name)
+    entity_name = lf.entity or (named.entity if named else None)
+    if entity_name is None:
+        raise UnreadableFile(
+            "the file name's prefix names no entity (expected one of: " + ", ".join(ENTITIES) + ")"
+        )
+    result.entity = entity_name
+    if lf.fmt is None:
+        raise UnreadableFile(
+            "unsupported file type (expected .csv, .csv.gz, .xlsx, .jsonl, .parquet)"
+        )
+    if result.file_size == 0:
+        raise UnreadableFile("empty file")
+    headers = _read(con, lf, ctx, result, named)
+    if not headers:
+        raise UnreadableFile("empty file (no header row)")
+    entity = ENTITIES[entity_name]
+    profile = choose_profile(ctx.profiles, entity_name, lf.name, headers)
+    result.profile = profile.name
+    positions, extra = map_headers(profile, entity_name, headers)
+    result.extra_columns = extra
+    mapped = set(positions.values()) | set(profile.defaults)
+    missing = [c for c in entity.required if c not in mapped]
+    if missing:
+        raise UnreadableFile(f"missing required column(s): {', '.join(missing)}")
+    rule_ctx = RuleContext(
+        entity=entity,
+        profile=profile,
+        positions=positions,
+        timezone=profile.timezone or ctx.settings.timezone,
+        key=ctx.key,
+    )
+    build_typed(con, rule_ctx)
+    counts = _classify_and_merge(con, entity_name, result, ctx)
+    personal = {p for p, name in positions.items() if entity.column(name).personal}
+    quarantined = record_quarantine(con, result.file_id or "", lf.name, headers, personal)
+    n_src = con.execute("select count(*) from src").fetchone()[0]
+    n_rejects = con.execute("select count(*) from src_rejects").fetchone()[0]
+    result.rows_read = n_src + n_rejects
+    result.rows_quarantined = quarantined
+    result.rows_loaded, result.rows_duplicate, result.rows_superseded = counts
+    _record_warnings(con, result)
+    from flows.landing.expectations_run import validate_batch
+
+    validate_batch(con, result, ctx.settings)
+    ledger.check_reconciles(result)
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection,
+    lf: LandingFile,
+    ctx: RunContext,
+    result: FileResult,
+    named: Profile | None,
+) -> list[str]:
+    if lf.fmt in ("csv", "csv.gz"):
+        stated = named.encoding if named else None
+        encoding = (stated or detect_encoding(lf.path, lf.fmt)).lower()
+        encoding = "utf-8" if encoding in ("utf8", "utf-8", "utf-8-sig") else encoding
+        result.encoding = encoding
+        source = lf.path
+        if encoding != "utf-8":
+            source = ctx.work_dir / f"{result.file_id}.csv"
+            transcode_to_utf8(lf.path, lf.fmt, encoding, source)
+        try:
+            return read_csv(con, source).headers
+        finally:
+            if source != lf.path:
+                source.unlink(missing_ok=True)
+    if lf.fmt == "jsonl":
+        result.encoding = "utf-8"
+        return read_jsonl(con, lf.path).headers
+    if lf.fmt == "parquet":
+        return read_parquet(con, lf.path).headers
+    return read_xlsx(
+        con, lf.path, ctx.known_headers | {normalise_header(h) for h in FALLBACK}
+    ).headers
+
+
+def _classify_and_merge(
+    con: duckdb.DuckDBPyConnection, entity_name: str, result: FileResult, ctx: RunContext
+) -> tuple[int, int, int]:
+    """Split the typed batch: errors and in-file conflicts to quarantine, repeats to duplicates."""
+    entity = ENTITIES[entity_name]
+    values = value_columns(entity_name)
+    value_list = ", ".join(ident(c) for c in values)
+    file_key = ", ".join(ident(c) for c in entity.file_key)
+    con.execute(
+        f"""
+        create or replace temp table cand as
+        select * exclude (_errors), hash({value_list}) as _row_hash
+        from typed where len(_errors) = 0
+        """
+    )
+    con.execute(
+        f"""
+        create or replace temp table classified as
+        select *,
+            count(distinct _row_hash) over (partition by {file_key}) > 1 as _conflict,
+            row_number() over (partition by {file_key}, _row_hash order by _row_number) as _rn
+        from cand
+        """
+    )
+    key_names = ", ".join(entity.file_key)
+    con.execute(
+        f"""
+        create or replace temp table q_entries as
+        select _row_number, e.field, e.reason
+        from (select _row_number, unnest(_errors) as e from typed)
+        union all
+        select _row_number, {literal(key_names)},
+            {literal(f"conflicting duplicate: same ({key_names}), different values in this file")}
+        from classified where _conflict
+        """
+    )
+    in_file_dupes = con.execute(
+        "select count(*) from classified where not _conflict and _rn > 1"
+    ).fetchone()[0]
+    con.execute(
+        "create or replace temp table batch as "
+        "select * exclude (_conflict, _rn) from classified where not _conflict and _rn = 1"
+    )
+    counts = merge_batch(con, entity, values, result.file_id or "", ctx.ingested_at)
+    return counts.loaded, counts.duplicate + in_file_dupes, counts.superseded
+
+
+def _record_warnings(con: duckdb.DuckDBPyConnection, result: FileResult) -> None:
+    """Warnings of the rows that were loaded (nulled optional fields)."""
+    con.execute(
+        """
+        insert into meta.dq_warnings
+        select ?, ?, t._row_number, w.field, w.reason, w.raw_value, current_timestamp
+        from (select _row_number, unnest(_warnings) as w from typed) as t
+        semi join batch using (_row_number)
+        order by t._row_number, w.field
+        """,
+        [result.file_id, result.file_name],
+    )
+    result.rows_warned = con.execute(
+        "select count(distinct row_number) from meta.dq_warnings where file_id = ?",
+        [result.file_id],
+    ).fetchone()[0]
