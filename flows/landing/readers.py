@@ -135,9 +135,9 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
         for row in con.execute(
             """
             select key from (
-                select unnest(json_keys(line)) as key, min(_row_number) as first_row
-                from src_lines_ok where ok group by all
-            ) group by key order by min(first_row), key
+                select unnest(json_keys(line)) as key, _row_number
+                from src_lines_ok where ok
+            ) group by key order by min(_row_number), key
             """
         ).fetchall()
     ]
