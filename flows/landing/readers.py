@@ -20,6 +20,21 @@ from flows.landing.profiles import normalise_header
 from flows.landing.sqltext import ident, literal
 
 XLSX_CHUNK = 50_000
+
+
+def clean_text_sql(expr: str) -> str:
+    """Blank → NULL; surrounding blanks trimmed (checked first: most values need no trim).
+
+    Applied once, when a reader materialises its text table, so the rules see clean text.
+    """
+    return (
+        f"(case when {expr} = '' then null "
+        f"when starts_with({expr}, ' ') or ends_with({expr}, ' ') "
+        f"or starts_with({expr}, chr(9)) or ends_with({expr}, chr(9)) "
+        f"then nullif(trim({expr}, ' ' || chr(9)), '') else {expr} end)"
+    )
+
+
 HEADER_SEARCH_ROWS = 10
 
 
@@ -54,12 +69,15 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     for table in ("src_reject_errors", "src_reject_scans"):
         con.execute(f"drop table if exists {table}")
     try:
+        described = con.execute(f"describe select * from read_csv({source}, {options})")
+        headers = [row[0] for row in described.fetchall()]
+        cols = ", ".join(f"{clean_text_sql(ident(h))} as c{i}" for i, h in enumerate(headers))
         con.execute(
-            f"create or replace temp table src_text as select * from read_csv({source}, {options})"
+            f"create or replace temp table src_text as "
+            f"select {cols} from read_csv({source}, {options})"
         )
     except duckdb.Error as exc:
         raise UnreadableFile(f"not a readable CSV ({_first_line(exc)})") from None
-    headers = [row[0] for row in con.execute("describe src_text").fetchall()]
     _create_rejects(con)
     con.execute(
         """
@@ -71,28 +89,39 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
         from src_reject_errors group by line
         """
     )
-    # Accepted row k (1-based, file order) is record k + #rejects whose record number, less the
-    # rejects before it, is below k.
-    cols = ", ".join(f"{ident(h)} as c{i}" for i, h in enumerate(headers))
+    _number_rows(con, headers)
+    return ReadResult(headers)
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, headers: list[str]) -> None:
+    """Expose ``src_text`` as ``src`` with record numbers that skip the rejected records.
+
+    Accepted row k (1-based, file order) is record k + (number of rejects whose record number,
+    less the rejects before it, is below k). Without rejects ``src`` is a plain view.
+    """
+    cols = ", ".join(f"c{i}" for i in range(len(headers)))
+    base = con.execute("select coalesce(min(rowid), 0) from src_text").fetchone()[0]
+    if not con.execute("select count(*) from src_rejects").fetchone()[0]:
+        con.execute(
+            f"create or replace temp view src as "
+            f"select rowid - {int(base)} + 1 as _row_number, {cols} from src_text"
+        )
+        return
     con.execute(
         f"""
         create or replace temp table src as
-        with accepted as (
-            select rowid - (select min(rowid) from src_text) + 1 as k, * from src_text
-        ),
+        with accepted as (select rowid - {int(base)} + 1 as k, * from src_text),
         gaps as (
-            select _row_number - row_number() over (order by _row_number) as before_k
-            from src_rejects
+            select before_k, max(n) as n_before from (
+                select _row_number - row_number() over (order by _row_number) as before_k,
+                    row_number() over (order by _row_number) as n
+                from src_rejects
+            ) group by before_k
         )
-        select k + (select count(*) from gaps where before_k < k) as _row_number, {cols}
-        from accepted
+        select accepted.k + coalesce(gaps.n_before, 0) as _row_number, {cols}
+        from accepted asof left join gaps on accepted.k > gaps.before_k
         """
-        if con.execute("select count(*) from src_rejects").fetchone()[0]
-        else f"create or replace temp table src as "
-        f"select rowid - (select min(rowid) from src_text) + 1 as _row_number, {cols} from src_text"
     )
-    con.execute("drop table src_text")
-    return ReadResult(headers)
 
 
 def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
@@ -141,10 +170,7 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
             """
         ).fetchall()
     ]
-    cols = ", ".join(
-        f"json_extract_string(line, {literal('$.' + _json_path_key(k))}) as c{i}"
-        for i, k in enumerate(keys)
-    )
+    cols = ", ".join(f"{clean_text_sql(_json_value_sql(k))} as c{i}" for i, k in enumerate(keys))
     con.execute(
         f"create or replace temp table src as select _row_number{', ' + cols if cols else ''} "
         "from src_lines_ok where ok"
@@ -153,8 +179,9 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     return ReadResult(keys)
 
 
-def _json_path_key(key: str) -> str:
-    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _json_value_sql(key: str) -> str:
+    path = '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"json_extract_string(line, {literal(path)})"
 
 
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
@@ -165,7 +192,10 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
             row[0]
             for row in con.execute(f"describe select * from read_parquet({source})").fetchall()
         ]
-        cols = ", ".join(f"cast({ident(h)} as varchar) as c{i}" for i, h in enumerate(headers))
+        cols = ", ".join(
+            f"{clean_text_sql(f'cast({ident(h)} as varchar)')} as c{i}"
+            for i, h in enumerate(headers)
+        )
         con.execute(
             f"create or replace temp table src_text as select {cols} from read_parquet({source})"
         )
@@ -274,7 +304,9 @@ def _flush(con: duckdb.DuckDBPyConnection, names: list[str], batch: list[list[st
     con.register("xlsx_chunk", chunk)
     con.execute(
         "insert into src "
-        "select cast(_row_number as bigint), * exclude (_row_number) from xlsx_chunk"
+        "select cast(_row_number as bigint), "
+        + ", ".join(clean_text_sql(n) for n in names[1:])
+        + " from xlsx_chunk"
     )
     con.unregister("xlsx_chunk")
 

@@ -1,14 +1,16 @@
 """Validation rules as SQL: the text batch ``src`` becomes the typed batch ``typed``.
 
-Each row of ``typed`` holds the contract columns already parsed (canonical codes, instants,
-hashed/masked personal data), ``_errors`` (reasons that send the row to quarantine: required field
-missing or unparseable, unknown enumeration value, quantity not an integer ≥ 1) and ``_warnings``
-(invalid optional fields, loaded as null). One statement over the whole batch; no Python per row.
+``typed`` holds, per source row, the contract columns already parsed (canonical codes, instants,
+hashed/masked personal data), ``_bad`` (the row must go to quarantine: required field missing or
+unparseable, unknown enumeration value, quantity not an integer ≥ 1), ``_warned`` (an invalid
+optional field was set to null) and the hashes that find repeats and conflicts. The reasons
+themselves are listed in ``typed_issues`` for the few rows that have any, so the per-row lists are
+never built for the clean majority. Everything is SQL over the whole batch; no Python per row.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -30,13 +32,26 @@ class RuleContext:
     key: bytes
 
 
+@dataclass
+class ColumnRules:
+    """SQL of one column: parse expression, error and warning conditions with their reasons."""
+
+    parse: str
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
 def _text(col: str) -> str:
     return ident(f"t_{col}")
 
 
+def _parsed(col: str) -> str:
+    return ident(f"p_{col}")
+
+
 def _source_expr(ctx: RuleContext, column: Column) -> str:
     position = next((p for p, name in ctx.positions.items() if name == column.name), None)
-    expr = f"nullif(trim(c{position}), '')" if position is not None else "cast(null as varchar)"
+    expr = f"c{position}" if position is not None else "cast(null as varchar)"
     default = ctx.profile.defaults.get(column.name)
     if default is not None:
         expr = f"coalesce({expr}, {literal(default)})"
@@ -47,8 +62,10 @@ def _parse_expr(ctx: RuleContext, column: Column) -> str:
     t = _text(column.name)
     formats = ctx.profile.timestamp_formats
     if column.kind == "integer":
+        # Plain digits take the fast path; signs and a ".0" tail go through the pattern.
         return (
-            f"(case when regexp_full_match({t}, '{_INTEGER_RE}') "
+            f"(case when ltrim({t}, '0123456789') = '' then try_cast({t} as integer) "
+            f"when regexp_full_match({t}, '{_INTEGER_RE}') "
             f"then try_cast(regexp_replace({t}, '[.]0+$', '') as integer) end)"
         )
     if column.kind == "decimal":
@@ -66,29 +83,17 @@ def _parse_expr(ctx: RuleContext, column: Column) -> str:
     return t
 
 
-def _entry(field: str, reason: str) -> str:
-    return f"{{'field': {literal(field)}, 'reason': {literal(reason)}}}"
-
-
-def _checks(column: Column) -> tuple[list[str], list[tuple[str, str]]]:
-    """(error entries as SQL ``case`` expressions, warning (condition, reason) pairs)."""
-    t, p, name = _text(column.name), ident(f"p_{column.name}"), column.name
-    errors: list[str] = []
-    warnings: list[tuple[str, str]] = []
-
-    def warn(cond: str, reason: str) -> None:
-        warnings.append((cond, reason))
-
+def column_rules(ctx: RuleContext, column: Column) -> ColumnRules:
+    """The parse expression and the error/warning conditions of one contract column."""
+    t, p, name = _text(column.name), _parsed(column.name), column.name
+    rules = ColumnRules(parse=_parse_expr(ctx, column))
     if column.required:
-        errors.append(f"case when {t} is null then {_entry(name, 'required field missing')} end")
+        rules.errors.append((f"{t} is null", "required field missing"))
     if column.kind == "enum":
-        errors.append(
-            f"case when {t} is not null and {p} is null "
-            f"then {_entry(name, f'unknown {column.enum} value')} end"
-        )
-        return errors, warnings
+        rules.errors.append((f"{t} is not null and {p} is null", f"unknown {column.enum} value"))
+        return rules
     if column.kind == "text":
-        return errors, warnings
+        return rules
     kind = {"integer": "integer", "decimal": "number", "timestamp": "timestamp", "date": "date"}[
         column.kind
     ]
@@ -97,87 +102,112 @@ def _checks(column: Column) -> tuple[list[str], list[tuple[str, str]]]:
         out_of_range.append(f"{p} < {column.minimum}")
     if column.maximum is not None:
         out_of_range.append(f"{p} > {column.maximum}")
+    outside = " or ".join(out_of_range)
     if column.required:
-        if column.name == "quantity":
-            bad = f"{t} is not null and ({p} is null or {' or '.join(out_of_range)})"
-            errors.append(
-                f"case when {bad} then {_entry(name, 'quantity must be an integer ≥ 1')} end"
-            )
+        if name == "quantity":
+            bad = f"{t} is not null and ({p} is null or {outside})"
+            rules.errors.append((bad, "quantity must be an integer ≥ 1"))
         else:
-            unparseable = _entry(name, f"unparseable {kind}")
-            errors.append(f"case when {t} is not null and {p} is null then {unparseable} end")
-            if out_of_range:
-                outside = _entry(name, f"{name} out of range")
-                errors.append(f"case when {' or '.join(out_of_range)} then {outside} end")
-        return errors, warnings
-    warn(f"{t} is not null and {p} is null", f"unparseable {kind}; loaded as null")
-    if out_of_range:
+            rules.errors.append((f"{t} is not null and {p} is null", f"unparseable {kind}"))
+            if outside:
+                rules.errors.append((outside, f"{name} out of range"))
+        return rules
+    rules.warnings.append(
+        (f"{t} is not null and {p} is null", f"unparseable {kind}; loaded as null")
+    )
+    if outside:
         bounds = (
             f"between {column.minimum} and {column.maximum}"
             if column.maximum is not None
             else f"≥ {column.minimum}"
         )
-        warn(" or ".join(out_of_range), f"{name} must be {bounds}; loaded as null")
+        rules.warnings.append((outside, f"{name} must be {bounds}; loaded as null"))
     if column.after:
-        before = ident(f"p_{column.after}")
-        warn(f"{p} < {before}", f"{name} before {column.after}; loaded as null")
-    return errors, warnings
+        rules.warnings.append(
+            (f"{p} < {_parsed(column.after)}", f"{name} before {column.after}; loaded as null")
+        )
+    return rules
+
+
+def _any(conditions: list[str]) -> str:
+    return " or ".join(f"coalesce({c}, false)" for c in conditions) if conditions else "false"
 
 
 def build_typed(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
-    """Create ``typed`` from ``src`` (one row per accepted source row)."""
+    """Create ``typed`` (every source row) and ``typed_issues`` (reasons of flagged rows)."""
     entity = ctx.entity
+    rules = {c.name: column_rules(ctx, c) for c in entity.columns}
     texts = ", ".join(f"{_source_expr(ctx, c)} as {_text(c.name)}" for c in entity.columns)
-    parsed = ", ".join(f"{_parse_expr(ctx, c)} as {ident('p_' + c.name)}" for c in entity.columns)
-    errors: list[str] = []
-    warnings: list[str] = []
+    parsed = ", ".join(f"{rules[c.name].parse} as {_parsed(c.name)}" for c in entity.columns)
     finals: list[str] = []
     for column in entity.columns:
-        col_errors, col_warnings = _checks(column)
-        errors += col_errors
-        t = _text(column.name)
-        raw = masked_phone_sql(t) if column.personal else mask_text_sql(t)
-        warnings += [
-            f"case when {cond} then {{'field': {literal(column.name)}, "
-            f"'reason': {literal(reason)}, 'raw_value': {raw}}} end"
-            for cond, reason in col_warnings
-        ]
-        p = ident(f"p_{column.name}")
+        t, p = _text(column.name), _parsed(column.name)
+        warned = _any([cond for cond, _ in rules[column.name].warnings])
         if column.personal:
-            finals.append(
-                f"{hash_sql(_text(column.name), ctx.key)} as {ident(column.name + '_hash')}"
-            )
-            finals.append(
-                f"{masked_phone_sql(_text(column.name))} as {ident(column.name + '_masked')}"
-            )
+            finals.append(f"{hash_sql(t, ctx.key)} as {ident(column.name + '_hash')}")
+            finals.append(f"{masked_phone_sql(t)} as {ident(column.name + '_masked')}")
         elif column.free_text:
             finals.append(f"{mask_text_sql(p)} as {ident(column.name)}")
-        elif col_warnings:
-            # A warned field is loaded as null (every warning condition of this column).
-            conds = " or ".join(f"({cond})" for cond, _ in col_warnings)
+        elif rules[column.name].warnings:
             finals.append(
-                f"cast(case when coalesce({conds}, false) then null else {p} end "
-                f"as {column.sql_type}) as {ident(column.name)}"
+                f"cast(case when {warned} then null else {p} end as {column.sql_type}) "
+                f"as {ident(column.name)}"
             )
         else:
             finals.append(f"cast({p} as {column.sql_type}) as {ident(column.name)}")
-    error_list = (
-        "list_filter([" + ", ".join(errors) + "], lambda x: x is not null)" if errors else "[]"
+    all_errors = [(c, r, n) for n, cr in rules.items() for c, r in cr.errors]
+    all_warnings = [(c, r, n) for n, cr in rules.items() for c, r in cr.warnings]
+    body = (
+        f"with texts as (select _row_number, {texts} from src), "
+        f"parsed as (select *, {parsed} from texts)"
     )
-    warning_list = (
-        "list_filter([" + ", ".join(warnings) + "], lambda x: x is not null)"
-        if warnings
-        else "cast([] as struct(field varchar, reason varchar, raw_value varchar)[])"
-    )
+    values = [name for name, _ in raw_columns(entity)]
+    value_list = ", ".join(ident(v) for v in values)
+    key_list = ", ".join(ident(k) for k in entity.file_key)
     con.execute(
         f"""
         create or replace temp table typed as
-        with texts as (select _row_number, {texts} from src),
-        parsed as (select *, {parsed} from texts)
-        select _row_number, {", ".join(finals)},
-            {error_list} as _errors,
-            {warning_list} as _warnings
+        select *, hash({value_list}) as _row_hash, hash({key_list}) as _key_hash
+        from (
+            {body}
+            select _row_number, {", ".join(finals)},
+                {_any([c for c, _, _ in all_errors])} as _bad,
+                {_any([c for c, _, _ in all_warnings])} as _warned
+            from parsed
+        )
+        """
+    )
+    error_items = ", ".join(
+        f"case when coalesce({cond}, false) then "
+        f"{{'field': {literal(name)}, 'reason': {literal(reason)}}} end"
+        for cond, reason, name in all_errors
+    )
+    warning_items = []
+    for cond, reason, name in all_warnings:
+        column = entity.column(name)
+        t = _text(name)
+        raw = masked_phone_sql(t) if column.personal else mask_text_sql(t)
+        warning_items.append(
+            f"case when coalesce({cond}, false) then {{'field': {literal(name)}, "
+            f"'reason': {literal(reason)}, 'raw_value': {raw}}} end"
+        )
+    empty_errors = "cast([] as struct(field varchar, reason varchar)[])"
+    empty_warnings = "cast([] as struct(field varchar, reason varchar, raw_value varchar)[])"
+    errors_sql = (
+        f"list_filter([{error_items}], lambda x: x is not null)" if error_items else empty_errors
+    )
+    warnings_sql = (
+        f"list_filter([{', '.join(warning_items)}], lambda x: x is not null)"
+        if warning_items
+        else empty_warnings
+    )
+    con.execute(
+        f"""
+        create or replace temp table typed_issues as
+        {body}
+        select _row_number, {errors_sql} as _errors, {warnings_sql} as _warnings
         from parsed
+        where _row_number in (select _row_number from typed where _bad or _warned)
         """
     )
 

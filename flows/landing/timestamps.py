@@ -16,32 +16,20 @@ from zoneinfo import ZoneInfo
 
 from flows.landing.sqltext import literal, string_list
 
-NAIVE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y/%m/%d %H:%M:%S.%f",
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-)
-OFFSET_FORMATS = (
-    "%Y-%m-%dT%H:%M:%S%z",
-    "%Y-%m-%d %H:%M:%S%z",
-    "%Y-%m-%dT%H:%M:%S.%f%z",
-    "%Y-%m-%d %H:%M:%S.%f%z",
-    "%Y-%m-%dT%H:%M%z",
-    "%Y-%m-%d %H:%M%z",
-    "%Y/%m/%d %H:%M:%S%z",
-)
-# A time followed by an offset (so a plain date such as 2026-11-26 is not mistaken for one).
-_OFFSET_RE = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?\s*(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)"
-# Excel serial day numbers between 1954 and 2119.
-_SERIAL_RE = r"[2-7][0-9]{4}([.][0-9]+)?"
+# Accepted without a profile (DuckDB's ISO cast reads all of them once '/' becomes '-'):
+# 2026-11-26 10:00:00, 2026-11-26T10:00:00, 2026/11/26 10:00:00, 2026/11/26 10:00, fractional
+# seconds, plain dates; with an offset: +08:00, +0800, +08 or Z. Strings are cast, not matched
+# against a list of strptime formats, because a failed strptime attempt is costly per row.
+_SERIAL_RE = r"[2-7][0-9]{4}([.][0-9]+)?"  # Excel serial day numbers, 1954-2119
+
+
+def has_offset_sql(text: str) -> str:
+    """True when the text ends in a UTC offset or Z (a date such as 2026-11-26 does not)."""
+    return (
+        f"(length({text}) > 16 and (right({text}, 1) in ('Z', 'z') "
+        f"or substr({text}, -6, 1) in ('+', '-') or substr({text}, -5, 1) in ('+', '-') "
+        f"or substr({text}, -3, 1) in ('+', '-')))"
+    )
 
 
 @lru_cache(maxsize=64)
@@ -60,14 +48,15 @@ def fixed_offset_seconds(zone: str) -> int | None:
 
 
 def naive_sql(text: str, formats: tuple[str, ...] = ()) -> str:
-    """A naive ``TIMESTAMP`` from text (profile formats first), or NULL."""
-    fmts = (*formats, *NAIVE_FORMATS)
-    return (
-        f"coalesce(try_strptime({text}, {string_list(fmts)}), "
+    """A naive ``TIMESTAMP`` from text (a profile's formats first), or NULL."""
+    parts = [f"try_strptime({text}, {string_list(formats)})"] if formats else []
+    parts.append(f"try_cast(replace({text}, '/', '-') as timestamp)")
+    parts.append(
         f"case when regexp_full_match({text}, '{_SERIAL_RE}') then "
         f"timestamp '1899-12-30' + to_microseconds(1000 * cast(round(try_cast({text} as double) "
-        f"* 86400000) as bigint)) end)"
+        f"* 86400000) as bigint)) end"
     )
+    return f"coalesce({', '.join(parts)})"
 
 
 def local_to_instant_sql(naive: str, zone: str) -> str:
@@ -85,11 +74,9 @@ def local_to_instant_sql(naive: str, zone: str) -> str:
 
 def instant_sql(text: str, zone: str, formats: tuple[str, ...] = ()) -> str:
     """A ``TIMESTAMPTZ`` from trimmed text: offsets honoured, naive times read in ``zone``."""
-    with_offset = (
-        f"try_strptime(regexp_replace({text}, '[Zz]$', '+00:00'), {string_list(OFFSET_FORMATS)})"
-    )
+    with_offset = f"try_cast(replace({text}, '/', '-') as timestamptz)"
     return (
-        f"(case when regexp_matches({text}, '{_OFFSET_RE}$') then {with_offset} "
+        f"(case when {has_offset_sql(text)} then {with_offset} "
         f"else {local_to_instant_sql(naive_sql(text, formats), zone)} end)"
     )
 
