@@ -34,6 +34,41 @@ def open_text_bytes(path: Path, fmt: str):
     return gzip.open(path, "rb") if fmt == "csv.gz" else open(path, "rb")
 
 
+HEAD = 1024 * 1024
+
+
+def normalise_encoding(name: str) -> str:
+    """Encoding names as Python and the ledger spell them (``utf-8``, ``gb18030``, ``gbk`` ...)."""
+    lowered = name.strip().lower().replace("_", "-")
+    if lowered in ("utf8", "utf-8", "utf-8-sig"):
+        return "utf-8"
+    return codecs.lookup(lowered).name.replace("_", "-")
+
+
+def head_is_utf8(path: Path, fmt: str) -> bool:
+    """Whether the first megabyte is valid UTF-8 (a sequence cut at the end is allowed)."""
+    try:
+        with open_text_bytes(path, fmt) as handle:
+            head = handle.read(HEAD)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise ValueError(f"truncated or corrupt gzip ({exc})") from None
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def check_gzip(path: Path) -> None:
+    """Raise ``ValueError`` naming the problem when a gzip archive is truncated or corrupt."""
+    try:
+        with gzip.open(path, "rb") as handle:
+            while handle.read(CHUNK):
+                pass
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise ValueError(f"truncated or corrupt gzip ({exc})") from None
+
+
 def detect_encoding(path: Path, fmt: str) -> str:
     """``utf-8`` when the whole content is valid UTF-8 (BOM or not), else ``gb18030``.
 

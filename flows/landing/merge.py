@@ -41,6 +41,21 @@ def merge_batch(
     """Merge temp table ``batch`` (distinct valid rows with ``_row_hash``) into the raw table."""
     table = f"raw.{entity.name}"
     keys = entity.key
+    total = con.execute("select count(*) from batch").fetchone()[0]
+    lineage = "?, _row_number, cast(? as timestamptz), _row_hash"
+    params = [file_id, ingested_at]
+    cols = ", ".join(ident(c) for c in value_cols)
+    if not con.execute(f"select exists (select 1 from {table})").fetchone()[0]:
+        # First load of the entity: nothing to compare with, the batch goes in as it is
+        # (complaints still keep one state per complaint_id).
+        source = "batch"
+        superseded = 0
+        if entity.name == "complaints":
+            con.execute(f"create or replace temp table batch_insert as {_latest('batch')}")
+            source = "batch_insert"
+            superseded = total - con.execute("select count(*) from batch_insert").fetchone()[0]
+        _insert(con, table, cols, lineage, source, params)
+        return MergeCounts(loaded=total, duplicate=0, superseded=superseded)
     con.execute(
         f"""
         create or replace temp table batch_new as
@@ -50,11 +65,7 @@ def merge_batch(
         )
         """
     )
-    total = con.execute("select count(*) from batch").fetchone()[0]
     repeats = total - con.execute("select count(*) from batch_new").fetchone()[0]
-    cols = ", ".join(ident(c) for c in value_cols)
-    lineage = "?, _row_number, cast(? as timestamptz), _row_hash"
-    params = [file_id, ingested_at]
     superseded = 0
     identity_duplicates = 0
     if entity.name == "complaint_events":
@@ -70,15 +81,7 @@ def merge_batch(
             - con.execute("select count(*) from batch_insert").fetchone()[0]
         )
     elif entity.name == "complaints":
-        con.execute(
-            """
-            create or replace temp table batch_latest as
-            select * from batch_new
-            qualify row_number() over (
-                partition by complaint_id order by updated_at desc, _row_hash desc
-            ) = 1
-            """
-        )
+        con.execute(f"create or replace temp table batch_latest as {_latest('batch_new')}")
         con.execute(
             f"""
             delete from {table} as r using batch_latest as b
@@ -98,16 +101,34 @@ def merge_batch(
         )
     else:
         con.execute(f"delete from {table} as r using batch_new as b where {_on(keys, 'r', 'b')}")
-        con.execute("create or replace temp table batch_insert as select * from batch_new")
-    lineage_cols = ", ".join(ident(name) for name, _ in LINEAGE)
-    con.execute(
-        f"insert into {table} ({cols}, {lineage_cols}) "
-        f"select {cols}, {lineage} from batch_insert order by _row_number",
-        params,
-    )
-    for temp in ("batch_new", "batch_insert", "batch_latest"):
-        con.execute(f"drop table if exists {temp}")
+        con.execute("create or replace temp view batch_insert as select * from batch_new")
+    _insert(con, table, cols, lineage, "batch_insert", params)
     loaded = total - repeats - identity_duplicates
     return MergeCounts(
         loaded=loaded, duplicate=repeats + identity_duplicates, superseded=superseded
+    )
+
+
+def _latest(source: str) -> str:
+    """One row per complaint: the latest ``updated_at`` (ties: the larger content hash)."""
+    return f"""
+        select * from {source}
+        qualify row_number() over (
+            partition by complaint_id order by updated_at desc, _row_hash desc
+        ) = 1
+    """
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    cols: str,
+    lineage: str,
+    source: str,
+    params: list[str],
+) -> None:
+    lineage_cols = ", ".join(ident(name) for name, _ in LINEAGE)
+    con.execute(
+        f"insert into {table} ({cols}, {lineage_cols}) select {cols}, {lineage} from {source}",
+        params,
     )

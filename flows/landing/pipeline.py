@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +22,12 @@ from flows.config import Settings
 from flows.landing import ledger
 from flows.landing.discovery import LandingFile, discover
 from flows.landing.entities import ENTITIES
-from flows.landing.fingerprint import detect_encoding, sha256_of
+from flows.landing.fingerprint import (
+    check_gzip,
+    head_is_utf8,
+    normalise_encoding,
+    sha256_of,
+)
 from flows.landing.ledger import FileResult
 from flows.landing.merge import merge_batch
 from flows.landing.pii import load_key, mask_text
@@ -35,7 +42,14 @@ from flows.landing.profiles import (
     profile_for_name,
 )
 from flows.landing.quarantine import record_quarantine
-from flows.landing.readers import UnreadableFile, read_csv, read_jsonl, read_parquet, read_xlsx
+from flows.landing.readers import (
+    UnreadableFile,
+    invalid_utf8_seen,
+    read_csv,
+    read_jsonl,
+    read_parquet,
+    read_xlsx,
+)
 from flows.landing.rules import RuleContext, build_typed, value_columns
 from flows.landing.schema import ensure_schema
 from flows.landing.sqltext import ident, literal
@@ -118,51 +132,96 @@ def ingest_landing(
     return report
 
 
+class AlreadyIngested(Exception):
+    """The file's content turned out to be in the ledger already (known once hashed)."""
+
+
 def ingest_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext) -> FileResult:
-    """Load, quarantine or reject one file; known content is skipped (a no-op)."""
+    """Load, quarantine or reject one file; known content is skipped (a no-op).
+
+    A file whose name, size and modification time match a ledger entry is known without reading
+    it. Otherwise its SHA-256 is computed in a background thread while DuckDB reads and validates
+    it, and checked against the ledger before anything is merged.
+    """
     stat = lf.path.stat()
     result = FileResult(
         file_name=lf.name, format=lf.fmt, file_size=stat.st_size, file_mtime_ns=stat.st_mtime_ns
     )
     known = ledger.known_by_stat(con, lf.name, stat.st_size, stat.st_mtime_ns)
-    result.file_id = known or sha256_of(lf.path).sha256
-    seen = ledger.lookup(con, result.file_id)
-    if seen is not None:
-        ledger.note_duplicate_delivery(con, result.file_id, lf.name)
-        result.status = "skipped"
-        result.reason = (
-            "already ingested" if seen[0] == lf.name else f"same content as {seen[0]} (duplicate)"
-        )
-        return result
-    con.execute("begin transaction")
-    try:
-        _load(con, lf, ctx, result)
-        ledger.record(con, result, ctx.ingested_at)
-        con.execute("commit")
-    except ledger.ReconciliationError:
-        con.execute("rollback")
-        raise
-    except (UnreadableFile, ValueError, duckdb.Error, OSError, UnicodeError) as exc:
-        con.execute("rollback")
-        reason = mask_text(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        log.warning("%s rejected: %s", lf.name, reason)
-        rejected = FileResult(
-            file_name=lf.name,
-            file_id=result.file_id,
-            entity=result.entity,
-            format=lf.fmt,
-            encoding=result.encoding,
-            profile=result.profile,
-            status="rejected",
-            reason=reason,
-            file_size=stat.st_size,
-            file_mtime_ns=stat.st_mtime_ns,
-        )
-        ledger.record(con, rejected, ctx.ingested_at)
-        return rejected
-    finally:
-        _drop_temporaries(con)
+    if known:
+        return _skipped(con, lf, known, result)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
+        digest = pool.submit(sha256_of, lf.path)
+
+        def file_id() -> str:
+            if result.file_id is None:
+                result.file_id = digest.result().sha256
+                if ledger.lookup(con, result.file_id) is not None:
+                    raise AlreadyIngested
+            return result.file_id
+
+        con.execute("begin transaction")
+        try:
+            _load(con, lf, ctx, result, file_id)
+            ledger.record(con, result, ctx.ingested_at)
+            con.execute("commit")
+        except AlreadyIngested:
+            con.execute("rollback")
+            return _skipped(con, lf, result.file_id or "", result)
+        except ledger.ReconciliationError:
+            con.execute("rollback")
+            raise
+        except (UnreadableFile, ValueError, duckdb.Error, OSError, UnicodeError) as exc:
+            con.execute("rollback")
+            result.file_id = digest.result().sha256
+            if ledger.lookup(con, result.file_id) is not None:
+                return _skipped(con, lf, result.file_id, result)
+            return _reject(con, lf, ctx, result, exc)
+        finally:
+            _drop_temporaries(con)
     return result
+
+
+def _skipped(
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, file_id: str, result: FileResult
+) -> FileResult:
+    seen = ledger.lookup(con, file_id)
+    ledger.note_duplicate_delivery(con, file_id, lf.name)
+    first = seen[0] if seen else lf.name
+    return FileResult(
+        file_name=lf.name,
+        file_id=file_id,
+        format=lf.fmt,
+        status="skipped",
+        reason="already ingested" if first == lf.name else f"same content as {first} (duplicate)",
+        file_size=result.file_size,
+        file_mtime_ns=result.file_mtime_ns,
+    )
+
+
+def _reject(
+    con: duckdb.DuckDBPyConnection,
+    lf: LandingFile,
+    ctx: RunContext,
+    result: FileResult,
+    exc: BaseException,
+) -> FileResult:
+    reason = mask_text(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    log.warning("%s rejected: %s", lf.name, reason)
+    rejected = FileResult(
+        file_name=lf.name,
+        file_id=result.file_id,
+        entity=result.entity,
+        format=lf.fmt,
+        encoding=result.encoding,
+        profile=result.profile,
+        status="rejected",
+        reason=reason,
+        file_size=result.file_size,
+        file_mtime_ns=result.file_mtime_ns,
+    )
+    ledger.record(con, rejected, ctx.ingested_at)
+    return rejected
 
 
 def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
@@ -176,7 +235,11 @@ def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext, result: FileResult
+    con: duckdb.DuckDBPyConnection,
+    lf: LandingFile,
+    ctx: RunContext,
+    result: FileResult,
+    file_id: Callable[[], str],
 ) -> None:
     named = profile_for_name(ctx.profiles, lf.name)
     entity_name = lf.entity or (named.entity if named else None)
@@ -211,6 +274,7 @@ def _load(
         key=ctx.key,
     )
     build_typed(con, rule_ctx)
+    file_id()  # the content hash is needed from here on (and may reveal a known file)
     counts = _classify_and_merge(con, entity_name, result, ctx)
     personal = {p for p, name in positions.items() if entity.column(name).personal}
     quarantined = record_quarantine(con, result.file_id or "", lf.name, headers, personal)
@@ -234,19 +298,7 @@ def _read(
     named: Profile | None,
 ) -> list[str]:
     if lf.fmt in ("csv", "csv.gz"):
-        stated = named.encoding if named else None
-        encoding = (stated or detect_encoding(lf.path, lf.fmt)).lower()
-        encoding = "utf-8" if encoding in ("utf8", "utf-8", "utf-8-sig") else encoding
-        result.encoding = encoding
-        source = lf.path
-        if encoding != "utf-8":
-            source = ctx.work_dir / f"{result.file_id}.csv"
-            transcode_to_utf8(lf.path, lf.fmt, encoding, source)
-        try:
-            return read_csv(con, source).headers
-        finally:
-            if source != lf.path:
-                source.unlink(missing_ok=True)
+        return _read_csv_any_encoding(con, lf, ctx, result, named)
     if lf.fmt == "jsonl":
         result.encoding = "utf-8"
         return read_jsonl(con, lf.path).headers
@@ -255,6 +307,44 @@ def _read(
     return read_xlsx(
         con, lf.path, ctx.known_headers | {normalise_header(h) for h in FALLBACK}
     ).headers
+
+
+def _read_csv_any_encoding(
+    con: duckdb.DuckDBPyConnection,
+    lf: LandingFile,
+    ctx: RunContext,
+    result: FileResult,
+    named: Profile | None,
+) -> list[str]:
+    """UTF-8 when the bytes are valid UTF-8, else GB18030 (unless a profile states the encoding).
+
+    The first megabyte is checked in Python; the rest is checked by DuckDB while it reads (an
+    invalid UTF-8 sequence anywhere makes it reject that record as INVALID ENCODING), so a UTF-8
+    file is read once, and a GB18030 file whose start looks like UTF-8 is read again transcoded.
+    """
+    stated = named.encoding if named and named.encoding else None
+    if stated:
+        encoding = normalise_encoding(stated)
+    else:
+        encoding = "utf-8" if head_is_utf8(lf.path, lf.fmt) else "gb18030"
+    result.encoding = encoding
+    if encoding == "utf-8":
+        try:
+            headers = read_csv(con, lf.path).headers
+        except UnreadableFile:
+            if lf.fmt == "csv.gz":
+                check_gzip(lf.path)  # a clearer reason for a truncated or corrupt archive
+            raise
+        if stated or not invalid_utf8_seen(con):
+            return headers
+        encoding = result.encoding = "gb18030"
+        _drop_temporaries(con)
+    source = ctx.work_dir / f"{lf.name}.utf8.csv"
+    transcode_to_utf8(lf.path, lf.fmt, encoding, source)
+    try:
+        return read_csv(con, source).headers
+    finally:
+        source.unlink(missing_ok=True)
 
 
 def _classify_and_merge(

@@ -33,6 +33,9 @@ def record_quarantine(
     """
     values = raw_values_sql(headers, personal_positions)
     params = [file_id, file_name]
+    _write_rejects(con, params)
+    if not con.execute("select exists (select 1 from q_entries)").fetchone()[0]:
+        return con.execute("select count(*) from src_rejects").fetchone()[0]
     con.execute(
         f"""
         insert into meta.quarantine
@@ -42,6 +45,14 @@ def record_quarantine(
         """,
         params,
     )
+    return con.execute(
+        "select count(*) from (select _row_number from q_entries union "
+        "select _row_number from src_rejects)"
+    ).fetchone()[0]
+
+
+def _write_rejects(con: duckdb.DuckDBPyConnection, params: list[str]) -> None:
+    """Rows the reader could not split into fields, with their masked raw line."""
     con.execute(
         f"""
         insert into meta.quarantine
@@ -51,7 +62,3 @@ def record_quarantine(
         """,
         params,
     )
-    return con.execute(
-        "select count(*) from (select _row_number from q_entries union "
-        "select _row_number from src_rejects)"
-    ).fetchone()[0]

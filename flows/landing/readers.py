@@ -124,6 +124,15 @@ def _number_rows(con: duckdb.DuckDBPyConnection, headers: list[str]) -> None:
     )
 
 
+def invalid_utf8_seen(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the last CSV read met bytes that are not UTF-8."""
+    return bool(
+        con.execute(
+            "select count(*) from src_reject_errors where error_type = 'INVALID ENCODING'"
+        ).fetchone()[0]
+    )
+
+
 def read_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     """JSON Lines: each non-blank line is one record; a line that is not an object is rejected."""
     source = literal(str(path))

@@ -90,3 +90,13 @@ def test_jsonl_malformed_line_is_quarantined(run):
         (4, "required field missing"),
         (4, "required field missing"),
     ]
+
+
+def test_gbk_bytes_after_a_long_ascii_start_switch_the_file_to_gb18030(run):
+    rows = [order(n, province="GD", carrier="SF") for n in range(1, 12001)]
+    rows.append(order(12001, province="广东"))
+    write_csv(run.landing / "orders_late.csv", ORDER_HEADER, rows, encoding="gbk")
+    assert (run.landing / "orders_late.csv").stat().st_size > 1024 * 1024
+    result = run.file(run(), "orders_late.csv")
+    assert (result.encoding, result.rows_loaded, result.rows_quarantined) == ("gb18030", 12001, 0)
+    assert run.rows("select province from raw.orders where order_id = 'O12001'") == [("广东",)]
