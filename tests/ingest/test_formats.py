@@ -93,10 +93,10 @@ def test_jsonl_malformed_line_is_quarantined(run):
 
 
 def test_gbk_bytes_after_a_long_ascii_start_switch_the_file_to_gb18030(run):
-    rows = [order(n, province="GD", carrier="SF") for n in range(1, 12001)]
-    rows.append(order(12001, province="广东"))
+    rows = [order(n, province="GD", carrier="SF") for n in range(1, 15001)]
+    rows.append(order(15001, province="广东"))
     write_csv(run.landing / "orders_late.csv", ORDER_HEADER, rows, encoding="gbk")
     assert (run.landing / "orders_late.csv").stat().st_size > 1024 * 1024
     result = run.file(run(), "orders_late.csv")
-    assert (result.encoding, result.rows_loaded, result.rows_quarantined) == ("gb18030", 12001, 0)
-    assert run.rows("select province from raw.orders where order_id = 'O12001'") == [("广东",)]
+    assert (result.encoding, result.rows_loaded, result.rows_quarantined) == ("gb18030", 15001, 0)
+    assert run.rows("select province from raw.orders where order_id = 'O15001'") == [("广东",)]
