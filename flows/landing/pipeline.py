@@ -22,6 +22,7 @@ from flows.config import Settings
 from flows.landing import ledger
 from flows.landing.discovery import LandingFile, discover
 from flows.landing.entities import ENTITIES
+from flows.landing.expectations_run import expectation_reason, validate_batch
 from flows.landing.fingerprint import (
     check_gzip,
     head_is_utf8,
@@ -284,9 +285,6 @@ def _load(
     result.rows_quarantined = quarantined
     result.rows_loaded, result.rows_duplicate, result.rows_superseded = counts
     _record_warnings(con, result)
-    from flows.landing.expectations_run import validate_batch
-
-    validate_batch(con, result, ctx.settings)
     ledger.check_reconciles(result)
 
 
@@ -392,15 +390,22 @@ def _classify_and_merge(
     in_file_dupes = con.execute(
         "select count(*) from suspect_verdicts where not _conflict and _repeat"
     ).fetchone()[0]
+    con.execute("create or replace temp table gx_failed (_row_number bigint)")
     con.execute(
         """
         create or replace temp view batch as
         select * exclude (_bad, _warned, _key_hash) from typed
         where not _bad and _row_number not in (
             select _row_number from suspect_verdicts where _conflict or _repeat
+            union all select _row_number from gx_failed
         )
         """
     )
+    failed = validate_batch(con, result, ctx.settings)
+    if failed:
+        reason = expectation_reason(con, result.file_id or "")
+        con.executemany("insert into gx_failed values (?)", [[n] for n in failed])
+        con.execute("insert into q_entries select _row_number, null, ? from gx_failed", [reason])
     counts = merge_batch(con, entity, values, result.file_id or "", ctx.ingested_at)
     return counts.loaded, counts.duplicate + in_file_dupes, counts.superseded
 
