@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -39,8 +40,28 @@ class Outcome:
     observed: list[str] = field(default_factory=list)
 
 
-@cache
+_LOCK = threading.Lock()
+
+
+_warming: list[threading.Thread] = []
+
+
+def warm_up() -> None:
+    """Import GX and build the context in a background thread, once per process: the seconds
+    of import overlap with DuckDB reading the first new file (DuckDB releases the GIL)."""
+    if not _warming:
+        thread = threading.Thread(target=_validator, name="gx-warm-up", daemon=True)
+        _warming.append(thread)
+        thread.start()
+
+
 def _validator() -> Any:
+    with _LOCK:
+        return _build_validator()
+
+
+@cache
+def _build_validator() -> Any:
     """An ephemeral GX context with one pandas data-frame asset (built once per process)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx

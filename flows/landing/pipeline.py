@@ -22,7 +22,7 @@ from flows.config import Settings
 from flows.landing import ledger
 from flows.landing.discovery import LandingFile, discover
 from flows.landing.entities import ENTITIES
-from flows.landing.expectations_run import expectation_reason, validate_batch
+from flows.landing.expectations_run import expectation_reason, validate_batch, warm_up
 from flows.landing.fingerprint import (
     check_gzip,
     head_is_utf8,
@@ -122,10 +122,11 @@ def ingest_landing(
     report = IngestReport()
     with tempfile.TemporaryDirectory(prefix="ingest-") as work:
         ctx = make_context(settings, Path(work), profiles_file)
+        files = discover(Path(landing))
         con = connect(database, settings)
         try:
             ensure_schema(con)
-            for landing_file in discover(Path(landing)):
+            for landing_file in files:
                 report.files.append(ingest_file(con, landing_file, ctx))
             con.execute("checkpoint")
         finally:
@@ -151,6 +152,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext
     known = ledger.known_by_stat(con, lf.name, stat.st_size, stat.st_mtime_ns)
     if known:
         return _skipped(con, lf, known, result)
+    if ctx.settings.gx_max_rows_per_file > 0:
+        warm_up()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
         digest = pool.submit(sha256_of, lf.path)
 
