@@ -183,3 +183,44 @@ def test_unmapped_columns_are_recorded(run):
     write_csv(run.landing / "orders_u.csv", header, [order(1, coupon_code="X")])
     run()
     assert run.rows("select extra_columns from meta.file_ledger") == [(["coupon_code"],)]
+
+
+def test_record_numbers_skip_every_rejected_record(run):
+    rows = [order(n) for n in range(1, 9)]
+    lines = csv_text(ORDER_HEADER, rows).splitlines()
+    for record in (2, 3, 6):  # physical line = record + 1 (header first)
+        lines[record] = lines[record] + ",x,y"
+    (run.landing / "orders_gaps.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run()
+    assert [r[0] for r in _quarantine(run, "orders_gaps.csv")] == [2, 3, 6]
+    assert run.rows("select _row_number, order_id from raw.orders order by 1") == [
+        (1, "O00001"),
+        (4, "O00004"),
+        (5, "O00005"),
+        (7, "O00007"),
+        (8, "O00008"),
+    ]
+
+
+def test_orphans_are_loaded_and_listed(run):
+    from tests.ingest.samples import EVENT_HEADER, event
+
+    (run.landing / "skus_1.csv").write_text("sku_id,merchant_id\nS001,M01\n", encoding="utf-8")
+    write_csv(run.landing / "orders_o.csv", ORDER_HEADER, [order(1, sku_id="S001")])
+    write_csv(
+        run.landing / "complaints_o.csv",
+        COMPLAINT_HEADER,
+        [complaint(1, sku_id="S001", merchant_id=""), complaint(2, sku_id="S999")],
+    )
+    write_csv(run.landing / "complaint_events_o.csv", EVENT_HEADER, [event(1), event(7)])
+    report = run()
+    assert all(f.rows_loaded == f.rows_read for f in report.files)
+    assert run.rows("select merchant_id from raw.complaints where complaint_id = 'C00001'") == [
+        (None,)
+    ]
+    orphans = run.rows("select entity, field, missing_id from meta.orphans order by all")
+    assert ("complaints", "sku_id", "S999") in orphans
+    assert ("complaints", "order_line", "O00002/S999") in orphans
+    assert ("complaint_events", "complaint_id", "C00007") in orphans
+    assert ("orders", "merchant_id", "M01") in orphans  # no merchants master yet
+    assert not any(o[0] == "complaints" and o[2] == "C00001" for o in orphans)
