@@ -93,9 +93,7 @@ def validate_batch(
     else:
         source = "batch"
         scope = f"all {total} rows"
-    con.execute(
-        f"create or replace temp table gx_rows as select * exclude (_row_hash) from {source}"
-    )
+    con.execute(f"create or replace temp table gx_rows as select * from {source}")
     definition = _validator()
     suite = entity_suite(entity)
     outcomes: dict[tuple[str, str | None], Outcome] = {}

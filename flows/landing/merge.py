@@ -38,11 +38,11 @@ def merge_batch(
     file_id: str,
     ingested_at: str,
 ) -> MergeCounts:
-    """Merge temp table ``batch`` (distinct valid rows with ``_row_hash``) into the raw table."""
+    """Merge temp view ``batch`` (distinct valid rows of one file) into the raw table."""
     table = f"raw.{entity.name}"
     keys = entity.key
     total = con.execute("select count(*) from batch").fetchone()[0]
-    lineage = "?, _row_number, cast(? as timestamptz), _row_hash"
+    lineage = "?, _row_number, cast(? as timestamptz)"
     params = [file_id, ingested_at]
     cols = ", ".join(ident(c) for c in value_cols)
     if not con.execute(f"select exists (select 1 from {table})").fetchone()[0]:
@@ -51,7 +51,7 @@ def merge_batch(
         source = "batch"
         superseded = 0
         if entity.name == "complaints":
-            con.execute(f"create or replace temp table batch_insert as {_latest('batch')}")
+            con.execute(f"create or replace temp table batch_insert as {_latest('batch', cols)}")
             source = "batch_insert"
             superseded = total - con.execute("select count(*) from batch_insert").fetchone()[0]
         _insert(con, table, cols, lineage, source, params)
@@ -61,7 +61,8 @@ def merge_batch(
         create or replace temp table batch_new as
         select * from batch as b
         where not exists (
-            select 1 from {table} as r where {_on(keys, "r", "b")} and r._row_hash = b._row_hash
+            select 1 from {table} as r
+            where {_on(keys, "r", "b")} and {_same_values(value_cols, keys, "r", "b")}
         )
         """
     )
@@ -81,7 +82,7 @@ def merge_batch(
             - con.execute("select count(*) from batch_insert").fetchone()[0]
         )
     elif entity.name == "complaints":
-        con.execute(f"create or replace temp table batch_latest as {_latest('batch_new')}")
+        con.execute(f"create or replace temp table batch_latest as {_latest('batch_new', cols)}")
         con.execute(
             f"""
             delete from {table} as r using batch_latest as b
@@ -109,12 +110,24 @@ def merge_batch(
     )
 
 
-def _latest(source: str) -> str:
+def _same_values(cols: list[str], keys: tuple[str, ...], left: str, right: str) -> str:
+    """Every non-key value equal (nulls equal): the row is an exact repeat."""
+    return (
+        " and ".join(
+            f"{left}.{ident(c)} is not distinct from {right}.{ident(c)}"
+            for c in cols
+            if c not in keys
+        )
+        or "true"
+    )
+
+
+def _latest(source: str, cols: str) -> str:
     """One row per complaint: the latest ``updated_at`` (ties: the larger content hash)."""
     return f"""
         select * from {source}
         qualify row_number() over (
-            partition by complaint_id order by updated_at desc, _row_hash desc
+            partition by complaint_id order by updated_at desc, hash({cols}) desc
         ) = 1
     """
 

@@ -360,10 +360,11 @@ def _classify_and_merge(
     values = value_columns(entity_name)
     key_cols = ", ".join(ident(c) for c in entity.file_key)
     key_names = ", ".join(entity.file_key)
+    value_list = ", ".join(ident(c) for c in values)
     con.execute(
-        """
+        f"""
         create or replace temp table suspects as
-        select * from typed
+        select *, hash({value_list}) as _row_hash from typed
         where not _bad and _key_hash in (
             select _key_hash from typed where not _bad group by _key_hash having count(*) > 1
         )

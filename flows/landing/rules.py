@@ -161,13 +161,11 @@ def build_typed(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
         f"with texts as (select _row_number, {texts} from src), "
         f"parsed as (select *, {parsed} from texts)"
     )
-    values = [name for name, _ in raw_columns(entity)]
-    value_list = ", ".join(ident(v) for v in values)
     key_list = ", ".join(ident(k) for k in entity.file_key)
     con.execute(
         f"""
         create or replace temp table typed as
-        select *, hash({value_list}) as _row_hash, hash({key_list}) as _key_hash
+        select *, hash({key_list}) as _key_hash
         from (
             {body}
             select _row_number, {", ".join(finals)},

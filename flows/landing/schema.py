@@ -11,7 +11,6 @@ LINEAGE = (
     ("_file_id", "VARCHAR"),
     ("_row_number", "BIGINT"),
     ("_ingested_at", "TIMESTAMPTZ"),
-    ("_row_hash", "UBIGINT"),  # hash of the parsed values: finds exact repeats across files
 )
 
 META_DDL = """
