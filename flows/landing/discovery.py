@@ -56,9 +56,5 @@ def discover(landing: Path) -> list[LandingFile]:
     """
     if not landing.is_dir():
         return []
-    files = [
-        p
-        for p in landing.iterdir()
-        if p.is_file() and not p.name.startswith((".", "~$")) and not p.is_symlink()
-    ]
+    files = [p for p in landing.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
     return [LandingFile(p, entity_of(p.name), format_of(p.name)) for p in sorted(files)]

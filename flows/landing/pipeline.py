@@ -279,11 +279,11 @@ def _load(
     )
     build_typed(con, rule_ctx)
     file_id()  # the content hash is needed from here on (and may reveal a known file)
+    n_src = con.execute("select count(*) from src").fetchone()[0]
+    n_rejects = con.execute("select count(*) from src_rejects").fetchone()[0]
     counts = _classify_and_merge(con, entity_name, result, ctx)
     personal = {p for p, name in positions.items() if entity.column(name).personal}
     quarantined = record_quarantine(con, result.file_id or "", lf.name, headers, personal)
-    n_src = con.execute("select count(*) from src").fetchone()[0]
-    n_rejects = con.execute("select count(*) from src_rejects").fetchone()[0]
     result.rows_read = n_src + n_rejects
     result.rows_quarantined = quarantined
     result.rows_loaded, result.rows_duplicate, result.rows_superseded = counts
@@ -410,8 +410,25 @@ def _classify_and_merge(
         reason = expectation_reason(con, result.file_id or "")
         con.executemany("insert into gx_failed values (?)", [[n] for n in failed])
         con.execute("insert into q_entries select _row_number, null, ? from gx_failed", [reason])
+    _keep_quarantined_source(con)
     counts = merge_batch(con, entity, values, result.file_id or "", ctx.ingested_at)
     return counts.loaded, counts.duplicate + in_file_dupes, counts.superseded
+
+
+def _keep_quarantined_source(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep only the source text of quarantined rows (for their raw values) and free the rest
+    before the merge, so a large file's text does not compete with it for memory."""
+    con.execute(
+        "create or replace temp table src_keep as "
+        "select * from src where _row_number in (select _row_number from q_entries)"
+    )
+    kind = con.execute(
+        "select table_type from information_schema.tables "
+        "where table_catalog = 'temp' and table_name = 'src'"
+    ).fetchone()[0]
+    con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} src")
+    con.execute("drop table if exists src_text")
+    con.execute("create temp view src as select * from src_keep")
 
 
 def _record_warnings(con: duckdb.DuckDBPyConnection, result: FileResult) -> None:

@@ -20,22 +20,15 @@ from flows.landing.profiles import normalise_header
 from flows.landing.sqltext import ident, literal
 
 XLSX_CHUNK = 50_000
+HEADER_SEARCH_ROWS = 10
 
 
 def clean_text_sql(expr: str) -> str:
-    """Blank → NULL; surrounding blanks trimmed (checked first: most values need no trim).
+    """Surrounding blanks trimmed, blank → NULL.
 
     Applied once, when a reader materialises its text table, so the rules see clean text.
     """
-    return (
-        f"(case when {expr} = '' then null "
-        f"when starts_with({expr}, ' ') or ends_with({expr}, ' ') "
-        f"or starts_with({expr}, chr(9)) or ends_with({expr}, chr(9)) "
-        f"then nullif(trim({expr}, ' ' || chr(9)), '') else {expr} end)"
-    )
-
-
-HEADER_SEARCH_ROWS = 10
+    return f"nullif(trim({expr}), '')"
 
 
 class UnreadableFile(ValueError):
