@@ -29,6 +29,13 @@ app = typer.Typer(
 )
 err_console = Console(stderr=True)
 
+
+@app.callback()
+def _root() -> None:
+    """complaint-insight: product-quality complaint analytics for e-commerce platforms."""
+    # A callback keeps ``complaints <command>`` a group even while only one command is registered.
+
+
 WarehouseOpt = Annotated[
     Path | None,
     typer.Option(
