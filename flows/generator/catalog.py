@@ -78,9 +78,9 @@ def build_catalog(rng: np.random.Generator, n_merchants: int, start_day: np.date
     sku_share = merchant_share[sku_merchant] * within / within_sum[sku_merchant]
     sku_share = sku_share / sku_share.sum()
     # a few hit products (爆款) carry a large share of the volume, as on real marketplaces
-    n_hot = int(min(np.clip(round(total / 125), 4, 12), total))
+    n_hot = int(min(np.clip(round(total / 150), 4, 10), total))
     hot = rng.choice(total, n_hot, replace=False, p=sku_share)
-    hot_share = rng.uniform(0.022, 0.032, n_hot)
+    hot_share = rng.uniform(0.03, 0.045, n_hot)
     sku_share = sku_share * (1.0 - hot_share.sum()) / (1.0 - sku_share[hot].sum())
     sku_share[hot] = hot_share
     sku_hot = np.zeros(total, dtype=bool)

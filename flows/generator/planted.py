@@ -150,7 +150,12 @@ def plan_bad_batches(
     batches = []
     for sku, need in plans[:n_batches]:
         length = int(rng.integers(2, 5))
-        start = int(rng.integers(first, last - length + 1))
+        starts = [
+            w
+            for w in range(first, last - length + 1)
+            if (lines_per_week[w : w + length] >= low_week).all()
+        ]
+        start = int(starts[rng.integers(0, len(starts))]) if starts else first
         top = max(need, min(8.0, 0.4 / float(catalog.sku_propensity[sku])))
         mult = float(np.floor(rng.uniform(need, top) * 2) / 2)
         batches.append(
