@@ -115,9 +115,7 @@ def inject(
             out.iat[pos, col(field)] = -int(rng.integers(1, 4))
         elif fault == "missing_required":
             field = str(rng.choice(REQUIRED[entity]))
-            out.iat[pos, col(field)] = None if out[field].dtype == object else pd.NA
-            if out[field].dtype != object and out[field].dtype.kind == "f":
-                out.iat[pos, col(field)] = np.nan
+            out.iat[pos, col(field)] = pd.NA if out[field].dtype == "Int64" else None
         elif fault == "unknown_enum":
             field = str(rng.choice(ENUM_FIELD[entity]))
             out.iat[pos, col(field)] = str(rng.choice(UNKNOWN_ENUMS))

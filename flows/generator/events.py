@@ -237,20 +237,37 @@ def state_at(t: np.ndarray, c: Complaints, moment: int) -> State:
 
 
 def event_rows(t: np.ndarray, c: Complaints, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Long format: one row per event that happened, per complaint in time order."""
+    """Long format: one row per event that happened, per complaint in time order.
+
+    Text columns come as codes into small name tables so large runs never build Python strings.
+    """
     rows, steps = np.nonzero(t >= 0)
-    actor = ACTORS[steps].astype(object)
+    actor = np.searchsorted(ACTOR_NAMES, ACTORS[steps])
     auto_ack = (steps == ACK) & np.isin(c.channel[rows], ["app", "web_form"])
-    actor[auto_ack] = "system"
-    note = np.full(len(steps), "", dtype=object)
+    actor[auto_ack] = int(np.searchsorted(ACTOR_NAMES, "system"))
+    note = np.zeros(len(steps), dtype=np.int64)  # 0 = no note
     pick = rng.random(len(steps))
-    for step, options in NOTES.items():
+    for step, (first, count) in NOTE_SLOTS.items():
         mask = steps == step
-        note[mask] = np.asarray(options, dtype=object)[(pick[mask] * len(options)).astype(int)]
+        note[mask] = first + (pick[mask] * count).astype(np.int64)
     return {
         "complaint": rows,
-        "event_type": np.asarray(STEPS, dtype=object)[steps],
+        "event_code": steps,
+        "event_names": np.asarray(STEPS, dtype=object),
         "occurred": t[rows, steps],
-        "actor": actor,
-        "note": note,
+        "actor_code": actor,
+        "actor_names": ACTOR_NAMES,
+        "note_code": note,
+        "note_names": NOTE_NAMES,
     }
+
+
+ACTOR_NAMES = np.array(sorted(set(ACTORS)), dtype=object)
+NOTE_NAMES = np.array(
+    [None] + [n or None for options in NOTES.values() for n in options], dtype=object
+)
+NOTE_SLOTS: dict[int, tuple[int, int]] = {}
+_offset = 1
+for _step, _options in NOTES.items():
+    NOTE_SLOTS[_step] = (_offset, len(_options))
+    _offset += len(_options)

@@ -16,19 +16,29 @@ from flows.generator.schema import ENUMS
 from flows.generator.timestamps import render
 
 STR = "str"
+ARROW_STR = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
-def _digits(values: np.ndarray, prefix: str = "", width: int = 0) -> np.ndarray:
+def _text(values: pa.Array) -> pd.api.extensions.ExtensionArray:
+    """Wrap Arrow text without copying (pandas' Arrow-backed string dtype)."""
+    return pd.array(values, dtype=ARROW_STR)
+
+
+def _take(names: np.ndarray, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    return _text(pa.array(list(names), type=pa.string()).take(pa.array(index)))
+
+
+def _digits(values: np.ndarray, prefix: str = "", width: int = 0) -> pa.Array:
     text = pa.array(values, type=pa.int64()).cast(pa.string())
     if width:
         text = pc.utf8_lpad(text, width, "0")
     if prefix:
         text = pc.binary_join_element_wise(prefix, text, "")
-    return text.to_numpy(zero_copy_only=False)
+    return text
 
 
 def order_ids(lines: OrderLines) -> np.ndarray:
-    return _digits(lines.order_num)
+    return _digits(lines.order_num).to_numpy(zero_copy_only=False)
 
 
 def orders_frame(lines: OrderLines, catalog: Catalog, ts_form: str) -> pd.DataFrame:
@@ -36,17 +46,17 @@ def orders_frame(lines: OrderLines, catalog: Catalog, ts_form: str) -> pd.DataFr
     merchant_ids = catalog.merchants["merchant_id"].to_numpy()
     return pd.DataFrame(
         {
-            "order_id": pd.array(order_ids(lines), dtype=STR),
-            "sku_id": pd.array(sku_ids[lines.sku], dtype=STR),
-            "merchant_id": pd.array(merchant_ids[catalog.sku_merchant[lines.sku]], dtype=STR),
+            "order_id": _text(_digits(lines.order_num)),
+            "sku_id": _take(sku_ids, lines.sku),
+            "merchant_id": _take(merchant_ids, catalog.sku_merchant[lines.sku]),
             "quantity": pd.array(lines.quantity, dtype="Int64"),
             "paid_amount": lines.paid,
-            "ordered_at": pd.array(render(lines.ordered, ts_form), dtype=object),
-            "shipped_at": pd.array(render(lines.shipped, ts_form), dtype=object),
-            "delivered_at": pd.array(render(lines.delivered, ts_form), dtype=object),
-            "buyer_id": pd.array(_digits(lines.buyer, "U", 9), dtype=STR),
-            "province": pd.array(PROVINCE_NAMES[lines.province], dtype=STR),
-            "carrier": pd.array(CARRIER_NAMES[lines.carrier], dtype=STR),
+            "ordered_at": _text(render(lines.ordered, ts_form)),
+            "shipped_at": _text(render(lines.shipped, ts_form)),
+            "delivered_at": _text(render(lines.delivered, ts_form)),
+            "buyer_id": _text(_digits(lines.buyer, "U", 9)),
+            "province": _take(PROVINCE_NAMES, lines.province),
+            "carrier": _take(CARRIER_NAMES, lines.carrier),
         }
     )
 
@@ -75,7 +85,7 @@ def complaints_frame(
             "sku_id": pd.array(base["sku_id"][rows], dtype=STR),
             "merchant_id": pd.array(base["merchant_id"][rows], dtype=object),
             "channel": pd.array(c.channel[rows], dtype=STR),
-            "received_at": pd.array(render(c.received[rows], ts_form), dtype=object),
+            "received_at": _text(render(c.received[rows], ts_form)),
             "issue_type": pd.array(np.where(classified, c.issue[rows], None), dtype=object),
             "responsibility": pd.array(
                 np.where(classified, c.responsibility[rows], None), dtype=object
@@ -88,21 +98,19 @@ def complaints_frame(
             "description": pd.array(base["description"][rows], dtype=object),
             "evidence_count": pd.array(c.evidence_count[rows], dtype="Int64"),
             "buyer_phone": pd.array(base["buyer_phone"][rows], dtype=object),
-            "updated_at": pd.array(render(s.updated[rows], ts_form), dtype=object),
+            "updated_at": _text(render(s.updated[rows], ts_form)),
         }
     )
 
 
 def events_frame(ids: np.ndarray, ev: dict[str, np.ndarray], ts_form: str) -> pd.DataFrame:
-    note = ev["note"].copy()
-    note[note == ""] = None
     return pd.DataFrame(
         {
-            "complaint_id": pd.array(ids[ev["complaint"]], dtype=STR),
-            "event_type": pd.array(ev["event_type"], dtype=STR),
-            "occurred_at": pd.array(render(ev["occurred"], ts_form), dtype=object),
-            "actor": pd.array(ev["actor"], dtype=STR),
-            "note": pd.array(note, dtype=object),
+            "complaint_id": _take(ids, ev["complaint"]),
+            "event_type": _take(ev["event_names"], ev["event_code"]),
+            "occurred_at": _text(render(ev["occurred"], ts_form)),
+            "actor": _take(ev["actor_names"], ev["actor_code"]),
+            "note": _take(ev["note_names"], ev["note_code"]),
         }
     )
 
@@ -118,8 +126,8 @@ def actions_frame(actions: list[CorrectiveAction], catalog: Catalog, ts_form: st
             "sku_id": [None if a.sku is None else sku_ids[a.sku] for a in actions],
             "issue_type": [a.issue_type for a in actions],
             "action_type": [a.action_type for a in actions],
-            "opened_at": render(opened, ts_form),
-            "completed_at": render(completed, ts_form),
+            "opened_at": render(opened, ts_form).to_pylist(),
+            "completed_at": render(completed, ts_form).to_pylist(),
         },
         dtype=object,
     )

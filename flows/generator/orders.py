@@ -54,7 +54,7 @@ def week_order_lines(
 ) -> OrderLines:
     """About ``n_lines`` lines (exact unless an order drew one SKU twice) ordered in the week."""
     target = n_lines
-    n_lines = int(n_lines * 1.1) + 20  # room for repeated draws, trimmed back to target below
+    n_lines = int(n_lines * 1.3) + 20  # room for repeated draws, trimmed back to target below
     n_orders = int(n_lines / 1.41 * 1.1) + 8
     sizes = rng.choice(4, n_orders, p=LINES_PER_ORDER) + 1
     ends = np.cumsum(sizes)

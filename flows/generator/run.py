@@ -193,7 +193,7 @@ def _generate_into(
     n_days = opts.weeks * 7
     as_of_s = start_s + n_days * DAY - 1
     export1_s = as_of_s - min(opts.export1_lag_days, max(n_days // 4, 1)) * DAY
-    iso_form = ts.ISO_SHANGHAI if opts.timezone == "Asia/Shanghai" else "%Y/%m/%d %H:%M:%S"
+    iso_form = ts.ISO_SHANGHAI if opts.timezone == "Asia/Shanghai" else ts.SLASH
     forms = {
         "orders": ts.STANDARD,
         "complaints_export1": ts.STANDARD,
@@ -249,13 +249,14 @@ def _generate_into(
         )
         counts["order_lines"] += len(lines)
         orders = orders_frame(lines, catalog, forms["orders"])
-        month = np.datetime_as_string(lines.ordered.astype("datetime64[s]"), unit="M")
-        for m in np.unique(month):
+        month_code = lines.ordered.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+        for code in np.unique(month_code):
+            m = str(np.datetime64(int(code), "M"))
+            month = month_code == code
             if open_month is not None and m != open_month and m > open_month:
                 files.close(f"orders_{open_month}")
-            files.write(
-                f"orders_{m}", "orders", orders[month == m].reset_index(drop=True), dirt_rng
-            )
+            part = orders if month.all() else orders[month].reset_index(drop=True)
+            files.write(f"orders_{m}", "orders", part, dirt_rng)
             open_month = max(open_month or m, m)
 
         p = line_propensity(catalog, lines.sku, lines.ordered, week, batches, actions)

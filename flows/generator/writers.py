@@ -26,7 +26,10 @@ FIXED_WORKBOOK_TIME = datetime(2026, 1, 1)
 
 def arrow_schema(entity: str, headers: dict[str, str]) -> pa.Schema:
     return pa.schema(
-        [pa.field(headers[c.name], ARROW_TYPES.get(c.kind, pa.string())) for c in ENTITIES[entity]]
+        [
+            pa.field(headers[c.name], ARROW_TYPES.get(c.kind, pa.large_string()))
+            for c in ENTITIES[entity]
+        ]
     )
 
 

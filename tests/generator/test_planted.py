@@ -169,7 +169,7 @@ def test_phone_numbers_in_descriptions_are_counted(default_sample):
 
 def test_responsibility_follows_issue(default_sample):
     landing, _ = default_sample
-    c = _latest_complaints(landing).dropna(subset=["issue_type"])
+    c = _latest_complaints(landing).dropna(subset=["issue_type", "responsibility"])
     share = c.groupby("issue_type").responsibility.agg(
         lambda r: r.value_counts(normalize=True).idxmax()
     )
