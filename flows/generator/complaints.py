@@ -151,6 +151,10 @@ def draw_complaints(
     med = np.array([LAG_MEDIAN_HOURS.get(i, 72.0) for i in issue])
     lag = np.clip(rng.lognormal(np.log(med), 0.8), 0.25, 60 * 24) * HOUR
     received = lines.delivered[idx] + lag.astype(np.int64)
+    # buyers complain in waking hours: push night-time arrivals into the morning
+    hour = (received // HOUR) % 24
+    night = hour < 8
+    received[night] += (8 - hour[night]) * HOUR + rng.integers(0, 3 * HOUR, int(night.sum()))
     keep = received <= as_of_s
     idx, issue, received = idx[keep], issue[keep], received[keep]
     m = len(idx)

@@ -52,13 +52,13 @@ TEMPLATES: dict[str, list[str]] = {
     ],
 }
 SYMPTOMS = {
-    "家用电器": ["通电后没反应", "加热不均匀还有异响", "用的时候冒烟", "按键失灵"],
-    "数码3C": ["充不进电", "蓝牙经常断连", "屏幕有坏点", "发热严重"],
-    "服饰鞋包": ["开线掉扣子", "洗一次就严重掉色", "拉链坏了", "鞋底开胶"],
-    "美妆个护": ["用完脸上过敏起疹子", "有股怪味", "膏体分离", "泵头按不出来"],
+    "家用电器": ["通电后没反应", "工作时有很大的异响", "用的时候有焦糊味", "按键失灵"],
+    "数码3C": ["充不进电", "连接经常断开", "接口松动接触不良", "发热严重"],
+    "服饰鞋包": ["开线掉扣子", "洗一次就严重掉色", "拉链坏了", "做工粗糙线头很多"],
+    "美妆个护": ["用完脸上过敏起疹子", "有股怪味", "质地和以前买的不一样", "包装漏了一半"],
     "食品生鲜": ["有异味疑似变质", "里面有异物", "包装漏气发霉", "离保质期只有几天"],
-    "母婴玩具": ["有刺鼻气味", "零件松动有安全隐患", "边缘毛刺会划手", "轮子卡住推不动"],
-    "家居家装": ["漏水", "起球掉毛严重", "灯光一闪一闪", "螺丝孔位对不上"],
+    "母婴玩具": ["有刺鼻气味", "零件松动有安全隐患", "边缘毛刺会划手", "卡扣一用就断"],
+    "家居家装": ["做工粗糙", "有刺鼻气味", "用了几天就坏了", "配件缺失装不上"],
 }
 FLAWS = ["表面有划痕", "有色差", "有污渍", "有小气泡", "线头很多"]
 DAMAGES = ["摔碎了", "外壳裂开", "严重变形", "漏液了"]
@@ -83,9 +83,10 @@ def describe(
     carriers: list[str],
     phones: np.ndarray,
     phone_share: float = 0.03,
-) -> tuple[list[str], int]:
-    """One text per complaint; returns the texts and how many carry a phone number."""
-    texts, with_phone = [], 0
+) -> tuple[list[str], np.ndarray]:
+    """One text per complaint; returns the texts and which of them carry a phone number."""
+    texts = []
+    with_phone = np.zeros(len(issues), dtype=bool)
     picks = rng.random((len(issues), 8))
     for i, issue in enumerate(issues):
         options = TEMPLATES[issue]
@@ -104,6 +105,6 @@ def describe(
         text = OPENERS[int(r[5] * len(OPENERS))] + text
         if r[6] < phone_share:
             text += f"，请联系我{phones[i]}" if r[7] < 0.5 else f"。电话:{phones[i]}，白天都在"
-            with_phone += 1
+            with_phone[i] = True
         texts.append(text)
     return texts, with_phone

@@ -7,10 +7,13 @@ numbers in the written file (header not counted; a quoted multi-line record coun
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 FAULTS: dict[str, tuple[str, ...]] = {
     "orders": (
@@ -86,10 +89,13 @@ def inject(
         )
     repeats = np.ones(len(df), dtype=int)
     repeats[hit[np.isin(kinds, ["exact_duplicate", "conflicting_duplicate"])]] = 2
-    positions = np.repeat(np.arange(len(df)), repeats)
-    out = df.iloc[positions].reset_index(drop=True)
+    if (repeats > 1).any():
+        out = df.iloc[np.repeat(np.arange(len(df)), repeats)].reset_index(drop=True)
+    else:
+        out = df  # the caller's fresh chunk; edited in place
     new_pos = np.cumsum(repeats) - repeats  # position of each original row in ``out``
     entries: list[dict[str, Any]] = []
+    edits: dict[str, dict[int, Any]] = defaultdict(dict)
 
     def note(pos: int, fault: str, field: str | None, orig: int) -> None:
         key = {k: _plain(df.iat[orig, df.columns.get_loc(k)]) for k in KEY_FIELDS[entity]}
@@ -109,40 +115,55 @@ def inject(
         col = out.columns.get_loc
         if fault == "bad_timestamp":
             field = str(rng.choice(TIMESTAMP_FIELD[entity]))
-            out.iat[pos, col(field)] = str(rng.choice(BAD_TIMESTAMPS))
+            edits[field][pos] = str(rng.choice(BAD_TIMESTAMPS))
         elif fault == "negative_quantity":
             field = "quantity"
-            out.iat[pos, col(field)] = -int(rng.integers(1, 4))
+            edits[field][pos] = -int(rng.integers(1, 4))
         elif fault == "missing_required":
             field = str(rng.choice(REQUIRED[entity]))
-            out.iat[pos, col(field)] = pd.NA if out[field].dtype == "Int64" else None
+            edits[field][pos] = None
         elif fault == "unknown_enum":
             field = str(rng.choice(ENUM_FIELD[entity]))
-            out.iat[pos, col(field)] = str(rng.choice(UNKNOWN_ENUMS))
+            edits[field][pos] = str(rng.choice(UNKNOWN_ENUMS))
         elif fault == "exact_duplicate":
             field = None
             pos += 1  # the repeat is the extra record
         elif fault == "conflicting_duplicate":
             field = "quantity"
-            out.iat[pos + 1, col(field)] = int(out.iat[pos, col(field)]) + 1
+            edits[field][pos + 1] = int(out.iat[pos, col(field)]) + 1
             note(pos, fault, field, orig)
             pos += 1
         else:  # invalid_optional
             if entity == "orders":
                 field = "shipped_at"
-                out.iat[pos, col(field)] = str(out.iat[pos, col("ordered_at")]).replace(
-                    str(out.iat[pos, col("ordered_at")])[:4],
-                    str(int(str(out.iat[pos, col("ordered_at")])[:4]) - 1),
-                    1,
-                )
+                ordered = str(out.iat[pos, col("ordered_at")])
+                edits[field][pos] = str(int(ordered[:4]) - 1) + ordered[4:]
             elif rng.random() < 0.5:
                 field = "satisfaction"
-                out.iat[pos, col(field)] = 7
+                edits[field][pos] = 7
             else:
                 field = "refund_amount"
-                out.iat[pos, col(field)] = -round(float(rng.uniform(1, 100)), 2)
+                edits[field][pos] = -round(float(rng.uniform(1, 100)), 2)
         note(pos, str(fault), field, orig)
+    for field, changes in edits.items():
+        out[field] = _patched(out[field], changes)
     return out, entries
+
+
+def _patched(column: pd.Series, changes: dict[int, Any]) -> pd.Series:
+    """The column with a few values replaced, in one pass (Arrow text columns are immutable)."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        data = pa.array(column.array)
+        mask = np.zeros(len(column), dtype=bool)
+        positions = sorted(changes)
+        mask[positions] = True
+        values = pa.array([changes[p] for p in positions], type=data.type)
+        patched = pc.replace_with_mask(data, pa.array(mask), values)
+        return pd.Series(pd.array(patched, dtype=column.dtype), index=column.index)
+    column = column.copy()
+    for pos, value in changes.items():
+        column.iat[pos] = pd.NA if value is None and column.dtype == "Int64" else value
+    return column
 
 
 def _plain(value: Any) -> Any:
