@@ -33,6 +33,16 @@ def arrow_schema(entity: str, headers: dict[str, str]) -> pa.Schema:
     )
 
 
+def _excel_time(value: str) -> datetime | None:
+    """Plain local timestamps become Excel date cells (as real exports have); others stay text."""
+    if len(value) != 19 or value[10] != " ":
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 class ExportWriter:
     """Appends chunks of one entity to one file; counts the data records written."""
 
@@ -58,6 +68,7 @@ class ExportWriter:
             )
             self._book.set_properties({"created": FIXED_WORKBOOK_TIME})
             self._sheet = self._book.add_worksheet(entity)
+            self._date_format = self._book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
             self._sheet.write_row(0, 0, [self.headers[n] for n in names])
         elif fmt == "parquet":
             self._pq = pq.ParquetWriter(str(path), self.schema, compression="snappy")
@@ -95,9 +106,15 @@ class ExportWriter:
             self._pq.write_table(self._table(df))
         else:
             table = self._table(df)
+            stamp_cols = {i for i, c in enumerate(ENTITIES[self.entity]) if c.kind == "timestamp"}
             for offset, record in enumerate(table.to_pylist(), start=self.rows + 1):
                 for col, value in enumerate(record.values()):
-                    if value is not None:
+                    if value is None:
+                        continue
+                    when = _excel_time(value) if col in stamp_cols else None
+                    if when is not None:
+                        self._sheet.write_datetime(offset, col, when, self._date_format)
+                    else:
                         self._sheet.write(offset, col, value)
         self.rows += len(df)
         self._header_done = True
