@@ -133,6 +133,16 @@ def _check_relations(f: dict[str, pd.DataFrame], truth: dict) -> None:
     }
     expected = last_type.reindex(latest.index).map(lambda e: status_of.get(e, "investigating"))
     assert (expected == latest.status).all(), "status disagrees with the last event"
+    # every row agrees with the events up to the moment of the export that carries it
+    for file_name, rows in complaints.groupby("_file"):
+        key = "export1_moment" if "export1" in file_name else "export_moment"
+        moment = pd.Timestamp(truth[key])
+        known = events[events.t <= moment].sort_values(["complaint_id", "t"])
+        last_event = known.groupby("complaint_id").agg(t=("t", "last"), kind=("event_type", "last"))
+        at = last_event.reindex(rows.complaint_id)
+        assert (at.t.to_numpy() == _ts(rows.updated_at).to_numpy()).all(), file_name
+        status = at.kind.map(lambda e: status_of.get(e, "investigating")).to_numpy()
+        assert (status == rows.status.to_numpy()).all(), file_name
     classified = set(events.complaint_id[events.event_type == "classified"])
     has_issue = latest.issue_type.notna()
     assert (has_issue == latest.index.isin(classified)).all(), (

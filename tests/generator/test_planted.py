@@ -176,3 +176,28 @@ def test_responsibility_follows_issue(default_sample):
     assert share["transport_damage"] == "logistics"
     assert share["misuse"] == "buyer" and share["misunderstanding"] == "buyer"
     assert share["quality_defect"] == share["counterfeit"] == share["cosmetic_flaw"] == "merchant"
+
+
+def test_life_cycles_follow_the_sla_with_a_tail(default_sample):
+    landing, _ = default_sample
+    events = read_entity(landing, "complaint_events")
+    events["t"] = parse_series(events.occurred_at)
+    kinds = set(events.event_type)
+    for kind in (
+        "info_requested",
+        "lab_test_completed",
+        "reopened",
+        "withdrawn",
+        "remedy_executed",
+    ):
+        assert kind in kinds
+    first = events.groupby(["complaint_id", "event_type"]).t.min().unstack()
+    hours = lambda a, b: (first[b] - first[a]).dt.total_seconds().dropna() / 3600  # noqa: E731
+    notified = hours("received", "merchant_notified")
+    assert 0.85 < (notified <= 24).mean() < 0.99
+    resolved = hours("received", "remedy_executed")
+    assert 0.6 < (resolved <= 168).mean() < 0.98
+    closes = events[events.event_type == "closed"].groupby("complaint_id").size()
+    reopens = events[events.event_type == "reopened"].groupby("complaint_id").size()
+    assert (closes.reindex(reopens.index).fillna(0) >= 1).all()
+    assert (closes > 1).sum() > 0
