@@ -20,11 +20,11 @@ def generate(
         Path | None,
         typer.Option(
             "--out",
-            help="Landing folder to write the exports into [default: data/landing].",
+            help="Landing folder to write the exports into (default: data/landing).",
             show_default=False,
         ),
     ] = None,
-    orders: Annotated[int, typer.Option(help="Order lines to generate (about).")] = 500_000,
+    orders: Annotated[int, typer.Option(help="Order lines to generate.")] = 500_000,
     start: Annotated[str, typer.Option(help="First day, a Monday (YYYY-MM-DD).")] = "2025-11-24",
     weeks: Annotated[
         int, typer.Option(help="Number of weeks; the export moment is the end of the last.")
@@ -42,7 +42,8 @@ def generate(
     truth: Annotated[
         Path | None,
         typer.Option(
-            help="Ground-truth JSON [default: the config's truth path].", show_default=False
+            help="Ground-truth JSON (default: the config's truth path, data/ground_truth.json).",
+            show_default=False,
         ),
     ] = None,
     force: Annotated[

@@ -332,7 +332,9 @@ def _generate_into(
             progress(week + 1, opts.weeks)
     files.close()
 
-    monday = lambda w: str(start_day + np.timedelta64(7 * w, "D"))  # noqa: E731
+    def monday(week: int) -> str:
+        return str(start_day + np.timedelta64(7 * week, "D"))
+
     typical = float(np.median(lines_per_week)) * catalog.sku_share
     return {
         "seed": opts.seed,
