@@ -51,6 +51,7 @@ def week_order_lines(
     promo_day: np.ndarray,
     as_of_s: int,
     n_buyers: int,
+    part: int = 0,
 ) -> OrderLines:
     """About ``n_lines`` lines (exact unless an order drew one SKU twice) ordered in the week."""
     target = n_lines
@@ -113,7 +114,11 @@ def week_order_lines(
     delivered = np.where((shipped < 0) | (delivered > as_of_s), -1, delivered)
 
     return OrderLines(
-        order_num=ORDER_ID_BASE + week * 10_000_000_000 + order_of_line * 7 + 3,
+        order_num=ORDER_ID_BASE
+        + week * 10_000_000_000
+        + part * 100_000_000
+        + order_of_line * 7
+        + 3,
         sku=sku,
         quantity=quantity.astype(np.int64),
         paid=paid,

@@ -44,6 +44,7 @@ ENTITY_PREFIXES = (
 DAY = 86400
 STAGING = ".generating"
 RESOLUTION_HOURS = 168
+CHUNK_LINES = 120_000  # order lines generated at once: memory stays flat however large N is
 
 
 @dataclass(frozen=True)
@@ -234,21 +235,23 @@ def _generate_into(
     sku_brand = catalog.skus["brand"].to_numpy()
     n_buyers = max(opts.orders // 3, 100)
     counts = {"order_lines": 0, "complaints": 0, "repeated": 0, "phones": 0}
-    open_month = None
-    for week in range(opts.weeks):
-        rng = _rng(opts.seed, 10, week)
-        dirt_rng = _rng(opts.seed, 11, week)
+
+    def emit(week: int, part: int, n_lines: int) -> None:
+        """One chunk of a week: its order lines, their complaints and events."""
+        rng = _rng(opts.seed, 10, week, part)
+        dirt_rng = _rng(opts.seed, 11, week, part)
         week_s = start_s + week * 7 * DAY
         lines = week_order_lines(
             rng,
             catalog,
             week,
-            int(lines_per_week[week]),
+            n_lines,
             week_s,
             dw[week * 7 : week * 7 + 7],
             promo[week * 7 : week * 7 + 7],
             as_of_s,
             n_buyers,
+            part,
         )
         counts["order_lines"] += len(lines)
         orders = orders_frame(lines, catalog, forms["orders"])
@@ -256,22 +259,20 @@ def _generate_into(
         for code in np.unique(month_code):
             m = str(np.datetime64(int(code), "M"))
             month = month_code == code
-            if open_month is not None and m != open_month and m > open_month:
-                files.close(f"orders_{open_month}")
-            part = orders if month.all() else orders[month].reset_index(drop=True)
-            files.write(f"orders_{m}", "orders", part, dirt_rng)
-            open_month = max(open_month or m, m)
+            if open_month[0] is not None and m > open_month[0]:
+                files.close(f"orders_{open_month[0]}")
+            month_rows = orders if month.all() else orders[month].reset_index(drop=True)
+            files.write(f"orders_{m}", "orders", month_rows, dirt_rng)
+            open_month[0] = max(open_month[0] or m, m)
 
         p = line_propensity(catalog, lines.sku, lines.ordered, week, batches, actions)
         c = draw_complaints(rng, lines, catalog.sku_category, p, as_of_s)
         n = len(c)
         if n == 0:
-            if progress:
-                progress(week + 1, opts.weeks)
-            continue
+            return
         sku = lines.sku[c.line]
         t = timelines(rng, c, catalog.merchant_slow[catalog.sku_merchant[sku]], as_of_s)
-        ids = np.array([f"TS{week:03d}{i:06d}" for i in range(n)], dtype=object)
+        ids = np.array([f"TS{week:03d}{part:02d}{i:06d}" for i in range(n)], dtype=object)
         phones = fake_phones(rng, n)
         cats = [CATEGORY_NAMES[k] for k in catalog.sku_category[sku]]
         texts, has_phone = describe(
@@ -328,6 +329,13 @@ def _generate_into(
             events_frame(ids, ev, forms["complaint_events"]),
             dirt_rng,
         )
+
+    open_month: list[str | None] = [None]
+    for week in range(opts.weeks):
+        total = int(lines_per_week[week])
+        n_parts = max(1, -(-total // CHUNK_LINES))
+        for part, n_lines in enumerate(allocate(total, np.ones(n_parts))):
+            emit(week, part, int(n_lines))
         if progress:
             progress(week + 1, opts.weeks)
     files.close()
