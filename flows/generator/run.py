@@ -154,6 +154,11 @@ class _Files:
                 return
             part += 1
 
+    def close_before(self, prefix: str, stem: str) -> None:
+        """Close the files of ``prefix`` that sort before ``stem`` (finished months)."""
+        for name in [s for s in self.open if s.startswith(prefix) and s < stem]:
+            self.open.pop(name).close()
+
     def close(self, stem_prefix: str | None = None) -> None:
         for stem in [s for s in self.open if stem_prefix is None or s.startswith(stem_prefix)]:
             self.open.pop(stem).close()
@@ -259,11 +264,8 @@ def _generate_into(
         for code in np.unique(month_code):
             m = str(np.datetime64(int(code), "M"))
             month = month_code == code
-            if open_month[0] is not None and m > open_month[0]:
-                files.close(f"orders_{open_month[0]}")
             month_rows = orders if month.all() else orders[month].reset_index(drop=True)
             files.write(f"orders_{m}", "orders", month_rows, dirt_rng)
-            open_month[0] = max(open_month[0] or m, m)
 
         p = line_propensity(catalog, lines.sku, lines.ordered, week, batches, actions)
         c = draw_complaints(rng, lines, catalog.sku_category, p, as_of_s)
@@ -330,15 +332,24 @@ def _generate_into(
             dirt_rng,
         )
 
-    open_month: list[str | None] = [None]
     for week in range(opts.weeks):
         total = int(lines_per_week[week])
         n_parts = max(1, -(-total // CHUNK_LINES))
         for part, n_lines in enumerate(allocate(total, np.ones(n_parts))):
             emit(week, part, int(n_lines))
+        # later weeks never reach back into a finished month: close its orders file
+        current = str((start_day + np.timedelta64(7 * week + 6, "D")).astype("datetime64[M]"))
+        files.close_before("orders_", f"orders_{current}")
         if progress:
             progress(week + 1, opts.weeks)
     files.close()
+    written = sum(n for name, n in files.rows.items() if name.startswith("orders_"))
+    extra = sum(
+        1 for d in files.dirty if d["entity"] == "orders" and d["fault"] == "exact_duplicate"
+    )
+    extra += sum(1 for d in files.dirty if d["fault"] == "conflicting_duplicate") // 2
+    if written != counts["order_lines"] + extra:  # a file opened twice would lose rows
+        raise RuntimeError(f"wrote {written} order rows for {counts['order_lines']} lines")
 
     def monday(week: int) -> str:
         return str(start_day + np.timedelta64(7 * week, "D"))

@@ -69,3 +69,13 @@ def test_multiline_and_quoted_descriptions_survive(default_sample):
     assert any("\n" in d for d in descriptions)
     assert any('"' in d for d in descriptions)
     assert any("，" in d or "," in d for d in descriptions)
+
+
+def test_weeks_split_into_chunks_keep_every_line(tmp_path, monkeypatch):
+    from flows.generator import run
+
+    monkeypatch.setattr(run, "CHUNK_LINES", 1_500)
+    landing, truth = make(tmp_path, orders=20_000, weeks=9, merchants=10, dirty_rate=0.0, seed=8)
+    frames = check_contract(landing, truth)
+    assert len(frames["orders"]) == truth["order_lines"] == 20_000
+    assert frames["orders"].order_id.str.len().eq(18).all()
