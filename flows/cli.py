@@ -41,7 +41,7 @@ WarehouseOpt = Annotated[
     typer.Option(
         "--warehouse",
         envvar="COMPLAINTS_WAREHOUSE",
-        help="DuckDB warehouse file [default: data/warehouse.duckdb].",
+        help="DuckDB warehouse file (default: data/warehouse.duckdb).",
         show_default=False,
     ),
 ]
@@ -50,7 +50,7 @@ LandingOpt = Annotated[
     typer.Option(
         "--landing",
         envvar="COMPLAINTS_LANDING",
-        help="Folder the exports are read from [default: data/landing].",
+        help="Folder the exports are read from (default: data/landing).",
         show_default=False,
     ),
 ]
@@ -59,7 +59,7 @@ AsOfOpt = Annotated[
     typer.Option(
         "--as-of",
         help="Reference time of the build, e.g. '2026-11-26 10:00' (platform time zone) "
-        "[default: the latest complaint update or event loaded].",
+        "(default: the latest complaint update or event loaded).",
         show_default=False,
     ),
 ]
