@@ -1,4 +1,4 @@
 """Registers every subcommand on the ``complaints`` app (one import per command module)."""
 
-from flows import cli_ingest  # noqa: F401
+import flows.cli_ingest  # noqa: F401
 from flows import cli_generate  # noqa: F401
