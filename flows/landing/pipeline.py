@@ -35,7 +35,6 @@ from flows.landing.pii import load_key, mask_text
 from flows.landing.profiles import (
     FALLBACK,
     Profile,
-    ProfileError,
     choose_profile,
     load_profiles,
     map_headers,
@@ -102,13 +101,9 @@ def connect(database: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
 def make_context(
     settings: Settings, work_dir: Path, profiles_file: Path | None = None
 ) -> RunContext:
-    try:
-        profiles = load_profiles(profiles_file or settings.profiles_file)
-    except ProfileError:
-        raise
     return RunContext(
         settings=settings,
-        profiles=profiles,
+        profiles=load_profiles(profiles_file or settings.profiles_file),
         key=load_key(settings.key_file),
         ingested_at=datetime.now(UTC).isoformat(),
         work_dir=work_dir,

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from flows.errors import UserError
 from flows.landing.entities import ENTITIES, ENUMS
 
 _PROFILE_KEYS = {
@@ -86,7 +87,7 @@ def _fallback_headers() -> dict[str, str]:
 FALLBACK = _fallback_headers()
 
 
-class ProfileError(ValueError):
+class ProfileError(UserError, ValueError):
     """A profile file that cannot be used (the message names the file and the profile)."""
 
 
@@ -117,6 +118,14 @@ def _parse_profile(path: Path, index: int, item: Any) -> Profile:
     for target in [*columns.values(), *(item.get("defaults") or {}), *(item.get("values") or {})]:
         if target not in known_columns:
             raise ProfileError(f"{where}: {target!r} is not a contract column")
+    enum_of = {c.name: c.enum for e in ENTITIES.values() for c in e.columns}
+    for col, mapping in (item.get("values") or {}).items():
+        enum = enum_of.get(col)
+        if enum is None or not isinstance(mapping, dict):
+            raise ProfileError(f"{where}: values: {col!r} is not an enumerated column")
+        wrong = sorted({str(code) for code in mapping.values()} - set(ENUMS[enum]))
+        if wrong:
+            raise ProfileError(f"{where}: values: {', '.join(wrong)} not a {enum} code")
     match = item.get("match") or {}
     return Profile(
         name=str(item["name"]),

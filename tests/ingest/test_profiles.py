@@ -83,3 +83,12 @@ def test_profile_file_errors_name_the_problem(tmp_path):
     path.write_text("profiles:\n  - name: x\n    columns: {a: not_a_column}\n", encoding="utf-8")
     with pytest.raises(ProfileError, match="not_a_column"):
         load_profiles(path)
+
+
+def test_value_map_to_an_unknown_code_is_refused(tmp_path):
+    path = tmp_path / "p.yml"
+    path.write_text(
+        "profiles:\n  - name: x\n    values: {channel: {Fax: fax_machine}}\n", encoding="utf-8"
+    )
+    with pytest.raises(ProfileError, match="fax_machine"):
+        load_profiles(path)
