@@ -17,7 +17,14 @@ from prefect.cache_policies import NO_CACHE
 from flows.config import Settings, load_settings
 from flows.landing.discovery import LandingFile, discover
 from flows.landing.ledger import FileResult
-from flows.landing.pipeline import IngestReport, RunContext, connect, ingest_file, make_context
+from flows.landing.pipeline import (
+    IngestReport,
+    RunContext,
+    connect,
+    ingest_file,
+    make_context,
+    reject_after_io_failure,
+)
 from flows.landing.schema import ensure_schema
 from flows.warehouse import publishing
 
@@ -50,7 +57,7 @@ def ingest_one_file(
     con: duckdb.DuckDBPyConnection, landing_file: LandingFile, ctx: RunContext
 ) -> FileResult:
     """Load, quarantine or reject one file (a no-op when its content is already ingested)."""
-    result = ingest_file(con, landing_file, ctx)
+    result = ingest_file(con, landing_file, ctx, raise_io=True)
     get_run_logger().info(
         "%s: %s (%d read, %d loaded, %d quarantined, %d duplicate)",
         result.file_name,
@@ -82,7 +89,11 @@ def ingest(
         try:
             ensure_schema(con)
             for landing_file in list_landing_files(settings.landing):
-                report.files.append(ingest_one_file(con, landing_file, ctx))
+                try:
+                    result = ingest_one_file(con, landing_file, ctx)
+                except OSError as exc:  # still failing after the retries: reject, go on
+                    result = reject_after_io_failure(con, landing_file, ctx, exc)
+                report.files.append(result)
             con.execute("checkpoint")
         finally:
             con.close()

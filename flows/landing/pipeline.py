@@ -9,9 +9,10 @@ reason in the ledger while the run goes on.
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -133,14 +134,24 @@ class AlreadyIngested(Exception):
     """The file's content turned out to be in the ledger already (known once hashed)."""
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext) -> FileResult:
+def ingest_file(
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext, raise_io: bool = False
+) -> FileResult:
     """Load, quarantine or reject one file; known content is skipped (a no-op).
+
+    ``raise_io``: let an I/O error (``OSError``) propagate after rolling back, so an orchestrator
+    can retry the file; by default it rejects the file like any other unreadable one.
 
     A file whose name, size and modification time match a ledger entry is known without reading
     it. Otherwise its SHA-256 is computed in a background thread while DuckDB reads and validates
     it, and checked against the ledger before anything is merged.
     """
-    stat = lf.path.stat()
+    try:
+        stat = lf.path.stat()
+    except OSError as exc:  # vanished or unreadable since discovery
+        if raise_io:
+            raise
+        return reject_after_io_failure(con, lf, ctx, exc)
     result = FileResult(
         file_name=lf.name, format=lf.fmt, file_size=stat.st_size, file_mtime_ns=stat.st_mtime_ns
     )
@@ -170,7 +181,12 @@ def ingest_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext
         except ledger.ReconciliationError:
             con.execute("rollback")
             raise
-        except (UnreadableFile, ValueError, duckdb.Error, OSError, UnicodeError) as exc:
+        except OSError:
+            con.execute("rollback")
+            if raise_io:
+                raise
+            return _reject_unhashed(con, lf, ctx, result, digest)
+        except (UnreadableFile, ValueError, duckdb.Error, UnicodeError) as exc:
             con.execute("rollback")
             result.file_id = digest.result().sha256
             if ledger.lookup(con, result.file_id) is not None:
@@ -179,6 +195,37 @@ def ingest_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext
         finally:
             _drop_temporaries(con)
     return result
+
+
+def _reject_unhashed(
+    con: duckdb.DuckDBPyConnection,
+    lf: LandingFile,
+    ctx: RunContext,
+    result: FileResult,
+    digest: Future,
+) -> FileResult:
+    """Reject a file after an I/O error (its hash may be unavailable too)."""
+    exc = sys.exc_info()[1] or OSError("I/O error")
+    try:
+        result.file_id = digest.result().sha256
+    except OSError:
+        result.file_id = result.file_id or f"unreadable:{lf.name}:{result.file_size}"
+    if ledger.lookup(con, result.file_id) is not None:
+        return _skipped(con, lf, result.file_id, result)
+    return _reject(con, lf, ctx, result, exc)
+
+
+def reject_after_io_failure(
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext, exc: OSError
+) -> FileResult:
+    """Record a file whose reading kept failing with I/O errors (after any retries)."""
+    stat_size = lf.path.stat().st_size if lf.path.exists() else None
+    result = FileResult(file_name=lf.name, format=lf.fmt, entity=lf.entity, file_size=stat_size)
+    result.file_id = f"unreadable:{lf.name}:{stat_size}"
+    existing = ledger.lookup(con, result.file_id)
+    if existing is not None:
+        return _skipped(con, lf, result.file_id, result)
+    return _reject(con, lf, ctx, result, exc)
 
 
 def _skipped(

@@ -224,3 +224,23 @@ def test_orphans_are_loaded_and_listed(run):
     assert ("complaint_events", "complaint_id", "C00007") in orphans
     assert ("orders", "merchant_id", "M01") in orphans  # no merchants master yet
     assert not any(o[0] == "complaints" and o[2] == "C00001" for o in orphans)
+
+
+def test_io_errors_reject_the_file_or_reach_the_orchestrator(run, monkeypatch):
+    import pytest
+
+    from flows.landing import pipeline
+    from flows.landing.discovery import discover
+
+    write_csv(run.landing / "orders_io.csv", ORDER_HEADER, [order(1)])
+
+    def failing_read(con, path):
+        raise OSError("device not ready")
+
+    monkeypatch.setattr(pipeline, "read_csv", failing_read)
+    result = run.file(run(), "orders_io.csv")
+    assert (result.status, result.reason) == ("rejected", "device not ready")
+    with pipeline.connect(run.database, run.settings) as con, pytest.raises(OSError):
+        ctx = pipeline.make_context(run.settings, run.database.parent)
+        (run.landing / "orders_io.csv").write_text("order_id\n", encoding="utf-8")  # new content
+        pipeline.ingest_file(con, discover(run.landing)[0], ctx, raise_io=True)
