@@ -92,3 +92,15 @@ def test_value_map_to_an_unknown_code_is_refused(tmp_path):
     )
     with pytest.raises(ProfileError, match="fax_machine"):
         load_profiles(path)
+
+
+def test_the_shipped_example_profiles_load():
+    from pathlib import Path
+
+    example = Path(__file__).parents[2] / "data" / "profiles" / "example_profiles.yml"
+    (profile,) = load_profiles(example)
+    assert (profile.name, profile.entity, profile.timezone) == (
+        "shop_eu_complaints",
+        "complaints",
+        "Europe/Berlin",
+    )
