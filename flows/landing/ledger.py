@@ -55,12 +55,12 @@ def known_by_stat(
     return row[0] if row else None
 
 
-def lookup(con: duckdb.DuckDBPyConnection, file_id: str) -> tuple[str, str] | None:
-    """(file name, status) of content already in the ledger."""
+def lookup(con: duckdb.DuckDBPyConnection, file_id: str) -> tuple[str, str, str | None] | None:
+    """(file name, status, reason) of content already in the ledger."""
     row = con.execute(
-        "select file_name, status from meta.file_ledger where file_id = ?", [file_id]
+        "select file_name, status, reason from meta.file_ledger where file_id = ?", [file_id]
     ).fetchone()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], row[2]) if row else None
 
 
 def note_duplicate_delivery(con: duckdb.DuckDBPyConnection, file_id: str, name: str) -> None:

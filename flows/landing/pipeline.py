@@ -231,15 +231,19 @@ def reject_after_io_failure(
 def _skipped(
     con: duckdb.DuckDBPyConnection, lf: LandingFile, file_id: str, result: FileResult
 ) -> FileResult:
+    """Known content: nothing is written (a delivery under a new name is noted). Content that was
+    rejected before is reported as rejected again, so the run still signals it."""
     seen = ledger.lookup(con, file_id)
     ledger.note_duplicate_delivery(con, file_id, lf.name)
     first = seen[0] if seen else lf.name
+    reason = "already ingested" if first == lf.name else f"same content as {first} (duplicate)"
+    rejected_before = seen is not None and seen[1] == "rejected"
     return FileResult(
         file_name=lf.name,
         file_id=file_id,
         format=lf.fmt,
-        status="skipped",
-        reason="already ingested" if first == lf.name else f"same content as {first} (duplicate)",
+        status="rejected" if rejected_before else "skipped",
+        reason=f"rejected earlier: {seen[2]}" if rejected_before and seen else reason,
         file_size=result.file_size,
         file_mtime_ns=result.file_mtime_ns,
     )

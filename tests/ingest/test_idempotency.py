@@ -118,3 +118,12 @@ def test_events_are_deduplicated_on_their_identity(run):
     report = run()
     assert run.file(report, "complaint_events_2.csv").rows_duplicate == 1
     assert run.rows("select count(*) from raw.complaint_events") == [(3,)]
+
+
+def test_a_rejected_file_stays_reported_on_rerun_without_new_ledger_rows(run):
+    (run.landing / "orders_empty.csv").write_bytes(b"")
+    assert [f.status for f in run().files] == ["rejected"]
+    before = _snapshot(run.database)
+    (again,) = run().files
+    assert (again.status, again.reason) == ("rejected", "rejected earlier: empty file")
+    assert _snapshot(run.database) == before
