@@ -464,10 +464,24 @@ def _classify_and_merge(
 def _keep_quarantined_source(con: duckdb.DuckDBPyConnection) -> None:
     """Keep only the source text of quarantined rows (for their raw values) and free the rest
     before the merge, so a large file's text does not compete with it for memory."""
-    con.execute(
-        "create or replace temp table src_keep as "
-        "select * from src where _row_number in (select _row_number from q_entries)"
-    )
+    by_rowid = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_catalog = 'temp' and table_name = 'src_rowid_base'"
+    ).fetchone()[0]
+    if by_rowid:  # src is a view numbering src_text by rowid: fetch the rows directly
+        base = con.execute("select base from src_rowid_base").fetchone()[0]
+        con.execute(
+            f"""
+            create or replace temp table src_keep as
+            select rowid - {int(base)} + 1 as _row_number, * from src_text
+            where rowid in (select _row_number + {int(base)} - 1 from q_entries)
+            """
+        )
+    else:
+        con.execute(
+            "create or replace temp table src_keep as "
+            "select * from src where _row_number in (select _row_number from q_entries)"
+        )
     kind = con.execute(
         "select table_type from information_schema.tables "
         "where table_catalog = 'temp' and table_name = 'src'"

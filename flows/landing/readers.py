@@ -99,6 +99,8 @@ def _number_rows(con: duckdb.DuckDBPyConnection, headers: list[str]) -> None:
             f"create or replace temp view src as "
             f"select rowid - {int(base)} + 1 as _row_number, {cols} from src_text"
         )
+        # Lets a few rows be fetched by row id instead of scanning (see pipeline).
+        con.execute(f"create or replace temp table src_rowid_base as select {int(base)} as base")
         return
     con.execute(
         f"""

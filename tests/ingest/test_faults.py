@@ -51,6 +51,11 @@ def test_row_faults_are_quarantined_with_reasons(run):
         (4, "merchant_id", "required field missing"),
         (5, "quantity", "quantity must be an integer ≥ 1"),
     ]
+    raw = run.rows(
+        "select raw_values ->> 'order_id', raw_values ->> 'quantity' from meta.quarantine "
+        "where file_name = 'orders_a.csv' and row_number = 3"
+    )
+    assert raw == [("O00003", "-2")]
     complaints = run.file(report, "complaints_a.csv")
     assert (complaints.rows_loaded, complaints.rows_quarantined) == (2, 1)
     assert _quarantine(run, "complaints_a.csv") == [(2, "channel", "unknown channel value")]
