@@ -21,7 +21,9 @@ import duckdb
 
 from flows.config import Settings
 from flows.landing import ledger
+from flows.landing.classify import classify, exclude_failed_expectations, keep_quarantined_source
 from flows.landing.discovery import LandingFile, discover
+from flows.landing.dq_warnings import record_warnings
 from flows.landing.entities import ENTITIES
 from flows.landing.expectations_run import expectation_reason, validate_batch, warm_up
 from flows.landing.fingerprint import (
@@ -53,7 +55,7 @@ from flows.landing.readers import (
 )
 from flows.landing.rules import RuleContext, build_typed, value_columns
 from flows.landing.schema import ensure_schema
-from flows.landing.sqltext import ident, literal
+from flows.landing.sqltext import ident
 from flows.landing.transcode import transcode_to_utf8
 
 log = logging.getLogger(__name__)
@@ -327,13 +329,22 @@ def _load(
     file_id()  # the content hash is needed from here on (and may reveal a known file)
     n_src = con.execute("select count(*) from src").fetchone()[0]
     n_rejects = con.execute("select count(*) from src_rejects").fetchone()[0]
-    counts = _classify_and_merge(con, entity_name, result, ctx)
+    in_file_repeats = classify(con, entity_name)
+    failed = validate_batch(con, result, ctx.settings)
+    if failed:
+        exclude_failed_expectations(con, failed, expectation_reason(con, result.file_id or ""))
+    keep_quarantined_source(con)
+    merged = merge_batch(
+        con, entity, value_columns(entity_name), result.file_id or "", ctx.ingested_at
+    )
     personal = {p for p, name in positions.items() if entity.column(name).personal}
     quarantined = record_quarantine(con, result.file_id or "", lf.name, headers, personal)
     result.rows_read = n_src + n_rejects
     result.rows_quarantined = quarantined
-    result.rows_loaded, result.rows_duplicate, result.rows_superseded = counts
-    _record_warnings(con, result)
+    result.rows_loaded = merged.loaded
+    result.rows_duplicate = merged.duplicate + in_file_repeats
+    result.rows_superseded = merged.superseded
+    record_warnings(con, result)
     ledger.check_reconciles(result)
 
 
@@ -392,118 +403,3 @@ def _read_csv_any_encoding(
         return read_csv(con, source).headers
     finally:
         source.unlink(missing_ok=True)
-
-
-def _classify_and_merge(
-    con: duckdb.DuckDBPyConnection, entity_name: str, result: FileResult, ctx: RunContext
-) -> tuple[int, int, int]:
-    """Split the typed batch: errors and in-file conflicts to quarantine, repeats to duplicates.
-
-    Only rows whose key hash occurs more than once are examined with exact keys and window
-    functions, so the common case (unique keys) costs one integer aggregate.
-    """
-    entity = ENTITIES[entity_name]
-    values = value_columns(entity_name)
-    key_cols = ", ".join(ident(c) for c in entity.file_key)
-    key_names = ", ".join(entity.file_key)
-    value_list = ", ".join(ident(c) for c in values)
-    con.execute(
-        f"""
-        create or replace temp table suspects as
-        select *, hash({value_list}) as _row_hash from typed
-        where not _bad and _key_hash in (
-            select _key_hash from typed where not _bad group by _key_hash having count(*) > 1
-        )
-        """
-    )
-    con.execute(
-        f"""
-        create or replace temp table suspect_verdicts as
-        select _row_number,
-            count(distinct _row_hash) over (partition by {key_cols}) > 1 as _conflict,
-            row_number() over (partition by {key_cols}, _row_hash order by _row_number) > 1
-                as _repeat
-        from suspects
-        """
-    )
-    reason = f"conflicting duplicate: same ({key_names}), different values in this file"
-    con.execute(
-        f"""
-        create or replace temp table q_entries as
-        select _row_number, e.field, e.reason
-        from (select _row_number, unnest(_errors) as e from typed_issues)
-        union all
-        select _row_number, {literal(key_names)}, {literal(reason)}
-        from suspect_verdicts where _conflict
-        """
-    )
-    in_file_dupes = con.execute(
-        "select count(*) from suspect_verdicts where not _conflict and _repeat"
-    ).fetchone()[0]
-    con.execute("create or replace temp table gx_failed (_row_number bigint)")
-    con.execute(
-        """
-        create or replace temp view batch as
-        select * exclude (_bad, _warned, _key_hash) from typed
-        where not _bad and _row_number not in (
-            select _row_number from suspect_verdicts where _conflict or _repeat
-            union all select _row_number from gx_failed
-        )
-        """
-    )
-    failed = validate_batch(con, result, ctx.settings)
-    if failed:
-        reason = expectation_reason(con, result.file_id or "")
-        con.executemany("insert into gx_failed values (?)", [[n] for n in failed])
-        con.execute("insert into q_entries select _row_number, null, ? from gx_failed", [reason])
-    _keep_quarantined_source(con)
-    counts = merge_batch(con, entity, values, result.file_id or "", ctx.ingested_at)
-    return counts.loaded, counts.duplicate + in_file_dupes, counts.superseded
-
-
-def _keep_quarantined_source(con: duckdb.DuckDBPyConnection) -> None:
-    """Keep only the source text of quarantined rows (for their raw values) and free the rest
-    before the merge, so a large file's text does not compete with it for memory."""
-    by_rowid = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_catalog = 'temp' and table_name = 'src_rowid_base'"
-    ).fetchone()[0]
-    if by_rowid:  # src is a view numbering src_text by rowid: fetch the rows directly
-        base = con.execute("select base from src_rowid_base").fetchone()[0]
-        con.execute(
-            f"""
-            create or replace temp table src_keep as
-            select rowid - {int(base)} + 1 as _row_number, * from src_text
-            where rowid in (select _row_number + {int(base)} - 1 from q_entries)
-            """
-        )
-    else:
-        con.execute(
-            "create or replace temp table src_keep as "
-            "select * from src where _row_number in (select _row_number from q_entries)"
-        )
-    kind = con.execute(
-        "select table_type from information_schema.tables "
-        "where table_catalog = 'temp' and table_name = 'src'"
-    ).fetchone()[0]
-    con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} src")
-    con.execute("drop table if exists src_text")
-    con.execute("create temp view src as select * from src_keep")
-
-
-def _record_warnings(con: duckdb.DuckDBPyConnection, result: FileResult) -> None:
-    """Warnings of the rows that were loaded (nulled optional fields)."""
-    con.execute(
-        """
-        insert into meta.dq_warnings
-        select ?, ?, t._row_number, w.field, w.reason, w.raw_value, current_timestamp
-        from (select _row_number, unnest(_warnings) as w from typed_issues) as t
-        semi join batch using (_row_number)
-        order by t._row_number, w.field
-        """,
-        [result.file_id, result.file_name],
-    )
-    result.rows_warned = con.execute(
-        "select count(distinct row_number) from meta.dq_warnings where file_id = ?",
-        [result.file_id],
-    ).fetchone()[0]
