@@ -358,7 +358,8 @@ def defect_alerts(source: Source, filters: Filters, sku_id: str | None = None) -
 _WILSON_SQL = """
     case when {n} > 0 then
         (({k} / {n}) + {z2} / (2 * {n})
-         {sign} 1.959963984540054 * sqrt(({k} / {n}) * (1 - {k} / {n}) / {n} + {z2} / (4 * {n} * {n})))
+         {sign} 1.959963984540054
+             * sqrt(({k} / {n}) * (1 - {k} / {n}) / {n} + {z2} / (4 * {n} * {n})))
         / (1 + {z2} / {n}) end"""
 
 

@@ -80,7 +80,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "section_channels": ("投诉渠道构成", "Channel mix"),
     "section_alerts": ("SKU 缺陷告警（超出控制上限）", "SKU defect alerts (above the upper limit)"),
     # chart titles and axes
-    "chart_complaints_weekly": ("每周有效投诉量（按投诉周）", "Counted complaints per week (received)"),
+    "chart_complaints_weekly": (
+        "每周有效投诉量（按投诉周）",
+        "Counted complaints per week (received)",
+    ),
     "chart_rates_weekly": (
         "每周投诉率与缺陷率（按订单周）",
         "Complaint and defect rate per week (order week)",
@@ -171,7 +174,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "reopen_rates": ("重开率与重复投诉买家", "Reopen and repeat-buyer rates"),
     "corrective_actions": ("整改措施效果", "Corrective-action effectiveness"),
     "actions_caption": (
-        "显示在所选期间内进行中的整改；未完成 = 进行中，已完成但观察期未满 = 待评估，均不判定为有效",
+        "显示在所选期间内进行中的整改；未完成 = 进行中，"
+        "已完成但观察期未满 = 待评估，均不判定为有效",
         "Actions active during the period; not completed = in progress, completed but not "
         "mature = pending; neither is ever shown as effective",
     ),
@@ -468,7 +472,9 @@ def column_label(column: str, lang: str) -> str:
     return pair[LANGUAGES.index(lang)] if pair else column
 
 
-def localise_frame(frame: pd.DataFrame, lang: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
+def localise_frame(
+    frame: pd.DataFrame, lang: str, columns: Iterable[str] | None = None
+) -> pd.DataFrame:
     """``frame`` (or the chosen ``columns``) with translated codes and headers, for display."""
     shown = frame[list(columns)] if columns is not None else frame
     shown = shown.copy()

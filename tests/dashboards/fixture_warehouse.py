@@ -99,14 +99,15 @@ def _base_rows(
                 n += 1
                 defect_kind = rng.random() < 0.62
                 issue = (
-                    ISSUES[int(rng.integers(0, 3))] if defect_kind else ISSUES[int(rng.integers(3, 7))]
+                    ISSUES[int(rng.integers(0, 3))]
+                    if defect_kind
+                    else ISSUES[int(rng.integers(3, 7))]
                 )
                 responsibility = "merchant" if defect_kind and rng.random() < 0.9 else "logistics"
                 if rng.random() < 0.06:
                     issue, responsibility = None, None  # not classified yet
-                received = (
-                    dt.datetime.combine(week, dt.time(), tzinfo=dt.UTC)
-                    + dt.timedelta(days=int(rng.integers(2, 20)), hours=int(rng.integers(0, 24)))
+                received = dt.datetime.combine(week, dt.time(), tzinfo=dt.UTC) + dt.timedelta(
+                    days=int(rng.integers(2, 20)), hours=int(rng.integers(0, 24))
                 )
                 if received >= AS_OF:
                     continue
@@ -166,7 +167,8 @@ create temp macro week_mature(w) as
 _MERCHANT_VALUES = ", ".join(f"('{m}', '{n}', '{c}')" for m, n, c in MERCHANTS)
 
 _MART_SQL = [
-    f"""create temp table fx_merchants(merchant_id varchar, merchant_name varchar, category varchar);
+    f"""create temp table fx_merchants(
+        merchant_id varchar, merchant_name varchar, category varchar);
     insert into fx_merchants values {_MERCHANT_VALUES};""",
     # ---- complaints -----------------------------------------------------------------------
     """create table marts.complaints as
@@ -320,7 +322,8 @@ _MART_SQL = [
     """create table marts.merchant_defect_rates_weekly as
     with agg as (
         select merchant_id, merchant_name, category, order_week,
-            sum(order_lines)::bigint as order_lines, sum(complaint_lines)::bigint as complaint_lines,
+            sum(order_lines)::bigint as order_lines,
+            sum(complaint_lines)::bigint as complaint_lines,
             sum(defect_lines)::bigint as defect_lines
         from fx_sku_week group by all
     )
@@ -339,7 +342,8 @@ _MART_SQL = [
     with windows as (select unnest([30, 90]) as window_days),
     agg as (
         select merchant_id, merchant_name, category, window_days,
-            sum(order_lines)::bigint as order_lines, sum(complaint_lines)::bigint as complaint_lines,
+            sum(order_lines)::bigint as order_lines,
+            sum(complaint_lines)::bigint as complaint_lines,
             sum(defect_lines)::bigint as defect_lines
         from fx_sku_week cross join windows
         where order_week >= date '2026-11-26' - window_days
@@ -371,7 +375,8 @@ _MART_SQL = [
     with windows as (select unnest([30, 90]) as window_days),
     agg as (
         select sku_id, sku_name, merchant_id, merchant_name, category, window_days,
-            sum(order_lines)::bigint as order_lines, sum(complaint_lines)::bigint as complaint_lines,
+            sum(order_lines)::bigint as order_lines,
+            sum(complaint_lines)::bigint as complaint_lines,
             sum(defect_lines)::bigint as defect_lines
         from fx_sku_week cross join windows
         where order_week >= date '2026-11-26' - window_days
@@ -470,7 +475,8 @@ _MART_SQL = [
     grouped as (
         select 'platform' as group_type, 'platform' as group_id, '平台' as group_name,
             null as merchant_id, null as category,
-            count(*) filter (where is_in_rate) as n, count(*) filter (where is_in_rate and has_recurred) as k
+            count(*) filter (where is_in_rate) as n,
+            count(*) filter (where is_in_rate and has_recurred) as k
         from rows
         union all
         select 'category', category, category, null, category,
