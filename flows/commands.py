@@ -1,1 +1,3 @@
 """Registers every subcommand on the ``complaints`` app (one import per command module)."""
+
+from flows import cli_dashboard  # noqa: F401
