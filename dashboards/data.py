@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from dashboards.sql_console import SAFE_CONFIG
 from flows.config import SLA_STAGES, load_settings
 from flows.warehouse import read_only
 
@@ -89,8 +90,12 @@ def current_source(path: Path | str | None = None) -> Source | None:
 
 
 def _frames(source: Source, *queries: tuple[str, Sequence[object]]) -> list[pd.DataFrame]:
-    """Run the queries on one read-only connection (one consistent published file)."""
-    with read_only(source.path) as con:
+    """Run the queries on one read-only connection (one consistent published file).
+
+    The connection uses the SQL console's configuration: DuckDB shares one database instance
+    between a process's connections to a file and refuses a second, differently configured one.
+    """
+    with read_only(source.path, **SAFE_CONFIG) as con:
         return [con.execute(sql, list(params)).df() for sql, params in queries]
 
 
