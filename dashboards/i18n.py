@@ -142,6 +142,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "平台缺陷率 {rate}（{defects} / {lines} 订单行）",
         "Platform defect rate {rate} ({defects} / {lines} order lines)",
     ),
+    "funnel_immature": (
+        "空心点 = 期间含未成熟周（比率仍可能上升）；"
+        "橙色 = 超出 95% 控制限，红色 = 超出 99.8% 控制限",
+        "Open circles = the period includes immature weeks (the rate can still rise); "
+        "orange = above the 95 % limit, red = above the 99.8 % limit",
+    ),
     "outside_998": ("超出 99.8% 控制限的商家：{n}", "Merchants above the 99.8 % limit: {n}"),
     # sku page
     "select_sku": ("选择 SKU", "Select a SKU"),

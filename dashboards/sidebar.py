@@ -50,11 +50,13 @@ def render(options: dict[str, Any]) -> tuple[Filters, str]:
     sidebar.header(t("filters", lang))
     week_from = sidebar.selectbox(t("week_from", lang), weeks, key="week_from")
     week_to = sidebar.selectbox(t("week_to", lang), weeks, key="week_to")
+    # index=None: an empty selection means "all" (the placeholder says so; the x clears it).
     category = sidebar.selectbox(
         t("category", lang),
-        [None, *options["categories"]],
+        options["categories"],
+        index=None,
+        placeholder=t("all", lang),
         key="category",
-        format_func=lambda c: t("all", lang) if c is None else c,
     )
     in_category = merchants if category is None else merchants[merchants["category"] == category]
     names = dict(zip(in_category["merchant_id"], in_category["merchant_name"], strict=True))
@@ -62,15 +64,19 @@ def render(options: dict[str, Any]) -> tuple[Filters, str]:
         st.session_state["merchant"] = None
     merchant = sidebar.selectbox(
         t("merchant", lang),
-        [None, *names],
+        list(names),
+        index=None,
+        placeholder=t("all", lang),
         key="merchant",
-        format_func=lambda m: t("all", lang) if m is None else f"{names[m]} ({m})",
+        format_func=lambda m: f"{names[m]} ({m})",
     )
     channel = sidebar.selectbox(
         t("channel", lang),
-        [None, *options["channels"]],
+        options["channels"],
+        index=None,
+        placeholder=t("all", lang),
         key="channel",
-        format_func=lambda c: t("all", lang) if c is None else enum_label("channel", c, lang),
+        format_func=lambda c: enum_label("channel", c, lang),
     )
     start, end = sorted([by_label[week_from], by_label[week_to]]) if weeks else (None, None)
     _write_url(lang, week_from, week_to, category, merchant, channel)

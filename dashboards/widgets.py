@@ -110,14 +110,29 @@ def table(
     key: str | None = None,
     selectable: bool = False,
 ) -> Any:
-    """A localised table: codes translated, headers translated, rates shown as percentages."""
-    shown = frame[list(columns)] if columns is not None else frame
-    config = {
-        column_label(c, ctx.lang): st.column_config.NumberColumn(format="percent")
-        for c in shown.columns
-        if c in RATE_COLUMNS
+    """A localised table: codes and headers translated, rates as percentages, instants in the
+    platform time zone, weeks as dates, missing values as "—"."""
+    shown = (frame[list(columns)] if columns is not None else frame).copy()
+    tz = ctx.build.get("timezone") or "UTC"
+    config: dict[str, Any] = {}
+    for column in shown.columns:
+        label = column_label(column, ctx.lang)
+        series = shown[column]
+        if column in RATE_COLUMNS:
+            config[label] = st.column_config.NumberColumn(format="percent")
+        elif isinstance(series.dtype, pd.DatetimeTZDtype):
+            shown[column] = series.dt.tz_convert(tz).dt.tz_localize(None)
+            config[label] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            shown[column] = series.dt.date
+        elif column.endswith("_hours"):
+            config[label] = st.column_config.NumberColumn(format="%.1f")
+    kwargs: dict[str, Any] = {
+        "hide_index": True,
+        "column_config": config,
+        "key": key,
+        "placeholder": MISSING,
     }
-    kwargs: dict[str, Any] = {"hide_index": True, "column_config": config, "key": key}
     if selectable:
         kwargs.update(on_select="rerun", selection_mode="single-row")
     return st.dataframe(localise_frame(shown, ctx.lang), **kwargs)
@@ -128,9 +143,9 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, pct: bool 
         title={"text": title},
         xaxis_title=x_title,
         yaxis_title=y_title,
-        legend={"orientation": "h", "y": -0.2},
-        margin={"t": 60, "b": 40},
-        height=380,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
+        margin={"t": 60, "b": 100},
+        height=420,
     )
     if pct:
         fig.update_yaxes(tickformat=".1%", rangemode="tozero")

@@ -9,7 +9,6 @@ import streamlit as st
 from dashboards import data
 from dashboards.context import page_context
 from dashboards.widgets import (
-    IMMATURE_COLOUR,
     PALETTE,
     add_maturity_series,
     fmt_int,
@@ -54,13 +53,15 @@ for z, name, dash in ((Z95, "series_limit95", "dash"), (Z998, "series_limit998",
             )
         )
 fig.add_hline(y=platform, line_color=PALETTE[0], annotation_text=ctx.t("series_platform"))
-outside = merchants["defect_rate"] > platform + Z998 * np.sqrt(
-    platform * (1 - platform) / merchants["order_lines"]
-)
+merchant_spread = np.sqrt(platform * (1 - platform) / merchants["order_lines"])
+outside = merchants["defect_rate"] > platform + Z998 * merchant_spread
+warning = merchants["defect_rate"] > platform + Z95 * merchant_spread
 colours = [
-    PALETTE[1] if out else (PALETTE[0] if mature else IMMATURE_COLOUR)
-    for out, mature in zip(outside, merchants["is_mature"], strict=True)
+    PALETTE[1] if out else (PALETTE[3] if warn else PALETTE[0])
+    for out, warn in zip(outside, warning, strict=True)
 ]
+# Merchants whose period includes immature weeks are drawn as open circles.
+symbols = ["circle" if mature else "circle-open" for mature in merchants["is_mature"]]
 fig.add_trace(
     go.Scatter(
         x=merchants["order_lines"],
@@ -69,7 +70,7 @@ fig.add_trace(
         text=merchants["merchant_name"],
         textposition="top center",
         name=ctx.t("series_merchants"),
-        marker={"size": 11, "color": colours},
+        marker={"size": 12, "color": colours, "symbol": symbols, "line": {"width": 2}},
     )
 )
 layout(fig, ctx.t("chart_funnel"), ctx.t("axis_order_lines"), ctx.t("axis_defect_rate"), pct=True)
@@ -85,6 +86,8 @@ st.caption(
     + " · "
     + ctx.t("outside_998", n=int(outside.sum()))
 )
+if not merchants["is_mature"].all():
+    st.caption(ctx.t("funnel_immature"))
 
 st.subheader(ctx.t("merchant_table"))
 table(

@@ -12,7 +12,10 @@ from tests.dashboards.fixture_warehouse import build_fixture_warehouse
 @pytest.fixture(scope="session", autouse=True)
 def _quiet_streamlit():
     # Calling cached functions outside a running app logs a warning per call; not useful here.
-    for name in ("streamlit.runtime.caching.cache_data_api", "streamlit.runtime.scriptrunner_utils"):
+    for name in (
+        "streamlit.runtime.caching.cache_data_api",
+        "streamlit.runtime.scriptrunner_utils",
+    ):
         logging.getLogger(name).setLevel(logging.ERROR)
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 

@@ -49,7 +49,7 @@ def test_every_page_renders(app):
 
 def test_overview_shows_the_marts_numbers(app, warehouse):
     app.run()
-    n, = _query(
+    (n,) = _query(
         warehouse,
         """select count(*) from marts.complaints where status <> 'withdrawn'
            and received_week between date '2026-09-07' and date '2026-11-16'""",
@@ -61,7 +61,7 @@ def test_overview_shows_the_marts_numbers(app, warehouse):
     )
     assert _number(_metric(app, "投诉量（有效）")) == n
     assert _number(_metric(app, "确认缺陷率")) == pytest.approx(100 * defects / lines, abs=0.005)
-    alerts, = _query(
+    (alerts,) = _query(
         warehouse,
         """select count(*) from marts.sku_defect_alerts
            where order_week between date '2026-09-07' and date '2026-11-16'""",
@@ -74,7 +74,7 @@ def test_filters_change_the_numbers_and_the_url(app, warehouse):
     everyone = _number(_metric(app, "投诉量（有效）"))
     app.selectbox(key="merchant").set_value("M003").run()
     assert not app.exception
-    n, = _query(
+    (n,) = _query(
         warehouse,
         """select count(*) from marts.complaints where status <> 'withdrawn'
            and merchant_id = 'M003'
@@ -83,7 +83,7 @@ def test_filters_change_the_numbers_and_the_url(app, warehouse):
     assert _number(_metric(app, "投诉量（有效）")) == n < everyone
     assert app.query_params["merchant"] == "M003"
     app.selectbox(key="channel").set_value("hotline").run()
-    n_hotline, = _query(
+    (n_hotline,) = _query(
         warehouse,
         """select count(*) from marts.complaints where status <> 'withdrawn'
            and merchant_id = 'M003' and channel = 'hotline'
@@ -97,7 +97,7 @@ def test_url_opens_the_shared_view(app, warehouse):
     app.run()
     assert not app.exception
     assert app.selectbox(key="category").value == "家居日用"
-    n, = _query(
+    (n,) = _query(
         warehouse,
         """select count(*) from marts.complaints where status <> 'withdrawn'
            and category = '家居日用' and channel = 'app'

@@ -73,7 +73,9 @@ def test_filters_narrow_the_numbers(warehouse):
     assert 0 < one["n_complaints"] == expected < everyone["n_complaints"]
     hotline = data.channel_mix.uncached(source, dataclasses.replace(PERIOD, channel="hotline"))
     assert hotline["channel"].tolist() == ["hotline"]
-    category = data.merchant_rates.uncached(source, dataclasses.replace(PERIOD, category="家居日用"))
+    category = data.merchant_rates.uncached(
+        source, dataclasses.replace(PERIOD, category="家居日用")
+    )
     assert set(category["merchant_id"]) == {"M004", "M005"}
 
 
