@@ -71,6 +71,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_complaint_rate": ("投诉率", "Complaint rate"),
     "kpi_defect_rate": ("确认缺陷率", "Confirmed-defect rate"),
     "kpi_recurrence_rate": ("复发率", "Recurrence rate"),
+    "recurrence_help": (
+        "按关闭周计入期间；关闭满 90 天（已成熟）且已分类的投诉才计入复发率，"
+        "近期关闭的投诉显示为 —",
+        "Counted by closed week; only classified complaints closed at least 90 days before as_of "
+        "(mature) count, so a recent period shows —",
+    ),
     "kpi_refunds": ("退款 + 补偿", "Refunds + compensation"),
     "kpi_sla": ("SLA 达成率：{stage}", "SLA compliance: {stage}"),
     "kpi_open_alerts": ("异常告警", "Open alerts"),
@@ -436,6 +442,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "data_type": ("类型", "Type"),
     "doc": ("说明", "Description"),
     "n": ("数量", "Count"),
+    "orphan_kind": ("孤儿类型", "Orphan kind"),
+    "invocation_id": ("构建运行ID", "Build run ID"),
+    "file_size": ("文件大小（字节）", "File size (bytes)"),
+    "file_mtime_ns": ("文件修改时间（纳秒）", "File modified (ns)"),
+    "load_seq": ("载入序号", "Load sequence"),
+    "rows_superseded": ("被替换行", "Rows superseded"),
+    "rows_warned": ("告警行", "Rows with warnings"),
+    "duplicate_deliveries": ("重复送达次数", "Duplicate deliveries"),
 }
 
 # Which enumeration a column's values belong to, for translating cell values.

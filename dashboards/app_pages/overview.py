@@ -68,6 +68,7 @@ with row[3]:
         fmt_pct(now["recurrence_rate"]),
         fmt_pp_delta(now["recurrence_rate"], before.get("recurrence_rate")),
         higher_is_worse=True,
+        help=ctx.t("recurrence_help"),
     )
 with row[4]:
     kpi(

@@ -666,9 +666,9 @@ _MART_SQL = [
     # ---- data quality and build ------------------------------------------------------
     """create table marts.dq_file_ledger as select * from (values
         ('a1b2', 'orders_2026w47.csv', 'orders', 'csv', 'utf-8', 'canonical', 1200, 1195, 3, 2,
-         'loaded', null, null, timestamptz '2026-11-26 01:00:00+00'),
+         'loaded', null, null::varchar, timestamptz '2026-11-26 01:00:00+00'),
         ('c3d4', 'complaints_2026w47.xlsx', 'complaints', 'xlsx', null, 'zh', 420, 418, 2, 0,
-         'loaded', null, '备用电话', timestamptz '2026-11-26 01:05:00+00'),
+         'loaded', null, '["备用电话"]', timestamptz '2026-11-26 01:05:00+00'),
         ('e5f6', 'notes.csv', null, 'csv', null, null, 0, 0, 0, 0, 'rejected',
          'the file name names no entity', null, timestamptz '2026-11-26 01:06:00+00')
     ) as t(file_id, file_name, entity, format, encoding, profile, rows_read, rows_loaded,
@@ -693,9 +693,9 @@ _MART_SQL = [
     ) as t(file_id, file_name, entity, suite, expectation, column_name, success, element_count,
         unexpected_count, observed, validated_at)""",
     """create table marts.dq_orphans as select * from (values
-        ('complaints', 'C999001', 'orphan_order', 'complaints_2026w47.xlsx'),
-        ('complaint_events', 'C999777', 'orphan_event', 'events_2026w47.jsonl')
-    ) as t(entity, key, kind, file)""",
+        ('complaints', 'C999001', 'orphan_order', 'c3d4', 'complaints_2026w47.xlsx'),
+        ('complaint_events', 'C999777', 'orphan_event', 'f7a8', 'events_2026w47.jsonl')
+    ) as t(entity, key, orphan_kind, file_id, file_name)""",
     """create table marts.dq_freshness as select * from (values
         ('orders', 3::bigint, timestamptz '2026-11-26 01:00:00+00',
          timestamptz '2026-11-23 15:00:00+00'),
@@ -706,6 +706,30 @@ _MART_SQL = [
         timestamptz '2026-11-26 02:00:00+00' as as_of,
         timestamptz '2026-11-26 02:10:00+00' as built_at,
         'Asia/Shanghai'::varchar as timezone, '1.11.0'::varchar as dbt_version""",
+    # the types the dbt build gives these columns
+    "alter table marts.corrective_action_effectiveness alter column before_order_lines type bigint",
+    "alter table marts.corrective_action_effectiveness"
+    " alter column before_defect_lines type bigint",
+    "alter table marts.corrective_action_effectiveness alter column after_order_lines type bigint",
+    "alter table marts.corrective_action_effectiveness alter column after_defect_lines type bigint",
+    "alter table marts.corrective_action_effectiveness alter column p_value type double",
+    "alter table marts.corrective_action_effectiveness alter column z_statistic type double",
+    "alter table marts.dq_file_ledger alter column extra_columns type varchar[]",
+    "alter table marts.dq_quarantine alter column raw_values type json",
+    "alter table marts.dq_quarantine alter column row_number type bigint",
+    "alter table marts.dq_warnings alter column row_number type bigint",
+    "alter table marts.merchant_defect_rates_rolling alter column category_rank type bigint",
+    "alter table marts.merchant_defect_rates_rolling alter column prior_alpha type double",
+    "alter table marts.sku_defect_rates_rolling alter column category_rank type bigint",
+    "alter table marts.sku_defect_rates_rolling alter column prior_alpha type double",
+    "alter table marts.sku_defect_rates_rolling alter column prior_beta type double",
+    "alter table marts.merchant_scorecard_weekly alter column refund_amount type decimal(38, 2)",
+    "alter table marts.merchant_scorecard_weekly"
+    " alter column compensation_amount type decimal(38, 2)",
+    "alter table marts.dq_file_ledger alter column rows_read type bigint",
+    "alter table marts.dq_file_ledger alter column rows_loaded type bigint",
+    "alter table marts.dq_file_ledger alter column rows_quarantined type bigint",
+    "alter table marts.dq_file_ledger alter column rows_duplicate type bigint",
 ]
 
 
