@@ -79,10 +79,13 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
-def wait_for_page(page, title: str, timeout_ms: float = 30000) -> None:
-    """Wait until the page's title and the app's script run are done (content is visible)."""
+def wait_for_page(page, title: str, charts: int = 0, timeout_ms: float = 30000) -> None:
+    """Wait until the page's title, its first ``charts`` plotly charts and the script run are
+    done (Streamlit fills the page over a websocket; plotly draws after its script loads)."""
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=timeout_ms)
     page.locator('[data-testid="stCaptionContainer"]').first.wait_for(timeout=timeout_ms)
+    if charts:
+        page.locator(".js-plotly-plot .main-svg").nth(charts - 1).wait_for(timeout=timeout_ms)
     # While the script runs Streamlit shows its status widget; wait until it is gone.
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
