@@ -86,9 +86,13 @@ def wait_for_page(page, title: str, charts: int = 0, timeout_ms: float = 30000) 
     page.locator('[data-testid="stCaptionContainer"]').first.wait_for(timeout=timeout_ms)
     if charts:
         page.locator(".js-plotly-plot .main-svg").nth(charts - 1).wait_for(timeout=timeout_ms)
-    # While the script runs Streamlit shows its status widget; wait until it is gone.
+    # While the script runs Streamlit shows its status widget; wait until it is gone and every
+    # chart on the page has drawn.
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+            && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                .every((chart) => chart.querySelector('.main-svg'))""",
+        timeout=timeout_ms,
     )
 
 
