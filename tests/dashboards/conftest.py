@@ -1,26 +1,148 @@
-"""Shared fixtures: one small synthetic warehouse per test session."""
+"""Shared fixtures: the synthetic fixture warehouse, the pipeline-built one, and a scenario.
+
+``warehouse`` is the synthetic fixture (every mart, deterministic, about a second): the fast unit
+tests use it. ``app_warehouse`` is what the app-level tests (AppTest, browser) run on: a small
+warehouse built by the real pipeline (``complaints generate --orders 20000`` then ``complaints
+run``) when the generator, ingest and build are part of this checkout, else the fixture.
+``scenario`` picks, by independent queries of whichever warehouse is used, the period, merchant,
+category and channel the tests filter on.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import importlib.util
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.dashboards.fixture_warehouse import build_fixture_warehouse
+
+ROOT = Path(__file__).resolve().parents[2]
+PIPELINE_MODULES = ("flows.cli_generate", "flows.cli_ingest", "flows.cli_build")
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _quiet_streamlit():
     # Calling cached functions outside a running app logs a warning per call; not useful here.
-    for name in (
-        "streamlit.runtime.caching.cache_data_api",
-        "streamlit.runtime.scriptrunner_utils",
-    ):
-        logging.getLogger(name).setLevel(logging.ERROR)
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory):
-    """Path of the fixture warehouse (read-only for tests: build your own to modify)."""
+    """Path of the synthetic fixture warehouse (read-only for tests: build your own to modify)."""
     return build_fixture_warehouse(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
+
+
+def pipeline_available() -> bool:
+    return all(importlib.util.find_spec(module) for module in PIPELINE_MODULES)
+
+
+def _complaints(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def build_pipeline_warehouse(folder: Path) -> Path:
+    """A small warehouse built by the real commands (generate, then run; ingest and build
+    separately if ``run`` is not usable in this checkout)."""
+    landing, path = folder / "landing", folder / "warehouse.duckdb"
+    generate = ("generate", "--orders", "20000", "--out", str(landing))
+    _check(_complaints(*generate, "--truth", str(folder / "truth.json")), "generate")
+    if _complaints("run", "--landing", str(landing), "--warehouse", str(path)).returncode != 0:
+        _check(_complaints("ingest", "--landing", str(landing), "--warehouse", str(path)), "ingest")
+        _check(_complaints("build", "--warehouse", str(path)), "build")
+    return path
+
+
+def _check(done: subprocess.CompletedProcess, step: str) -> None:
+    assert done.returncode == 0, f"complaints {step} failed:\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.fixture(scope="session")
+def app_warehouse(tmp_path_factory, warehouse):
+    if not pipeline_available():
+        return warehouse
+    return build_pipeline_warehouse(tmp_path_factory.mktemp("pipeline"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """A selection to test with, chosen from the data by independent queries."""
+
+    warehouse: Path
+    week_from: dt.date
+    week_to: dt.date
+    merchant_id: str
+    category: str
+    channel: str
+
+    @staticmethod
+    def iso(week: dt.date) -> str:
+        year, number, _ = week.isocalendar()
+        return f"{year}-W{number:02d}"
+
+    @property
+    def query(self) -> dict[str, str]:
+        return {"from": self.iso(self.week_from), "to": self.iso(self.week_to)}
+
+    def one(self, sql: str, params: list[object] | None = None) -> tuple:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchone()
+
+    def counted(self, **where: str) -> int:
+        """Counted complaints received in the period, narrowed by column = value pairs."""
+        sql = """select count(*) from marts.complaints where status <> 'withdrawn'
+                 and received_week between ? and ?"""
+        params: list[object] = [self.week_from, self.week_to]
+        for column, value in where.items():
+            assert column in {"merchant_id", "category", "channel"}
+            sql += f" and {column} = ?"
+            params.append(value)
+        return self.one(sql, params)[0]
+
+
+def make_scenario(path: Path) -> Scenario:
+    """The eleven order weeks before the last four; the busiest merchant; another category."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        weeks = [
+            row[0]
+            for row in con.execute(
+                "select distinct order_week from marts.merchant_defect_rates_weekly order by 1"
+            ).fetchall()
+        ]
+        week_from, week_to = weeks[-11], weeks[-1]
+        merchant_id, merchant_category = con.execute(
+            """select merchant_id, any_value(category) from marts.complaints
+               where status <> 'withdrawn' and received_week between ? and ?
+               group by merchant_id order by count(*) desc, merchant_id limit 1""",
+            [week_from, week_to],
+        ).fetchone()
+        category = con.execute(
+            """select category from marts.complaints where category <> ?
+               and received_week between ? and ? group by category
+               order by count(*) desc limit 1""",
+            [merchant_category, week_from, week_to],
+        ).fetchone()[0]
+        channel = con.execute(
+            """select channel from marts.complaints where merchant_id = ?
+               and received_week between ? and ? group by channel
+               order by count(*) desc, channel limit 1 offset 1""",
+            [merchant_id, week_from, week_to],
+        ).fetchone()[0]
+    return Scenario(path, week_from, week_to, merchant_id, category, channel)
+
+
+@pytest.fixture(scope="session")
+def scenario(app_warehouse) -> Scenario:
+    return make_scenario(app_warehouse)
