@@ -67,7 +67,22 @@ fig.add_trace(
         x=merchants["order_lines"],
         y=merchants["defect_rate"],
         mode="markers+text",
-        text=merchants["merchant_name"],
+        # Names beside the merchants above the 95 % limit only; every point has a hover label.
+        text=[
+            name if warn else ""
+            for name, warn in zip(merchants["merchant_name"], warning, strict=True)
+        ],
+        hovertext=[
+            f"{name} ({mid})<br>{fmt_pct(rate)} · {fmt_int(n)}"
+            for name, mid, rate, n in zip(
+                merchants["merchant_name"],
+                merchants["merchant_id"],
+                merchants["defect_rate"],
+                merchants["order_lines"],
+                strict=True,
+            )
+        ],
+        hoverinfo="text",
         textposition="top center",
         name=ctx.t("series_merchants"),
         marker={"size": 12, "color": colours, "symbol": symbols, "line": {"width": 2}},

@@ -45,7 +45,7 @@ def pipeline_available() -> bool:
 
 def _complaints(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-c", "from flows.cli import main; main()", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
