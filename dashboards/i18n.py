@@ -19,7 +19,6 @@ DEFAULT_LANGUAGE = "zh"
 LABELS: dict[str, tuple[str, str]] = {
     # chrome
     "app_title": ("商品质量投诉洞察", "Complaint insight"),
-    "language": ("语言", "Language"),
     "filters": ("筛选", "Filters"),
     "week_from": ("起始周", "From week"),
     "week_to": ("截止周", "To week"),
@@ -54,9 +53,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "The sidebar filters do not apply here: data quality describes imported files, "
         "not merchants or weeks",
     ),
-    "vs_previous": ("较上一期间", "vs previous period"),
-    "previous_value": ("上一期间", "previous period"),
-    "no_previous": ("上一期间无数据", "no data in the previous period"),
+    "previous_partial": (
+        "上一期间早于最早的数据周，不显示环比变化",
+        "The previous period starts before the first week with data; no change is shown",
+    ),
     # page titles
     "page_overview": ("总览", "Overview"),
     "page_merchants": ("商家", "Merchants"),
@@ -107,7 +107,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart_backlog": ("未结投诉账龄", "Backlog ageing of open complaints"),
     "chart_merchant_trend": ("商家每周缺陷率", "Merchant weekly defect rate"),
     "chart_actions": ("整改前后缺陷率", "Defect rate before and after each action"),
-    "axis_week": ("周", "Week"),
     "axis_order_week": ("订单周", "Order week"),
     "axis_received_week": ("投诉周", "Received week"),
     "axis_complaints": ("投诉量", "Complaints"),
@@ -132,7 +131,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "series_ucl": ("控制上限 UCL", "UCL"),
     "series_lcl": ("控制下限 LCL", "LCL"),
     "series_alert": ("告警", "Alert"),
-    "series_count": ("数量", "Count"),
     "series_before": ("整改前", "Before"),
     "series_after": ("整改后", "After"),
     # merchants page
@@ -225,8 +223,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # value labels
     "unclassified": ("未分类", "Unclassified"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
     "age_lt1d": ("< 1 天", "< 1 day"),
     "age_1_3d": ("1–3 天", "1–3 days"),
     "age_3_7d": ("3–7 天", "3–7 days"),

@@ -161,7 +161,10 @@ def run_query(
     return ConsoleResult(outcome["frame"], None, outcome["truncated"], seconds)
 
 
-def schema(path: Path | str, docs_dir: Path | str = "target") -> pd.DataFrame:
+DBT_TARGET = Path(__file__).resolve().parents[1] / "target"
+
+
+def schema(path: Path | str, docs_dir: Path | str = DBT_TARGET) -> pd.DataFrame:
     """Every mart column with its type and, when dbt docs exist, its description."""
     with duckdb.connect(str(path), read_only=True, config=dict(SAFE_CONFIG)) as con:
         frame = con.execute(

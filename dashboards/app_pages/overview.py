@@ -25,6 +25,12 @@ ctx = page_context()
 page_header(ctx, "page_overview")
 kpis = data.overview_kpis(ctx.source, ctx.filters)
 now, before = kpis["current"], kpis["previous"] or {}
+previous = ctx.filters.previous()
+# A previous period reaching before the first week with data would compare against a partial
+# period: show no change rather than a misleading one.
+previous_partial = previous is not None and previous.week_from < ctx.options["weeks"][0]
+if previous_partial:
+    before = {}
 
 
 def count_delta(key: str, money: bool = False) -> str | None:
@@ -35,6 +41,8 @@ def count_delta(key: str, money: bool = False) -> str | None:
 
 
 st.subheader(ctx.t("section_kpis"))
+if previous_partial:
+    st.caption(ctx.t("previous_partial"))
 if ctx.filters.channel is not None:
     st.caption(ctx.t("channel_not_applicable"))
 immature_help = None if now["rates_mature"] else ctx.t("period_has_immature")
