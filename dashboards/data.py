@@ -646,7 +646,8 @@ def corrective_actions(source: Source, filters: Filters) -> pd.DataFrame:
         source,
         f"""select action_id, merchant_id, merchant_name, category, sku_id, scope, issue_type,
                action_type, opened_at, completed_at, before_order_lines, before_defect_rate,
-               after_order_lines, after_defect_rate, relative_change, p_value, is_effective,
+               after_order_lines, after_defect_rate, relative_change, z_statistic, p_value,
+               is_effective,
                is_mature, evaluation
            from marts.corrective_action_effectiveness where {where}
            order by opened_at desc, action_id""",

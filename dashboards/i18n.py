@@ -163,6 +163,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "rows_shown": ("显示 {shown} / {total} 行", "Showing {shown} of {total} rows"),
     # sla page
     "sla_by_stage": ("各环节 SLA（所选期间）", "SLA by stage (selected period)"),
+    "sla_table": (
+        "明细：环节 × 渠道 × 周",
+        "Details: stage × channel × week",
+    ),
     "sla_late_list": ("超时与逾期清单", "Breached and overdue"),
     "sla_late_caption": (
         "已超时（完成但超时限）与逾期未完成；逾期时长 = 超出时限的小时数",
@@ -376,6 +380,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "before_order_lines": ("整改前订单行", "Order lines before"),
     "after_order_lines": ("整改后订单行", "Order lines after"),
     "relative_change": ("相对变化", "Relative change"),
+    "z_statistic": ("z 统计量", "z statistic"),
     "p_value": ("p 值", "p-value"),
     "evaluation": ("评估结果", "Evaluation"),
     "iso_week": ("ISO 周", "ISO week"),

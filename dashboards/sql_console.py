@@ -165,22 +165,28 @@ DBT_TARGET = Path(__file__).resolve().parents[1] / "target"
 
 
 def schema(path: Path | str, docs_dir: Path | str = DBT_TARGET) -> pd.DataFrame:
-    """Every mart column with its type and, when dbt docs exist, its description."""
+    """Every mart column with its type and, when dbt docs exist, its description (a row with an
+    empty column name carries the table's own description)."""
     with duckdb.connect(str(path), read_only=True, config=dict(SAFE_CONFIG)) as con:
         frame = con.execute(
             """select table_name, column_name, data_type from information_schema.columns
                where table_schema = 'marts' order by table_name, ordinal_position"""
         ).df()
     docs = column_docs(Path(docs_dir))
+    tables = pd.DataFrame({"table_name": frame["table_name"].unique()})
+    tables["column_name"], tables["data_type"] = "", ""
+    frame = pd.concat([tables, frame], ignore_index=True)
     frame["doc"] = [
         docs.get((table, column), "")
         for table, column in zip(frame["table_name"], frame["column_name"], strict=True)
     ]
-    return frame
+    # Stable sort by table only: the table's own row first, then columns in their order.
+    return frame.sort_values("table_name", kind="stable", ignore_index=True)
 
 
 def column_docs(target: Path) -> dict[tuple[str, str], str]:
-    """(table, column) → description from dbt's manifest; empty when there are no docs."""
+    """(table, column) → description of the marts from dbt's manifest, (table, "") for the
+    table itself; empty when there are no docs."""
     manifest = target / "manifest.json"
     try:
         nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
@@ -188,7 +194,7 @@ def column_docs(target: Path) -> dict[tuple[str, str], str]:
         return {}
     docs: dict[tuple[str, str], str] = {}
     for node in nodes.values():
-        if node.get("resource_type") != "model":
+        if node.get("resource_type") != "model" or node.get("schema", "marts") != "marts":
             continue
         table = node.get("alias") or node.get("name")
         if node.get("description"):

@@ -105,7 +105,9 @@ else:
             "after_order_lines",
             "after_defect_rate",
             "relative_change",
+            "z_statistic",
             "p_value",
+            "is_mature",
             "evaluation",
         ],
     )

@@ -81,6 +81,24 @@ if not weekly.empty:
         layout(fig, ctx.t("chart_sla_heatmap"), ctx.t("axis_channel"), ctx.t("axis_stage"))
         plot(fig, "sla_heatmap")
 
+if not weekly.empty:
+    with st.expander(ctx.t("sla_table")):
+        table(
+            ctx,
+            weekly,
+            [
+                "received_week",
+                "channel",
+                "stage",
+                "n_measured",
+                "n_met",
+                "n_breached",
+                "n_open_overdue",
+                "compliance_rate",
+            ],
+            key="sla_table",
+        )
+
 st.subheader(ctx.t("sla_late_list"))
 st.caption(ctx.t("sla_late_caption"))
 late, total = data.sla_late(ctx.source, ctx.filters)

@@ -24,6 +24,10 @@ with left:
     columns = cached_schema(ctx.source.path, ctx.source.version)
     for name, group in columns.groupby("table_name", sort=True):
         with st.expander(f"marts.{name}"):
+            table_doc = group.loc[group["column_name"] == "", "doc"]
+            if not table_doc.empty and table_doc.iloc[0]:
+                st.caption(table_doc.iloc[0])
+            group = group[group["column_name"] != ""]
             shown = group[["column_name", "data_type", "doc"]].copy()
             shown["doc"] = shown["doc"].replace("", ctx.t("sql_no_docs"))
             table(ctx, shown, key=f"sql_schema_{name}")

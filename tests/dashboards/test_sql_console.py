@@ -112,14 +112,22 @@ def test_schema_lists_marts_without_docs(warehouse, tmp_path):
     frame = sql_console.schema(warehouse, docs_dir=tmp_path)
     assert {"complaints", "build_info", "merchant_scorecard_weekly"} <= set(frame["table_name"])
     assert (frame["doc"] == "").all()
+    assert "buyer_phone_masked" in set(frame["column_name"])
 
 
 def test_schema_uses_dbt_docs_when_present(warehouse, tmp_path):
     (tmp_path / "manifest.json").write_text(
         '{"nodes": {"model.x.complaints": {"resource_type": "model", "name": "complaints",'
-        ' "columns": {"status": {"description": "latest status"}}}}}'
+        ' "schema": "marts", "description": "one row per complaint",'
+        ' "columns": {"status": {"description": "latest status"}}},'
+        ' "model.x.stg": {"resource_type": "model", "name": "build_info", "schema": "staging",'
+        ' "columns": {"as_of": {"description": "not a mart"}}}}}'
     )
     frame = sql_console.schema(warehouse, docs_dir=tmp_path)
     docs = frame.set_index(["table_name", "column_name"])["doc"]
     assert docs[("complaints", "status")] == "latest status"
+    assert docs[("complaints", "")] == "one row per complaint"
     assert docs[("complaints", "channel")] == ""
+    assert docs[("build_info", "as_of")] == ""
+    complaints = frame[frame["table_name"] == "complaints"]["column_name"].tolist()
+    assert complaints[:3] == ["", "complaint_id", "order_id"]
