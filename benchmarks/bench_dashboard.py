@@ -3,9 +3,11 @@ and the first render time in a real browser.
 
     uv run python benchmarks/bench_dashboard.py [WAREHOUSE] [--runs 3] [--no-browser]
 
-WAREHOUSE defaults to ``$COMPLAINTS_BENCH_WAREHOUSE``, else ``data/bench/warehouse.duckdb``, else
-the configured warehouse. Meant for the warehouse built from 10M order lines. Targets: a page's
-queries (data-module functions, uncached, default filters) take at most 1/10 of
+WAREHOUSE defaults to ``$COMPLAINTS_BENCH_WAREHOUSE``, else ``data/bench/warehouse.duckdb``; when
+neither exists the benchmark builds one there with the project's commands (``--orders``, default
+10M order lines: ``complaints generate`` then ``complaints run``; tens of minutes).
+
+Targets: a page's queries (data-module functions, uncached, default filters) take at most 1/10 of
 ``select count(*), sum(quantity) from raw.orders``; the first render of each page in Chromium
 (until its title, charts and script run are done; the server's one-off imports excluded by a
 warm-up load with other filters) is under 2 s. Medians of ``--runs`` runs go to
@@ -36,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 from dashboards import data  # noqa: E402
 from dashboards.sidebar import DEFAULT_WEEKS, iso_week  # noqa: E402
 from dashboards.sql_console import SAFE_CONFIG  # noqa: E402
-from flows.config import load_settings  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "dashboard.json"
 SCAN_SQL = "select count(*), sum(quantity) from raw.orders"
@@ -204,10 +205,7 @@ def browser_runs(path: Path, query: str, warm_query: str, runs: int) -> dict[str
 
 def default_warehouse() -> Path:
     env = os.environ.get("COMPLAINTS_BENCH_WAREHOUSE")
-    if env:
-        return Path(env)
-    bench = ROOT / "data" / "bench" / "warehouse.duckdb"
-    return bench if bench.exists() else load_settings().warehouse
+    return Path(env) if env else ROOT / "data" / "bench" / "warehouse.duckdb"
 
 
 def main(argv: list[str]) -> int:
@@ -216,13 +214,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--orders", type=int, default=10_000_000)
     args = parser.parse_args(argv)
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     warehouse = (args.warehouse or default_warehouse()).resolve()
+    if not warehouse.exists():
+        from tests.dashboards.pipeline_warehouse import build_pipeline_warehouse
+
+        print(f"no warehouse at {warehouse}: building one of {args.orders:,} order lines")
+        built = build_pipeline_warehouse(warehouse.parent, args.orders)
+        if built != warehouse:
+            built.replace(warehouse)
     source = data.current_source(warehouse)
-    if source is None:
-        print(f"no warehouse at {warehouse}: build one first (complaints run)", file=sys.stderr)
-        return 1
+    assert source is not None
     with duckdb.connect(str(warehouse), read_only=True) as con:
         order_lines = con.execute("select count(*) from raw.orders").fetchone()[0]
     filters = default_filters(source)

@@ -12,19 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import logging
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.dashboards.fixture_warehouse import build_fixture_warehouse
-
-ROOT = Path(__file__).resolve().parents[2]
-PIPELINE_MODULES = ("flows.cli_generate", "flows.cli_ingest", "flows.cli_build")
+from tests.dashboards.pipeline_warehouse import build_pipeline_warehouse, pipeline_available
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -37,36 +32,6 @@ def _quiet_streamlit():
 def warehouse(tmp_path_factory):
     """Path of the synthetic fixture warehouse (read-only for tests: build your own to modify)."""
     return build_fixture_warehouse(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
-
-
-def pipeline_available() -> bool:
-    return all(importlib.util.find_spec(module) for module in PIPELINE_MODULES)
-
-
-def _complaints(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", "from flows.cli import main; main()", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def build_pipeline_warehouse(folder: Path) -> Path:
-    """A small warehouse built by the real commands (generate, then run; ingest and build
-    separately if ``run`` is not usable in this checkout)."""
-    landing, path = folder / "landing", folder / "warehouse.duckdb"
-    generate = ("generate", "--orders", "20000", "--out", str(landing))
-    _check(_complaints(*generate, "--truth", str(folder / "truth.json")), "generate")
-    if _complaints("run", "--landing", str(landing), "--warehouse", str(path)).returncode != 0:
-        _check(_complaints("ingest", "--landing", str(landing), "--warehouse", str(path)), "ingest")
-        _check(_complaints("build", "--warehouse", str(path)), "build")
-    return path
-
-
-def _check(done: subprocess.CompletedProcess, step: str) -> None:
-    assert done.returncode == 0, f"complaints {step} failed:\n{done.stdout}\n{done.stderr}"
 
 
 @pytest.fixture(scope="session")
