@@ -143,7 +143,7 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, pct: bool 
         title={"text": title},
         xaxis_title=x_title,
         yaxis_title=y_title,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0},
         margin={"t": 60, "b": 100},
         height=420,
     )
@@ -160,7 +160,8 @@ def add_maturity_series(
     immature_name: str,
     colour: str,
 ) -> None:
-    """A line whose mature weeks are solid and whose immature weeks are dashed and grey."""
+    """A line whose mature weeks are solid and whose immature weeks are dashed and faded over a
+    grey band."""
     mature = frame[frame["is_mature"].astype(bool)]
     fig.add_trace(
         go.Scatter(
@@ -176,15 +177,19 @@ def add_maturity_series(
                 y=joined[y],
                 name=f"{name} {immature_name}",
                 mode="lines+markers",
-                line={"color": IMMATURE_COLOUR, "dash": "dash"},
+                line={"color": colour, "dash": "dash"},
                 marker={"symbol": "circle-open"},
+                opacity=0.5,
             )
         )
+        shade_immature(fig, immature[x])
 
 
 def shade_immature(fig: go.Figure, weeks: Iterable[Any]) -> None:
-    """Grey band over the immature weeks."""
+    """Grey band over the immature weeks (drawn once per figure)."""
     weeks = sorted(weeks)
+    if any(shape.name == "immature" for shape in fig.layout.shapes):
+        return
     if weeks:
         fig.add_vrect(
             x0=pd.Timestamp(weeks[0]) - pd.Timedelta(days=3.5),
@@ -192,6 +197,7 @@ def shade_immature(fig: go.Figure, weeks: Iterable[Any]) -> None:
             fillcolor=IMMATURE_COLOUR,
             opacity=0.15,
             line_width=0,
+            name="immature",
         )
 
 
