@@ -45,7 +45,6 @@ def main() -> None:
     filters, lang = sidebar.render(options)
     ctx = PageContext(source=source, filters=filters, lang=lang, build=build, options=options)
     publish(ctx)
-    st.sidebar.caption(ctx.as_of_text)
     pages = [
         st.Page(
             str(HERE / "app_pages" / f"{name}.py"),
@@ -56,7 +55,11 @@ def main() -> None:
         )
         for index, (name, title, icon) in enumerate(PAGES)
     ]
-    st.navigation(pages).run()
+    try:
+        st.navigation(pages).run()
+    finally:
+        # Drawn after the page, so it also marks the end of the run (the browser tests wait for it).
+        st.sidebar.caption(ctx.as_of_text)
 
 
 main()

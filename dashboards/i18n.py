@@ -196,7 +196,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # scorecards page
     "scorecard_week": ("评分周", "Scorecard week"),
     "scorecard_title": ("商家周评分卡 {week}", "Merchant scorecard {week}"),
-    "grade_counts": ("等级分布", "Grades"),
+    "grade_count": ("{grade} 级商家数", "Grade {grade} merchants"),
     "download_csv": ("下载 CSV", "Download CSV"),
     "download_xlsx": ("下载 XLSX", "Download XLSX"),
     # data quality page

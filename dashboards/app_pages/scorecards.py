@@ -57,7 +57,7 @@ if card.empty:
 grades = card["grade"].value_counts()
 columns = st.columns(4)
 for column, grade in zip(columns, "ABCD", strict=True):
-    column.metric(f"{ctx.t('grade_counts')} {grade}", fmt_int(int(grades.get(grade, 0))))
+    column.metric(ctx.t("grade_count", grade=grade), fmt_int(int(grades.get(grade, 0))))
 shown = [c for c in COLUMNS if c in card.columns]
 table(ctx, card, shown)
 

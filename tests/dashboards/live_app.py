@@ -83,7 +83,10 @@ def wait_for_page(page, title: str, charts: int = 0, timeout_ms: float = 30000) 
     """Wait until the page's title, its first ``charts`` plotly charts and the script run are
     done (Streamlit fills the page over a websocket; plotly draws after its script loads)."""
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=timeout_ms)
-    page.locator('[data-testid="stCaptionContainer"]').first.wait_for(timeout=timeout_ms)
+    # The sidebar's data-as-of stamp is drawn after the page's content: the run has ended.
+    page.locator('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]').first.wait_for(
+        timeout=timeout_ms
+    )
     if charts:
         page.locator(".js-plotly-plot .main-svg").nth(charts - 1).wait_for(timeout=timeout_ms)
     # While the script runs Streamlit shows its status widget; wait until it is gone and every
