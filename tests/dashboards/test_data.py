@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import shutil
 import threading
+import time
 
 import duckdb
 import pytest
@@ -139,16 +140,25 @@ def test_readers_see_old_or_new_state_while_publishing(tmp_path):
                 with publishing(live) as staging:
                     shutil.copyfile((new, old)[index % 2], staging)
                 published.append(index)
+                time.sleep(0.05)  # let readers run against each published state
         except Exception as exc:  # reported by the assertion below
             errors.append(exc)
         finally:
             stop.set()
 
-    thread = threading.Thread(target=publisher)
-    thread.start()
-    answers = []
-    while not stop.is_set() or len(answers) < 5:
-        answers.append(data.overview_kpis.uncached(data.current_source(live), PERIOD))
-    thread.join()
+    answers: list[dict] = []
+
+    def reader() -> None:  # two of them, so connections to the live file overlap
+        try:
+            while not stop.is_set() or len(answers) < 5:
+                answers.append(data.overview_kpis.uncached(data.current_source(live), PERIOD))
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=target) for target in (publisher, reader, reader)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     assert not errors and len(published) == 12
-    assert all(answer in expected for answer in answers)
+    assert answers and all(answer in expected for answer in answers)
