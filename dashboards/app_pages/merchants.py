@@ -69,8 +69,10 @@ fig.add_trace(
         mode="markers+text",
         # Names beside the merchants above the 95 % limit only; every point has a hover label.
         text=[
-            name if warn else ""
-            for name, warn in zip(merchants["merchant_name"], warning, strict=True)
+            name if warn or mid == ctx.filters.merchant_id else ""
+            for name, mid, warn in zip(
+                merchants["merchant_name"], merchants["merchant_id"], warning, strict=True
+            )
         ],
         hovertext=[
             f"{name} ({mid})<br>{fmt_pct(rate)} · {fmt_int(n)}"
@@ -85,7 +87,13 @@ fig.add_trace(
         hoverinfo="text",
         textposition="top center",
         name=ctx.t("series_merchants"),
-        marker={"size": 12, "color": colours, "symbol": symbols, "line": {"width": 2}},
+        # The merchant chosen in the sidebar is drawn larger.
+        marker={
+            "size": [20 if m == ctx.filters.merchant_id else 12 for m in merchants["merchant_id"]],
+            "color": colours,
+            "symbol": symbols,
+            "line": {"width": 2},
+        },
     )
 )
 layout(fig, ctx.t("chart_funnel"), ctx.t("axis_order_lines"), ctx.t("axis_defect_rate"), pct=True)
