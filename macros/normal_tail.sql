@@ -1,0 +1,47 @@
+{#- Upper tail of the standard normal, P(Z > |x|), for the two-proportion z-test.
+    DuckDB has no erf, so this is Hart's (1968) rational approximation as given by West (2005,
+    "Better approximations to cumulative normal functions"): absolute error below 1e-14, far inside
+    the 1e-7 the p-values need. Two-sided p-value = 2 * normal_upper_tail(z). -#}
+{% macro normal_upper_tail(x) -%}
+    (case
+        when abs({{ x }}) > 37 then 0.0
+        when abs({{ x }}) < 7.07106781186547 then
+            exp(-abs({{ x }}) * abs({{ x }}) / 2.0)
+            * (((((( 0.0352624965998911 * abs({{ x }}) + 0.700383064443688) * abs({{ x }})
+                + 6.37396220353165) * abs({{ x }}) + 33.912866078383) * abs({{ x }})
+                + 112.079291497871) * abs({{ x }}) + 221.213596169931) * abs({{ x }})
+                + 220.206867912376)
+            / ((((((( 0.0883883476483184 * abs({{ x }}) + 1.75566716318264) * abs({{ x }})
+                + 16.064177579207) * abs({{ x }}) + 86.7807322029461) * abs({{ x }})
+                + 296.564248779674) * abs({{ x }}) + 637.333633378831) * abs({{ x }})
+                + 793.826512519948) * abs({{ x }}) + 440.413735824752)
+        else
+            exp(-abs({{ x }}) * abs({{ x }}) / 2.0)
+            / (abs({{ x }}) + 1.0 / (abs({{ x }}) + 2.0 / (abs({{ x }}) + 3.0 / (abs({{ x }})
+                + 4.0 / (abs({{ x }}) + 0.65)))))
+            / 2.506628274631
+    end)
+{%- endmacro %}
+
+{#- Two-sided p-value of a z statistic. -#}
+{% macro two_sided_p_value(z) -%}
+    case when {{ z }} is not null then 2.0 * {{ normal_upper_tail(z) }} end
+{%- endmacro %}
+
+{#- Pooled two-proportion z statistic (after minus before, so negative = fewer defects after):
+    z = (p2 - p1) / sqrt(p (1 - p) (1/n1 + 1/n2)), p = (k1 + k2) / (n1 + n2).
+    Null when a side has no trials; 0 when the pooled proportion is 0 or 1 (no variation: no
+    evidence of a difference, p-value 1). -#}
+{% macro two_proportion_z(k1, n1, k2, n2) -%}
+    case
+        when ({{ n1 }}) = 0 or ({{ n2 }}) = 0 then null
+        when ({{ k1 }}) + ({{ k2 }}) = 0 or ({{ k1 }}) + ({{ k2 }}) = ({{ n1 }}) + ({{ n2 }}) then 0.0
+        else
+            (({{ k2 }}) * 1.0 / ({{ n2 }}) - ({{ k1 }}) * 1.0 / ({{ n1 }}))
+            / sqrt(
+                (({{ k1 }}) + ({{ k2 }})) * 1.0 / (({{ n1 }}) + ({{ n2 }}))
+                * (1.0 - (({{ k1 }}) + ({{ k2 }})) * 1.0 / (({{ n1 }}) + ({{ n2 }})))
+                * (1.0 / ({{ n1 }}) + 1.0 / ({{ n2 }}))
+            )
+    end
+{%- endmacro %}
