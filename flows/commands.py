@@ -1,1 +1,3 @@
 """Registers every subcommand on the ``complaints`` app (one import per command module)."""
+
+from flows import cli_build  # noqa: F401  build, run, docs
