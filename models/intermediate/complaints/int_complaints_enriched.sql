@@ -41,10 +41,11 @@ enriched as (
         complaints.evidence_count,
         not complaints.is_withdrawn as is_counted,
         complaints.is_withdrawn,
-        (
+        coalesce(
             not complaints.is_withdrawn
             and complaints.issue_type in ('quality_defect', 'cosmetic_flaw', 'counterfeit')
-            and complaints.responsibility = 'merchant'
+            and complaints.responsibility = 'merchant',
+            false
         ) as is_confirmed_defect,
         orders.order_id is null as is_orphan_order,
         skus.sku_id is null as is_orphan_sku,

@@ -60,6 +60,48 @@ limits as (
     from centered
 ),
 
+candidates as (
+    select sku_id, order_week, order_lines, defect_lines, center_line
+    from limits
+    where defect_rate > ucl
+        and defect_lines >= {{ var('spc_min_defect_lines') }}
+        and center_line > 0
+        and center_line < 1
+),
+
+candidate_terms as (
+    select
+        sku_id,
+        order_week,
+        order_lines,
+        center_line,
+        {{ integers_below('defect_lines') }} as term_index
+    from candidates
+),
+
+exact_tails as (
+    select
+        sku_id,
+        order_week,
+        greatest(1.0 - sum({{ binomial_lower_terms('defect_lines', 'order_lines', 'center_line') }}), 0.0)
+            as tail_probability
+    from candidate_terms
+    group by sku_id, order_week
+),
+
+with_tails as (
+    select
+        limits.*,
+        case
+            when limits.center_line = 0 and limits.defect_lines > 0 then 0.0
+            else exact_tails.tail_probability
+        end as tail_probability
+    from limits
+    left join exact_tails
+        on limits.sku_id = exact_tails.sku_id
+        and limits.order_week = exact_tails.order_week
+),
+
 final as (
     select
         sku_id,
@@ -77,18 +119,25 @@ final as (
         coalesce(sigma_z, 1.0) as sigma_z,
         coalesce(chart_type, 'p') as chart_type,
         is_baseline,
+        tail_probability,
         coalesce(
-            (defect_rate > ucl and defect_lines >= {{ var('spc_min_defect_lines') }})
+            defect_rate > ucl
+            and defect_lines >= {{ var('spc_min_defect_lines') }}
+            and tail_probability < {{ normal_upper_tail(var('spc_sigma')) }},
+            false
+        ) as is_above_ucl,
+        coalesce(
+            (
+                defect_rate > ucl
+                and defect_lines >= {{ var('spc_min_defect_lines') }}
+                and tail_probability < {{ normal_upper_tail(var('spc_sigma')) }}
+            )
             or defect_rate < lcl,
             false
         ) as is_out_of_control,
-        coalesce(
-            defect_rate > ucl and defect_lines >= {{ var('spc_min_defect_lines') }},
-            false
-        ) as is_above_ucl,
         is_mature,
         order_week
-    from limits
+    from with_tails
 )
 
 select * from final
