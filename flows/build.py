@@ -202,13 +202,19 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0][:300] if text.strip() else text
 
 
-def build_and_publish(warehouse: Path, settings: Settings, as_of: str | None = None) -> BuildResult:
+def build_and_publish(
+    warehouse: Path,
+    settings: Settings,
+    as_of: str | None = None,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+) -> BuildResult:
     """Build on a private copy of ``warehouse`` and publish it only if the build passed."""
     warehouse = Path(warehouse)
     if not warehouse.exists():
         raise UserError(f"no warehouse at {warehouse}: run 'complaints ingest' first")
     with publishing(warehouse) as staging:
-        return build_warehouse(staging, settings, as_of)
+        return build_warehouse(staging, settings, as_of, target_path, log_path)
 
 
 def generate_docs(database: Path, settings: Settings, target_path: Path | None = None) -> Path:

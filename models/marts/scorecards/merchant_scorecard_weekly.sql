@@ -149,9 +149,14 @@ trended as (
     select
         *,
         defect_rate - lag(defect_rate) over merchant_weeks_ordered as defect_rate_wow_change,
-        regr_slope(defect_rate, epoch(cast(week_start as timestamp)) / 604800.0) over (
-            merchant_weeks_ordered rows between 3 preceding and current row
-        ) as defect_rate_4w_trend,
+        case
+            when count(defect_rate) over (
+                merchant_weeks_ordered rows between 3 preceding and current row
+            ) >= 2
+                then regr_slope(defect_rate, epoch(cast(week_start as timestamp)) / 604800.0) over (
+                    merchant_weeks_ordered rows between 3 preceding and current row
+                )
+        end as defect_rate_4w_trend,
         sum(order_lines) over (merchant_weeks_ordered rows between 3 preceding and current row)
             as trailing_4w_order_lines,
         sum(defect_lines) over (merchant_weeks_ordered rows between 3 preceding and current row)
