@@ -51,7 +51,7 @@ enriched as (
         skus.sku_id is null as is_orphan_sku,
         merchants.merchant_id is null as is_orphan_merchant,
         complaints.received_week,
-        orders.order_week,
+        {{ local_week('orders.ordered_at') }} as order_week,
         complaints.received_at,
         complaints.updated_at
     from complaints

@@ -1,5 +1,7 @@
 {#- Every order line with whether it drew a counted complaint / a confirmed defect (cohort
-    attribution: a complaint counts against the order line it names, in that line's order week). -#}
+    attribution: a complaint counts against the order line it names, in that line's order week).
+    Kept narrow on purpose (no order_id, amounts or buyer): it is the largest table of the build
+    and every rate aggregates it, so it holds only what the rates group and filter on. -#}
 with
 
 orders as (
@@ -23,17 +25,10 @@ complaints_per_line as (
 
 flagged as (
     select
-        orders.order_id,
         orders.sku_id,
         orders.merchant_id,
-        orders.buyer_id,
-        orders.quantity,
-        orders.paid_amount,
-        coalesce(complaints_per_line.n_counted_complaints, 0) as n_counted_complaints,
-        coalesce(complaints_per_line.n_confirmed_defects, 0) as n_confirmed_defects,
-        coalesce(complaints_per_line.n_counted_complaints, 0) > 0 as has_counted_complaint,
+        complaints_per_line.order_id is not null as has_counted_complaint,
         coalesce(complaints_per_line.n_confirmed_defects, 0) > 0 as has_confirmed_defect,
-        orders.ordered_date,
         orders.order_week,
         orders.ordered_at
     from orders
