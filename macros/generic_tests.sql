@@ -21,3 +21,11 @@
     where {{ column_name }} is not null
         and ({{ low }} > {{ column_name }} + 1e-12 or {{ high }} < {{ column_name }} - 1e-12)
 {% endtest %}
+
+{#- Rows where any of `columns` is null: one scan for all the non-key not-null rules of a model
+    (a test per column would cost one query and one dbt node each). -#}
+{% test not_null_columns(model, columns) %}
+    select *
+    from {{ model }}
+    where {% for column in columns %}{{ column }} is null{% if not loop.last %} or {% endif %}{% endfor %}
+{% endtest %}
