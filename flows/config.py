@@ -66,6 +66,11 @@ class Settings:
     spc_min_defect_lines: int = 3
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = 8501
+    # Dashboard query cache lifetime and size, and the SQL console's limits.
+    dashboard_cache_ttl_seconds: int = 300
+    dashboard_cache_max_entries: int = 256
+    sql_console_timeout_seconds: float = 10.0
+    sql_console_max_rows: int = 5000
 
     def dbt_vars(self, as_of: str | None = None) -> dict[str, Any]:
         """The dbt vars that carry these settings into the models."""
