@@ -2,6 +2,6 @@
 # One line per module, in merge order (the file is union-merged), so import sorting is off here.
 # ruff: noqa: I001
 
-import flows.cli_build  # noqa: F401  build, run, docs
+from flows import cli_build  # noqa: F401  build, run, docs
 from flows import cli_dashboard  # noqa: F401
 from flows import cli_generate  # noqa: F401
