@@ -17,7 +17,7 @@ ProfilesOpt = Annotated[
     typer.Option(
         "--profiles",
         envvar="COMPLAINTS_PROFILES",
-        help="YAML file of mapping profiles [default: data/profiles/profiles.yml].",
+        help="YAML file of mapping profiles (default: data/profiles/profiles.yml).",
         show_default=False,
     ),
 ]
@@ -74,13 +74,18 @@ def ingest_command(
         raise UserError(f"no landing folder at {settings.landing}")
     with publishing(settings.warehouse) as database:
         report = ingest_landing(settings.landing, database, settings)
-    console = Console()
+    print_ingest_report(report, settings.warehouse)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def print_ingest_report(report: IngestReport, warehouse: Path) -> None:
+    """The per-file table and a one-line total (wide enough to read in logs and CI too)."""
+    console = Console(width=max(Console().width, 160))
     console.print(summary_table(report))
     loaded = sum(f.rows_loaded for f in report.files)
     quarantined = sum(f.rows_quarantined for f in report.files)
     console.print(
         f"{len(report.files)} file(s): {loaded} rows loaded, {quarantined} quarantined, "
-        f"{len(report.rejected)} file(s) rejected → {settings.warehouse}"
+        f"{len(report.rejected)} file(s) rejected → {warehouse}"
     )
-    if report.rejected:
-        raise typer.Exit(1)

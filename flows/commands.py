@@ -3,5 +3,6 @@
 # ruff: noqa: I001
 
 from flows import cli_ingest  # noqa: F401
+from flows import cli_build  # noqa: F401  build, run, docs
 from flows import cli_dashboard  # noqa: F401
 from flows import cli_generate  # noqa: F401
