@@ -1,0 +1,91 @@
+"""Where the ingest's seconds go: wall time per file and per pipeline step, on one folder.
+
+Wraps the pipeline's steps (reading, transcoding, typing, classifying, validating, merging,
+quarantining) with timers and runs ``ingest_landing`` once into a fresh warehouse.
+
+    uv run python benchmarks/profile_ingest.py LANDING_DIR [--warehouse FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flows.config import Settings  # noqa: E402
+from flows.landing import pipeline  # noqa: E402
+
+STEPS = (
+    "read_csv",
+    "transcode_to_utf8",
+    "build_typed",
+    "classify",
+    "validate_batch",
+    "exclude_failed_expectations",
+    "keep_quarantined_source",
+    "merge_batch",
+    "record_quarantine",
+    "record_warnings",
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("landing", type=Path)
+    parser.add_argument("--warehouse", type=Path, default=Path("/tmp/profile_ingest.duckdb"))
+    args = parser.parse_args()
+    for stale in args.warehouse.parent.glob(args.warehouse.name + "*"):
+        stale.unlink()
+    totals: dict[str, float] = defaultdict(float)
+    per_file: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    current = {"file": ""}
+
+    def timed(name, fn):
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            started = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent = time.perf_counter() - started
+                totals[name] += spent
+                per_file[current["file"]][name] += spent
+
+        return wrapper
+
+    for name in STEPS:
+        if hasattr(pipeline, name):
+            setattr(pipeline, name, timed(name, getattr(pipeline, name)))
+    original = pipeline.ingest_file
+
+    def ingest_file(con, lf, ctx, raise_io=False):
+        current["file"] = lf.name
+        started = time.perf_counter()
+        out = original(con, lf, ctx, raise_io)
+        per_file[lf.name]["total"] = time.perf_counter() - started
+        return out
+
+    pipeline.ingest_file = ingest_file
+    os.environ.setdefault("COMPLAINTS_PII_KEY", "profile-key")
+    settings = Settings(key_file=args.warehouse.with_suffix(".key"))
+    started = time.perf_counter()
+    pipeline.ingest_landing(args.landing, args.warehouse, settings)
+    print(f"total {time.perf_counter() - started:.1f}s")
+    for name, spent in sorted(per_file.items(), key=lambda kv: -kv[1].get("total", 0)):
+        steps = ", ".join(f"{k} {v:.1f}" for k, v in sorted(spent.items(), key=lambda kv: -kv[1]))
+        print(f"{name}: {steps}")
+    print(
+        "steps:",
+        ", ".join(f"{k} {v:.1f}" for k, v in sorted(totals.items(), key=lambda kv: -kv[1])),
+    )
+
+
+if __name__ == "__main__":
+    main()
