@@ -82,6 +82,28 @@ def test_later_orders_file_replaces_the_line(run):
     assert run.rows("select quantity from raw.orders") == [(5,)]
 
 
+def test_later_files_with_only_new_keys_are_appended(run):
+    write_csv(run.landing / "orders_1.csv", ORDER_HEADER, [order(1), order(2)])
+    write_csv(run.landing / "orders_2.csv", ORDER_HEADER, [order(3), order(4, quantity="7")])
+    write_csv(run.landing / "complaint_events_1.csv", EVENT_HEADER, [event(1)])
+    write_csv(
+        run.landing / "complaint_events_2.csv",
+        EVENT_HEADER,
+        [event(2), event(3, occurred_at="2026-11-21 09:00:00")],
+    )
+    report = run()
+    second = run.file(report, "orders_2.csv")
+    assert (second.rows_loaded, second.rows_duplicate) == (2, 0)
+    assert run.rows("select order_id, quantity from raw.orders order by 1") == [
+        (order(n)["order_id"], 7 if n == 4 else int(order(n)["quantity"])) for n in range(1, 5)
+    ]
+    events = run.file(report, "complaint_events_2.csv")
+    assert (events.rows_loaded, events.rows_duplicate) == (2, 0)
+    assert run.rows("select count(*) from raw.complaint_events") == [(3,)]
+    files = run.rows("select count(distinct _file_id) from raw.orders")
+    assert files == [(2,)]
+
+
 def _complaint_files(run, older_name: str, newer_name: str) -> None:
     newer = complaint(1, status="closed", updated_at="2026-11-22 09:00:00", remedy="exchange")
     older = complaint(1, status="open", updated_at="2026-11-20 12:00:00")
