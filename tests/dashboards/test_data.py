@@ -60,6 +60,26 @@ def test_kpis_equal_the_marts(warehouse):
     assert kpis["sla"]["resolution"] == pytest.approx(met / measured)
 
 
+@pytest.mark.parametrize("scope", [{}, {"merchant_id": "M001"}, {"channel": "app"}])
+def test_recurrence_kpi_equals_the_marts(warehouse, scope):
+    source = data.current_source(warehouse)
+    filters = dataclasses.replace(PERIOD, **scope)
+    kpi = data.overview_kpis.uncached(source, filters)["current"]["recurrence_rate"]
+    condition = " and ".join(f"c.{column} = ?" for column in scope) or "true"
+    in_rate, recurred = _one(
+        warehouse,
+        f"""select count(*) filter (where r.is_in_rate),
+                  count(*) filter (where r.is_in_rate and r.has_recurred)
+           from marts.complaint_recurrence as r
+           join marts.complaints as c using (complaint_id)
+           where cast(date_trunc('week', timezone('Asia/Shanghai', r.closed_at)) as date)
+               between ? and ? and {condition}""",
+        [PERIOD.week_from, PERIOD.week_to, *scope.values()],
+    )
+    assert in_rate > 0
+    assert kpi == pytest.approx(recurred / in_rate)
+
+
 def test_filters_narrow_the_numbers(warehouse):
     source = data.current_source(warehouse)
     everyone = data.overview_kpis.uncached(source, PERIOD)["current"]
