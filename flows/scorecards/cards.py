@@ -51,8 +51,11 @@ class MerchantCard:
         return self.row.get("category") or ""
 
     @property
-    def has_activity(self) -> bool:
-        return bool(self.row.get("has_activity"))
+    def has_orders(self) -> bool:
+        """Orders placed this week. The mart's ``has_activity`` is also true for a week with
+        complaints but no orders; without orders there is no defect rate, so the card says
+        "no activity" instead of showing empty rates."""
+        return (self.row.get("order_lines") or 0) > 0
 
 
 @dataclass

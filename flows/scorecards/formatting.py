@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from flows.scorecards.labels import Labels
 from flows.scorecards.phone_mask import mask_phones
 
 DASH = "—"
+_CODE_COUNT = re.compile(r"^(\S+)\s*\((\d+)\)$")
 
 
 def is_missing(value: object) -> bool:
@@ -89,8 +91,8 @@ def ranked_items(value: Any, labels: Labels) -> list[str]:
         try:
             value = json.loads(value)
         except ValueError:
-            parts = value.replace(";", ",").split(",")
-            return [mask_phones(part.strip()) for part in parts if part.strip()]
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            return [mask_phones(_coded(part, labels)) for part in parts if part]
     if isinstance(value, dict):
         value = [{"name": key, "n": n} for key, n in value.items()]
     lines = []
@@ -105,6 +107,14 @@ def ranked_items(value: Any, labels: Labels) -> list[str]:
         elif not is_missing(item):
             lines.append(mask_phones(labels.code(item) if isinstance(item, str) else str(item)))
     return lines
+
+
+def _coded(item: str, labels: Labels) -> str:
+    """``quality_defect (5)`` → ``质量问题 (5)``: translate a leading code, keep the count."""
+    match = _CODE_COUNT.match(item)
+    if not match:
+        return labels.code(item)
+    return f"{labels.code(match[1])} ({match[2]})"
 
 
 def _plain(value: int | float | Decimal) -> str:

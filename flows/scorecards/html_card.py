@@ -25,7 +25,7 @@ def render_card(
 ) -> str:
     """The card's HTML; every number is printed next to its exact mart value (``data-value``)."""
     row, prev = card.row, card.previous
-    active = [r for r in card.trend if r.get("has_activity")]
+    active = [r for r in card.trend if (r.get("order_lines") or 0) > 0]
     evidence_change = fmt.DASH
     if prev and not fmt.is_missing(prev.get("merchant_evidence_on_time_rate")):
         current = row.get("merchant_evidence_on_time_rate")

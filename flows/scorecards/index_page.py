@@ -27,8 +27,8 @@ def write_index(cards: WeekCards, out_dir: Path, labels: Labels) -> Path:
                 {
                     "merchant_id": card.merchant_id,
                     "merchant_name": card.merchant_name,
-                    "has_activity": card.has_activity,
-                    "grade": row.get("grade") or "none",
+                    "has_orders": card.has_orders,
+                    "grade": row.get("grade"),
                     "defect_rate": row.get("defect_rate"),
                     "category_median_defect_rate": row.get("category_median_defect_rate"),
                     "is_mature": row.get("is_mature", True),

@@ -35,6 +35,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "percentile_note": "0 = best, 100 = worst",
         "trend": "Defect rate, last {n} weeks",
         "trend_4w": "4-week trend",
+        "per_week": "/week",
         "immature": "immature",
         "immature_note": (
             "Immature: complaints are counted against the week the order was placed, so the "
@@ -78,8 +79,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "whole_merchant": "whole merchant",
         "no_activity_title": "No activity this week",
         "no_activity": (
-            "This merchant had no orders in {week}, so there is no defect rate or grade for the "
-            "week."
+            "This merchant had no orders in {week}, so there is no defect rate for the week."
         ),
         "last_active": "Last week with orders: {week}.",
         "never_active": "No orders in the last {n} weeks.",
@@ -127,6 +127,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "percentile_note": "0 = 最好，100 = 最差",
         "trend": "缺陷率（近 {n} 周）",
         "trend_4w": "近 4 周趋势",
+        "per_week": "/周",
         "immature": "未成熟",
         "immature_note": "未成熟：投诉按下单周归属，最近几周的数字仍可能随后续投诉上升。",
         "recommendations": "建议措施",
@@ -166,7 +167,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "evaluation": "评估",
         "whole_merchant": "整个商家",
         "no_activity_title": "本周无经营活动",
-        "no_activity": "该商家在 {week} 没有订单，因此本周没有缺陷率和等级。",
+        "no_activity": "该商家在 {week} 没有订单，因此本周没有缺陷率。",
         "last_active": "最近有订单的一周：{week}。",
         "never_active": "近 {n} 周没有订单。",
         "overview": "总览",

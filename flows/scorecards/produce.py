@@ -56,7 +56,7 @@ def write_category(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
         files.cards[card.merchant_id] = path
-        files.grades[card.merchant_id] = card.row.get("grade") if card.has_activity else None
+        files.grades[card.merchant_id] = card.row.get("grade")
     write_workbook(
         files.workbook, category, cards.week, cards.as_of, cards.timezone, settings, labels
     )

@@ -126,7 +126,7 @@ def recommend(card: MerchantCard, settings: Settings, labels: Labels) -> list[Re
     text = _TEXT[labels.lang]
     out: list[Recommendation] = []
     out += _overdue(card, text)
-    if card.has_activity:
+    if card.has_orders:
         out += _sku_defects(card, settings, labels, text)
         out += _grade_d(card, text)
         out += _rising(card, settings, text)

@@ -165,8 +165,6 @@ def _write_overview(
                     styles["link"],
                     string=sheets[card.merchant_id],
                 )
-            elif key == "grade" and not card.has_activity:
-                ws.write_blank(r, col, None)
             else:
                 _cell(ws, r, col, values.get(key), styles.get(kind))
     last = first + len(category.merchants) - 1
@@ -267,16 +265,16 @@ def _write_merchant(
         styles["title"],
     )
     r = 2
-    if not card.has_activity:
+    grade_style = styles.get(f"grade_{card.row.get('grade')}")
+    ws.write_string(r, 0, "grade", styles["header"])
+    _cell(ws, r, 1, card.row.get("grade"), grade_style)
+    _cell(ws, r, 2, card.row.get("grade_rule"), styles["text"])
+    r += 2
+    if not card.has_orders:
         ws.write_string(r, 0, labels["no_activity_title"], styles["section"])
         ws.write_string(r + 1, 0, labels.fmt("no_activity", week=week.label), styles["note"])
         r += 3
     else:
-        grade_style = styles.get(f"grade_{card.row.get('grade')}")
-        ws.write_string(r, 0, "grade", styles["header"])
-        _cell(ws, r, 1, card.row.get("grade"), grade_style)
-        _cell(ws, r, 2, card.row.get("grade_rule"), styles["text"])
-        r += 2
         ws.write_string(r, 0, labels["metric"], styles["header"])
         ws.write_string(r, 1, labels["value"], styles["header"])
         r += 1
