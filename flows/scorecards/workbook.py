@@ -189,7 +189,7 @@ def _write_overview(
             rate_col,
             last,
             rate_col,
-            {"type": "data_bar", "bar_color": "#E57373", "bar_solid": True},
+            {"type": "data_bar", "bar_color": "#E57373", "data_bar_2010": False},
         )
         pct_col = _col("defect_rate_percentile")
         ws.conditional_format(
