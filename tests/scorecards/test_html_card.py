@@ -103,7 +103,7 @@ def test_card_is_self_contained_and_prints_on_a4(written):
 
 
 def test_phone_numbers_never_appear_in_clear(written):
-    cards, categories, index = written("zh")
+    cards, _, index = written("zh")
     texts = [p.read_text(encoding="utf-8") for p in [*cards.values(), index]]
     assert all(PLANTED_PHONE not in text for text in texts)
     assert any("138****5678" in text for text in texts)  # the masked form is what shows
