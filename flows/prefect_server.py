@@ -50,6 +50,16 @@ def wait_until_healthy(
     )
 
 
+def _die_with_parent() -> None:
+    """On Linux, the server gets SIGTERM if this process dies without cleaning up (SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @contextlib.contextmanager
 def local_server(
     host: str, port: int, log_file: Path, startup_timeout: float = 120.0
@@ -77,7 +87,15 @@ def local_server(
         str(port),
     ]
     with open(log_file, "ab") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # Its own session: Ctrl-C reaches `serve` only, which pauses its schedules on the
+            # still-running server and then stops it below.
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
     try:
         wait_until_healthy(api_url, startup_timeout, process)
         os.environ["PREFECT_API_URL"] = api_url
