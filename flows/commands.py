@@ -1,4 +1,6 @@
 """Registers every subcommand on the ``complaints`` app (one import per command module)."""
 
-import flows.cli_scorecards
-import flows.cli_serve  # noqa: F401
+from flows import (
+    cli_scorecards,  # noqa: F401
+    cli_serve,  # noqa: F401
+)

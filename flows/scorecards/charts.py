@@ -18,18 +18,15 @@ def trend_svg(trend: list[Row], title: str, median_label: str, immature_label: s
     """
     if not trend:
         return Markup("")
+    # Scale to the rates and medians, not the interval: a small week's interval can reach 80 %
+    # and would flatten everything else. The band is clipped at the top of the chart.
     values = [
-        v
+        float(v)
         for row in trend
-        for v in (
-            row.get("defect_rate_ci_high"),
-            row.get("defect_rate"),
-            row.get("category_median_defect_rate"),
-        )
+        for v in (row.get("defect_rate"), row.get("category_median_defect_rate"))
         if not is_missing(v)
     ]
-    top = max(values, default=0.0) or 0.01
-    top *= 1.1
+    top = (max(values, default=0.0) or 0.01) * 1.6
     n = len(trend)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -37,7 +34,7 @@ def trend_svg(trend: list[Row], title: str, median_label: str, immature_label: s
         return LEFT + (plot_w * (i + 0.5) / n)
 
     def y(v: float) -> float:
-        return TOP + plot_h * (1 - float(v) / top)
+        return TOP + plot_h * (1 - min(float(v), top) / top)
 
     parts = [
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" '

@@ -12,7 +12,8 @@ from flows.scorecards.labels import Labels
 from flows.scorecards.rendering import environment
 from flows.scorecards.weeks import IsoWeek
 
-MAX_ROWS = 10  # rows per list on the card, so it stays on one A4 page
+MAX_ROWS = 8  # rows per list on the card, so it stays on one A4 page
+MAX_SKUS = 5
 
 
 def render_card(
@@ -56,8 +57,8 @@ def render_card(
         recommendations=card.recommendations,
         top_issue_types=fmt.ranked_items(row.get("top_issue_types"), labels),
         top_skus=fmt.ranked_items(row.get("top_skus"), labels),
-        skus=card.skus[:MAX_ROWS],
-        more_skus=max(0, len(card.skus) - MAX_ROWS),
+        skus=card.skus[:MAX_SKUS],
+        more_skus=max(0, len(card.skus) - MAX_SKUS),
         overdue=card.overdue[:MAX_ROWS],
         more_overdue=max(0, len(card.overdue) - MAX_ROWS),
         max_rows=MAX_ROWS,

@@ -218,8 +218,10 @@ def _sla(card: MerchantCard, settings: Settings, text: dict[str, str]) -> list[R
 def _grade_d(card: MerchantCard, text: dict[str, str]) -> list[Recommendation]:
     if card.row.get("grade") != "D":
         return []
+    # The rate the grade was given on (pooled over weeks for a small week) when the mart says.
+    rate = card.row.get("graded_defect_rate", card.row.get("defect_rate"))
     message = text["grade-d"].format(
-        rate=fmt.pct(card.row.get("defect_rate")),
+        rate=fmt.pct(rate),
         median=fmt.pct(card.row.get("category_median_defect_rate")),
     )
     if not card.row.get("is_mature", True):
