@@ -10,8 +10,10 @@ threshold from ``flows/config.py``. docs/scorecards.md lists the rules; keep the
 - ``sla-<stage>``: a stage's compliance < ``reco_sla_target_rate`` over ≥ ``reco_sla_min_measured``
   measured complaints → the stage's remedy.
 - ``grade-d``: grade D → quality review with the merchant.
-- ``recurrence``: a closed complaint recurred (same SKU and issue type) → the fix did not hold.
-- ``action-not-effective``: a mature corrective action with no significant improvement → escalate.
+- ``recurrence``: a closed complaint of a defect issue type (quality defect, cosmetic flaw,
+  counterfeit) recurred on the same SKU → the fix did not hold.
+- ``action-not-effective``: a corrective action evaluated ``not_effective`` (no significant
+  reduction) → escalate.
 - ``rising``: defect rate up ≥ ``reco_rising_defect_rate_change`` on last week and a positive
   4-week trend → look at the newest batches before it shows in the grade.
 """
@@ -27,16 +29,18 @@ from flows.scorecards.labels import Labels
 from flows.scorecards.phone_mask import mask_phones
 
 _OPEN_EVALUATIONS = ("in_progress", "pending")
+# Issue types a merchant's corrective action addresses (the contract's confirmed-defect types).
+DEFECT_ISSUE_TYPES = ("quality_defect", "cosmetic_flaw", "counterfeit")
 
 _TEXT = {
     "en": {
         "sku-defects": (
-            "SKU {sku} {name}: defect rate {rate} over the last {weeks} weeks is {ratio} the "
+            "{sku} {name}: defect rate {rate} over the last {weeks} weeks is {ratio} the "
             "category median ({median}), over {defects} confirmed defects — open a corrective "
             "action (root cause with the merchant, then supplier or process fix)."
         ),
         "sku-defects-followup": (
-            "SKU {sku} {name}: defect rate {rate} over the last {weeks} weeks is {ratio} the "
+            "{sku} {name}: defect rate {rate} over the last {weeks} weeks is {ratio} the "
             "category median ({median}), over {defects} confirmed defects — corrective action "
             "{action} ({action_type}) is {evaluation}: check that it addresses these defects."
         ),
@@ -65,12 +69,12 @@ _TEXT = {
             "with the merchant and consider a merchant warning."
         ),
         "recurrence": (
-            "SKU {sku} {name}: {issue} came back {n} time(s) within the recurrence window after "
+            "{sku} {name}: {issue} came back {n} time(s) within the recurrence window after "
             "closure ({ids}) — the fix did not hold; reopen the root-cause analysis."
         ),
         "action-not-effective": (
-            "Corrective action {action} ({action_type}) did not reduce defects "
-            "({before} → {after}, p = {p}) — escalate to a stronger measure."
+            "Corrective action {action} ({action_type}) brought no significant reduction of "
+            "defects ({before} → {after}, p = {p}) — escalate to a stronger measure."
         ),
         "rising": (
             "Defect rate up {change} on last week and rising over 4 weeks — inspect the newest "
@@ -80,11 +84,11 @@ _TEXT = {
     },
     "zh": {
         "sku-defects": (
-            "SKU {sku} {name}：近 {weeks} 周缺陷率 {rate}，是类目中位数（{median}）的 {ratio}，"
+            "{sku} {name}：近 {weeks} 周缺陷率 {rate}，是类目中位数（{median}）的 {ratio}，"
             "共 {defects} 个确认缺陷——请发起整改（与商家查明根因，更换供应商或改进工艺）。"
         ),
         "sku-defects-followup": (
-            "SKU {sku} {name}：近 {weeks} 周缺陷率 {rate}，是类目中位数（{median}）的 {ratio}，"
+            "{sku} {name}：近 {weeks} 周缺陷率 {rate}，是类目中位数（{median}）的 {ratio}，"
             "共 {defects} 个确认缺陷——整改 {action}（{action_type}）{evaluation}：请确认其针对"
             "这些缺陷。"
         ),
@@ -109,10 +113,10 @@ _TEXT = {
             "等级 D（缺陷率 {rate}，类目中位数 {median}）——安排与商家的质量复盘，考虑发出商家警告。"
         ),
         "recurrence": (
-            "SKU {sku} {name}：{issue} 在关闭后复发 {n} 次（{ids}）——整改未奏效，请重新分析根因。"
+            "{sku} {name}：{issue} 在关闭后复发 {n} 次（{ids}）——整改未奏效，请重新分析根因。"
         ),
         "action-not-effective": (
-            "整改 {action}（{action_type}）未能降低缺陷率（{before} → {after}，p = {p}）——"
+            "整改 {action}（{action_type}）未使缺陷率显著下降（{before} → {after}，p = {p}）——"
             "请升级为更严格的措施。"
         ),
         "rising": "缺陷率环比上升 {change}，且近 4 周呈上升趋势——请检查最新批次，防止影响等级。",
@@ -135,6 +139,11 @@ def recommend(card: MerchantCard, settings: Settings, labels: Labels) -> list[Re
     out += _not_effective(card, labels, text)
     out.sort(key=lambda r: r.priority)
     return out[: settings.reco_max_items]
+
+
+def _sku_label(sku_id: str) -> str:
+    """``SKU S01A``, or the id alone when it already reads as a SKU code (``SKU000938``)."""
+    return sku_id if sku_id.upper().startswith("SKU") else f"SKU {sku_id}"
 
 
 def _ratio(rate: float, median: float) -> str:
@@ -163,7 +172,7 @@ def _sku_defects(
             None,
         )
         values = {
-            "sku": sku["sku_id"],
+            "sku": _sku_label(sku["sku_id"]),
             "name": mask_phones(sku.get("sku_name") or ""),
             "rate": fmt.pct(rate),
             "weeks": settings.reco_sku_window_weeks,
@@ -232,11 +241,13 @@ def _grade_d(card: MerchantCard, text: dict[str, str]) -> list[Recommendation]:
 def _recurrences(card: MerchantCard, labels: Labels, text: dict[str, str]) -> list[Recommendation]:
     grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in card.recurrences:
+        if row.get("issue_type") not in DEFECT_ISSUE_TYPES:
+            continue  # misuse, transport damage…: not something the merchant's fix could hold
         grouped[(row["sku_id"], row.get("issue_type") or "")].append(row)
     out = []
     for (sku, issue), rows in grouped.items():
         message = text["recurrence"].format(
-            sku=sku,
+            sku=_sku_label(sku),
             name=mask_phones(rows[0].get("sku_name") or ""),
             issue=labels.code(issue),
             n=len(rows),
