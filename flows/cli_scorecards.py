@@ -53,8 +53,11 @@ def scorecards(
         typer.Option("--resend", help="Mail again a week the delivery ledger says was sent."),
     ] = False,
 ) -> None:
-    """Weekly merchant scorecards: one HTML card per merchant, one XLSX workbook per category,
-    an index page; each category team gets one email when SMTP is configured."""
+    """Write the weekly merchant scorecards and mail them to each category team.
+
+    One HTML card per merchant, one XLSX workbook per category and an index page; each category
+    team gets one email when SMTP is configured (COMPLAINTS_SMTP_*), else files only.
+    """
     from flows.scorecards.mailer import smtp_from_env
     from flows.scorecards.report import DeliveryFailed
     from flows.scorecards.run import run_scorecards

@@ -12,9 +12,11 @@ console = Console()
 @app.command()
 @clean_errors
 def serve() -> None:
-    """Serve the schedules: 'daily-pipeline' (ingest + build) and 'weekly-scorecards', on the
-    crons and time zone of the configuration. Starts a local Prefect server in the background
-    when PREFECT_API_URL is not set; run history and artifacts are in its UI."""
+    """Run the schedules: daily pipeline (ingest + build) and weekly scorecards.
+
+    Crons and time zone come from the configuration. Starts a local Prefect server in the
+    background when PREFECT_API_URL is not set; run history and artifacts are in its UI.
+    """
     from flows.prefect_server import local_server, ui_url
 
     settings = settings_for()

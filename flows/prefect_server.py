@@ -67,6 +67,11 @@ def local_server(
     """Yield the API URL to use, starting a server first when none is configured or running."""
     configured = os.environ.get("PREFECT_API_URL")
     if configured:
+        if not is_healthy(configured, timeout=10):
+            raise UserError(
+                f"PREFECT_API_URL={configured} does not answer; start that server or "
+                "unset PREFECT_API_URL to let 'serve' start a local one"
+            )
         yield configured
         return
     api_url = f"{ui_url(host, port)}/api"

@@ -146,3 +146,18 @@ def test_deployments_register_and_flow_records_artifacts(prefect_harness, settin
             )
         )
     assert artifacts and artifacts[0].type == "table"
+
+
+def test_serve_refuses_an_unreachable_configured_api(monkeypatch, tmp_path):
+    import socket
+
+    from flows.errors import UserError
+    from flows.prefect_server import local_server
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{port}/api")
+    with pytest.raises(UserError, match="does not answer"):
+        with local_server("127.0.0.1", port, tmp_path / "log"):
+            pass
