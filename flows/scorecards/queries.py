@@ -135,8 +135,11 @@ def read_build_info(warehouse: Path) -> tuple[datetime, str]:
             raise UserError(
                 f"{warehouse} has no marts.build_info: run 'complaints run' first"
             ) from None
-    if row is None:
-        raise UserError(f"{warehouse}: marts.build_info is empty; rebuild with 'complaints run'")
+    if row is None or row[0] is None:
+        raise UserError(
+            f"{warehouse}: marts.build_info has no as_of; rebuild with 'complaints run' or pass "
+            "--week"
+        )
     return row[0], row[1]
 
 
