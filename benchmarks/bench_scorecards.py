@@ -48,7 +48,7 @@ def build_warehouse(work: Path, orders: int) -> tuple[Path, float]:
         ["build", "--warehouse", str(warehouse)],
     ):
         subprocess.run(
-            [sys.executable, "-m", "flows.cli", *step],
+            [sys.executable, "-c", "from flows.cli import main; main()", *step],
             check=True,
             env=env,
             cwd=ROOT,
