@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 import json
 import os
+import platform
 import resource
 import statistics
 import subprocess
@@ -82,6 +83,11 @@ def main() -> int:
         out_bytes = sum(p.stat().st_size for p in (work / "out0").rglob("*") if p.is_file())
     result = {
         "area": "scorecards",
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
         "orders": args.orders if args.warehouse is None else None,
         "week": week.label,
         "merchant_cards": n_cards,
