@@ -78,7 +78,7 @@ def day(value: date | datetime | None, timezone: str) -> str:
     return value.isoformat()
 
 
-def ranked_items(value: Any, labels: Labels) -> list[str]:
+def ranked_items(value: Any, labels: Labels, names: dict[str, str] | None = None) -> list[str]:
     """A mart's ranked list (``top_issue_types``, ``top_skus``) as display lines.
 
     Accepts a list of structs (label fields first, counts after), a list of strings, a JSON text
@@ -92,7 +92,7 @@ def ranked_items(value: Any, labels: Labels) -> list[str]:
             value = json.loads(value)
         except ValueError:
             parts = [part.strip() for part in value.replace(";", ",").split(",")]
-            return [mask_phones(_coded(part, labels)) for part in parts if part]
+            return [mask_phones(_coded(part, labels, names or {})) for part in parts if part]
     if isinstance(value, dict):
         value = [{"name": key, "n": n} for key, n in value.items()]
     lines = []
@@ -109,12 +109,14 @@ def ranked_items(value: Any, labels: Labels) -> list[str]:
     return lines
 
 
-def _coded(item: str, labels: Labels) -> str:
-    """``quality_defect (5)`` → ``质量问题 (5)``: translate a leading code, keep the count."""
+def _coded(item: str, labels: Labels, names: dict[str, str]) -> str:
+    """``quality_defect (5)`` → ``质量问题 (5)``; ``S01A (6)`` → ``S01A 电水壶 (6)``: translate a
+    leading code or add a SKU's name, keep the count."""
     match = _CODE_COUNT.match(item)
-    if not match:
-        return labels.code(item)
-    return f"{labels.code(match[1])} ({match[2]})"
+    code, tail = (match[1], f" ({match[2]})") if match else (item, "")
+    if code in names:
+        return f"{code} {names[code]}{tail}"
+    return f"{labels.code(code)}{tail}"
 
 
 def _plain(value: int | float | Decimal) -> str:

@@ -56,7 +56,11 @@ def render_card(
         evidence_change=evidence_change,
         recommendations=card.recommendations,
         top_issue_types=fmt.ranked_items(row.get("top_issue_types"), labels),
-        top_skus=fmt.ranked_items(row.get("top_skus"), labels),
+        top_skus=fmt.ranked_items(
+            row.get("top_skus"),
+            labels,
+            {sku["sku_id"]: sku["sku_name"] for sku in card.skus if sku.get("sku_name")},
+        ),
         skus=card.skus[:MAX_SKUS],
         more_skus=max(0, len(card.skus) - MAX_SKUS),
         overdue=card.overdue[:MAX_ROWS],

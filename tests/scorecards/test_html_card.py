@@ -224,3 +224,22 @@ def test_index_links_every_card_and_workbook(written):
     expected = {p.resolve() for p in cards.values()} | {c.workbook.resolve() for c in categories}
     assert targets == expected
     assert all(t.exists() for t in targets)
+
+
+def test_top_issue_types_and_skus_from_the_mart_lists(written, settings):
+    cards, _, _ = written("zh")
+    html = cards["M01"].read_text(encoding="utf-8")
+    mart = _mart_card(settings.warehouse, "M01")
+    section = html.split('data-section="top-issue-types"', 1)[1].split("</section>", 1)[0]
+    n_quality = re.search(r"quality_defect \((\d+)\)", mart["top_issue_types"])[1]
+    assert f"质量问题 ({n_quality})" in section  # the code translated, the mart's count kept
+    names = {
+        r["sku_id"]: r["sku_name"]
+        for r in mart_rows(
+            settings.warehouse,
+            "select distinct sku_id, sku_name from marts.sku_defect_rates_weekly",
+        )
+    }
+    for sku_id, count in re.findall(r"(\S+) \((\d+)\)", mart["top_skus"]):
+        shown = f"{sku_id} {names[sku_id].replace(PLANTED_PHONE, '138****5678')} ({count})"
+        assert shown in section
