@@ -29,12 +29,19 @@ app = typer.Typer(
 )
 err_console = Console(stderr=True)
 
+
+@app.callback()
+def _root() -> None:
+    """complaint-insight: product-quality complaint analytics for e-commerce platforms."""
+    # A callback keeps ``complaints <command>`` a group even while only one command is registered.
+
+
 WarehouseOpt = Annotated[
     Path | None,
     typer.Option(
         "--warehouse",
         envvar="COMPLAINTS_WAREHOUSE",
-        help="DuckDB warehouse file [default: data/warehouse.duckdb].",
+        help="DuckDB warehouse file (default: data/warehouse.duckdb).",
         show_default=False,
     ),
 ]
@@ -43,7 +50,7 @@ LandingOpt = Annotated[
     typer.Option(
         "--landing",
         envvar="COMPLAINTS_LANDING",
-        help="Folder the exports are read from [default: data/landing].",
+        help="Folder the exports are read from (default: data/landing).",
         show_default=False,
     ),
 ]
@@ -52,7 +59,7 @@ AsOfOpt = Annotated[
     typer.Option(
         "--as-of",
         help="Reference time of the build, e.g. '2026-11-26 10:00' (platform time zone) "
-        "[default: the latest complaint update or event loaded].",
+        "(default: the latest complaint update or event loaded).",
         show_default=False,
     ),
 ]

@@ -4,3 +4,4 @@ from flows import (
     cli_scorecards,  # noqa: F401
     cli_serve,  # noqa: F401
 )
+from flows import cli_generate  # noqa: F401

@@ -1,0 +1,400 @@
+"""The generator's driver: plan catalog and patterns, then stream week by week to the writers."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from flows.errors import UserError
+from flows.generator import timestamps as ts
+from flows.generator.catalog import CATEGORY_NAMES, build_catalog
+from flows.generator.complaints import draw_complaints
+from flows.generator.descriptions import describe, fake_phones
+from flows.generator.dirt import inject
+from flows.generator.events import CLOSED, CLOSED2, EXECUTED, event_rows, state_at, timelines
+from flows.generator.frames import (
+    actions_frame,
+    complaints_frame,
+    events_frame,
+    order_ids,
+    orders_frame,
+    to_chinese_values,
+)
+from flows.generator.orders import CARRIER_NAMES, week_order_lines
+from flows.generator.planted import line_propensity, plan_bad_batches, plan_corrective_actions
+from flows.generator.truth import write_truth
+from flows.generator.volume import PROMOTION_DAYS, allocate, day_weights
+from flows.generator.writers import FORMATS, ExportWriter
+
+ENTITY_PREFIXES = (
+    "merchants",
+    "skus",
+    "orders",
+    "complaints",
+    "complaint_events",
+    "corrective_actions",
+)
+DAY = 86400
+STAGING = ".generating"
+RESOLUTION_HOURS = 168
+CHUNK_LINES = 120_000  # order lines generated at once: memory stays flat however large N is
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    """Everything that decides the output; the same options give byte-identical files."""
+
+    out: Path
+    truth: Path
+    orders: int = 500_000
+    start: date = date(2025, 11, 24)
+    weeks: int = 52
+    merchants: int = 100
+    seed: int = 42
+    fmt: str = "csv"
+    headers: str = "en"
+    encoding: str = "utf-8"
+    dirty_rate: float = 0.001
+    force: bool = False
+    timezone: str = "Asia/Shanghai"
+    export1_lag_days: int = field(default=28)
+
+    def validate(self) -> None:
+        if self.orders < 100:
+            raise UserError(f"--orders must be at least 100 order lines, got {self.orders}")
+        if not 1 <= self.weeks <= 520:
+            raise UserError(f"--weeks must be between 1 and 520, got {self.weeks}")
+        if not 1 <= self.merchants <= 100_000:
+            raise UserError(f"--merchants must be between 1 and 100000, got {self.merchants}")
+        if self.start.weekday() != 0:
+            raise UserError(f"--start must be a Monday (weeks are ISO weeks), got {self.start}")
+        if self.fmt not in FORMATS:
+            raise UserError(f"--format must be one of {', '.join(FORMATS)}, got {self.fmt!r}")
+        if self.headers not in ("en", "zh"):
+            raise UserError(f"--headers must be en or zh, got {self.headers!r}")
+        if self.encoding.lower() not in ("utf-8", "gbk"):
+            raise UserError(f"--encoding must be utf-8 or gbk, got {self.encoding!r}")
+        if self.encoding.lower() == "gbk" and self.fmt != "csv":
+            raise UserError("--encoding gbk applies to csv only; use --format csv")
+        if not 0 <= self.dirty_rate <= 0.2:
+            raise UserError(f"--dirty-rate must be between 0 and 0.2, got {self.dirty_rate}")
+        out, truth = self.out.resolve(), self.truth.resolve()
+        if truth.parent == out or out in truth.parents:
+            raise UserError(
+                f"the truth file {self.truth} must not be inside the landing folder {self.out} "
+                "(the ingest would read it)"
+            )
+
+
+def _rng(seed: int, *stream: int) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, *stream])))
+
+
+def _local_seconds(day: date) -> int:
+    return int(np.datetime64(day, "s").astype(np.int64))
+
+
+class _Files:
+    """Open writers by file stem; tracks rows per file and the dirt recorded for each."""
+
+    def __init__(self, folder: Path, opts: GenerateOptions) -> None:
+        self.folder, self.opts = folder, opts
+        self.open: dict[str, ExportWriter] = {}
+        self.rows: dict[str, int] = {}
+        self.dirty: list[dict[str, Any]] = []
+        self.phone_rows = 0  # complaint rows written whose description carries a phone number
+
+    def name(self, stem: str) -> str:
+        return f"{stem}.{self.opts.fmt}"
+
+    def writer(self, stem: str, entity: str) -> ExportWriter:
+        if stem not in self.open:
+            path = self.folder / self.name(stem)
+            self.open[stem] = ExportWriter(
+                path, entity, self.opts.fmt, self.opts.headers, self.opts.encoding
+            )
+        return self.open[stem]
+
+    def write(
+        self, stem: str, entity: str, df: pd.DataFrame, rng: np.random.Generator | None
+    ) -> None:
+        """Append a chunk (dirtied when ``rng`` is given), rolling xlsx over to parts when full."""
+        if self.opts.headers == "zh":
+            df = to_chinese_values(df)
+        part, offset = 1, 0
+        while True:
+            current = stem if part == 1 else f"{stem}_part{part}"
+            writer = self.writer(current, entity)
+            room = max(writer.capacity - 10_000, 0)
+            chunk = df.iloc[offset : offset + room] if room < len(df) - offset else df.iloc[offset:]
+            if len(chunk) or (offset == 0 and writer.rows == 0):
+                if rng is not None:
+                    chunk, faults = inject(
+                        chunk,
+                        entity,
+                        self.name(current),
+                        writer.rows + 1,
+                        self.opts.dirty_rate,
+                        rng,
+                    )
+                    self.dirty.extend(faults)
+                if "_phone" in chunk:
+                    self.phone_rows += int(chunk["_phone"].sum())
+                writer.write(chunk)
+                self.rows[self.name(current)] = writer.rows
+            offset += len(chunk) if room < len(df) - offset else len(df) - offset
+            if offset >= len(df):
+                return
+            part += 1
+
+    def close_before(self, prefix: str, stem: str) -> None:
+        """Close the files of ``prefix`` that sort before ``stem`` (finished months)."""
+        for name in [s for s in self.open if s.startswith(prefix) and s < stem]:
+            self.open.pop(name).close()
+
+    def close(self, stem_prefix: str | None = None) -> None:
+        for stem in [s for s in self.open if stem_prefix is None or s.startswith(stem_prefix)]:
+            self.open.pop(stem).close()
+
+
+def generate(
+    opts: GenerateOptions, progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """Write the six exports into ``opts.out`` and the ground truth to ``opts.truth``."""
+    opts.validate()
+    out = opts.out
+    out.mkdir(parents=True, exist_ok=True)
+    existing = sorted(
+        p.name for p in out.iterdir() if p.is_file() and p.name.startswith(ENTITY_PREFIXES)
+    )
+    if existing and not opts.force:
+        raise UserError(
+            f"{out} already holds exports ({existing[0]}, ...); use --force to replace them"
+        )
+    staging = out / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        truth = _generate_into(staging, opts, progress)
+        for path in out.iterdir():
+            if path.is_file() and path.name.startswith(ENTITY_PREFIXES):
+                path.unlink()
+        for path in sorted(staging.iterdir()):
+            path.replace(out / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    write_truth(opts.truth, truth)
+    return truth
+
+
+def _generate_into(
+    folder: Path, opts: GenerateOptions, progress: Callable[[int, int], None] | None
+) -> dict[str, Any]:
+    start_day = np.datetime64(opts.start, "D")
+    start_s = _local_seconds(opts.start)
+    n_days = opts.weeks * 7
+    as_of_s = start_s + n_days * DAY - 1
+    export1_s = as_of_s - min(opts.export1_lag_days, max(n_days // 4, 1)) * DAY
+    iso_form = ts.ISO_SHANGHAI if opts.timezone == "Asia/Shanghai" else ts.SLASH
+    forms = {
+        "orders": ts.STANDARD,
+        "complaints_export1": ts.STANDARD,
+        "complaints_export2": iso_form,
+        "complaint_events": ts.STANDARD,
+        "corrective_actions": ts.SLASH_MINUTES,
+    }
+
+    catalog = build_catalog(_rng(opts.seed, 0), opts.merchants, start_day)
+    dw = day_weights(start_day, opts.weeks)
+    lines_per_week = allocate(opts.orders, dw.reshape(opts.weeks, 7).sum(axis=1))
+    actions = plan_corrective_actions(
+        _rng(opts.seed, 1), catalog, lines_per_week, start_s, opts.weeks
+    )
+    batches = plan_bad_batches(_rng(opts.seed, 2), catalog, lines_per_week, actions)
+    days = start_day + np.arange(n_days).astype("timedelta64[D]")
+    month_day = [(int(str(d)[5:7]), int(str(d)[8:10])) for d in days]
+    promo = np.array([md in PROMOTION_DAYS for md in month_day])
+
+    files = _Files(folder, opts)
+    files.write("merchants", "merchants", catalog.merchants, None)
+    files.write("skus", "skus", catalog.skus, None)
+    files.write(
+        "corrective_actions",
+        "corrective_actions",
+        actions_frame(actions, catalog, forms["corrective_actions"]),
+        None,
+    )
+    files.close()
+
+    sku_ids = catalog.skus["sku_id"].to_numpy()
+    merchant_ids = catalog.merchants["merchant_id"].to_numpy()
+    sku_l2 = catalog.skus["category_l2"].to_numpy()
+    sku_names = catalog.skus["sku_name"].to_numpy()
+    sku_brand = catalog.skus["brand"].to_numpy()
+    n_buyers = max(opts.orders // 3, 100)
+    counts = {"order_lines": 0, "complaints": 0, "repeated": 0, "phones": 0}
+
+    def emit(week: int, part: int, n_lines: int) -> None:
+        """One chunk of a week: its order lines, their complaints and events."""
+        rng = _rng(opts.seed, 10, week, part)
+        dirt_rng = _rng(opts.seed, 11, week, part)
+        week_s = start_s + week * 7 * DAY
+        lines = week_order_lines(
+            rng,
+            catalog,
+            week,
+            n_lines,
+            week_s,
+            dw[week * 7 : week * 7 + 7],
+            promo[week * 7 : week * 7 + 7],
+            as_of_s,
+            n_buyers,
+            part,
+        )
+        counts["order_lines"] += len(lines)
+        orders = orders_frame(lines, catalog, forms["orders"])
+        month_code = lines.ordered.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+        for code in np.unique(month_code):
+            m = str(np.datetime64(int(code), "M"))
+            month = month_code == code
+            month_rows = orders if month.all() else orders[month].reset_index(drop=True)
+            files.write(f"orders_{m}", "orders", month_rows, dirt_rng)
+
+        p = line_propensity(catalog, lines.sku, lines.ordered, week, batches, actions)
+        c = draw_complaints(rng, lines, catalog.sku_category, p, as_of_s)
+        n = len(c)
+        if n == 0:
+            return
+        sku = lines.sku[c.line]
+        t = timelines(rng, c, catalog.merchant_slow[catalog.sku_merchant[sku]], as_of_s)
+        ids = np.array([f"TS{week:03d}{part:02d}{i:06d}" for i in range(n)], dtype=object)
+        phones = fake_phones(rng, n)
+        cats = [CATEGORY_NAMES[k] for k in catalog.sku_category[sku]]
+        texts, has_phone = describe(
+            rng,
+            c.issue,
+            cats,
+            list(sku_l2[sku]),
+            list(sku_names[sku]),
+            list(sku_brand[sku]),
+            list(CARRIER_NAMES[lines.carrier[c.line]]),
+            phones,
+        )
+        merchant = merchant_ids[catalog.sku_merchant[sku]].astype(object)
+        merchant[rng.random(n) < 0.005] = None  # derivable from the SKU; exports sometimes omit it
+        base = {
+            "order_id": order_ids(lines)[c.line],
+            "sku_id": sku_ids[sku],
+            "merchant_id": merchant,
+            "description": np.array(texts, dtype=object),
+            "buyer_phone": np.where(rng.random(n) < 0.85, phones, None).astype(object),
+        }
+        resolved_at = np.where(t[:, EXECUTED] >= 0, t[:, EXECUTED], t[:, CLOSED])
+        late = (resolved_at >= 0) & (resolved_at - c.received > RESOLUTION_HOURS * 3600)
+        sat = np.clip(
+            np.round(
+                c.satisfaction_base
+                - 1.2 * late
+                - 0.6 * (t[:, CLOSED2] >= 0)
+                + rng.normal(0, 0.7, n)
+            ),
+            1,
+            5,
+        ).astype(int)
+        sat[rng.random(n) >= 0.55] = -1  # not surveyed
+
+        s1 = state_at(t, c, export1_s)
+        s2 = state_at(t, c, as_of_s)
+        rows1 = np.where(s1.visible)[0]
+        rows2 = np.where(s2.visible & (s2.updated > export1_s))[0]
+        counts["complaints"] += n
+        counts["repeated"] += int((s1.visible & (s2.updated > export1_s)).sum())
+        counts["phones"] += int(has_phone.sum())
+        for stem, state, rows in (
+            ("complaints_export1", s1, rows1),
+            ("complaints_export2", s2, rows2),
+        ):
+            df = complaints_frame(ids, base, c, state, sat, forms[stem], rows)
+            df["_phone"] = has_phone[rows]
+            files.write(stem, "complaints", df, dirt_rng)
+        ev = event_rows(t, c, rng)
+        files.write(
+            "complaint_events",
+            "complaint_events",
+            events_frame(ids, ev, forms["complaint_events"]),
+            dirt_rng,
+        )
+
+    for week in range(opts.weeks):
+        total = int(lines_per_week[week])
+        n_parts = max(1, -(-total // CHUNK_LINES))
+        for part, n_lines in enumerate(allocate(total, np.ones(n_parts))):
+            emit(week, part, int(n_lines))
+        # later weeks never reach back into a finished month: close its orders file
+        current = str((start_day + np.timedelta64(7 * week + 6, "D")).astype("datetime64[M]"))
+        files.close_before("orders_", f"orders_{current}")
+        if progress:
+            progress(week + 1, opts.weeks)
+    files.close()
+    written = sum(n for name, n in files.rows.items() if name.startswith("orders_"))
+    extra = sum(
+        1 for d in files.dirty if d["entity"] == "orders" and d["fault"] == "exact_duplicate"
+    )
+    extra += sum(1 for d in files.dirty if d["fault"] == "conflicting_duplicate") // 2
+    if written != counts["order_lines"] + extra:  # a file opened twice would lose rows
+        raise RuntimeError(f"wrote {written} order rows for {counts['order_lines']} lines")
+
+    def monday(week: int) -> str:
+        return str(start_day + np.timedelta64(7 * week, "D"))
+
+    typical = float(np.median(lines_per_week)) * catalog.sku_share
+    return {
+        "seed": opts.seed,
+        "arguments": {
+            k: str(v) if isinstance(v, Path | date) else v for k, v in asdict(opts).items()
+        },
+        "timezone": opts.timezone,
+        "export_moment": ts.render_one(as_of_s),
+        "export1_moment": ts.render_one(export1_s),
+        "period": {"start": str(opts.start), "weeks": opts.weeks},
+        "merchants": len(catalog.merchants),
+        "skus": catalog.n_skus,
+        "order_lines": counts["order_lines"],
+        "complaints": counts["complaints"],
+        "repeated_complaints": counts["repeated"],
+        "phones_in_descriptions": counts["phones"],
+        "phone_description_rows": files.phone_rows,
+        "bad_batches": [
+            {
+                "sku_id": str(sku_ids[b.sku]),
+                "merchant_id": str(merchant_ids[catalog.sku_merchant[b.sku]]),
+                "order_weeks": [monday(w) for w in b.weeks],
+                "multiplier": b.multiplier,
+                "base_propensity": round(float(catalog.sku_propensity[b.sku]), 6),
+                "typical_weekly_lines": round(float(typical[b.sku]), 1),
+            }
+            for b in batches
+        ],
+        "corrective_actions": [
+            {
+                "action_id": a.action_id,
+                "merchant_id": str(merchant_ids[a.merchant]),
+                "sku_id": None if a.sku is None else str(sku_ids[a.sku]),
+                "effective": a.effective,
+                "propensity_factor": a.factor,
+                "opened_at": ts.render_one(a.opened_s),
+                "completed_at": None if a.completed_s is None else ts.render_one(a.completed_s),
+            }
+            for a in actions
+        ],
+        "slow_evidence_merchants": [str(m) for m in merchant_ids[catalog.merchant_slow]],
+        "dirty_rows": sorted(files.dirty, key=lambda d: (d["file"], d["row_number"])),
+        "files": dict(sorted(files.rows.items())),
+    }
