@@ -82,7 +82,6 @@ _OVERDUE = " union all ".join(
     from marts.complaints
     where is_counted
         and {stage}_status = 'open_overdue'
-        and received_week <= $week
         and ($category is null or category = $category)
     """
     for stage in SLA_STAGES

@@ -222,10 +222,11 @@ def _complaint_rows() -> list[dict]:
         ("C0104", "M01", "S01A", None, None),
         ("C0301", "M03", "S03A", "resolution", 5.0),
         ("C0401", "M04", "S04A", None, None),
+        ("C0105", "M01", "S01B", "merchant_notified", 3.5),  # received after the week ended
     ]
     for n, (cid, merchant, sku, overdue_stage, hours) in enumerate(plan):
         category = next(c for c, ms in CATEGORIES.items() if merchant in ms)
-        received = start + timedelta(hours=10 + 9 * n)
+        received = start + timedelta(hours=10 + 9 * n + (168 if cid == "C0105" else 0))
         row = {
             "complaint_id": cid,
             "order_id": f"O{cid[1:]}",
@@ -244,7 +245,7 @@ def _complaint_rows() -> list[dict]:
             "is_withdrawn": False,
             "is_confirmed_defect": True,
             "received_at": received,
-            "received_week": week_start(TARGET_WEEK),
+            "received_week": week_start(TARGET_WEEK) + timedelta(days=7 if cid == "C0105" else 0),
         }
         for stage in STAGES:
             is_overdue = stage == overdue_stage
