@@ -1,6 +1,8 @@
 """Registers every subcommand on the ``complaints`` app (one import per command module)."""
+# One line per module, in merge order (the file is union-merged), so import sorting is off here.
+# ruff: noqa: I001
 
-# ruff: noqa: I001  (one line per module, so that branches adding commands merge without conflict)
+from flows import cli_dashboard  # noqa: F401
 from flows import cli_generate  # noqa: F401
 from flows import cli_scorecards  # noqa: F401
 from flows import cli_serve  # noqa: F401

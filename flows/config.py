@@ -58,6 +58,11 @@ class Settings:
     )
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = 8501
+    # Dashboard query cache lifetime and size, and the SQL console's limits.
+    dashboard_cache_ttl_seconds: int = 300
+    dashboard_cache_max_entries: int = 256
+    sql_console_timeout_seconds: float = 10.0
+    sql_console_max_rows: int = 5000
     # Scorecards: language, trend length, the thresholds of the recommendation rules
     # (docs/scorecards.md), and delivery.
     scorecard_language: str = "zh"

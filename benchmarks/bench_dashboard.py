@@ -1,0 +1,304 @@
+"""Dashboard benchmark: per page, the time of its queries against a full scan of the order lines,
+and the first render time in a real browser.
+
+    uv run python benchmarks/bench_dashboard.py [WAREHOUSE] [--runs 3] [--no-browser]
+
+WAREHOUSE defaults to ``$COMPLAINTS_BENCH_WAREHOUSE``, else ``data/bench/warehouse.duckdb``; when
+neither exists the benchmark builds one there with the project's commands (``--orders``, default
+10M order lines: ``complaints generate`` then ``complaints run``; tens of minutes).
+
+Targets: a page's queries (data-module functions, uncached, default filters) take at most 1/10 of
+``select count(*), sum(quantity) from raw.orders``; the first render of each page in Chromium
+(until its title, charts and script run are done; the server's one-off imports excluded by a
+warm-up load with other filters) is under 2 s. Medians of ``--runs`` runs go to
+``benchmarks/results/dashboard.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboards import data  # noqa: E402
+from dashboards.sidebar import DEFAULT_WEEKS, iso_week  # noqa: E402
+from dashboards.sql_console import SAFE_CONFIG  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "dashboard.json"
+SCAN_SQL = "select count(*), sum(quantity) from raw.orders"
+# Page titles; how many charts a page draws depends on the data, so the benchmark waits for the
+# script run to end and for every chart present to draw.
+PAGE_TITLES = {
+    "overview": "总览",
+    "merchants": "商家",
+    "skus": "商品 SKU",
+    "sla": "时效 SLA",
+    "recurrence": "复发与整改",
+    "scorecards": "商家周评分卡",
+    "data_quality": "数据质量",
+    "sql": "SQL 控制台",
+}
+
+
+def default_filters(source: data.Source) -> data.Filters:
+    """The filters a fresh session starts with (the last DEFAULT_WEEKS weeks)."""
+    weeks = data.filter_options.uncached(source)["weeks"]
+    return data.Filters(weeks[max(0, len(weeks) - DEFAULT_WEEKS)], weeks[-1])
+
+
+def page_calls(source: data.Source, filters: data.Filters) -> dict[str, Callable[[], object]]:
+    """Per page, the data-module calls it makes on first render (mirrors app_pages/)."""
+    d = data
+
+    def chrome() -> None:
+        d.build_info.uncached(source)
+        d.filter_options.uncached(source)
+
+    def overview() -> None:
+        chrome()
+        d.overview_kpis.uncached(source, filters)
+        d.weekly_complaints.uncached(source, filters)
+        d.weekly_rates.uncached(source, filters)
+        d.issue_pareto.uncached(source, filters)
+        d.channel_mix.uncached(source, filters)
+        d.defect_alerts.uncached(source, filters)
+
+    def merchants() -> None:
+        chrome()
+        rates = d.merchant_rates.uncached(source, filters)
+        scope = dataclasses.replace(filters, merchant_id=rates["merchant_id"].iloc[0])
+        d.sku_rates.uncached(source, scope)
+        d.issue_pareto.uncached(source, scope)
+        d.weekly_rates.uncached(source, scope)
+        d.sla_by_stage.uncached(source, scope)
+        d.corrective_actions.uncached(source, scope)
+        d.complaints.uncached(source, scope)
+
+    def skus() -> None:
+        chrome()
+        sku_id = d.sku_rates.uncached(source, filters)["sku_id"].iloc[0]
+        d.sku_chart.uncached(source, filters, sku_id)
+        d.issue_pareto.uncached(source, filters, sku_id)
+        d.complaints.uncached(source, filters, sku_id)
+
+    def sla() -> None:
+        chrome()
+        d.sla_by_stage.uncached(source, filters)
+        d.sla_weekly.uncached(source, filters)
+        d.sla_late.uncached(source, filters)
+        d.backlog_ageing.uncached(source, filters)
+
+    def recurrence() -> None:
+        chrome()
+        d.recurrence_rates.uncached(source, filters, "merchant")
+        d.reopen_rates.uncached(source, filters)
+        d.corrective_actions.uncached(source, filters)
+
+    def scorecards() -> None:
+        chrome()
+        weeks = d.scorecard_weeks.uncached(source, filters)
+        d.scorecard.uncached(source, filters, weeks[0])
+
+    def data_quality() -> None:
+        chrome()
+        for name in d.DQ_TABLES:
+            d.dq_table.uncached(source, name)
+
+    def sql() -> None:
+        from dashboards import sql_console
+
+        chrome()
+        sql_console.schema(source.path)
+
+    return {
+        "overview": overview,
+        "merchants": merchants,
+        "skus": skus,
+        "sla": sla,
+        "recurrence": recurrence,
+        "scorecards": scorecards,
+        "data_quality": data_quality,
+        "sql": sql,
+    }
+
+
+def timed(func: Callable[[], object]) -> float:
+    """Wall time of one call."""
+    started = time.perf_counter()
+    func()
+    return time.perf_counter() - started
+
+
+def scan_seconds(path: str) -> float:
+    def scan() -> None:
+        with duckdb.connect(path, read_only=True) as con:
+            con.execute(SCAN_SQL).fetchall()
+
+    return timed(scan)
+
+
+@contextlib.contextmanager
+def shared_connection(path: str):
+    """Diagnostic only: route the data module through one held connection (a cursor per call)
+    to separate the per-connection cost from the query work. The app never runs this way."""
+    anchor = duckdb.connect(path, read_only=True, config=dict(SAFE_CONFIG))
+    original = data._frames
+
+    def frames(source: data.Source, *queries: tuple[str, object]) -> list:
+        cursor = anchor.cursor()
+        try:
+            return [cursor.execute(sql, list(params)).df() for sql, params in queries]
+        finally:
+            cursor.close()
+
+    data._frames = frames
+    try:
+        yield anchor
+    finally:
+        data._frames = original
+        anchor.close()
+
+
+def browser_runs(path: Path, query: str, warm_query: str, runs: int) -> dict[str, list[float]]:
+    """First render per page: a fresh server and browser per run. One warm-up load with other
+    filters first, so the server's one-off Python imports are not counted but the page's
+    queries for the measured filters are not cached."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.dashboards.live_app import launch_chromium, running_dashboard, wait_for_page
+
+    times: dict[str, list[float]] = {page: [] for page in PAGE_TITLES}
+    for _ in range(runs):
+        with running_dashboard(path) as base, sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            try:
+                warm = browser.new_page()
+                warm.goto(f"{base}/?{warm_query}")
+                wait_for_page(warm, PAGE_TITLES["overview"], timeout_ms=120_000)
+                warm.close()
+                for name, title in PAGE_TITLES.items():
+                    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+                    started = time.perf_counter()
+                    page.goto(f"{base}/{'' if name == 'overview' else name}?{query}")
+                    wait_for_page(page, title, timeout_ms=120_000)
+                    times[name].append(time.perf_counter() - started)
+                    page.close()
+            finally:
+                browser.close()
+    return times
+
+
+def default_warehouse() -> Path:
+    env = os.environ.get("COMPLAINTS_BENCH_WAREHOUSE")
+    return Path(env) if env else ROOT / "data" / "bench" / "warehouse.duckdb"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("warehouse", nargs="?", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--orders", type=int, default=10_000_000)
+    args = parser.parse_args(argv)
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    warehouse = (args.warehouse or default_warehouse()).resolve()
+    if not warehouse.exists():
+        from tests.dashboards.pipeline_warehouse import build_pipeline_warehouse
+
+        print(f"no warehouse at {warehouse}: building one of {args.orders:,} order lines")
+        built = build_pipeline_warehouse(warehouse.parent, args.orders)
+        if built != warehouse:
+            built.replace(warehouse)
+    source = data.current_source(warehouse)
+    assert source is not None
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        order_lines = con.execute("select count(*) from raw.orders").fetchone()[0]
+    filters = default_filters(source)
+    calls = page_calls(source, filters)
+
+    scans = [scan_seconds(source.path) for _ in range(args.runs)]
+    scan_median = statistics.median(scans)
+    pages: dict[str, dict[str, object]] = {}
+    for name, call in calls.items():
+        call()  # warm the OS file cache the same way the scan was warmed
+        runs = [timed(call) for _ in range(args.runs)]
+        median = statistics.median(runs)
+        pages[name] = {
+            "query_seconds_runs": runs,
+            "query_seconds_median": median,
+            "ratio_to_full_scan": median / scan_median,
+            "meets_query_target": median <= scan_median / 10,
+        }
+        print(f"{name:13s} queries {median:.3f} s = {median / scan_median:.2f} × full scan")
+    with shared_connection(source.path) as anchor:
+        warm_scans = []
+        for _ in range(args.runs):
+            warm_scans.append(timed(lambda: anchor.execute(SCAN_SQL).fetchall()))
+        warm_scan = statistics.median(warm_scans)
+        for name, call in calls.items():
+            call()
+            median = statistics.median(timed(call) for _ in range(args.runs))
+            pages[name]["shared_connection_query_seconds_median"] = median
+            pages[name]["shared_connection_ratio_to_warm_scan"] = median / warm_scan
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    if not args.no_browser:
+        query = f"from={iso_week(filters.week_from)}&to={iso_week(filters.week_to)}"
+        first = iso_week(data.filter_options.uncached(source)["weeks"][0])
+        renders = browser_runs(warehouse, query, f"from={first}&to={first}", args.runs)
+        for name, runs in renders.items():
+            median = statistics.median(runs)
+            pages[name].update(
+                render_seconds_runs=runs,
+                render_seconds_median=median,
+                meets_render_target=median < 2.0,
+            )
+            print(f"{name:13s} first render {median:.2f} s")
+
+    result = {
+        "benchmark": "dashboard",
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },
+        "warehouse": str(warehouse),
+        "warehouse_bytes": warehouse.stat().st_size,
+        "order_lines": order_lines,
+        "filters": {"week_from": str(filters.week_from), "week_to": str(filters.week_to)},
+        "runs": args.runs,
+        "full_scan_sql": SCAN_SQL,
+        "full_scan_seconds_runs": scans,
+        "full_scan_seconds_median": scan_median,
+        "full_scan_note": "each query on its own fresh read-only connection, as the app runs",
+        "warm_scan_seconds_median": warm_scan,
+        "shared_connection_note": "diagnostic: the same calls on one held connection (a cursor "
+        "per call) against the scan on that connection; separates connection cost from work",
+        "targets": {"query_ratio_max": 0.1, "render_seconds_max": 2.0},
+        "pages": pages,
+        "peak_memory_mb_queries": round(peak_mb, 1),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,65 @@
+"""complaint-insight dashboard: navigation and the chrome every page shares.
+
+Run with ``complaints dashboard`` (or ``streamlit run dashboards/app.py``). The warehouse path comes
+from the project settings (env ``COMPLAINTS_WAREHOUSE``). Pages in ``app_pages/`` hold UI only and
+read everything through ``dashboards.data``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboards import data, sidebar
+from dashboards.context import PageContext, publish
+from dashboards.i18n import t
+from flows.config import load_settings
+
+PAGES = (
+    ("overview", "page_overview", ":material/dashboard:"),
+    ("merchants", "page_merchants", ":material/storefront:"),
+    ("skus", "page_skus", ":material/inventory_2:"),
+    ("sla", "page_sla", ":material/timer:"),
+    ("recurrence", "page_recurrence", ":material/autorenew:"),
+    ("scorecards", "page_scorecards", ":material/grading:"),
+    ("data_quality", "page_data_quality", ":material/fact_check:"),
+    ("sql", "page_sql", ":material/terminal:"),
+)
+HERE = Path(__file__).parent
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="complaint-insight", page_icon=":material/insights:", layout="wide"
+    )
+    warehouse = load_settings().warehouse
+    source = data.current_source(warehouse)
+    build = data.build_info(source) if source is not None else None
+    if source is None or build is None:
+        lang = sidebar.language_from_url()
+        st.title(t("no_warehouse_title", lang))
+        st.info(t("no_warehouse_body", lang, path=warehouse))
+        return
+    options = data.filter_options(source)
+    filters, lang = sidebar.render(options)
+    ctx = PageContext(source=source, filters=filters, lang=lang, build=build, options=options)
+    publish(ctx)
+    pages = [
+        st.Page(
+            str(HERE / "app_pages" / f"{name}.py"),
+            title=t(title, lang),
+            icon=icon,
+            url_path=name,
+            default=index == 0,
+        )
+        for index, (name, title, icon) in enumerate(PAGES)
+    ]
+    try:
+        st.navigation(pages).run()
+    finally:
+        # Drawn after the page, so it also marks the end of the run (the browser tests wait for it).
+        st.sidebar.caption(ctx.as_of_text)
+
+
+main()

@@ -1,0 +1,254 @@
+"""Merchants: funnel plot against the platform rate, a sortable table, and a drill-down."""
+
+import dataclasses
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards import data
+from dashboards.context import page_context
+from dashboards.widgets import (
+    PALETTE,
+    add_maturity_series,
+    fmt_int,
+    fmt_pct,
+    layout,
+    no_data,
+    page_header,
+    plot,
+    table,
+)
+
+Z95, Z998 = 1.959963984540054, 3.090232306167813
+
+ctx = page_context()
+page_header(ctx, "page_merchants")
+if ctx.filters.channel is not None:
+    st.caption(ctx.t("channel_not_applicable"))
+merchants = data.merchant_rates(ctx.source, dataclasses.replace(ctx.filters, merchant_id=None))
+merchants = merchants[merchants["order_lines"] > 0]
+if merchants.empty:
+    no_data(ctx)
+    st.stop()
+
+lines, defects = int(merchants["order_lines"].sum()), int(merchants["defect_lines"].sum())
+platform = defects / lines
+volumes = np.geomspace(
+    max(1, merchants["order_lines"].min() * 0.8), merchants["order_lines"].max() * 1.2, 80
+)
+spread = np.sqrt(platform * (1 - platform) / volumes)
+fig = go.Figure()
+for z, name, dash in ((Z95, "series_limit95", "dash"), (Z998, "series_limit998", "dot")):
+    for sign, show in ((1, True), (-1, False)):
+        fig.add_trace(
+            go.Scatter(
+                x=volumes,
+                y=np.clip(platform + sign * z * spread, 0, 1),
+                mode="lines",
+                name=ctx.t(name),
+                showlegend=show,
+                legendgroup=name,
+                line={"color": "#555", "dash": dash},
+            )
+        )
+fig.add_hline(y=platform, line_color=PALETTE[0], annotation_text=ctx.t("series_platform"))
+merchant_spread = np.sqrt(platform * (1 - platform) / merchants["order_lines"])
+outside = merchants["defect_rate"] > platform + Z998 * merchant_spread
+warning = merchants["defect_rate"] > platform + Z95 * merchant_spread
+colours = [
+    PALETTE[1] if out else (PALETTE[3] if warn else PALETTE[0])
+    for out, warn in zip(outside, warning, strict=True)
+]
+# Merchants whose period includes immature weeks are drawn as open circles.
+symbols = ["circle" if mature else "circle-open" for mature in merchants["is_mature"]]
+fig.add_trace(
+    go.Scatter(
+        x=merchants["order_lines"],
+        y=merchants["defect_rate"],
+        mode="markers+text",
+        # Names beside the merchants above the 95 % limit only; every point has a hover label.
+        text=[
+            name if warn or mid == ctx.filters.merchant_id else ""
+            for name, mid, warn in zip(
+                merchants["merchant_name"], merchants["merchant_id"], warning, strict=True
+            )
+        ],
+        hovertext=[
+            f"{name} ({mid})<br>{fmt_pct(rate)} · {fmt_int(n)}"
+            for name, mid, rate, n in zip(
+                merchants["merchant_name"],
+                merchants["merchant_id"],
+                merchants["defect_rate"],
+                merchants["order_lines"],
+                strict=True,
+            )
+        ],
+        hoverinfo="text",
+        textposition="top center",
+        name=ctx.t("series_merchants"),
+        # The merchant chosen in the sidebar is drawn larger.
+        marker={
+            "size": [20 if m == ctx.filters.merchant_id else 12 for m in merchants["merchant_id"]],
+            "color": colours,
+            "symbol": symbols,
+            "line": {"width": 2},
+        },
+    )
+)
+layout(fig, ctx.t("chart_funnel"), ctx.t("axis_order_lines"), ctx.t("axis_defect_rate"), pct=True)
+fig.update_xaxes(type="log")
+plot(fig, "merchants_funnel")
+st.caption(
+    ctx.t(
+        "platform_rate_caption",
+        rate=fmt_pct(platform),
+        defects=fmt_int(defects),
+        lines=fmt_int(lines),
+    )
+    + " · "
+    + ctx.t("outside_998", n=int(outside.sum()))
+)
+if not merchants["is_mature"].all():
+    st.caption(ctx.t("funnel_immature"))
+
+st.subheader(ctx.t("merchant_table"))
+table(
+    ctx,
+    merchants,
+    [
+        "merchant_id",
+        "merchant_name",
+        "category",
+        "order_lines",
+        "defect_lines",
+        "defect_rate",
+        "defect_rate_ci_low",
+        "defect_rate_ci_high",
+        "shrunk_defect_rate",
+        "category_rank",
+        "has_min_volume",
+        "is_mature",
+    ],
+)
+
+ids = merchants["merchant_id"].tolist()
+default = ids.index(ctx.filters.merchant_id) if ctx.filters.merchant_id in ids else 0
+chosen = st.selectbox(
+    ctx.t("select_merchant"),
+    ids,
+    index=default,
+    format_func=ctx.merchant_name,
+    key="merchants_drill",
+)
+scope = dataclasses.replace(ctx.filters, merchant_id=chosen)
+tabs = st.tabs(
+    [
+        ctx.t(k)
+        for k in (
+            "drill_skus",
+            "drill_issues",
+            "drill_trend",
+            "drill_sla",
+            "drill_actions",
+            "drill_complaints",
+        )
+    ]
+)
+with tabs[0]:
+    skus = data.sku_rates(ctx.source, scope)
+    if skus.empty:
+        no_data(ctx)
+    else:
+        table(
+            ctx,
+            skus,
+            [
+                "sku_id",
+                "sku_name",
+                "order_lines",
+                "complaint_lines",
+                "defect_lines",
+                "complaint_rate",
+                "defect_rate",
+                "is_mature",
+            ],
+        )
+with tabs[1]:
+    issues = data.issue_pareto(ctx.source, scope)
+    if issues.empty:
+        no_data(ctx)
+    else:
+        table(ctx, issues, ["issue_type", "n_complaints", "share", "cum_share"])
+with tabs[2]:
+    trend = data.weekly_rates(ctx.source, scope)
+    if trend.empty:
+        no_data(ctx)
+    else:
+        fig = go.Figure()
+        add_maturity_series(
+            fig,
+            trend,
+            "order_week",
+            "defect_rate",
+            ctx.t("series_defect_rate"),
+            ctx.t("series_immature"),
+            PALETTE[1],
+        )
+        layout(
+            fig,
+            ctx.t("chart_merchant_trend"),
+            ctx.t("axis_order_week"),
+            ctx.t("axis_defect_rate"),
+            pct=True,
+        )
+        plot(fig, "merchants_trend")
+        st.caption(ctx.t("immature_note"))
+with tabs[3]:
+    sla = data.sla_by_stage(ctx.source, scope)
+    if sla.empty:
+        no_data(ctx)
+    else:
+        table(
+            ctx,
+            sla,
+            [
+                "stage",
+                "n_measured",
+                "n_met",
+                "n_breached",
+                "n_open_overdue",
+                "compliance_rate",
+                "compliance_rate_ci_low",
+                "compliance_rate_ci_high",
+            ],
+        )
+with tabs[4]:
+    actions = data.corrective_actions(ctx.source, scope)
+    if actions.empty:
+        no_data(ctx)
+    else:
+        table(
+            ctx,
+            actions,
+            [
+                "action_id",
+                "sku_id",
+                "scope",
+                "issue_type",
+                "action_type",
+                "opened_at",
+                "completed_at",
+                "before_defect_rate",
+                "after_defect_rate",
+                "p_value",
+                "evaluation",
+            ],
+        )
+with tabs[5]:
+    rows, total = data.complaints(ctx.source, scope)
+    if rows.empty:
+        no_data(ctx)
+    else:
+        st.caption(ctx.t("rows_shown", shown=len(rows), total=total))
+        table(ctx, rows)

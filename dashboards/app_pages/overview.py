@@ -1,0 +1,219 @@
+"""Overview: headline KPIs against the previous period, weekly trends, Pareto, channels, alerts."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards import data
+from dashboards.context import page_context
+from dashboards.widgets import (
+    PALETTE,
+    add_maturity_series,
+    fmt_int,
+    fmt_money,
+    fmt_pct,
+    fmt_pp_delta,
+    kpi,
+    layout,
+    no_data,
+    page_header,
+    plot,
+    table,
+)
+from flows.config import SLA_STAGES
+
+ctx = page_context()
+page_header(ctx, "page_overview")
+kpis = data.overview_kpis(ctx.source, ctx.filters)
+now, before = kpis["current"], kpis["previous"] or {}
+previous = ctx.filters.previous()
+# A previous period reaching before the first week with data would compare against a partial
+# period: show no change rather than a misleading one.
+previous_partial = previous is not None and previous.week_from < ctx.options["weeks"][0]
+if previous_partial:
+    before = {}
+
+
+def count_delta(key: str, money: bool = False) -> str | None:
+    if not before or before.get(key) is None:
+        return None
+    change = now[key] - before[key]
+    return f"{change:+,.2f}" if money else f"{change:+,}"
+
+
+st.subheader(ctx.t("section_kpis"))
+if previous_partial:
+    st.caption(ctx.t("previous_partial"))
+if ctx.filters.channel is not None:
+    st.caption(ctx.t("channel_not_applicable"))
+immature_help = None if now["rates_mature"] else ctx.t("period_has_immature")
+row = st.columns(5)
+with row[0]:
+    kpi(
+        ctx.t("kpi_complaints"),
+        fmt_int(now["n_complaints"]),
+        count_delta("n_complaints"),
+        higher_is_worse=True,
+    )
+with row[1]:
+    kpi(
+        ctx.t("kpi_complaint_rate"),
+        fmt_pct(now["complaint_rate"]),
+        fmt_pp_delta(now["complaint_rate"], before.get("complaint_rate")),
+        higher_is_worse=True,
+        help=immature_help,
+    )
+with row[2]:
+    kpi(
+        ctx.t("kpi_defect_rate"),
+        fmt_pct(now["defect_rate"]),
+        fmt_pp_delta(now["defect_rate"], before.get("defect_rate")),
+        higher_is_worse=True,
+        help=immature_help,
+    )
+with row[3]:
+    kpi(
+        ctx.t("kpi_recurrence_rate"),
+        fmt_pct(now["recurrence_rate"]),
+        fmt_pp_delta(now["recurrence_rate"], before.get("recurrence_rate")),
+        higher_is_worse=True,
+        help=ctx.t("recurrence_help"),
+    )
+with row[4]:
+    kpi(
+        ctx.t("kpi_refunds"),
+        fmt_money(now["refunds_compensation"]),
+        count_delta("refunds_compensation", money=True),
+        higher_is_worse=True,
+    )
+row = st.columns(len(SLA_STAGES))
+for column, stage in zip(row, SLA_STAGES, strict=True):
+    with column:
+        kpi(
+            ctx.t("kpi_sla", stage=ctx.enum("stage", stage)),
+            fmt_pct(now["sla"][stage], 1),
+            fmt_pp_delta(now["sla"][stage], (before.get("sla") or {}).get(stage)),
+        )
+if not now["rates_mature"]:
+    st.caption(ctx.t("period_has_immature"))
+
+st.subheader(ctx.t("section_trends"))
+left, right = st.columns(2)
+with left:
+    weekly = data.weekly_complaints(ctx.source, ctx.filters)
+    if weekly.empty:
+        no_data(ctx)
+    else:
+        fig = go.Figure(
+            go.Bar(
+                x=weekly["received_week"],
+                y=weekly["n_complaints"],
+                name=ctx.t("axis_complaints"),
+                marker_color=PALETTE[0],
+            )
+        )
+        layout(
+            fig,
+            ctx.t("chart_complaints_weekly"),
+            ctx.t("axis_received_week"),
+            ctx.t("axis_complaints"),
+        )
+        plot(fig, "overview_complaints")
+with right:
+    rates = data.weekly_rates(ctx.source, ctx.filters)
+    if rates.empty:
+        no_data(ctx)
+    else:
+        fig = go.Figure()
+        for series, colour in (("complaint_rate", PALETTE[0]), ("defect_rate", PALETTE[1])):
+            add_maturity_series(
+                fig,
+                rates,
+                "order_week",
+                series,
+                ctx.t(f"series_{series}"),
+                ctx.t("series_immature"),
+                colour,
+            )
+        layout(
+            fig, ctx.t("chart_rates_weekly"), ctx.t("axis_order_week"), ctx.t("axis_rate"), pct=True
+        )
+        plot(fig, "overview_rates")
+        st.caption(ctx.t("immature_note"))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(ctx.t("section_pareto"))
+    pareto = data.issue_pareto(ctx.source, ctx.filters)
+    if pareto.empty:
+        no_data(ctx)
+    else:
+        labels = [ctx.enum("issue_type", code) for code in pareto["issue_type"]]
+        fig = go.Figure()
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=pareto["n_complaints"],
+                name=ctx.t("axis_complaints"),
+                marker_color=PALETTE[0],
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=pareto["cum_share"],
+                name=ctx.t("axis_cum_share"),
+                yaxis="y2",
+                mode="lines+markers",
+                line={"color": PALETTE[1]},
+            )
+        )
+        layout(fig, ctx.t("chart_pareto"), ctx.t("axis_issue_type"), ctx.t("axis_complaints"))
+        fig.update_layout(
+            yaxis2={
+                "overlaying": "y",
+                "side": "right",
+                "tickformat": ".0%",
+                "range": [0, 1.05],
+                "title": ctx.t("axis_cum_share"),
+            }
+        )
+        plot(fig, "overview_pareto")
+with right:
+    st.subheader(ctx.t("section_channels"))
+    channels = data.channel_mix(ctx.source, ctx.filters)
+    if channels.empty:
+        no_data(ctx)
+    else:
+        fig = go.Figure(
+            go.Bar(
+                x=[ctx.enum("channel", c) for c in channels["channel"]],
+                y=channels["n_complaints"],
+                marker_color=PALETTE[2],
+                name=ctx.t("axis_complaints"),
+            )
+        )
+        layout(fig, ctx.t("chart_channels"), ctx.t("axis_channel"), ctx.t("axis_complaints"))
+        plot(fig, "overview_channels")
+
+st.subheader(ctx.t("section_alerts"))
+alerts = data.defect_alerts(ctx.source, ctx.filters)
+st.metric(ctx.t("kpi_open_alerts"), fmt_int(len(alerts)))
+if alerts.empty:
+    no_data(ctx)
+else:
+    table(
+        ctx,
+        alerts,
+        [
+            "order_week",
+            "sku_id",
+            "sku_name",
+            "merchant_name",
+            "order_lines",
+            "defect_lines",
+            "defect_rate",
+            "ucl",
+            "is_mature",
+            "complaint_ids",
+        ],
+    )

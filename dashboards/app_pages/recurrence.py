@@ -1,0 +1,113 @@
+"""Recurrence and corrective actions: recurrence and reopen rates, action effectiveness."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards import data
+from dashboards.context import page_context
+from dashboards.widgets import PALETTE, layout, no_data, page_header, plot, table
+
+ctx = page_context()
+page_header(ctx, "page_recurrence")
+
+group = st.radio(
+    ctx.t("recurrence_by"),
+    list(data.RECURRENCE_GROUPS),
+    horizontal=True,
+    format_func=lambda g: ctx.t(f"group_{g}"),
+    key="recurrence_group",
+)
+st.caption(ctx.t("recurrence_caption"))
+rates = data.recurrence_rates(ctx.source, ctx.filters, group)
+if rates.empty:
+    no_data(ctx)
+else:
+    if group == "issue_type":
+        rates = rates.assign(group_name=[ctx.enum("issue_type", c) for c in rates["group_id"]])
+    table(
+        ctx,
+        rates,
+        [
+            "group_id",
+            "group_name",
+            "n_closed_in_rate",
+            "n_recurred",
+            "recurrence_rate",
+            "recurrence_rate_ci_low",
+            "recurrence_rate_ci_high",
+        ],
+    )
+
+st.subheader(ctx.t("reopen_rates"))
+if ctx.filters.channel is not None:
+    st.caption(ctx.t("channel_not_applicable"))
+reopens = data.reopen_rates(ctx.source, ctx.filters)
+if reopens.empty:
+    no_data(ctx)
+else:
+    table(
+        ctx,
+        reopens,
+        [
+            "merchant_id",
+            "merchant_name",
+            "category",
+            "n_counted",
+            "n_reopened",
+            "reopen_rate",
+            "n_repeat_buyer_complaints",
+            "repeat_buyer_rate",
+        ],
+    )
+
+st.subheader(ctx.t("corrective_actions"))
+st.caption(ctx.t("actions_caption"))
+actions = data.corrective_actions(ctx.source, ctx.filters)
+if actions.empty:
+    no_data(ctx)
+else:
+    labels = [
+        f"{a.action_id} · {ctx.enum('evaluation', a.evaluation)}" for a in actions.itertuples()
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=actions["before_defect_rate"],
+            name=ctx.t("series_before"),
+            marker_color=PALETTE[0],
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=actions["after_defect_rate"],
+            name=ctx.t("series_after"),
+            marker_color=PALETTE[2],
+        )
+    )
+    layout(fig, ctx.t("chart_actions"), ctx.t("axis_action"), ctx.t("axis_defect_rate"), pct=True)
+    plot(fig, "actions_before_after")
+    table(
+        ctx,
+        actions,
+        [
+            "action_id",
+            "merchant_name",
+            "sku_id",
+            "scope",
+            "issue_type",
+            "action_type",
+            "opened_at",
+            "completed_at",
+            "before_order_lines",
+            "before_defect_rate",
+            "after_order_lines",
+            "after_defect_rate",
+            "relative_change",
+            "z_statistic",
+            "p_value",
+            "is_mature",
+            "evaluation",
+        ],
+    )

@@ -1,0 +1,141 @@
+"""SLA: compliance by stage × channel × week, who is late on what, backlog ageing."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards import data
+from dashboards.context import page_context
+from dashboards.widgets import PALETTE, layout, no_data, page_header, plot, table
+from flows.config import SLA_STAGES
+
+ctx = page_context()
+page_header(ctx, "page_sla")
+
+st.subheader(ctx.t("sla_by_stage"))
+by_stage = data.sla_by_stage(ctx.source, ctx.filters)
+if by_stage.empty:
+    no_data(ctx)
+else:
+    table(
+        ctx,
+        by_stage,
+        [
+            "stage",
+            "n_measured",
+            "n_met",
+            "n_breached",
+            "n_open_overdue",
+            "compliance_rate",
+            "compliance_rate_ci_low",
+            "compliance_rate_ci_high",
+        ],
+    )
+
+weekly = data.sla_weekly(ctx.source, ctx.filters)
+if not weekly.empty:
+    left, right = st.columns(2)
+    with left:
+        per_week = weekly.groupby(["received_week", "stage"], as_index=False)[
+            ["n_met", "n_measured"]
+        ].sum()
+        fig = go.Figure()
+        for colour, stage in zip(PALETTE, SLA_STAGES, strict=False):
+            rows = per_week[per_week["stage"] == stage]
+            rate = rows["n_met"] / rows["n_measured"].where(rows["n_measured"] > 0)
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["received_week"],
+                    y=rate,
+                    mode="lines+markers",
+                    name=ctx.enum("stage", stage),
+                    line={"color": colour},
+                )
+            )
+        layout(
+            fig,
+            ctx.t("chart_sla_weekly"),
+            ctx.t("axis_received_week"),
+            ctx.t("axis_compliance"),
+            pct=True,
+        )
+        plot(fig, "sla_weekly")
+    with right:
+        grid = weekly.groupby(["stage", "channel"], as_index=False)[["n_met", "n_measured"]].sum()
+        grid["rate"] = grid["n_met"] / grid["n_measured"].where(grid["n_measured"] > 0)
+        pivot = grid.pivot(index="stage", columns="channel", values="rate").reindex(
+            [s for s in SLA_STAGES if s in set(grid["stage"])]
+        )
+        fig = go.Figure(
+            go.Heatmap(
+                z=pivot.values,
+                x=[ctx.enum("channel", c) for c in pivot.columns],
+                y=[ctx.enum("stage", s) for s in pivot.index],
+                colorscale="RdYlGn",
+                zmin=0,
+                zmax=1,
+                text=[[("—" if v != v else f"{v:.0%}") for v in row] for row in pivot.values],
+                texttemplate="%{text}",
+                colorbar={"tickformat": ".0%"},
+            )
+        )
+        layout(fig, ctx.t("chart_sla_heatmap"), ctx.t("axis_channel"), ctx.t("axis_stage"))
+        plot(fig, "sla_heatmap")
+
+if not weekly.empty:
+    with st.expander(ctx.t("sla_table")):
+        table(
+            ctx,
+            weekly,
+            [
+                "received_week",
+                "channel",
+                "stage",
+                "n_measured",
+                "n_met",
+                "n_breached",
+                "n_open_overdue",
+                "compliance_rate",
+            ],
+            key="sla_table",
+        )
+
+st.subheader(ctx.t("sla_late_list"))
+st.caption(ctx.t("sla_late_caption"))
+late, total = data.sla_late(ctx.source, ctx.filters)
+if late.empty:
+    no_data(ctx)
+else:
+    st.caption(ctx.t("rows_shown", shown=len(late), total=total))
+    table(
+        ctx,
+        late,
+        [
+            "complaint_id",
+            "merchant_name",
+            "sku_name",
+            "channel",
+            "stage",
+            "sla_status",
+            "deadline_at",
+            "elapsed_hours",
+            "overdue_hours",
+        ],
+    )
+
+st.subheader(ctx.t("chart_backlog"))
+st.caption(ctx.t("backlog_caption"))
+backlog = data.backlog_ageing(ctx.source, ctx.filters)
+if backlog.empty:
+    no_data(ctx)
+else:
+    counts = dict(zip(backlog["age_bucket"], backlog["n_complaints"], strict=True))
+    fig = go.Figure(
+        go.Bar(
+            x=[ctx.t(b) for b in data.AGE_BUCKETS],
+            y=[counts.get(b, 0) for b in data.AGE_BUCKETS],
+            marker_color=PALETTE[3],
+            name=ctx.t("axis_complaints"),
+        )
+    )
+    layout(fig, ctx.t("chart_backlog"), ctx.t("axis_age"), ctx.t("axis_complaints"))
+    plot(fig, "sla_backlog")

@@ -1,0 +1,506 @@
+"""Every label the dashboards show, in Chinese and English.
+
+Chinese is the default: the people who act on these numbers (platform quality managers, merchant
+managers) work in Chinese; English serves analysts and reviewers. The language lives in the URL
+(``?lang=en``) so a shared link opens in the sender's language. Pages never hard-code visible text:
+they call ``t(key, lang)`` for labels, ``enum_label`` for codes found in the data and
+``column_label`` for table headers, so a missing translation shows up in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+LABELS: dict[str, tuple[str, str]] = {
+    # chrome
+    "app_title": ("商品质量投诉洞察", "Complaint insight"),
+    "filters": ("筛选", "Filters"),
+    "week_from": ("起始周", "From week"),
+    "week_to": ("截止周", "To week"),
+    "category": ("类目", "Category"),
+    "merchant": ("商家", "Merchant"),
+    "channel": ("渠道", "Channel"),
+    "all": ("全部", "All"),
+    "data_as_of": ("数据截至", "Data as of"),
+    "built_at": ("构建于", "built at"),
+    "no_warehouse_title": ("尚无数据仓库", "No warehouse yet"),
+    "no_warehouse_body": (
+        "未找到数据仓库 {path}。请先运行 `complaints run` 生成指标，然后刷新本页。",
+        "No warehouse at {path}. Run `complaints run` first to build the metrics, "
+        "then reload this page.",
+    ),
+    "no_data": ("当前筛选条件下没有数据", "No data for this selection"),
+    "immature_note": (
+        "虚线/灰色 = 未成熟周（订单周结束不足 30 天，投诉仍会增加，比率可能上升）",
+        "Dashed/grey = immature weeks (fewer than 30 days since the order week ended; "
+        "complaints are still arriving, the rate can still rise)",
+    ),
+    "period_has_immature": (
+        "所选期间含未成熟周，比率可能上升",
+        "The period includes immature weeks; the rate can still rise",
+    ),
+    "channel_not_applicable": (
+        "渠道筛选不适用于以订单为分母的比率（缺陷率、投诉率）",
+        "The channel filter does not apply to rates per order line (defect and complaint rates)",
+    ),
+    "filters_not_applicable": (
+        "侧边栏筛选不适用于本页：数据质量描述的是导入文件，而不是商家或周",
+        "The sidebar filters do not apply here: data quality describes imported files, "
+        "not merchants or weeks",
+    ),
+    "previous_partial": (
+        "上一期间早于最早的数据周，不显示环比变化",
+        "The previous period starts before the first week with data; no change is shown",
+    ),
+    # page titles
+    "page_overview": ("总览", "Overview"),
+    "page_merchants": ("商家", "Merchants"),
+    "page_skus": ("商品 SKU", "SKUs"),
+    "page_sla": ("时效 SLA", "SLA"),
+    "page_recurrence": ("复发与整改", "Recurrence & actions"),
+    "page_scorecards": ("商家周评分卡", "Scorecards"),
+    "page_data_quality": ("数据质量", "Data quality"),
+    "page_sql": ("SQL 控制台", "SQL console"),
+    # KPIs
+    "kpi_complaints": ("投诉量（有效）", "Complaints (counted)"),
+    "kpi_complaint_rate": ("投诉率", "Complaint rate"),
+    "kpi_defect_rate": ("确认缺陷率", "Confirmed-defect rate"),
+    "kpi_recurrence_rate": ("复发率", "Recurrence rate"),
+    "recurrence_help": (
+        "按关闭周计入期间；关闭满 90 天（已成熟）且已分类的投诉才计入复发率，"
+        "近期关闭的投诉显示为 —",
+        "Counted by closed week; only classified complaints closed at least 90 days before as_of "
+        "(mature) count, so a recent period shows —",
+    ),
+    "kpi_refunds": ("退款 + 补偿", "Refunds + compensation"),
+    "kpi_sla": ("SLA 达成率：{stage}", "SLA compliance: {stage}"),
+    "kpi_open_alerts": ("异常告警", "Open alerts"),
+    "section_kpis": ("核心指标", "Headline figures"),
+    "section_trends": ("周趋势", "Weekly trends"),
+    "section_pareto": ("问题类型帕累托", "Issue-type Pareto"),
+    "section_channels": ("投诉渠道构成", "Channel mix"),
+    "section_alerts": ("SKU 缺陷告警（超出控制上限）", "SKU defect alerts (above the upper limit)"),
+    # chart titles and axes
+    "chart_complaints_weekly": (
+        "每周有效投诉量（按投诉周）",
+        "Counted complaints per week (received)",
+    ),
+    "chart_rates_weekly": (
+        "每周投诉率与缺陷率（按订单周）",
+        "Complaint and defect rate per week (order week)",
+    ),
+    "chart_pareto": ("问题类型帕累托图", "Pareto of issue types"),
+    "chart_channels": ("各渠道投诉量", "Complaints by channel"),
+    "chart_funnel": (
+        "漏斗图：缺陷率 vs 订单量（95% 与 99.8% 控制限）",
+        "Funnel plot: defect rate vs order volume (95 % and 99.8 % limits)",
+    ),
+    "chart_pchart": ("P 控制图：每周缺陷比例", "p-chart: weekly defect proportion"),
+    "chart_issue_mix": ("问题类型构成", "Issue mix"),
+    "chart_sla_weekly": ("各环节每周 SLA 达成率", "Weekly SLA compliance by stage"),
+    "chart_sla_heatmap": ("SLA 达成率：环节 × 渠道", "SLA compliance: stage × channel"),
+    "chart_backlog": ("未结投诉账龄", "Backlog ageing of open complaints"),
+    "chart_merchant_trend": ("商家每周缺陷率", "Merchant weekly defect rate"),
+    "chart_actions": ("整改前后缺陷率", "Defect rate before and after each action"),
+    "axis_order_week": ("订单周", "Order week"),
+    "axis_received_week": ("投诉周", "Received week"),
+    "axis_complaints": ("投诉量", "Complaints"),
+    "axis_rate": ("比率", "Rate"),
+    "axis_defect_rate": ("缺陷率", "Defect rate"),
+    "axis_order_lines": ("订单行数", "Order lines"),
+    "axis_cum_share": ("累计占比", "Cumulative share"),
+    "axis_issue_type": ("问题类型", "Issue type"),
+    "axis_channel": ("渠道", "Channel"),
+    "axis_compliance": ("达成率", "Compliance"),
+    "axis_stage": ("环节", "Stage"),
+    "axis_age": ("账龄", "Age"),
+    "axis_action": ("整改", "Action"),
+    "series_complaint_rate": ("投诉率", "Complaint rate"),
+    "series_defect_rate": ("缺陷率", "Defect rate"),
+    "series_immature": ("（未成熟）", "(immature)"),
+    "series_platform": ("平台缺陷率", "Platform rate"),
+    "series_limit95": ("95% 控制限", "95 % limit"),
+    "series_limit998": ("99.8% 控制限", "99.8 % limit"),
+    "series_merchants": ("商家", "Merchants"),
+    "series_center": ("中心线", "Centre line"),
+    "series_ucl": ("控制上限 UCL", "UCL"),
+    "series_lcl": ("控制下限 LCL", "LCL"),
+    "series_alert": ("告警", "Alert"),
+    "series_before": ("整改前", "Before"),
+    "series_after": ("整改后", "After"),
+    # merchants page
+    "merchant_table": ("商家缺陷率（所选期间）", "Merchant defect rates (selected period)"),
+    "select_merchant": ("选择商家查看明细", "Select a merchant to drill down"),
+    "drill_skus": ("SKU", "SKUs"),
+    "drill_issues": ("问题", "Issues"),
+    "drill_trend": ("趋势", "Trend"),
+    "drill_sla": ("SLA 记录", "SLA record"),
+    "drill_actions": ("整改措施", "Corrective actions"),
+    "drill_complaints": ("投诉明细", "Complaints"),
+    "platform_rate_caption": (
+        "平台缺陷率 {rate}（{defects} / {lines} 订单行）",
+        "Platform defect rate {rate} ({defects} / {lines} order lines)",
+    ),
+    "funnel_immature": (
+        "空心点 = 期间含未成熟周（比率仍可能上升）；"
+        "橙色 = 超出 95% 控制限，红色 = 超出 99.8% 控制限",
+        "Open circles = the period includes immature weeks (the rate can still rise); "
+        "orange = above the 95 % limit, red = above the 99.8 % limit",
+    ),
+    "outside_998": ("超出 99.8% 控制限的商家：{n}", "Merchants above the 99.8 % limit: {n}"),
+    # sku page
+    "select_sku": ("选择 SKU", "Select a SKU"),
+    "chart_type_caption": (
+        "控制图类型：{chart_type}；基线周数：{n_baseline}",
+        "Chart type: {chart_type}; baseline weeks: {n_baseline}",
+    ),
+    "complaints_list": ("投诉列表", "Complaints"),
+    "rows_shown": ("显示 {shown} / {total} 行", "Showing {shown} of {total} rows"),
+    # sla page
+    "sla_by_stage": ("各环节 SLA（所选期间）", "SLA by stage (selected period)"),
+    "sla_table": (
+        "明细：环节 × 渠道 × 周",
+        "Details: stage × channel × week",
+    ),
+    "sla_late_list": ("超时与逾期清单", "Breached and overdue"),
+    "sla_late_caption": (
+        "已超时（完成但超时限）与逾期未完成；逾期时长 = 超出时限的小时数",
+        "Breached (done late) and open overdue; overdue = hours past the deadline",
+    ),
+    "backlog_caption": (
+        "未结投诉按截至 as_of 的账龄分组（按投诉周筛选）",
+        "Open complaints by age at as_of (filtered by received week)",
+    ),
+    # recurrence page
+    "recurrence_by": ("复发率维度", "Recurrence rate by"),
+    "group_merchant": ("商家", "Merchant"),
+    "group_sku": ("SKU", "SKU"),
+    "group_issue_type": ("问题类型", "Issue type"),
+    "recurrence_caption": (
+        "按关闭周筛选；仅计入已成熟（关闭满 90 天）且已分类的投诉",
+        "Filtered by closed week; only mature (closed ≥ 90 days ago) classified complaints count",
+    ),
+    "reopen_rates": ("重开率与重复投诉买家", "Reopen and repeat-buyer rates"),
+    "corrective_actions": ("整改措施效果", "Corrective-action effectiveness"),
+    "actions_caption": (
+        "显示在所选期间内进行中的整改；未完成 = 进行中，"
+        "已完成但观察期未满 = 待评估，均不判定为有效",
+        "Actions active during the period; not completed = in progress, completed but not "
+        "mature = pending; neither is ever shown as effective",
+    ),
+    # scorecards page
+    "scorecard_week": ("评分周", "Scorecard week"),
+    "scorecard_title": ("商家周评分卡 {week}", "Merchant scorecard {week}"),
+    "grade_count": ("{grade} 级商家数", "Grade {grade} merchants"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_xlsx": ("下载 XLSX", "Download XLSX"),
+    # data quality page
+    "dq_freshness": ("数据新鲜度", "Freshness"),
+    "dq_file_ledger": ("文件台账", "File ledger"),
+    "dq_quarantine": ("隔离行及原因", "Quarantined rows and reasons"),
+    "dq_expectations": ("数据校验结果", "Expectation results"),
+    "dq_warnings": ("数据告警（可选字段已置空）", "Warnings (optional fields nulled)"),
+    "dq_orphans": ("孤儿记录", "Orphans"),
+    "dq_build": ("构建信息", "Build"),
+    "dq_failed_expectations": ("未通过的校验：{n}", "Failed expectations: {n}"),
+    # sql console
+    "sql_schema": ("表结构（marts）", "Schema (marts)"),
+    "sql_query": ("SQL 查询（只读，仅 marts）", "SQL query (read-only, marts only)"),
+    "sql_run": ("运行", "Run"),
+    "sql_limits": (
+        "时间上限 {timeout} 秒，最多返回 {max_rows} 行",
+        "Time limit {timeout} s, at most {max_rows} rows",
+    ),
+    "sql_result": ("{n} 行，用时 {seconds} 秒", "{n} rows in {seconds} s"),
+    "sql_truncated": ("结果已截断为前 {n} 行", "Result truncated to the first {n} rows"),
+    "sql_error": ("查询未执行：{message}", "Query not run: {message}"),
+    "sql_no_docs": ("无列说明", "no column docs"),
+    "sql_download": ("下载结果 CSV", "Download result as CSV"),
+    "sql_placeholder": (
+        "select * from marts.build_info",
+        "select * from marts.build_info",
+    ),
+    # value labels
+    "unclassified": ("未分类", "Unclassified"),
+    "age_lt1d": ("< 1 天", "< 1 day"),
+    "age_1_3d": ("1–3 天", "1–3 days"),
+    "age_3_7d": ("3–7 天", "3–7 days"),
+    "age_7_14d": ("7–14 天", "7–14 days"),
+    "age_14_30d": ("14–30 天", "14–30 days"),
+    "age_gt30d": ("> 30 天", "> 30 days"),
+}
+
+ENUMS: dict[str, dict[str, tuple[str, str]]] = {
+    "channel": {
+        "app": ("APP客服", "App"),
+        "web_form": ("在线表单", "Web form"),
+        "hotline": ("客服热线", "Hotline"),
+        "social_media": ("社交媒体", "Social media"),
+    },
+    "issue_type": {
+        "quality_defect": ("质量问题", "Quality defect"),
+        "cosmetic_flaw": ("瑕疵", "Cosmetic flaw"),
+        "counterfeit": ("假冒伪劣", "Counterfeit"),
+        "transport_damage": ("运输损坏", "Transport damage"),
+        "misuse": ("使用不当", "Misuse"),
+        "misunderstanding": ("理解偏差", "Misunderstanding"),
+        "other": ("其他", "Other"),
+    },
+    "responsibility": {
+        "merchant": ("商家", "Merchant"),
+        "logistics": ("物流", "Logistics"),
+        "buyer": ("买家", "Buyer"),
+        "platform": ("平台", "Platform"),
+        "undetermined": ("待定", "Undetermined"),
+    },
+    "status": {
+        "open": ("待处理", "Open"),
+        "investigating": ("调查中", "Investigating"),
+        "awaiting_merchant": ("待商家举证", "Awaiting merchant"),
+        "resolved": ("已解决", "Resolved"),
+        "closed": ("已关闭", "Closed"),
+        "withdrawn": ("已撤销", "Withdrawn"),
+    },
+    "remedy": {
+        "return_refund": ("退货退款", "Return and refund"),
+        "exchange": ("换货", "Exchange"),
+        "repair": ("维修", "Repair"),
+        "partial_refund": ("部分退款", "Partial refund"),
+        "return_shipping_refund": ("退货补运费", "Return shipping refund"),
+        "none": ("无", "None"),
+        "rejected": ("驳回", "Rejected"),
+    },
+    "stage": {
+        "acknowledge": ("受理确认", "Acknowledge"),
+        "merchant_notified": ("通知商家", "Merchant notified"),
+        "merchant_evidence": ("商家举证", "Merchant evidence"),
+        "resolution": ("问题解决", "Resolution"),
+    },
+    "sla_status": {
+        "met": ("达标", "Met"),
+        "breached": ("超时", "Breached"),
+        "open_overdue": ("逾期未完成", "Open, overdue"),
+        "open_not_due": ("未到期", "Open, not due"),
+        "not_started": ("未开始", "Not started"),
+        "not_applicable": ("不适用", "Not applicable"),
+    },
+    "evaluation": {
+        "in_progress": ("进行中", "In progress"),
+        "pending": ("待评估（观察期未满）", "Pending (not mature)"),
+        "effective": ("有效", "Effective"),
+        "not_effective": ("无效", "Not effective"),
+    },
+    "action_type": {
+        "supplier_change": ("更换供应商", "Supplier change"),
+        "incoming_inspection": ("来料检验", "Incoming inspection"),
+        "process_fix": ("工艺改进", "Process fix"),
+        "packaging_fix": ("包装改进", "Packaging fix"),
+        "listing_removed": ("商品下架", "Listing removed"),
+        "merchant_warning": ("商家警告", "Merchant warning"),
+        "merchant_penalty": ("商家处罚", "Merchant penalty"),
+    },
+    "scope": {"sku": ("SKU", "SKU"), "merchant": ("全店", "Whole merchant")},
+    "chart_type": {"p": ("P 图", "p-chart"), "laney_p_prime": ("Laney P′ 图", "Laney p′-chart")},
+}
+
+# Table headers: every column a page shows. Unknown columns (SQL console results) stay as they are.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "merchant_id": ("商家ID", "Merchant ID"),
+    "merchant_name": ("商家名称", "Merchant"),
+    "category": ("类目", "Category"),
+    "sku_id": ("SKU编码", "SKU"),
+    "sku_name": ("商品名称", "Product"),
+    "complaint_id": ("投诉编号", "Complaint"),
+    "order_id": ("订单编号", "Order"),
+    "channel": ("渠道", "Channel"),
+    "issue_type": ("问题类型", "Issue type"),
+    "responsibility": ("责任方", "Responsibility"),
+    "remedy": ("处理方式", "Remedy"),
+    "status": ("状态", "Status"),
+    "description": ("问题描述", "Description"),
+    "buyer_phone_masked": ("联系电话（已脱敏）", "Phone (masked)"),
+    "received_at": ("投诉时间", "Received"),
+    "received_week": ("投诉周", "Received week"),
+    "order_week": ("订单周", "Order week"),
+    "refund_amount": ("退款金额", "Refund"),
+    "compensation_amount": ("补偿金额", "Compensation"),
+    "satisfaction": ("满意度", "Satisfaction"),
+    "reopen_count": ("重开次数", "Reopens"),
+    "order_lines": ("订单行数", "Order lines"),
+    "complaint_lines": ("投诉订单行", "Complaint lines"),
+    "defect_lines": ("缺陷订单行", "Defect lines"),
+    "complaint_rate": ("投诉率", "Complaint rate"),
+    "defect_rate": ("缺陷率", "Defect rate"),
+    "defect_rate_ci_low": ("缺陷率 95% 下限", "Defect rate 95 % low"),
+    "defect_rate_ci_high": ("缺陷率 95% 上限", "Defect rate 95 % high"),
+    "shrunk_defect_rate": ("收缩缺陷率（90 天）", "Shrunk defect rate (90 d)"),
+    "has_min_volume": ("订单量达标", "Enough volume"),
+    "category_rank": ("类目排名", "Category rank"),
+    "is_mature": ("已成熟", "Mature"),
+    "n_complaints": ("投诉量", "Complaints"),
+    "share": ("占比", "Share"),
+    "cum_share": ("累计占比", "Cumulative share"),
+    "stage": ("环节", "Stage"),
+    "sla_status": ("SLA 状态", "SLA status"),
+    "deadline_at": ("时限", "Deadline"),
+    "overdue_hours": ("超时（小时）", "Overdue (hours)"),
+    "elapsed_hours": ("用时（小时）", "Elapsed (hours)"),
+    "n_met": ("达标", "Met"),
+    "n_breached": ("超时", "Breached"),
+    "n_open_overdue": ("逾期未完成", "Open overdue"),
+    "n_measured": ("计量数", "Measured"),
+    "compliance_rate": ("达成率", "Compliance"),
+    "compliance_rate_ci_low": ("达成率 95% 下限", "Compliance 95 % low"),
+    "compliance_rate_ci_high": ("达成率 95% 上限", "Compliance 95 % high"),
+    "age_bucket": ("账龄", "Age"),
+    "group_id": ("对象", "Group"),
+    "group_name": ("名称", "Name"),
+    "n_closed_in_rate": ("计入的已关闭投诉", "Closed complaints in rate"),
+    "n_recurred": ("复发数", "Recurred"),
+    "recurrence_rate": ("复发率", "Recurrence rate"),
+    "recurrence_rate_ci_low": ("复发率 95% 下限", "Recurrence 95 % low"),
+    "recurrence_rate_ci_high": ("复发率 95% 上限", "Recurrence 95 % high"),
+    "n_counted": ("有效投诉", "Counted complaints"),
+    "n_reopened": ("重开投诉", "Reopened"),
+    "reopen_rate": ("重开率", "Reopen rate"),
+    "n_repeat_buyer_complaints": ("重复投诉买家", "Repeat-buyer complaints"),
+    "repeat_buyer_rate": ("重复投诉率", "Repeat-buyer rate"),
+    "action_id": ("整改编号", "Action"),
+    "scope": ("范围", "Scope"),
+    "action_type": ("整改措施", "Action type"),
+    "opened_at": ("开始时间", "Opened"),
+    "completed_at": ("完成时间", "Completed"),
+    "before_defect_rate": ("整改前缺陷率", "Defect rate before"),
+    "after_defect_rate": ("整改后缺陷率", "Defect rate after"),
+    "before_order_lines": ("整改前订单行", "Order lines before"),
+    "after_order_lines": ("整改后订单行", "Order lines after"),
+    "relative_change": ("相对变化", "Relative change"),
+    "z_statistic": ("z 统计量", "z statistic"),
+    "p_value": ("p 值", "p-value"),
+    "evaluation": ("评估结果", "Evaluation"),
+    "iso_week": ("ISO 周", "ISO week"),
+    "grade": ("等级", "Grade"),
+    "grade_rule": ("评级依据", "Grade rule"),
+    "n_complaints_received": ("收到投诉", "Complaints received"),
+    "n_confirmed_defects_received": ("确认缺陷", "Confirmed defects"),
+    "category_median_defect_rate": ("类目中位缺陷率", "Category median defect rate"),
+    "defect_rate_percentile": ("类目分位（1 = 最差）", "Category percentile (1 = worst)"),
+    "acknowledge_compliance_rate": ("受理确认达成率", "Acknowledge compliance"),
+    "merchant_notified_compliance_rate": ("通知商家达成率", "Merchant-notified compliance"),
+    "merchant_evidence_compliance_rate": ("商家举证达成率", "Merchant-evidence compliance"),
+    "resolution_compliance_rate": ("问题解决达成率", "Resolution compliance"),
+    "n_recurrences": ("复发数", "Recurrences"),
+    "defect_rate_wow_change": ("缺陷率周环比", "Defect rate week-on-week"),
+    "top_issue_types": ("主要问题类型", "Top issue types"),
+    "top_skus": ("主要 SKU", "Top SKUs"),
+    "ucl": ("控制上限", "UCL"),
+    "center_line": ("中心线", "Centre line"),
+    "is_out_of_control": ("失控", "Out of control"),
+    "complaint_ids": ("相关投诉", "Complaints behind it"),
+    "file_id": ("文件ID", "File ID"),
+    "file_name": ("文件名", "File"),
+    "entity": ("实体", "Entity"),
+    "format": ("格式", "Format"),
+    "encoding": ("编码", "Encoding"),
+    "profile": ("映射方案", "Profile"),
+    "rows_read": ("读取行", "Rows read"),
+    "rows_loaded": ("载入行", "Rows loaded"),
+    "rows_quarantined": ("隔离行", "Rows quarantined"),
+    "rows_duplicate": ("重复行", "Duplicate rows"),
+    "reason": ("原因", "Reason"),
+    "extra_columns": ("未映射列", "Unmapped columns"),
+    "ingested_at": ("导入时间", "Ingested"),
+    "row_number": ("行号", "Row"),
+    "field": ("字段", "Field"),
+    "raw_values": ("原始值", "Raw values"),
+    "raw_value": ("原始值", "Raw value"),
+    "quarantined_at": ("隔离时间", "Quarantined"),
+    "warned_at": ("告警时间", "Warned"),
+    "suite": ("校验套件", "Suite"),
+    "expectation": ("校验项", "Expectation"),
+    "column_name": ("列", "Column"),
+    "success": ("通过", "Passed"),
+    "element_count": ("检查数", "Checked"),
+    "unexpected_count": ("异常数", "Unexpected"),
+    "observed": ("观测值", "Observed"),
+    "validated_at": ("校验时间", "Validated"),
+    "key": ("键", "Key"),
+    "kind": ("类型", "Kind"),
+    "file": ("文件", "File"),
+    "n_files": ("文件数", "Files"),
+    "latest_ingested_at": ("最近导入", "Latest ingested"),
+    "latest_record_at": ("最新记录时间", "Latest record"),
+    "as_of": ("数据截至", "As of"),
+    "built_at": ("构建时间", "Built at"),
+    "timezone": ("时区", "Time zone"),
+    "dbt_version": ("dbt 版本", "dbt version"),
+    "table_name": ("表", "Table"),
+    "data_type": ("类型", "Type"),
+    "doc": ("说明", "Description"),
+    "n": ("数量", "Count"),
+    "orphan_kind": ("孤儿类型", "Orphan kind"),
+    "invocation_id": ("构建运行ID", "Build run ID"),
+    "file_size": ("文件大小（字节）", "File size (bytes)"),
+    "file_mtime_ns": ("文件修改时间（纳秒）", "File modified (ns)"),
+    "load_seq": ("载入序号", "Load sequence"),
+    "rows_superseded": ("被替换行", "Rows superseded"),
+    "rows_warned": ("告警行", "Rows with warnings"),
+    "duplicate_deliveries": ("重复送达次数", "Duplicate deliveries"),
+}
+
+# Which enumeration a column's values belong to, for translating cell values.
+COLUMN_ENUMS = {
+    "channel": "channel",
+    "issue_type": "issue_type",
+    "responsibility": "responsibility",
+    "status": "status",
+    "remedy": "remedy",
+    "stage": "stage",
+    "sla_status": "sla_status",
+    "evaluation": "evaluation",
+    "action_type": "action_type",
+    "scope": "scope",
+}
+
+
+def normalise_language(value: object) -> str:
+    """A supported language code; anything else falls back to the default."""
+    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The label ``key`` in ``lang``, with ``{placeholders}`` filled in."""
+    text = LABELS[key][LANGUAGES.index(lang)]
+    return text.format(**values) if values else text
+
+
+def enum_label(kind: str, code: object, lang: str) -> str:
+    """The label of a code found in the data (unknown codes are shown as they are)."""
+    if code is None or (isinstance(code, float) and pd.isna(code)):
+        return t("unclassified", lang) if kind == "issue_type" else ""
+    pair = ENUMS[kind].get(str(code))
+    return pair[LANGUAGES.index(lang)] if pair else str(code)
+
+
+def column_label(column: str, lang: str) -> str:
+    """The header of ``column`` (columns without a translation keep their name)."""
+    pair = COLUMNS.get(column)
+    return pair[LANGUAGES.index(lang)] if pair else column
+
+
+def localise_frame(
+    frame: pd.DataFrame, lang: str, columns: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """``frame`` (or the chosen ``columns``) with translated codes and headers, for display."""
+    shown = frame[list(columns)] if columns is not None else frame
+    shown = shown.copy()
+    for column in shown.columns:
+        kind = COLUMN_ENUMS.get(column)
+        if kind:
+            shown[column] = [enum_label(kind, value, lang) for value in shown[column]]
+    return shown.rename(columns={c: column_label(c, lang) for c in shown.columns})

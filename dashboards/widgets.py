@@ -1,0 +1,205 @@
+"""Display pieces the pages share: number formats, KPI tiles, localised tables, plotly figures.
+
+Missing numbers are shown as "—" (never 0), immature weeks are drawn dashed and grey and listed as
+such, and every chart gets a title and axis labels in the chosen language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards.context import PageContext
+from dashboards.i18n import column_label, localise_frame
+
+MISSING = "—"
+IMMATURE_COLOUR = "#9e9e9e"
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
+RATE_COLUMNS = {
+    "complaint_rate",
+    "defect_rate",
+    "defect_rate_ci_low",
+    "defect_rate_ci_high",
+    "shrunk_defect_rate",
+    "compliance_rate",
+    "compliance_rate_ci_low",
+    "compliance_rate_ci_high",
+    "recurrence_rate",
+    "recurrence_rate_ci_low",
+    "recurrence_rate_ci_high",
+    "reopen_rate",
+    "repeat_buyer_rate",
+    "before_defect_rate",
+    "after_defect_rate",
+    "relative_change",
+    "share",
+    "cum_share",
+    "category_median_defect_rate",
+    "acknowledge_compliance_rate",
+    "merchant_notified_compliance_rate",
+    "merchant_evidence_compliance_rate",
+    "resolution_compliance_rate",
+    "defect_rate_wow_change",
+    "center_line",
+    "ucl",
+}
+
+
+def is_missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def fmt_pct(value: Any, digits: int = 2) -> str:
+    """0.01234 → "1.23 %"; missing → "—"."""
+    return MISSING if is_missing(value) else f"{float(value) * 100:.{digits}f} %"
+
+
+def fmt_int(value: Any) -> str:
+    return MISSING if is_missing(value) else f"{int(value):,}"
+
+
+def fmt_money(value: Any) -> str:
+    return MISSING if is_missing(value) else f"¥{float(value):,.2f}"
+
+
+def fmt_pp_delta(current: Any, previous: Any) -> str | None:
+    """Change of a rate in percentage points, or None when either side is missing."""
+    if is_missing(current) or is_missing(previous):
+        return None
+    return f"{(float(current) - float(previous)) * 100:+.2f} pp"
+
+
+def page_header(ctx: PageContext, title_key: str) -> None:
+    """Page title with the data-as-of stamp under it."""
+    st.title(ctx.t(title_key))
+    st.caption(ctx.as_of_text)
+
+
+def no_data(ctx: PageContext) -> None:
+    st.info(ctx.t("no_data"))
+
+
+def kpi(
+    label: str,
+    value: str,
+    delta: str | None = None,
+    *,
+    higher_is_worse: bool = False,
+    help: str | None = None,
+) -> None:
+    """One KPI tile; rising is red where a rise is bad (complaints, defects, refunds)."""
+    st.metric(
+        label,
+        value,
+        delta=delta,
+        delta_color="inverse" if higher_is_worse else "normal",
+        help=help,
+        border=True,
+    )
+
+
+def table(
+    ctx: PageContext,
+    frame: pd.DataFrame,
+    columns: Sequence[str] | None = None,
+    *,
+    key: str | None = None,
+    selectable: bool = False,
+) -> Any:
+    """A localised table: codes and headers translated, rates as percentages, instants in the
+    platform time zone, weeks as dates, missing values as "—"."""
+    shown = (frame[list(columns)] if columns is not None else frame).copy()
+    tz = ctx.build.get("timezone") or "UTC"
+    config: dict[str, Any] = {}
+    for column in shown.columns:
+        label = column_label(column, ctx.lang)
+        series = shown[column]
+        if column in RATE_COLUMNS:
+            config[label] = st.column_config.NumberColumn(format="percent")
+        elif isinstance(series.dtype, pd.DatetimeTZDtype):
+            shown[column] = series.dt.tz_convert(tz).dt.tz_localize(None)
+            config[label] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            shown[column] = series.dt.date
+        elif column.endswith("_hours"):
+            config[label] = st.column_config.NumberColumn(format="%.1f")
+    kwargs: dict[str, Any] = {
+        "hide_index": True,
+        "column_config": config,
+        "key": key,
+        "placeholder": MISSING,
+    }
+    if selectable:
+        kwargs.update(on_select="rerun", selection_mode="single-row")
+    return st.dataframe(localise_frame(shown, ctx.lang), **kwargs)
+
+
+def layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, pct: bool = False) -> None:
+    fig.update_layout(
+        title={"text": title},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0},
+        margin={"t": 60, "b": 100},
+        height=420,
+    )
+    if pct:
+        fig.update_yaxes(tickformat=".1%", rangemode="tozero")
+
+
+def add_maturity_series(
+    fig: go.Figure,
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    name: str,
+    immature_name: str,
+    colour: str,
+) -> None:
+    """A line whose mature weeks are solid and whose immature weeks are dashed and faded over a
+    grey band."""
+    mature = frame[frame["is_mature"].astype(bool)]
+    fig.add_trace(
+        go.Scatter(
+            x=mature[x], y=mature[y], name=name, mode="lines+markers", line={"color": colour}
+        )
+    )
+    immature = frame[~frame["is_mature"].astype(bool)]
+    if not immature.empty:
+        joined = pd.concat([mature.tail(1), immature]) if not mature.empty else immature
+        fig.add_trace(
+            go.Scatter(
+                x=joined[x],
+                y=joined[y],
+                name=f"{name} {immature_name}",
+                mode="lines+markers",
+                line={"color": colour, "dash": "dash"},
+                marker={"symbol": "circle-open"},
+                opacity=0.5,
+            )
+        )
+        shade_immature(fig, immature[x])
+
+
+def shade_immature(fig: go.Figure, weeks: Iterable[Any]) -> None:
+    """Grey band over the immature weeks (drawn once per figure)."""
+    weeks = sorted(weeks)
+    if any(shape.name == "immature" for shape in fig.layout.shapes):
+        return
+    if weeks:
+        fig.add_vrect(
+            x0=pd.Timestamp(weeks[0]) - pd.Timedelta(days=3.5),
+            x1=pd.Timestamp(weeks[-1]) + pd.Timedelta(days=3.5),
+            fillcolor=IMMATURE_COLOUR,
+            opacity=0.15,
+            line_width=0,
+            name="immature",
+        )
+
+
+def plot(fig: go.Figure, key: str) -> None:
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})

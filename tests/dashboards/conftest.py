@@ -1,0 +1,113 @@
+"""Shared fixtures: the synthetic fixture warehouse, the pipeline-built one, and a scenario.
+
+``warehouse`` is the synthetic fixture (every mart, deterministic, about a second): the fast unit
+tests use it. ``app_warehouse`` is what the app-level tests (AppTest, browser) run on: a small
+warehouse built by the real pipeline (``complaints generate --orders 20000`` then ``complaints
+run``) when the generator, ingest and build are part of this checkout, else the fixture.
+``scenario`` picks, by independent queries of whichever warehouse is used, the period, merchant,
+category and channel the tests filter on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.dashboards.fixture_warehouse import build_fixture_warehouse
+from tests.dashboards.pipeline_warehouse import build_pipeline_warehouse, pipeline_available
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quiet_streamlit():
+    # Calling cached functions outside a running app logs a warning per call; not useful here.
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory):
+    """Path of the synthetic fixture warehouse (read-only for tests: build your own to modify)."""
+    return build_fixture_warehouse(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
+
+
+@pytest.fixture(scope="session")
+def app_warehouse(tmp_path_factory, warehouse):
+    if not pipeline_available():
+        return warehouse
+    return build_pipeline_warehouse(tmp_path_factory.mktemp("pipeline"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """A selection to test with, chosen from the data by independent queries."""
+
+    warehouse: Path
+    week_from: dt.date
+    week_to: dt.date
+    merchant_id: str
+    category: str
+    channel: str
+
+    @staticmethod
+    def iso(week: dt.date) -> str:
+        year, number, _ = week.isocalendar()
+        return f"{year}-W{number:02d}"
+
+    @property
+    def query(self) -> dict[str, str]:
+        return {"from": self.iso(self.week_from), "to": self.iso(self.week_to)}
+
+    def one(self, sql: str, params: list[object] | None = None) -> tuple:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchone()
+
+    def counted(self, **where: str) -> int:
+        """Counted complaints received in the period, narrowed by column = value pairs."""
+        sql = """select count(*) from marts.complaints where status <> 'withdrawn'
+                 and received_week between ? and ?"""
+        params: list[object] = [self.week_from, self.week_to]
+        for column, value in where.items():
+            assert column in {"merchant_id", "category", "channel"}
+            sql += f" and {column} = ?"
+            params.append(value)
+        return self.one(sql, params)[0]
+
+
+def make_scenario(path: Path) -> Scenario:
+    """The eleven order weeks before the last four; the busiest merchant; another category."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        weeks = [
+            row[0]
+            for row in con.execute(
+                "select distinct order_week from marts.merchant_defect_rates_weekly order by 1"
+            ).fetchall()
+        ]
+        week_from, week_to = weeks[-11], weeks[-1]
+        merchant_id, merchant_category = con.execute(
+            """select merchant_id, any_value(category) from marts.complaints
+               where status <> 'withdrawn' and received_week between ? and ?
+               group by merchant_id order by count(*) desc, merchant_id limit 1""",
+            [week_from, week_to],
+        ).fetchone()
+        category = con.execute(
+            """select category from marts.complaints where category <> ?
+               and received_week between ? and ? group by category
+               order by count(*) desc limit 1""",
+            [merchant_category, week_from, week_to],
+        ).fetchone()[0]
+        channel = con.execute(
+            """select channel from marts.complaints where merchant_id = ?
+               and received_week between ? and ? group by channel
+               order by count(*) desc, channel limit 1 offset 1""",
+            [merchant_id, week_from, week_to],
+        ).fetchone()[0]
+    return Scenario(path, week_from, week_to, merchant_id, category, channel)
+
+
+@pytest.fixture(scope="session")
+def scenario(app_warehouse) -> Scenario:
+    return make_scenario(app_warehouse)

@@ -1,0 +1,126 @@
+"""The Streamlit app, run headless with AppTest (on the pipeline-built warehouse when the
+pipeline is part of the checkout, else on the fixture; see conftest.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
+PAGES = ["overview", "merchants", "skus", "sla", "recurrence", "scorecards", "data_quality", "sql"]
+COMPLAINTS_ZH, COMPLAINTS_EN = "投诉量（有效）", "Complaints (counted)"
+
+
+@pytest.fixture
+def app(scenario, monkeypatch):
+    monkeypatch.setenv("COMPLAINTS_WAREHOUSE", str(scenario.warehouse))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(scenario.query)
+    return at
+
+
+def _metric(at, label):
+    values = [m.value for m in at.metric if m.label == label]
+    assert values, f"no metric {label!r} among {[m.label for m in at.metric]}"
+    return values[0]
+
+
+def _number(text):
+    return float(re.sub(r"[^0-9.\-]", "", text))
+
+
+def test_every_page_renders(app):
+    app.run()
+    assert not app.exception
+    for page in PAGES:
+        app.switch_page(f"app_pages/{page}.py").run()
+        assert not app.exception, (page, [e.value for e in app.exception])
+        assert app.title, page
+        assert any("数据截至" in c.value for c in app.caption), page
+
+
+def test_overview_shows_the_marts_numbers(app, scenario):
+    app.run()
+    lines, defects, complaint_lines = scenario.one(
+        """select sum(order_lines), sum(defect_lines), sum(complaint_lines)
+           from marts.merchant_defect_rates_weekly where order_week between ? and ?""",
+        [scenario.week_from, scenario.week_to],
+    )
+    assert _number(_metric(app, COMPLAINTS_ZH)) == scenario.counted()
+    assert _number(_metric(app, "确认缺陷率")) == pytest.approx(100 * defects / lines, abs=0.005)
+    assert _number(_metric(app, "投诉率")) == pytest.approx(
+        100 * complaint_lines / lines, abs=0.005
+    )
+    met, measured = scenario.one(
+        """select sum(n_met), sum(n_measured) from marts.sla_compliance_weekly
+           where stage = 'acknowledge' and received_week between ? and ?""",
+        [scenario.week_from, scenario.week_to],
+    )
+    assert _number(_metric(app, "SLA 达成率：受理确认")) == pytest.approx(
+        100 * met / measured, abs=0.05
+    )
+    (alerts,) = scenario.one(
+        "select count(*) from marts.sku_defect_alerts where order_week between ? and ?",
+        [scenario.week_from, scenario.week_to],
+    )
+    assert _number(_metric(app, "异常告警")) == alerts
+
+
+def test_filters_change_the_numbers_and_the_url(app, scenario):
+    app.run()
+    everyone = _number(_metric(app, COMPLAINTS_ZH))
+    app.selectbox(key="merchant").set_value(scenario.merchant_id).run()
+    assert not app.exception
+    one_merchant = scenario.counted(merchant_id=scenario.merchant_id)
+    assert _number(_metric(app, COMPLAINTS_ZH)) == one_merchant < everyone
+    assert app.query_params["merchant"] == scenario.merchant_id
+    app.selectbox(key="channel").set_value(scenario.channel).run()
+    both = scenario.counted(merchant_id=scenario.merchant_id, channel=scenario.channel)
+    assert _number(_metric(app, COMPLAINTS_ZH)) == both < one_merchant
+    assert app.query_params["channel"] == scenario.channel
+
+
+def test_url_opens_the_shared_view(app, scenario):
+    app.query_params.update({"lang": "en", "cat": scenario.category, "channel": scenario.channel})
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="category").value == scenario.category
+    expected = scenario.counted(category=scenario.category, channel=scenario.channel)
+    assert _number(_metric(app, COMPLAINTS_EN)) == expected
+
+
+def test_language_switch_changes_every_label(app):
+    app.run()
+    assert app.title[0].value == "总览"
+    chinese = {m.label for m in app.metric}
+    app.radio(key="lang").set_value("en").run()
+    assert app.title[0].value == "Overview"
+    english = {m.label for m in app.metric}
+    assert COMPLAINTS_EN in english and not chinese & english
+    assert app.query_params["lang"] == "en"
+    app.switch_page("app_pages/sla.py").run()
+    assert app.title[0].value == "SLA" and not app.exception
+
+
+def test_sql_console_page_answers_refuses_and_recovers(app, scenario):
+    app.run()
+    app.switch_page("app_pages/sql.py").run()
+    app.text_area(key="sql_text").input("ATTACH '/tmp/x.duckdb'").run()
+    app.button(key="sql_run").click().run()
+    assert app.error and "SELECT" in app.error[0].value
+    app.text_area(key="sql_text").input("select count(*) as n from marts.complaints").run()
+    app.button(key="sql_run").click().run()
+    assert not app.error and not app.exception
+    (expected,) = scenario.one("select count(*) from marts.complaints")
+    assert app.dataframe[-1].value["n"].iloc[0] == expected
+
+
+def test_friendly_page_without_warehouse(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLAINTS_WAREHOUSE", str(tmp_path / "absent.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "尚无数据仓库"
+    assert "complaints run" in at.info[0].value
