@@ -56,6 +56,17 @@ class Settings:
     grade_thresholds: dict[str, float] = field(
         default_factory=lambda: {"A": 0.005, "B": 0.01, "C": 0.02}
     )
+    # Ingest: DuckDB memory cap of the writer, and the rows per file Great Expectations examines.
+    ingest_memory_limit: str = "2GB"
+    gx_max_rows_per_file: int = 100_000
+    # Metric parameters beyond the contract's defaults (dbt vars of the same names).
+    effectiveness_p_value: float = 0.05
+    repeat_buyer_window_days: int = 90
+    rolling_windows_days: tuple[int, ...] = (30, 90)
+    # SKU control charts: limit width in sigmas, baseline weeks needed, defect lines to alert.
+    spc_sigma: float = 3.0
+    spc_min_baseline_weeks: int = 4
+    spc_min_defect_lines: int = 3
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = 8501
     # Dashboard query cache lifetime and size, and the SQL console's limits.
@@ -97,6 +108,12 @@ class Settings:
             "rate_maturity_days": self.rate_maturity_days,
             "min_volume_order_lines": self.min_volume_order_lines,
             "grade_thresholds": self.grade_thresholds,
+            "effectiveness_p_value": self.effectiveness_p_value,
+            "repeat_buyer_window_days": self.repeat_buyer_window_days,
+            "rolling_windows_days": list(self.rolling_windows_days),
+            "spc_sigma": self.spc_sigma,
+            "spc_min_baseline_weeks": self.spc_min_baseline_weeks,
+            "spc_min_defect_lines": self.spc_min_defect_lines,
         }
         if as_of:
             out["as_of"] = as_of

@@ -3,7 +3,7 @@
 ``warehouse`` is the synthetic fixture (every mart, deterministic, about a second): the fast unit
 tests use it. ``app_warehouse`` is what the app-level tests (AppTest, browser) run on: a small
 warehouse built by the real pipeline (``complaints generate --orders 20000`` then ``complaints
-run``) when the generator, ingest and build are part of this checkout, else the fixture.
+run``).
 ``scenario`` picks, by independent queries of whichever warehouse is used, the period, merchant,
 category and channel the tests filter on.
 """
@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from tests.dashboards.fixture_warehouse import build_fixture_warehouse
-from tests.dashboards.pipeline_warehouse import build_pipeline_warehouse, pipeline_available
+from tests.dashboards.pipeline_warehouse import build_pipeline_warehouse
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,9 +35,7 @@ def warehouse(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app_warehouse(tmp_path_factory, warehouse):
-    if not pipeline_available():
-        return warehouse
+def app_warehouse(tmp_path_factory):
     return build_pipeline_warehouse(tmp_path_factory.mktemp("pipeline"))
 
 

@@ -1,21 +1,14 @@
 """A warehouse built by the project's own commands: ``complaints generate`` then ``complaints run``
-(or ``ingest`` and ``build`` when ``run`` is not usable in this checkout). Used by the app-level
+Used by the app-level
 tests (20 000 order lines) and the dashboard benchmark (millions)."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PIPELINE_MODULES = ("flows.cli_generate", "flows.cli_ingest", "flows.cli_build")
-
-
-def pipeline_available() -> bool:
-    """Whether the generator, ingest and build are part of this checkout."""
-    return all(importlib.util.find_spec(module) for module in PIPELINE_MODULES)
 
 
 def complaints(*args: str) -> subprocess.CompletedProcess:
@@ -34,9 +27,7 @@ def build_pipeline_warehouse(folder: Path, orders: int = 20_000) -> Path:
     landing, path = folder / "landing", folder / "warehouse.duckdb"
     generate = ("generate", "--orders", str(orders), "--out", str(landing))
     _check(complaints(*generate, "--truth", str(folder / "truth.json")), "generate")
-    if complaints("run", "--landing", str(landing), "--warehouse", str(path)).returncode != 0:
-        _check(complaints("ingest", "--landing", str(landing), "--warehouse", str(path)), "ingest")
-        _check(complaints("build", "--warehouse", str(path)), "build")
+    _check(complaints("run", "--landing", str(landing), "--warehouse", str(path)), "run")
     return path
 
 

@@ -1,0 +1,180 @@
+"""Benchmark of the metric build: a full ``dbt build`` (models, data tests, unit tests) on
+synthetic raw tables of 1M and 10M order lines, and a rebuild after one more day of exports.
+
+Raw tables are written straight by SQL (``bench_data.sql``) so the measurement is the build
+alone. Each build runs in a child process so its peak memory (max RSS) is measured on its own.
+Results go to ``benchmarks/results/build.json``.
+
+    uv run python benchmarks/bench_build.py [--sizes 1000000 10000000] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results" / "build.json"
+
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from flows.build import build_warehouse
+from flows.config import Settings
+started = time.perf_counter()
+result = build_warehouse(Path(sys.argv[1]), Settings(), target_path=Path(sys.argv[2]),
+                         log_path=Path(sys.argv[2]) / "logs")
+print(json.dumps({"seconds": time.perf_counter() - started, "nodes": len(result.nodes)}))
+"""
+
+EXTRA_DAY = """
+insert into raw.orders
+select
+    'X' || order_id, sku_id, merchant_id, quantity, paid_amount,
+    ordered_at + to_microseconds(86400000000), shipped_at + to_microseconds(86400000000),
+    delivered_at + to_microseconds(86400000000), buyer_id, province, carrier,
+    'bench-day', _row_number, now()
+from raw.orders
+where ordered_at >= (select max(ordered_at) from raw.orders) - to_microseconds(86400000000);
+insert into raw.complaints
+select
+    'X' || complaint_id, order_id, sku_id, merchant_id, channel,
+    received_at + to_microseconds(86400000000), issue_type, responsibility, remedy,
+    refund_amount, compensation_amount, status, satisfaction, description, evidence_count,
+    buyer_phone_hash, buyer_phone_masked, updated_at + to_microseconds(86400000000),
+    'bench-day', _row_number, now()
+from raw.complaints
+where received_at >= (select max(received_at) from raw.complaints) - to_microseconds(86400000000);
+insert into raw.complaint_events
+select
+    'X' || complaint_id, event_type, occurred_at + to_microseconds(86400000000), actor, note,
+    'bench-day', _row_number, now()
+from raw.complaint_events
+where complaint_id in (
+    select complaint_id from raw.complaints
+    where complaint_id not like 'X%'
+        and received_at >= (select max(received_at) from raw.complaints)
+            - to_microseconds(2 * 86400000000)
+);
+"""
+
+
+def prepare(database: Path, n_orders: int, seed: int = 42) -> dict[str, int]:
+    """Write the synthetic raw and meta tables; return the row counts."""
+    database.unlink(missing_ok=True)
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema raw")
+        con.execute(
+            "create table bench_params as select ? as n_orders, ? as seed", [n_orders, seed]
+        )
+        con.execute((HERE / "bench_data.sql").read_text())
+        con.execute("drop table bench_params")
+        counts = {
+            table: con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+            for table in ("orders", "complaints", "complaint_events", "corrective_actions")
+        }
+        con.execute("checkpoint")
+    return counts
+
+
+def timed_build(database: Path, scratch: Path) -> dict[str, float]:
+    """One build in a child process: wall seconds and the child's peak RSS."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(database), str(scratch)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    out, err = child.stdout.read(), child.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build failed:\n{out}\n{err[-3000:]}")
+    inner = json.loads(out.strip().splitlines()[-1])
+    return {
+        "wall_seconds": round(wall, 2),
+        "build_seconds": round(inner["seconds"], 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "nodes": inner["nodes"],
+    }
+
+
+def bench_size(n_orders: int, repeats: int, scratch: Path) -> dict:
+    database = scratch / f"bench_{n_orders}.duckdb"
+    started = time.perf_counter()
+    counts = prepare(database, n_orders)
+    prepare_seconds = time.perf_counter() - started
+    runs = [timed_build(database, scratch) for _ in range(repeats)]
+    with duckdb.connect(str(database)) as con:
+        con.execute(EXTRA_DAY)
+        added = con.execute(
+            "select count(*) from raw.orders where _file_id = 'bench-day'"
+        ).fetchone()
+        con.execute("checkpoint")
+    rebuild = timed_build(database, scratch)
+    full = statistics.median(run["build_seconds"] for run in runs)
+    return {
+        "order_lines": n_orders,
+        "rows": counts,
+        "prepare_seconds": round(prepare_seconds, 1),
+        "full_build_runs": runs,
+        "full_build_median_seconds": full,
+        "peak_rss_mb_max": max(run["peak_rss_mb"] for run in runs),
+        "extra_day_order_lines": added[0],
+        "rebuild_after_one_day": rebuild,
+        "rebuild_ratio": round(rebuild["build_seconds"] / full, 3),
+        "database_mb": round(database.stat().st_size / 2**20, 1),
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        scratch = Path(tmp)
+        sizes = []
+        for n in args.sizes:
+            print(f"== {n:,} order lines", flush=True)
+            result = bench_size(n, args.repeats, scratch)
+            print(json.dumps(result, indent=2), flush=True)
+            sizes.append(result)
+    report = {
+        "benchmark": "dbt build (models + data tests + unit tests)",
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "threads": 2,
+        "sizes": sizes,
+        "targets": {"full_build_seconds_10m": 20, "peak_gb": 3, "rebuild_ratio": 0.2},
+    }
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        report["linearity"] = {
+            "size_ratio": large["order_lines"] / small["order_lines"],
+            "time_ratio": round(
+                large["full_build_median_seconds"] / small["full_build_median_seconds"], 2
+            ),
+        }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"written {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,16 @@
+"""Suite for SKU master rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from expectations.contract import suite
+
+
+def build_suite() -> Any:
+    import great_expectations as gx
+
+    return suite(
+        "skus",
+        [gx.expectations.ExpectColumnValueLengthsToBeBetween(column="sku_id", min_value=1)],
+    )

@@ -1,0 +1,86 @@
+"""``complaints build``, ``complaints run`` and ``complaints docs``: computing and documenting the
+marts. Thin shells over ``flows.build``; dbt and the ingest are imported when a command runs."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from flows.cli import AsOfOpt, LandingOpt, WarehouseOpt, app, clean_errors, settings_for
+from flows.errors import UserError
+
+console = Console()
+
+
+def _print_result(result) -> None:
+    for node in result.nodes:
+        colour = "red" if node.failed else "green"
+        console.print(
+            f"  [{colour}]{node.status:>7}[/] {node.resource_type:<9} {node.name} "
+            f"({node.seconds:.2f}s)",
+            highlight=False,
+        )
+    console.print(result.summary(), highlight=False)
+
+
+@app.command("build")
+@clean_errors
+def build_command(warehouse: WarehouseOpt = None, as_of: AsOfOpt = None) -> None:
+    """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
+    from flows.build import build_and_publish
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = settings_for(warehouse=warehouse)
+    result = build_and_publish(settings.warehouse, settings, as_of)
+    _print_result(result)
+    console.print(f"marts published in {settings.warehouse} (as_of {result.as_of or 'default'})")
+
+
+@app.command("run")
+@clean_errors
+def run_command(
+    landing: LandingOpt = None, warehouse: WarehouseOpt = None, as_of: AsOfOpt = None
+) -> None:
+    """Ingest the landing folder, then build the marts; readers see both steps or neither."""
+    from flows.build import build_warehouse
+    from flows.cli_ingest import print_ingest_report
+    from flows.landing.pipeline import ingest_landing
+    from flows.warehouse import publishing
+
+    settings = settings_for(warehouse=warehouse, landing=landing)
+    if not settings.landing.is_dir():
+        raise UserError(f"no landing folder at {settings.landing}")
+    with publishing(settings.warehouse) as staging:
+        report = ingest_landing(settings.landing, staging, settings)
+        result = build_warehouse(staging, settings, as_of)
+    print_ingest_report(report, settings.warehouse)
+    _print_result(result)
+    console.print(f"ingested {settings.landing} and published {settings.warehouse}")
+    if report.rejected:  # the other files were loaded and built; the exit code still says so
+        raise typer.Exit(1)
+
+
+@app.command("docs")
+@clean_errors
+def docs_command(warehouse: WarehouseOpt = None) -> None:
+    """Write the dbt documentation site (models, columns, tests, lineage) into target/."""
+    from flows.build import PROJECT_DIR, generate_docs
+
+    settings = settings_for(warehouse=warehouse)
+    if not Path(settings.warehouse).exists():
+        raise UserError(f"no warehouse at {settings.warehouse}: run 'complaints run' first")
+    # The catalog step opens the database for writing; a throw-away copy leaves the live file alone.
+    with tempfile.TemporaryDirectory(prefix="complaints-docs-") as scratch:
+        copy = Path(scratch) / "warehouse.duckdb"
+        shutil.copyfile(settings.warehouse, copy)
+        page = generate_docs(copy, settings)
+    console.print(
+        f"documentation written: open {page} in a browser (one self-contained file, works "
+        f"offline), or run 'uv run dbt docs serve --project-dir {PROJECT_DIR} "
+        f"--profiles-dir {PROJECT_DIR}' for the served site"
+    )

@@ -1,0 +1,164 @@
+"""Great Expectations over each file's validated batch, in bounded pandas chunks.
+
+The SQL rules (``rules``) are the authority that sends rows to quarantine; the entity's suite
+(``expectations/<entity>.py``) checks the batch about to be loaded as a second, declarative line.
+A row failing a row-level expectation is moved to quarantine before the merge. GX validates
+pandas data frames (its SQL data source does not work on DuckDB), so the batch is fetched in
+chunks of at most ``CHUNK_ROWS`` rows and the results are summed. Files larger than
+``settings.gx_max_rows_per_file`` are validated on a repeatable random sample of that many rows;
+``meta.expectation_results.scope`` says which rows were examined.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import duckdb
+
+from flows.config import Settings
+from flows.landing.ledger import FileResult
+
+CHUNK_ROWS = 100_000
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """One expectation's results summed over the chunks."""
+
+    expectation: str
+    column: str | None
+    success: bool = True
+    element_count: int = 0
+    unexpected_count: int = 0
+    observed: list[str] = field(default_factory=list)
+
+
+_LOCK = threading.Lock()
+
+
+_warming: list[threading.Thread] = []
+
+
+def warm_up() -> None:
+    """Import GX and build the context in a background thread, once per process: the seconds
+    of import overlap with DuckDB reading the first new file (DuckDB releases the GIL)."""
+    if not _warming:
+        thread = threading.Thread(target=_validator, name="gx-warm-up", daemon=True)
+        _warming.append(thread)
+        thread.start()
+
+
+def _validator() -> Any:
+    with _LOCK:
+        return _build_validator()
+
+
+@cache
+def _build_validator() -> Any:
+    """An ephemeral GX context with one pandas data-frame asset (built once per process)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("landing")
+    return source.add_dataframe_asset("batch").add_batch_definition_whole_dataframe("frame")
+
+
+@cache
+def entity_suite(entity: str) -> Any:
+    return importlib.import_module(f"expectations.{entity}").build_suite()
+
+
+def validate_batch(
+    con: duckdb.DuckDBPyConnection, result: FileResult, settings: Settings
+) -> list[int]:
+    """Validate temp view ``batch``; store results; return row numbers that failed row checks."""
+    total = con.execute("select count(*) from batch").fetchone()[0]
+    if total == 0 or settings.gx_max_rows_per_file <= 0:
+        return []
+    entity = result.entity or ""
+    limit = min(total, settings.gx_max_rows_per_file)
+    if limit < total:
+        source = f"(select * from batch using sample reservoir({int(limit)} rows) repeatable (7))"
+        scope = f"sample of {limit} of {total} rows; SQL rules checked all rows"
+    else:
+        source = "batch"
+        scope = f"all {total} rows"
+    con.execute(f"create or replace temp table gx_rows as select * from {source}")
+    definition = _validator()
+    suite = entity_suite(entity)
+    outcomes: dict[tuple[str, str | None], Outcome] = {}
+    failed_rows: set[int] = set()
+    for offset in range(0, limit, CHUNK_ROWS):
+        frame = con.execute(
+            "select * from gx_rows order by _row_number limit ? offset ?", [CHUNK_ROWS, offset]
+        ).df()
+        batch = definition.get_batch(batch_parameters={"dataframe": frame})
+        report = batch.validate(
+            suite,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["_row_number"],
+                "partial_unexpected_count": 5,
+            },
+        )
+        for item in report.results:
+            config = item.expectation_config
+            column = config.kwargs.get("column") or ",".join(
+                config.kwargs.get("column_list") or [config.kwargs.get("column_A") or ""]
+            )
+            key = (config.type, column or None)
+            outcome = outcomes.setdefault(key, Outcome(config.type, column or None))
+            details = item.result or {}
+            outcome.success &= bool(item.success)
+            outcome.element_count += int(details.get("element_count") or len(frame))
+            outcome.unexpected_count += int(details.get("unexpected_count") or 0)
+            if "observed_value" in details:
+                outcome.observed.append(str(details["observed_value"]))
+            for index in details.get("unexpected_index_list") or []:
+                if isinstance(index, dict) and "_row_number" in index:
+                    failed_rows.add(int(index["_row_number"]))
+    con.execute("drop table gx_rows")
+    rows = [
+        [
+            result.file_id,
+            result.file_name,
+            entity,
+            suite.name,
+            o.expectation,
+            o.column,
+            o.success,
+            o.element_count,
+            o.unexpected_count,
+            "; ".join(dict.fromkeys(o.observed)) or None,
+            scope,
+        ]
+        for o in outcomes.values()
+    ]
+    con.executemany(
+        "insert into meta.expectation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "current_timestamp, ?)",
+        rows,
+    )
+    if failed_rows:
+        log.warning("%s: %d row(s) failed expectations", result.file_name, len(failed_rows))
+    return sorted(failed_rows)
+
+
+def expectation_reason(con: duckdb.DuckDBPyConnection, file_id: str) -> str:
+    """The failed expectations of a file, for the quarantine reason."""
+    failed = con.execute(
+        "select string_agg(distinct expectation || coalesce(' on ' || column_name, ''), '; ') "
+        "from meta.expectation_results where file_id = ? and not success",
+        [file_id],
+    ).fetchone()[0]
+    return "failed expectation: " + (failed or "unknown")

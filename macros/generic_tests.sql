@@ -1,0 +1,31 @@
+{#- Rows whose combination of `columns` is not unique: the composite primary-key test (no dbt
+    packages, so not dbt_utils.unique_combination_of_columns). -#}
+{% test unique_key(model, columns) %}
+    select {{ columns | join(', ') }}, count(*) as n_rows
+    from {{ model }}
+    group by {{ columns | join(', ') }}
+    having count(*) > 1
+{% endtest %}
+
+{#- Rows where a numeric column falls outside [min_value, max_value] (nulls pass). -#}
+{% test between(model, column_name, min_value, max_value) %}
+    select {{ column_name }}
+    from {{ model }}
+    where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
+{% endtest %}
+
+{#- Rows where a Wilson interval does not bracket its rate (nulls pass). -#}
+{% test interval_brackets(model, column_name, low, high) %}
+    select {{ column_name }}, {{ low }}, {{ high }}
+    from {{ model }}
+    where {{ column_name }} is not null
+        and ({{ low }} > {{ column_name }} + 1e-12 or {{ high }} < {{ column_name }} - 1e-12)
+{% endtest %}
+
+{#- Rows where any of `columns` is null: one scan for all the non-key not-null rules of a model
+    (a test per column would cost one query and one dbt node each). -#}
+{% test not_null_columns(model, columns) %}
+    select *
+    from {{ model }}
+    where {% for column in columns %}{{ column }} is null{% if not loop.last %} or {% endif %}{% endfor %}
+{% endtest %}

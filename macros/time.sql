@@ -1,0 +1,64 @@
+{#- Time helpers. Instants are TIMESTAMPTZ; weeks and dates are taken in the platform time zone
+    (var "timezone"); durations are elapsed time, never local calendar arithmetic. The
+    DuckDB-specific spellings live here only. -#}
+
+{#- The local wall-clock time (naive) of an instant in the platform time zone. -#}
+{% macro to_local(instant) -%}
+    timezone('{{ var("timezone") }}', {{ instant }})
+{%- endmacro %}
+
+{#- The local date of an instant. -#}
+{% macro local_date(instant) -%}
+    cast({{ to_local(instant) }} as date)
+{%- endmacro %}
+
+{#- Monday (DATE) of the ISO week holding the instant, in the platform time zone. -#}
+{% macro local_week(instant) -%}
+    cast({{ dbt.date_trunc('week', to_local(instant)) }} as date)
+{%- endmacro %}
+
+{#- ISO week label like 2026-W01 of a week's Monday (DATE). -#}
+{% macro iso_week_label(week_date) -%}
+    strftime({{ week_date }}, '%G-W%V')
+{%- endmacro %}
+
+{#- An instant moved by an elapsed number of hours (fractional allowed): exact, DST-proof. -#}
+{% macro add_hours(instant, hours) -%}
+    ({{ instant }} + to_microseconds(cast(round(({{ hours }}) * 3600000000.0) as bigint)))
+{%- endmacro %}
+
+{% macro add_days(instant, days) -%}
+    {{ add_hours(instant, '(' ~ days ~ ') * 24') }}
+{%- endmacro %}
+
+{#- Elapsed hours from one instant to another (fractional). -#}
+{% macro elapsed_hours(from_instant, to_instant) -%}
+    ((epoch_us({{ to_instant }}) - epoch_us({{ from_instant }})) / 3600000000.0)
+{%- endmacro %}
+
+{#- The local midnight starting a DATE, as an instant. -#}
+{% macro local_midnight(date_value) -%}
+    timezone('{{ var("timezone") }}', cast({{ date_value }} as timestamp))
+{%- endmacro %}
+
+{#- The build's reference time given as a var (an ISO instant with offset), or null. -#}
+{% macro as_of_override() -%}
+    {%- if var('as_of', none) -%}
+        cast('{{ var("as_of") }}' as timestamptz)
+    {%- else -%}
+        cast(null as timestamptz)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Whether an order week's rates are final: as_of >= the week's last day (Sunday) + the
+    configured maturity days, the date taken in the platform time zone (so at local midnight). -#}
+{% macro is_week_mature(week_date, as_of) -%}
+    ({{ as_of }} >= {{ local_midnight(dbt.dateadd('day', 6 + var('rate_maturity_days') | int, week_date)) }})
+{%- endmacro %}
+
+{#- Every ISO week Monday from one DATE to another, as rows of column `week_start`. -#}
+{% macro week_spine(start_week, end_week) -%}
+    select cast(unnest(generate_series(
+        cast({{ start_week }} as timestamp), cast({{ end_week }} as timestamp), interval 7 day
+    )) as date) as week_start
+{%- endmacro %}

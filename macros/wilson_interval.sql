@@ -1,0 +1,34 @@
+{#- Wilson score interval for k successes out of n, z = the 97.5 % normal quantile, no continuity
+    correction, clamped to [0, 1] against rounding; null when n = 0 (data contract, "Intervals"). -#}
+{% macro wilson_z() -%}1.959963984540054{%- endmacro %}
+
+{% macro wilson_low(successes, trials) -%}
+    case when {{ trials }} > 0 then greatest(0.0,
+        (
+            ({{ successes }}) * 1.0 / ({{ trials }})
+            + {{ wilson_z() }} * {{ wilson_z() }} / (2.0 * ({{ trials }}))
+            - {{ wilson_z() }} * sqrt(
+                ({{ successes }}) * 1.0 / ({{ trials }}) * (1.0 - ({{ successes }}) * 1.0 / ({{ trials }})) / ({{ trials }})
+                + {{ wilson_z() }} * {{ wilson_z() }} / (4.0 * ({{ trials }}) * ({{ trials }}))
+            )
+        ) / (1.0 + {{ wilson_z() }} * {{ wilson_z() }} / ({{ trials }}))
+    ) end
+{%- endmacro %}
+
+{% macro wilson_high(successes, trials) -%}
+    case when {{ trials }} > 0 then least(1.0,
+        (
+            ({{ successes }}) * 1.0 / ({{ trials }})
+            + {{ wilson_z() }} * {{ wilson_z() }} / (2.0 * ({{ trials }}))
+            + {{ wilson_z() }} * sqrt(
+                ({{ successes }}) * 1.0 / ({{ trials }}) * (1.0 - ({{ successes }}) * 1.0 / ({{ trials }})) / ({{ trials }})
+                + {{ wilson_z() }} * {{ wilson_z() }} / (4.0 * ({{ trials }}) * ({{ trials }}))
+            )
+        ) / (1.0 + {{ wilson_z() }} * {{ wilson_z() }} / ({{ trials }}))
+    ) end
+{%- endmacro %}
+
+{#- A proportion that is null, never 0, when the denominator is 0. -#}
+{% macro safe_rate(numerator, denominator) -%}
+    case when {{ denominator }} > 0 then ({{ numerator }}) * 1.0 / ({{ denominator }}) end
+{%- endmacro %}

@@ -1,0 +1,121 @@
+{#- One row per complaint x SLA stage with its target, deadline, elapsed time and status
+    (data contract, "SLA stages"). Only counted complaints are measured: a withdrawn complaint's
+    status is null. A stage whose target is unset for the channel is not_applicable. -#}
+with
+
+complaints as (
+    select * from {{ ref('int_complaints_enriched') }}
+),
+
+milestones as (
+    select * from {{ ref('int_complaint_events_pivoted') }}
+),
+
+build_context as (
+    select * from {{ ref('int_build_context') }}
+),
+
+targets as (
+    {{ sla_targets_values() }}
+),
+
+complaint_timeline as (
+    select
+        complaints.complaint_id,
+        complaints.channel,
+        complaints.is_counted,
+        coalesce(milestones.received_event_at, complaints.received_at) as first_received_at,
+        milestones.acknowledged_at,
+        milestones.merchant_notified_at,
+        milestones.merchant_evidence_at,
+        coalesce(
+            milestones.remedy_executed_at,
+            milestones.closed_after_last_reopen_at,
+            case when complaints.status in ('resolved', 'closed') then complaints.updated_at end
+        ) as resolved_at
+    from complaints
+    left join milestones
+        on complaints.complaint_id = milestones.complaint_id
+),
+
+stage_spans as (
+    select complaint_id, channel, is_counted, resolved_at,
+        'acknowledge' as stage, first_received_at as start_at, acknowledged_at as done_at
+    from complaint_timeline
+    union all
+    select complaint_id, channel, is_counted, resolved_at,
+        'merchant_notified' as stage, first_received_at as start_at, merchant_notified_at as done_at
+    from complaint_timeline
+    union all
+    select complaint_id, channel, is_counted, resolved_at,
+        'merchant_evidence' as stage, merchant_notified_at as start_at, merchant_evidence_at as done_at
+    from complaint_timeline
+    union all
+    select complaint_id, channel, is_counted, resolved_at,
+        'resolution' as stage, first_received_at as start_at, resolved_at as done_at
+    from complaint_timeline
+),
+
+with_deadlines as (
+    select
+        stage_spans.*,
+        targets.target_hours,
+        case
+            when targets.target_hours is not null and stage_spans.start_at is not null
+                then {{ add_hours('stage_spans.start_at', 'targets.target_hours') }}
+        end as deadline_at,
+        build_context.as_of
+    from stage_spans
+    cross join build_context
+    left join targets
+        on stage_spans.stage = targets.stage
+        and stage_spans.channel = targets.channel
+),
+
+evaluated as (
+    select
+        complaint_id,
+        stage,
+        target_hours,
+        case when done_at is not null and start_at is not null
+            then {{ elapsed_hours('start_at', 'done_at') }}
+        end as elapsed_hours,
+        case
+            when not is_counted then null
+            when target_hours is null then 'not_applicable'
+            when start_at is null and resolved_at is null then 'not_started'
+            when start_at is null then 'not_applicable'
+            when done_at is not null and done_at <= deadline_at then 'met'
+            when done_at is not null then 'breached'
+            when resolved_at is null and as_of > deadline_at then 'open_overdue'
+            when resolved_at is null then 'open_not_due'
+            when resolved_at > deadline_at then 'breached'
+            else 'not_applicable'
+        end as status,
+        start_at,
+        deadline_at,
+        done_at,
+        resolved_at,
+        as_of
+    from with_deadlines
+),
+
+final as (
+    select
+        complaint_id,
+        stage,
+        status,
+        target_hours,
+        elapsed_hours,
+        case
+            when status = 'breached' and done_at is not null then elapsed_hours - target_hours
+            when status = 'breached' then {{ elapsed_hours('deadline_at', 'resolved_at') }}
+            when status = 'open_overdue' then {{ elapsed_hours('deadline_at', 'as_of') }}
+        end as overdue_hours,
+        start_at,
+        deadline_at,
+        done_at
+    from evaluated
+)
+
+select * from final

@@ -1,0 +1,67 @@
+{#- Complaints with the contract's flags: counted (latest status not withdrawn), confirmed defect,
+    orphan order line / SKU / merchant, merchant taken from the SKU when the export left it empty,
+    and the order week of the line they name. -#}
+with
+
+complaints as (
+    select * from {{ ref('stg_raw__complaints') }}
+),
+
+orders as (
+    select * from {{ ref('stg_raw__orders') }}
+),
+
+skus as (
+    select * from {{ ref('stg_raw__skus') }}
+),
+
+merchants as (
+    select * from {{ ref('stg_raw__merchants') }}
+),
+
+enriched as (
+    select
+        complaints.complaint_id,
+        complaints.order_id,
+        complaints.sku_id,
+        coalesce(complaints.merchant_id, skus.merchant_id) as merchant_id,
+        orders.buyer_id,
+        complaints.buyer_phone_hash,
+        complaints.file_id,
+        complaints.channel,
+        complaints.issue_type,
+        complaints.responsibility,
+        complaints.remedy,
+        complaints.status,
+        complaints.description,
+        complaints.buyer_phone_masked,
+        complaints.refund_amount,
+        complaints.compensation_amount,
+        complaints.satisfaction,
+        complaints.evidence_count,
+        not complaints.is_withdrawn as is_counted,
+        complaints.is_withdrawn,
+        coalesce(
+            not complaints.is_withdrawn
+            and complaints.issue_type in ('quality_defect', 'cosmetic_flaw', 'counterfeit')
+            and complaints.responsibility = 'merchant',
+            false
+        ) as is_confirmed_defect,
+        orders.order_id is null as is_orphan_order,
+        skus.sku_id is null as is_orphan_sku,
+        merchants.merchant_id is null as is_orphan_merchant,
+        complaints.received_week,
+        {{ local_week('orders.ordered_at') }} as order_week,
+        complaints.received_at,
+        complaints.updated_at
+    from complaints
+    left join orders
+        on complaints.order_id = orders.order_id
+        and complaints.sku_id = orders.sku_id
+    left join skus
+        on complaints.sku_id = skus.sku_id
+    left join merchants
+        on coalesce(complaints.merchant_id, skus.merchant_id) = merchants.merchant_id
+)
+
+select * from enriched

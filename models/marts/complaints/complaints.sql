@@ -1,0 +1,99 @@
+with
+
+complaints as (
+    select * from {{ ref('int_complaints_enriched') }}
+),
+
+milestones as (
+    select * from {{ ref('int_complaint_events_pivoted') }}
+),
+
+sla_stages as (
+    select * from {{ ref('int_complaint_sla_stages_evaluated') }}
+),
+
+merchants as (
+    select * from {{ ref('stg_raw__merchants') }}
+),
+
+skus as (
+    select * from {{ ref('stg_raw__skus') }}
+),
+
+stages_wide as (
+    select
+        complaint_id,
+        {%- for stage in sla_stages() %}
+        max(case when stage = '{{ stage }}' then target_hours end) as {{ stage }}_target_hours,
+        max(case when stage = '{{ stage }}' then deadline_at end) as {{ stage }}_deadline_at,
+        max(case when stage = '{{ stage }}' then elapsed_hours end) as {{ stage }}_elapsed_hours,
+        max(case when stage = '{{ stage }}' then status end) as {{ stage }}_status,
+        max(case when stage = '{{ stage }}' then overdue_hours end) as {{ stage }}_overdue_hours,
+        {%- endfor %}
+        max(case when stage = 'resolution' then done_at end) as resolved_at
+    from sla_stages
+    group by complaint_id
+),
+
+final as (
+    select
+        complaints.complaint_id,
+        complaints.order_id,
+        complaints.sku_id,
+        complaints.merchant_id,
+        complaints.buyer_id,
+        complaints.buyer_phone_hash,
+        merchants.merchant_name,
+        merchants.category,
+        skus.sku_name,
+        skus.category_l1,
+        complaints.channel,
+        complaints.issue_type,
+        complaints.responsibility,
+        complaints.remedy,
+        complaints.status,
+        complaints.description,
+        complaints.buyer_phone_masked,
+        complaints.refund_amount,
+        complaints.compensation_amount,
+        complaints.satisfaction,
+        complaints.evidence_count,
+        coalesce(milestones.reopen_count, 0) as reopen_count,
+        {%- for stage in sla_stages() %}
+        stages_wide.{{ stage }}_target_hours,
+        stages_wide.{{ stage }}_elapsed_hours,
+        stages_wide.{{ stage }}_overdue_hours,
+        stages_wide.{{ stage }}_status,
+        {%- endfor %}
+        complaints.is_counted,
+        complaints.is_withdrawn,
+        complaints.is_confirmed_defect,
+        complaints.is_orphan_order,
+        complaints.is_orphan_sku,
+        complaints.is_orphan_merchant,
+        complaints.received_week,
+        complaints.order_week,
+        complaints.received_at,
+        milestones.acknowledged_at,
+        milestones.merchant_notified_at,
+        milestones.merchant_evidence_at,
+        milestones.classified_at,
+        milestones.remedy_executed_at,
+        stages_wide.resolved_at,
+        milestones.closed_at,
+        {%- for stage in sla_stages() %}
+        stages_wide.{{ stage }}_deadline_at,
+        {%- endfor %}
+        complaints.updated_at
+    from complaints
+    left join milestones
+        on complaints.complaint_id = milestones.complaint_id
+    left join stages_wide
+        on complaints.complaint_id = stages_wide.complaint_id
+    left join merchants
+        on complaints.merchant_id = merchants.merchant_id
+    left join skus
+        on complaints.sku_id = skus.sku_id
+)
+
+select * from final

@@ -1,0 +1,82 @@
+with
+
+sku_windows as (
+    select * from {{ ref('int_sku_windows_aggregated') }}
+),
+
+merchants as (
+    select * from {{ ref('stg_raw__merchants') }}
+),
+
+merchant_windows as (
+    select
+        sku_windows.order_merchant_id as merchant_id,
+        sku_windows.window_days,
+        sku_windows.window_start_at,
+        sku_windows.window_end_at,
+        cast(sum(sku_windows.order_lines) as bigint) as order_lines,
+        cast(sum(sku_windows.complaint_lines) as bigint) as complaint_lines,
+        cast(sum(sku_windows.defect_lines) as bigint) as defect_lines
+    from sku_windows
+    group by
+        sku_windows.order_merchant_id,
+        sku_windows.window_days,
+        sku_windows.window_start_at,
+        sku_windows.window_end_at
+),
+
+entity_windows as (
+    select
+        merchant_windows.*,
+        merchants.merchant_name,
+        merchants.category
+    from merchant_windows
+    left join merchants
+        on merchant_windows.merchant_id = merchants.merchant_id
+),
+
+priors as (
+    {{ beta_prior_by_moments('entity_windows') }}
+),
+
+shrunk as (
+    select
+        entity_windows.*,
+        priors.prior_alpha,
+        priors.prior_beta,
+        (entity_windows.defect_lines + priors.prior_alpha)
+            / (entity_windows.order_lines + priors.prior_alpha + priors.prior_beta)
+            as shrunk_defect_rate
+    from entity_windows
+    left join priors
+        on entity_windows.category is not distinct from priors.category
+        and entity_windows.window_days = priors.window_days
+),
+
+final as (
+    select
+        merchant_id,
+        merchant_name,
+        category,
+        window_days,
+        order_lines,
+        complaint_lines,
+        defect_lines,
+        {{ safe_rate('complaint_lines', 'order_lines') }} as complaint_rate,
+        {{ safe_rate('defect_lines', 'order_lines') }} as defect_rate,
+        {{ wilson_low('defect_lines', 'order_lines') }} as defect_rate_ci_low,
+        {{ wilson_high('defect_lines', 'order_lines') }} as defect_rate_ci_high,
+        shrunk_defect_rate,
+        prior_alpha,
+        prior_beta,
+        row_number() over (
+            partition by category, window_days
+            order by shrunk_defect_rate desc, merchant_id
+        ) as category_rank,
+        order_lines >= {{ var('min_volume_order_lines') }} as has_min_volume,
+        window_start_at,
+        window_end_at
+    from shrunk
+)
+
+select * from final

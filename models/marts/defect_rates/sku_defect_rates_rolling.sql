@@ -1,0 +1,81 @@
+with
+
+sku_windows as (
+    select * from {{ ref('int_sku_windows_aggregated') }}
+),
+
+skus as (
+    select * from {{ ref('stg_raw__skus') }}
+),
+
+merchants as (
+    select * from {{ ref('stg_raw__merchants') }}
+),
+
+entity_windows as (
+    select
+        sku_windows.sku_id,
+        coalesce(skus.merchant_id, sku_windows.order_merchant_id) as merchant_id,
+        skus.sku_name,
+        merchants.merchant_name,
+        merchants.category,
+        sku_windows.window_days,
+        sku_windows.window_start_at,
+        sku_windows.window_end_at,
+        sku_windows.order_lines,
+        sku_windows.complaint_lines,
+        sku_windows.defect_lines
+    from sku_windows
+    left join skus
+        on sku_windows.sku_id = skus.sku_id
+    left join merchants
+        on coalesce(skus.merchant_id, sku_windows.order_merchant_id) = merchants.merchant_id
+),
+
+priors as (
+    {{ beta_prior_by_moments('entity_windows') }}
+),
+
+shrunk as (
+    select
+        entity_windows.*,
+        priors.prior_alpha,
+        priors.prior_beta,
+        (entity_windows.defect_lines + priors.prior_alpha)
+            / (entity_windows.order_lines + priors.prior_alpha + priors.prior_beta)
+            as shrunk_defect_rate
+    from entity_windows
+    left join priors
+        on entity_windows.category is not distinct from priors.category
+        and entity_windows.window_days = priors.window_days
+),
+
+final as (
+    select
+        sku_id,
+        merchant_id,
+        sku_name,
+        merchant_name,
+        category,
+        window_days,
+        order_lines,
+        complaint_lines,
+        defect_lines,
+        {{ safe_rate('complaint_lines', 'order_lines') }} as complaint_rate,
+        {{ safe_rate('defect_lines', 'order_lines') }} as defect_rate,
+        {{ wilson_low('defect_lines', 'order_lines') }} as defect_rate_ci_low,
+        {{ wilson_high('defect_lines', 'order_lines') }} as defect_rate_ci_high,
+        shrunk_defect_rate,
+        prior_alpha,
+        prior_beta,
+        row_number() over (
+            partition by category, window_days
+            order by shrunk_defect_rate desc, sku_id
+        ) as category_rank,
+        order_lines >= {{ var('min_volume_order_lines') }} as has_min_volume,
+        window_start_at,
+        window_end_at
+    from shrunk
+)
+
+select * from final

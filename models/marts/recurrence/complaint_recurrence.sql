@@ -1,0 +1,29 @@
+with
+
+matched as (
+    select * from {{ ref('int_closed_complaints_matched') }}
+),
+
+merchants as (
+    select * from {{ ref('stg_raw__merchants') }}
+),
+
+final as (
+    select
+        matched.complaint_id,
+        matched.sku_id,
+        matched.merchant_id,
+        matched.recurred_by_complaint_id,
+        merchants.category,
+        matched.issue_type,
+        matched.days_to_recurrence,
+        matched.has_recurred,
+        matched.is_mature,
+        matched.is_mature and matched.issue_type is not null as is_in_rate,
+        matched.closed_at
+    from matched
+    left join merchants
+        on matched.merchant_id = merchants.merchant_id
+)
+
+select * from final

@@ -1,0 +1,66 @@
+with
+
+complaints as (
+    select * from {{ ref('complaints') }}
+),
+
+counted as (
+    select * from complaints where is_counted
+),
+
+with_previous as (
+    select
+        counted.*,
+        lag(received_at) over (
+            partition by buyer_id, merchant_id
+            order by received_at, complaint_id
+        ) as previous_received_at
+    from counted
+),
+
+flagged as (
+    select
+        *,
+        coalesce(
+            buyer_id is not null
+            and previous_received_at < received_at
+            and previous_received_at >= {{ add_days('received_at', '-' ~ var('repeat_buyer_window_days')) }},
+            false
+        ) as is_repeat_buyer
+    from with_previous
+),
+
+per_week as (
+    select
+        merchant_id,
+        merchant_name,
+        category,
+        received_week,
+        count(*) as n_counted,
+        count(case when reopen_count > 0 then 1 end) as n_reopened,
+        cast(sum(reopen_count) as bigint) as reopen_count,
+        count(case when is_repeat_buyer then 1 end) as n_repeat_buyer_complaints
+    from flagged
+    group by merchant_id, merchant_name, category, received_week
+),
+
+final as (
+    select
+        merchant_id,
+        merchant_name,
+        category,
+        n_counted,
+        n_reopened,
+        reopen_count,
+        {{ safe_rate('n_reopened', 'n_counted') }} as reopen_rate,
+        {{ wilson_low('n_reopened', 'n_counted') }} as reopen_rate_ci_low,
+        {{ wilson_high('n_reopened', 'n_counted') }} as reopen_rate_ci_high,
+        n_repeat_buyer_complaints,
+        {{ safe_rate('n_repeat_buyer_complaints', 'n_counted') }} as repeat_buyer_rate,
+        {{ wilson_low('n_repeat_buyer_complaints', 'n_counted') }} as repeat_buyer_rate_ci_low,
+        {{ wilson_high('n_repeat_buyer_complaints', 'n_counted') }} as repeat_buyer_rate_ci_high,
+        received_week
+    from per_week
+)
+
+select * from final

@@ -1,0 +1,18 @@
+with
+
+source as (
+    select * from {{ source('raw', 'complaint_events') }}
+),
+
+renamed as (
+    select
+        complaint_id,
+        event_type,
+        actor,
+        note,
+        occurred_at,
+        _file_id as file_id
+    from source
+)
+
+select * from renamed

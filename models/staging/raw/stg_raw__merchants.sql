@@ -1,0 +1,17 @@
+with
+
+source as (
+    select * from {{ source('raw', 'merchants') }}
+),
+
+renamed as (
+    select
+        merchant_id,
+        merchant_name,
+        category,
+        onboarded_on as onboarded_date,
+        _file_id as file_id
+    from source
+)
+
+select * from renamed

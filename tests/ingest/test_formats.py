@@ -1,0 +1,102 @@
+"""Every landing format and encoding gives the same raw rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.landing.entities import ENTITIES
+from flows.landing.fingerprint import detect_encoding
+from tests.ingest.samples import (
+    COMPLAINT_HEADER,
+    ORDER_HEADER,
+    complaint,
+    csv_text,
+    order,
+    write_csv,
+    write_jsonl,
+    write_parquet,
+    write_xlsx,
+)
+
+ROWS = [order(1), order(2, delivered_at="2026-11-05 18:00:00"), order(3, province="浙江")]
+EXPECTED = [
+    ("O00001", 2, "2026-11-02 02:00:00+00", None, "广东"),
+    ("O00002", 3, "2026-11-03 02:00:00+00", "2026-11-05 10:00:00+00", "广东"),
+    ("O00003", 4, "2026-11-04 02:00:00+00", None, "浙江"),
+]
+
+
+def _orders(run):
+    return run.rows(
+        "select order_id, quantity, cast(ordered_at as varchar), cast(delivered_at as varchar), "
+        "province from raw.orders order by order_id"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "writer"),
+    [
+        ("orders.csv", lambda p: write_csv(p, ORDER_HEADER, ROWS)),
+        ("orders.csv.gz", lambda p: write_csv(p, ORDER_HEADER, ROWS)),
+        ("orders_gbk.csv", lambda p: write_csv(p, ORDER_HEADER, ROWS, encoding="gbk")),
+        ("orders_bom.csv", lambda p: write_csv(p, ORDER_HEADER, ROWS, encoding="utf-8-sig")),
+        ("orders.jsonl", lambda p: write_jsonl(p, ROWS)),
+        ("orders.parquet", lambda p: write_parquet(p, ROWS)),
+        ("orders.xlsx", lambda p: write_xlsx(p, ORDER_HEADER, ROWS)),
+    ],
+)
+def test_every_format_loads_the_same_rows(run, name, writer):
+    writer(run.landing / name)
+    result = run.file(run(), name)
+    assert (result.status, result.rows_loaded, result.extra_columns) == ("loaded", 3, [])
+    assert _orders(run) == EXPECTED
+
+
+def test_gbk_with_chinese_headers_and_values(run):
+    header = [ENTITIES["complaints"].column(h).zh for h in COMPLAINT_HEADER]
+    zh_rows = [
+        complaint(
+            1, channel="客服热线", status="调查中", issue_type="运输损坏", responsibility="物流"
+        ),
+        complaint(2, channel="社交媒体", status="已关闭", remedy="退货退款", issue_type=""),
+    ]
+    text = csv_text(COMPLAINT_HEADER, zh_rows)
+    body = text.split("\n", 1)[1]
+    path = run.landing / "complaints_zh.csv"
+    path.write_bytes((",".join(header) + "\n" + body).encode("gbk"))
+    assert detect_encoding(path, "csv") == "gb18030"
+    result = run.file(run(), "complaints_zh.csv")
+    assert (result.profile, result.encoding, result.rows_loaded) == ("contract_zh", "gb18030", 2)
+    assert run.rows(
+        "select complaint_id, channel, status, issue_type, responsibility, remedy, description "
+        "from raw.complaints order by 1"
+    ) == [
+        ("C00001", "hotline", "investigating", "transport_damage", "logistics", None, "屏幕有划痕"),
+        ("C00002", "social_media", "closed", None, "merchant", "return_refund", "屏幕有划痕"),
+    ]
+
+
+def test_jsonl_malformed_line_is_quarantined(run):
+    path = write_jsonl(run.landing / "orders_j.jsonl", [order(1), order(2)])
+    path.write_text(path.read_text() + "{not json\n" + '{"order_id": "O9"}\n', encoding="utf-8")
+    result = run.file(run(), "orders_j.jsonl")
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 2, 2)
+    assert run.rows(
+        "select row_number, reason from meta.quarantine order by row_number, field"
+    ) == [
+        (3, "malformed JSON line"),
+        (4, "required field missing"),
+        (4, "required field missing"),
+        (4, "required field missing"),
+        (4, "required field missing"),
+    ]
+
+
+def test_gbk_bytes_after_a_long_ascii_start_switch_the_file_to_gb18030(run):
+    rows = [order(n, province="GD", carrier="SF") for n in range(1, 15001)]
+    rows.append(order(15001, province="广东"))
+    write_csv(run.landing / "orders_late.csv", ORDER_HEADER, rows, encoding="gbk")
+    assert (run.landing / "orders_late.csv").stat().st_size > 1024 * 1024
+    result = run.file(run(), "orders_late.csv")
+    assert (result.encoding, result.rows_loaded, result.rows_quarantined) == ("gb18030", 15001, 0)
+    assert run.rows("select province from raw.orders where order_id = 'O15001'") == [("广东",)]

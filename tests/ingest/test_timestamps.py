@@ -1,0 +1,58 @@
+"""Every accepted timestamp form parses to the right instant, in SQL."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from flows.landing.timestamps import fixed_offset_seconds, instant_sql
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    yield con
+    con.close()
+
+
+def _parse(con, text, zone="Asia/Shanghai", formats=()):
+    value = con.execute(f"select cast({instant_sql('$1', zone, formats)} as varchar)", [text])
+    return value.fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-26 10:00:00",
+        "2026-11-26T10:00:00+08:00",
+        "2026-11-26T02:00:00Z",
+        "2026-11-26 03:00:00+01:00",
+        "2026/11/26 10:00:00",
+        "2026/11/26 10:00",
+        " 2026-11-26T10:00:00 ".strip(),
+        "46352.4166666667",  # Excel serial day number of 2026-11-26 10:00
+    ],
+)
+def test_forms_of_the_same_instant(con, text):
+    assert _parse(con, text) == "2026-11-26 02:00:00+00"
+
+
+@pytest.mark.parametrize("text", ["2026-02-30 10:00:00", "soon", "26/11/2026", "12345", ""])
+def test_unparseable(con, text):
+    assert _parse(con, text) is None
+
+
+def test_daylight_saving_rule(con):
+    berlin = "Europe/Berlin"
+    assert _parse(con, "2026-10-25 02:30:00", berlin) == "2026-10-25 00:30:00+00"  # earlier
+    assert _parse(con, "2026-03-29 02:30:00", berlin) == "2026-03-29 01:30:00+00"  # forward
+    assert _parse(con, "2026-07-01 12:00:00", berlin) == "2026-07-01 10:00:00+00"
+    assert fixed_offset_seconds("Asia/Shanghai") == 8 * 3600
+    assert fixed_offset_seconds(berlin) is None
+
+
+def test_profile_format(con):
+    assert _parse(con, "26.11.2026 10:00", formats=("%d.%m.%Y %H:%M",)) == (
+        "2026-11-26 02:00:00+00"
+    )

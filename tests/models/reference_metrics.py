@@ -1,0 +1,220 @@
+"""Key metrics recomputed with plain pandas straight from the landing CSV files.
+
+An independent reading of the data contract (no SQL, no ingest code), used to check the marts.
+Assumes a clean generated sample: CSV, canonical English headers and codes, naive timestamps in
+the platform time zone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+DEFECT_ISSUES = {"quality_defect", "cosmetic_flaw", "counterfeit"}
+HOUR = pd.Timedelta(hours=1)
+
+
+def read_entity(landing: Path, prefix: str) -> pd.DataFrame:
+    """Every ``<prefix>*.csv`` file of the landing folder, as text."""
+    files = sorted(p for p in Path(landing).glob(f"{prefix}*.csv") if p.is_file())
+    if prefix == "complaints":
+        files = [p for p in files if not p.name.startswith("complaint_events")]
+    frames = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in files]
+    return pd.concat(frames, ignore_index=True).replace("", None)
+
+
+def instants(values: pd.Series, tz: str) -> pd.Series:
+    """Export times as instants: naive ones read in the platform zone, offsets honoured."""
+
+    def one(text):
+        if text is None:
+            return pd.NaT
+        stamp = pd.Timestamp(text.replace("/", "-"))
+        return stamp.tz_localize(tz) if stamp.tz is None else stamp.tz_convert(tz)
+
+    return pd.to_datetime(values.map(one))
+
+
+def week_of(times: pd.Series, tz: str) -> pd.Series:
+    local = times.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+    return (local - pd.to_timedelta(local.dt.weekday, unit="D")).dt.date
+
+
+class Reference:
+    """The metrics of one landing folder."""
+
+    def __init__(self, landing: Path, tz: str, sla_hours: dict[str, float]):
+        self.tz = tz
+        self.sla_hours = sla_hours
+        orders = read_entity(landing, "orders").drop_duplicates(["order_id", "sku_id"], keep="last")
+        orders["ordered_at"] = instants(orders["ordered_at"], tz)
+        orders["order_week"] = week_of(orders["ordered_at"], tz)
+        skus = read_entity(landing, "skus")
+        complaints = read_entity(landing, "complaints")
+        for col in ("received_at", "updated_at"):
+            complaints[col] = instants(complaints[col], tz)
+        complaints = complaints.sort_values("updated_at", kind="stable").drop_duplicates(
+            "complaint_id", keep="last"
+        )
+        sku_merchant = skus.set_index("sku_id")["merchant_id"]
+        complaints["merchant_id"] = complaints["merchant_id"].fillna(
+            complaints["sku_id"].map(sku_merchant)
+        )
+        complaints["counted"] = complaints["status"] != "withdrawn"
+        complaints["defect"] = (
+            complaints["counted"]
+            & complaints["issue_type"].isin(DEFECT_ISSUES)
+            & (complaints["responsibility"] == "merchant")
+        )
+        complaints["received_week"] = week_of(complaints["received_at"], tz)
+        events = read_entity(landing, "complaint_events")
+        events["occurred_at"] = instants(events["occurred_at"], tz)
+        events = events.drop_duplicates(["complaint_id", "event_type", "occurred_at"])
+        actions = read_entity(landing, "corrective_actions")
+        for col in ("opened_at", "completed_at"):
+            actions[col] = instants(actions[col], tz)
+        self.orders, self.complaints, self.events, self.actions = (
+            orders,
+            complaints,
+            events,
+            actions,
+        )
+        self.as_of = max(complaints["updated_at"].max(), events["occurred_at"].max())
+
+    # --- defect rates -------------------------------------------------------------------------
+    def order_lines(self) -> pd.DataFrame:
+        counted = self.complaints[self.complaints["counted"]]
+        per_line = counted.groupby(["order_id", "sku_id"]).agg(
+            n_counted=("complaint_id", "size"), n_defect=("defect", "sum")
+        )
+        lines = self.orders.join(per_line, on=["order_id", "sku_id"])
+        lines["has_complaint"] = lines["n_counted"].fillna(0) > 0
+        lines["has_defect"] = lines["n_defect"].fillna(0) > 0
+        return lines
+
+    def merchant_weekly(self) -> pd.DataFrame:
+        out = (
+            self.order_lines()
+            .groupby(["merchant_id", "order_week"])
+            .agg(
+                order_lines=("order_id", "size"),
+                complaint_lines=("has_complaint", "sum"),
+                defect_lines=("has_defect", "sum"),
+            )
+            .reset_index()
+        )
+        out["complaint_rate"] = out["complaint_lines"] / out["order_lines"]
+        out["defect_rate"] = out["defect_lines"] / out["order_lines"]
+        return out
+
+    # --- SLA ----------------------------------------------------------------------------------
+    def sla_statuses(self) -> pd.DataFrame:
+        rows = []
+        by_complaint = dict(tuple(self.events.groupby("complaint_id")))
+        for c in self.complaints[self.complaints["counted"]].itertuples():
+            ev = by_complaint.get(c.complaint_id, self.events.iloc[0:0])
+
+            def first(kind, after=None, frame=ev):
+                times = frame.loc[frame["event_type"] == kind, "occurred_at"]
+                if after is not None:
+                    times = times[times > after]
+                return times.min() if len(times) else None
+
+            reopens = ev.loc[ev["event_type"] == "reopened", "occurred_at"]
+            last_reopen = reopens.max() if len(reopens) else None
+            received = first("received") or c.received_at
+            resolved = first("remedy_executed", last_reopen) or first("closed", last_reopen)
+            if resolved is None and c.status in ("resolved", "closed"):
+                resolved = c.updated_at
+            notified = first("merchant_notified")
+            spans = {
+                "acknowledge": (received, first("acknowledged")),
+                "merchant_notified": (received, notified),
+                "merchant_evidence": (notified, first("merchant_evidence_submitted")),
+                "resolution": (received, resolved),
+            }
+            for stage, (start, done) in spans.items():
+                target = self.sla_hours[stage]
+                rows.append(
+                    {
+                        "complaint_id": c.complaint_id,
+                        "received_week": c.received_week,
+                        "channel": c.channel,
+                        "stage": stage,
+                        "status": self._status(start, done, target, resolved),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def _status(self, start, done, target, resolved) -> str:
+        if target is None:
+            return "not_applicable"
+        if start is None:
+            return "not_started" if resolved is None else "not_applicable"
+        deadline = start + target * HOUR
+        if done is not None:
+            return "met" if (done - start) <= target * HOUR else "breached"
+        if resolved is None:
+            return "open_overdue" if self.as_of > deadline else "open_not_due"
+        return "breached" if resolved > deadline else "not_applicable"
+
+    # --- recurrence ---------------------------------------------------------------------------
+    def recurrence(self, window_days: int = 90) -> pd.DataFrame:
+        counted = self.complaints[self.complaints["counted"]]
+        closes = self.events[self.events["event_type"] == "closed"].groupby("complaint_id")[
+            "occurred_at"
+        ]
+        last_close = closes.max()
+        closed = counted[counted["status"] == "closed"].copy()
+        closed["closed_at"] = closed["complaint_id"].map(last_close).fillna(closed["updated_at"])
+        rows = []
+        window = pd.Timedelta(days=window_days)
+        for a in closed.itertuples():
+            later = counted[
+                (counted["sku_id"] == a.sku_id)
+                & (counted["issue_type"] == a.issue_type)
+                & (counted["received_at"] > a.closed_at)
+                & (counted["received_at"] <= a.closed_at + window)
+            ]
+            first = later.sort_values(["received_at", "complaint_id"]).head(1)
+            rows.append(
+                {
+                    "complaint_id": a.complaint_id,
+                    "has_recurred": a.issue_type is not None and len(first) == 1,
+                    "recurred_by": first["complaint_id"].iloc[0] if len(first) else None,
+                    "is_mature": a.closed_at + window <= self.as_of,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    # --- corrective actions -------------------------------------------------------------------
+    def action_counts(self, window_days: int = 90) -> pd.DataFrame:
+        lines = self.order_lines()
+        window = pd.Timedelta(days=window_days)
+        rows = []
+        for act in self.actions.itertuples():
+            scope = lines[lines["merchant_id"] == act.merchant_id]
+            if act.sku_id is not None:
+                scope = scope[scope["sku_id"] == act.sku_id]
+            before = scope[
+                (scope["ordered_at"] >= act.opened_at - window)
+                & (scope["ordered_at"] < act.opened_at)
+            ]
+            if pd.isna(act.completed_at):
+                after = scope.iloc[0:0]
+            else:
+                after = scope[
+                    (scope["ordered_at"] >= act.completed_at)
+                    & (scope["ordered_at"] < act.completed_at + window)
+                ]
+            rows.append(
+                {
+                    "action_id": act.action_id,
+                    "before_order_lines": len(before),
+                    "before_defect_lines": int(before["has_defect"].sum()),
+                    "after_order_lines": len(after),
+                    "after_defect_lines": int(after["has_defect"].sum()),
+                }
+            )
+        return pd.DataFrame(rows)

@@ -1,0 +1,192 @@
+"""The marts on generated data: dbt build passes, key numbers match an independent pandas reading
+of the landing files, and the SKU alerts find the planted bad batches."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from flows.build import build_and_publish
+from flows.config import Settings
+from flows.landing.pipeline import ingest_landing
+from flows.warehouse import publishing, read_only
+from tests.models.reference_metrics import Reference
+
+
+def generate(landing: Path, truth: Path, *options: str) -> None:
+    """``complaints generate`` through the command line (its stable interface)."""
+    from typer.testing import CliRunner
+
+    from flows.cli import _register_commands, app
+
+    _register_commands()
+    args = ["generate", "--out", str(landing), "--truth", str(truth), "--force", *options]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+
+
+def ingest(landing: Path, warehouse: Path, settings: Settings) -> None:
+    with publishing(warehouse) as staging:
+        ingest_landing(landing, staging, settings)
+
+
+@pytest.fixture(scope="session")
+def small_generated(tmp_path_factory, dbt_dirs):
+    """A small clean generated sample, ingested and built once for the session."""
+    root = tmp_path_factory.mktemp("generated")
+    landing, truth, warehouse = root / "landing", root / "truth.json", root / "warehouse.duckdb"
+    settings = Settings()
+    generate(landing, truth, "--orders", "20000", "--weeks", "16", "--merchants", "8",
+             "--dirty-rate", "0")  # fmt: skip
+    ingest(landing, warehouse, settings)
+    result = build_and_publish(warehouse, settings, **dbt_dirs)
+    return landing, warehouse, result
+
+
+@pytest.fixture(scope="session")
+def reference(small_generated) -> Reference:
+    landing, _, _ = small_generated
+    settings = Settings()
+    hours = {stage: targets["app"] for stage, targets in settings.sla_targets_hours.items()}
+    return Reference(landing, settings.timezone, hours)
+
+
+def _mart(warehouse: Path, sql: str) -> pd.DataFrame:
+    with read_only(warehouse) as con:
+        return con.execute(sql).df()
+
+
+def test_dbt_build_passes_with_all_tests(small_generated):
+    _, _, result = small_generated
+    assert result.success and not result.failed_nodes
+    tests = [node for node in result.nodes if node.resource_type in ("test", "unit_test")]
+    assert len(tests) > 100
+
+
+def test_as_of_is_the_export_moment(small_generated, reference):
+    _, warehouse, _ = small_generated
+    as_of = _mart(warehouse, "select as_of from marts.build_info")["as_of"].iloc[0]
+    assert pd.Timestamp(as_of) == reference.as_of
+
+
+def test_merchant_weekly_rates_match_pandas(small_generated, reference):
+    _, warehouse, _ = small_generated
+    mart = _mart(
+        warehouse,
+        "select merchant_id, order_week, order_lines, complaint_lines, defect_lines, "
+        "complaint_rate, defect_rate from marts.merchant_defect_rates_weekly",
+    )
+    expected = reference.merchant_weekly()
+    assert expected["defect_lines"].sum() > 0
+    merged = expected.merge(
+        mart.assign(order_week=mart["order_week"].dt.date),
+        on=["merchant_id", "order_week"],
+        how="outer",
+        suffixes=("", "_mart"),
+        indicator=True,
+    )
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
+    for col in ("order_lines", "complaint_lines", "defect_lines"):
+        assert (merged[col] == merged[f"{col}_mart"]).all(), col
+    for col in ("complaint_rate", "defect_rate"):
+        assert (merged[col] - merged[f"{col}_mart"]).abs().max() < 1e-9, col
+
+
+def test_sla_status_counts_match_pandas(small_generated, reference):
+    _, warehouse, _ = small_generated
+    expected = (
+        reference.sla_statuses()
+        .groupby(["received_week", "channel", "stage", "status"])
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    mart = _mart(
+        warehouse,
+        "unpivot (select received_week, channel, stage, n_met as met, n_breached as breached, "
+        "n_open_overdue as open_overdue, n_open_not_due as open_not_due, "
+        "n_not_started as not_started, n_not_applicable as not_applicable "
+        "from marts.sla_compliance_weekly) on met, breached, open_overdue, open_not_due, "
+        "not_started, not_applicable into name status value n",
+    )
+    mart = mart[mart["n"] > 0].assign(received_week=mart["received_week"].dt.date)
+    key = ["received_week", "channel", "stage", "status"]
+    got = mart.set_index(key)["n"].sort_index()
+    want = expected.set_index(key)["n"].sort_index()
+    assert len(want) > 20 and set(want.index.get_level_values("status")) >= {"met", "breached"}
+    pd.testing.assert_series_equal(got, want, check_dtype=False)
+
+
+def test_recurrence_flags_match_pandas(small_generated, reference):
+    _, warehouse, _ = small_generated
+    expected = reference.recurrence().set_index("complaint_id").sort_index()
+    mart = (
+        _mart(
+            warehouse,
+            "select complaint_id, has_recurred, recurred_by_complaint_id as recurred_by, "
+            "is_mature from marts.complaint_recurrence",
+        )
+        .set_index("complaint_id")
+        .sort_index()
+    )
+    assert expected["has_recurred"].any()
+    assert list(mart.index) == list(expected.index)
+    assert (mart["has_recurred"] == expected["has_recurred"]).all()
+    assert (mart["is_mature"] == expected["is_mature"]).all()
+    assert (mart["recurred_by"].fillna("") == expected["recurred_by"].fillna("")).all()
+
+
+def test_corrective_action_counts_match_pandas(small_generated, reference):
+    _, warehouse, _ = small_generated
+    expected = reference.action_counts().set_index("action_id").sort_index()
+    cols = list(expected.columns)
+    mart = (
+        _mart(
+            warehouse,
+            f"select action_id, {', '.join(cols)} from marts.corrective_action_effectiveness",
+        )
+        .set_index("action_id")
+        .sort_index()
+    )
+    assert len(expected) >= 1
+    pd.testing.assert_frame_equal(mart[cols], expected, check_dtype=False)
+
+
+@pytest.fixture(scope="module")
+def default_sample(tmp_path_factory, dbt_dirs):
+    """The generator's default data (seed 42), ingested and built."""
+    root = tmp_path_factory.mktemp("default")
+    landing, truth, warehouse = root / "landing", root / "truth.json", root / "warehouse.duckdb"
+    settings = Settings()
+    generate(landing, truth)
+    ingest(landing, warehouse, settings)
+    build_and_publish(warehouse, settings, **dbt_dirs)
+    return json.loads(truth.read_text()), warehouse
+
+
+def test_alerts_find_the_planted_bad_batches(default_sample):
+    """Precision at the SKU-week level >= 80 %; recall >= 90 % at the SKU-week level over the
+    planted weeks that are mature, and every planted batch found at least once."""
+    truth, warehouse = default_sample
+    planted = {(b["sku_id"], w) for b in truth["bad_batches"] for w in b["order_weeks"]}
+    alerts = _mart(
+        warehouse, "select sku_id, order_week::varchar as week from marts.sku_defect_alerts"
+    )
+    mature = _mart(
+        warehouse,
+        "select sku_id, order_week::varchar as week from marts.sku_control_chart where is_mature",
+    )
+    alerted = set(zip(alerts["sku_id"], alerts["week"], strict=True))
+    mature_planted = planted & set(zip(mature["sku_id"], mature["week"], strict=True))
+    assert planted and mature_planted
+    precision = len(alerted & planted) / len(alerted)
+    recall = len(alerted & mature_planted) / len(mature_planted)
+    batches_found = sum(
+        any((b["sku_id"], w) in alerted for w in b["order_weeks"]) for b in truth["bad_batches"]
+    )
+    assert precision >= 0.8, (precision, recall)
+    assert recall >= 0.9, (precision, recall)
+    assert batches_found == len(truth["bad_batches"])
