@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flows.config import load_settings  # noqa: E402
-from flows.scorecards.produce import read_cards, write_all  # noqa: E402
-from flows.scorecards.queries import resolve_week  # noqa: E402
+from flows.scorecard.produce import read_cards, write_all  # noqa: E402
+from flows.scorecard.queries import resolve_week  # noqa: E402
 
 
 def build_warehouse(work: Path, orders: int) -> tuple[Path, float]:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from flows.cli import WarehouseOpt, app, clean_errors, err_console, settings_for
-from flows.scorecards.labels import LANGUAGES
+from flows.scorecard.labels import LANGUAGES
 
 
 @app.command()
@@ -58,9 +58,9 @@ def scorecards(
     One HTML card per merchant, one XLSX workbook per category and an index page; each category
     team gets one email when SMTP is configured (COMPLAINTS_SMTP_*), else files only.
     """
-    from flows.scorecards.mailer import smtp_from_env
-    from flows.scorecards.report import DeliveryFailed
-    from flows.scorecards.run import run_scorecards
+    from flows.scorecard.mailer import smtp_from_env
+    from flows.scorecard.report import DeliveryFailed
+    from flows.scorecard.run import run_scorecards
 
     if lang is not None and lang not in LANGUAGES:
         raise typer.BadParameter(f"choose one of {', '.join(LANGUAGES)}", param_hint="--lang")

@@ -17,7 +17,7 @@ def build_deployments(settings: Settings) -> list[Any]:
     from prefect.schedules import Cron
 
     from flows.pipeline import daily_pipeline
-    from flows.weekly_scorecards import weekly_scorecards
+    from flows.scorecards import weekly_scorecards
 
     zone = settings.schedule_timezone
     return [

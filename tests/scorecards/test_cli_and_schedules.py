@@ -102,9 +102,7 @@ def test_deployments_have_the_configured_schedules():
     weekly = deployments[WEEKLY_SCORECARDS].schedules[0].schedule
     assert (daily.cron, daily.timezone) == ("0 2 * * *", "Asia/Shanghai")
     assert (weekly.cron, weekly.timezone) == ("0 8 * * 1", "Asia/Shanghai")
-    assert deployments[WEEKLY_SCORECARDS].entrypoint.endswith(
-        "weekly_scorecards.py:weekly_scorecards"
-    )
+    assert deployments[WEEKLY_SCORECARDS].entrypoint.endswith("scorecards.py:weekly_scorecards")
     custom = dataclasses.replace(
         Settings(), schedule_timezone="Europe/Berlin", weekly_scorecards_cron="30 7 * * 1"
     )
@@ -118,7 +116,7 @@ def test_deployments_register_and_flow_records_artifacts(prefect_harness, settin
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    from flows.weekly_scorecards import weekly_scorecards
+    from flows.scorecards import weekly_scorecards
 
     for deployment in build_deployments(settings):
         deployment.apply()

@@ -12,9 +12,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from flows.errors import UserError
-from flows.scorecards.mailer import SmtpSettings, smtp_from_env
-from flows.scorecards.report import DeliveryFailed
-from flows.scorecards.run import run_scorecards
+from flows.scorecard.mailer import SmtpSettings, smtp_from_env
+from flows.scorecard.report import DeliveryFailed
+from flows.scorecard.run import run_scorecards
 from tests.scorecards.fixture_warehouse import CATEGORIES, PLANTED_PHONE, TARGET_WEEK
 
 RECIPIENTS = """\

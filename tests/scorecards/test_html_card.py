@@ -9,8 +9,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from flows.scorecards.produce import read_cards, write_all
-from flows.scorecards.weeks import IsoWeek
+from flows.scorecard.produce import read_cards, write_all
+from flows.scorecard.weeks import IsoWeek
 from tests.scorecards.conftest import mart_rows
 from tests.scorecards.fixture_warehouse import PLANTED_PHONE, TARGET_WEEK
 from tests.scorecards.html_metrics import first, parse_metrics

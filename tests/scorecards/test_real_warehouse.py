@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 
 from flows.config import Settings
-from flows.scorecards.produce import read_cards, write_all
-from flows.scorecards.queries import resolve_week
-from flows.scorecards.weeks import IsoWeek
+from flows.scorecard.produce import read_cards, write_all
+from flows.scorecard.queries import resolve_week
+from flows.scorecard.weeks import IsoWeek
 from tests.scorecards.conftest import mart_rows
 from tests.scorecards.html_metrics import first, parse_metrics
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 from flows.config import SLA_STAGES, Settings
-from flows.scorecards.cards import MerchantCard
-from flows.scorecards.labels import Labels
-from flows.scorecards.recommendations import recommend
+from flows.scorecard.cards import MerchantCard
+from flows.scorecard.labels import Labels
+from flows.scorecard.recommendations import recommend
 
 SETTINGS = Settings()
 EN = Labels("en")

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from flows.errors import UserError
-from flows.scorecards.phone_mask import mask_phones
-from flows.scorecards.weeks import IsoWeek, last_complete_week
+from flows.scorecard.phone_mask import mask_phones
+from flows.scorecard.weeks import IsoWeek, last_complete_week
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -7,9 +7,9 @@ import re
 import openpyxl
 import pytest
 
-from flows.scorecards.produce import read_cards, write_all
-from flows.scorecards.sheet_names import unique_sheet_names
-from flows.scorecards.weeks import IsoWeek
+from flows.scorecard.produce import read_cards, write_all
+from flows.scorecard.sheet_names import unique_sheet_names
+from flows.scorecard.weeks import IsoWeek
 from tests.scorecards.conftest import mart_rows
 from tests.scorecards.fixture_warehouse import CATEGORIES, PLANTED_PHONE, TARGET_WEEK
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flows.scorecards.labels import Labels
-from flows.scorecards.phone_mask import mask_phones
+from flows.scorecard.labels import Labels
+from flows.scorecard.phone_mask import mask_phones
 
 DASH = "—"
 _CODE_COUNT = re.compile(r"^(\S+)\s*\((\d+)\)$")

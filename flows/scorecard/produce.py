@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.config import Settings
-from flows.scorecards.cards import CategoryCards, WeekCards
-from flows.scorecards.html_card import render_card
-from flows.scorecards.index_page import write_index
-from flows.scorecards.labels import Labels
-from flows.scorecards.paths import card_path, workbook_path
-from flows.scorecards.queries import load_week
-from flows.scorecards.recommendations import recommend
-from flows.scorecards.weeks import IsoWeek
-from flows.scorecards.workbook import write_workbook
+from flows.scorecard.cards import CategoryCards, WeekCards
+from flows.scorecard.html_card import render_card
+from flows.scorecard.index_page import write_index
+from flows.scorecard.labels import Labels
+from flows.scorecard.paths import card_path, workbook_path
+from flows.scorecard.queries import load_week
+from flows.scorecard.recommendations import recommend
+from flows.scorecard.weeks import IsoWeek
+from flows.scorecard.workbook import write_workbook
 
 
 @dataclass

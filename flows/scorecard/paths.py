@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from flows.config import Settings
-from flows.scorecards.weeks import IsoWeek
+from flows.scorecard.weeks import IsoWeek
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 

@@ -1,8 +1,8 @@
 """The ``weekly-scorecards`` Prefect flow: read the marts, write every category's scorecards and
 the index, mail each category team, and record the run's results as artifacts.
 
-Tasks are thin wrappers over ``flows.scorecards``. Sending retries with exponential backoff
-inside the delivery task (``flows.scorecards.mailer.send_with_retries``), where the ledger is
+Tasks are thin wrappers over ``flows.scorecard``. Sending retries with exponential backoff
+inside the delivery task (``flows.scorecard.mailer.send_with_retries``), where the ledger is
 consulted before and written after each message, so a retried task can never mail twice.
 """
 
@@ -16,18 +16,18 @@ from prefect.cache_policies import NONE
 
 from flows.config import Settings, load_settings
 from flows.run_artifacts import artifact_key, publish_table
-from flows.scorecards import formatting as fmt
-from flows.scorecards.cards import CategoryCards, WeekCards
-from flows.scorecards.delivery import DeliveryOutcome, deliver_category
-from flows.scorecards.index_page import write_index
-from flows.scorecards.labels import Labels
-from flows.scorecards.ledger import DeliveryLedger
-from flows.scorecards.mailer import smtp_from_env
-from flows.scorecards.paths import default_out_dir
-from flows.scorecards.produce import CategoryFiles, read_cards, write_category
-from flows.scorecards.queries import resolve_week
-from flows.scorecards.recipients import load_recipients
-from flows.scorecards.report import ScorecardReport
+from flows.scorecard import formatting as fmt
+from flows.scorecard.cards import CategoryCards, WeekCards
+from flows.scorecard.delivery import DeliveryOutcome, deliver_category
+from flows.scorecard.index_page import write_index
+from flows.scorecard.labels import Labels
+from flows.scorecard.ledger import DeliveryLedger
+from flows.scorecard.mailer import smtp_from_env
+from flows.scorecard.paths import default_out_dir
+from flows.scorecard.produce import CategoryFiles, read_cards, write_category
+from flows.scorecard.queries import resolve_week
+from flows.scorecard.recipients import load_recipients
+from flows.scorecard.report import ScorecardReport
 
 
 @task(cache_policy=NONE)

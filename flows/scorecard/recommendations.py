@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flows.config import Settings
-from flows.scorecards import formatting as fmt
-from flows.scorecards.cards import MerchantCard, Recommendation
-from flows.scorecards.labels import Labels
-from flows.scorecards.phone_mask import mask_phones
+from flows.scorecard import formatting as fmt
+from flows.scorecard.cards import MerchantCard, Recommendation
+from flows.scorecard.labels import Labels
+from flows.scorecard.phone_mask import mask_phones
 
 _OPEN_EVALUATIONS = ("in_progress", "pending")
 # Issue types a merchant's corrective action addresses (the contract's confirmed-defect types).

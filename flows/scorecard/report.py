@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.errors import UserError
-from flows.scorecards.delivery import DeliveryOutcome
-from flows.scorecards.produce import CategoryFiles
+from flows.scorecard.delivery import DeliveryOutcome
+from flows.scorecard.produce import CategoryFiles
 
 
 class DeliveryFailed(UserError):

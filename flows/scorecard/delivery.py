@@ -13,21 +13,21 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from flows.config import Settings
-from flows.scorecards import formatting as fmt
-from flows.scorecards.cards import CategoryCards
-from flows.scorecards.labels import Labels
-from flows.scorecards.ledger import DeliveryLedger
-from flows.scorecards.mailer import (
+from flows.scorecard import formatting as fmt
+from flows.scorecard.cards import CategoryCards
+from flows.scorecard.labels import Labels
+from flows.scorecard.ledger import DeliveryLedger
+from flows.scorecard.mailer import (
     DeliveryError,
     SmtpSettings,
     build_message,
     send_once,
     send_with_retries,
 )
-from flows.scorecards.phone_mask import mask_phones
-from flows.scorecards.produce import CategoryFiles
-from flows.scorecards.recipients import Recipients
-from flows.scorecards.weeks import IsoWeek
+from flows.scorecard.phone_mask import mask_phones
+from flows.scorecard.produce import CategoryFiles
+from flows.scorecard.recipients import Recipients
+from flows.scorecard.weeks import IsoWeek
 
 SENT, ALREADY_SENT, NO_RECIPIENTS, FILES_ONLY, FAILED = (
     "sent",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from flows.scorecards import formatting as fmt
-from flows.scorecards.cards import WeekCards
-from flows.scorecards.labels import Labels
-from flows.scorecards.paths import card_path, index_path, workbook_path
-from flows.scorecards.rendering import environment
+from flows.scorecard import formatting as fmt
+from flows.scorecard.cards import WeekCards
+from flows.scorecard.labels import Labels
+from flows.scorecard.paths import card_path, index_path, workbook_path
+from flows.scorecard.rendering import environment
 
 
 def _href(target: Path, base: Path) -> str:

@@ -6,16 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows.config import Settings
-from flows.scorecards import formatting as fmt
-from flows.scorecards.delivery import deliver_category
-from flows.scorecards.labels import Labels
-from flows.scorecards.ledger import DeliveryLedger
-from flows.scorecards.mailer import SmtpSettings
-from flows.scorecards.paths import default_out_dir
-from flows.scorecards.produce import read_cards, write_all
-from flows.scorecards.queries import resolve_week
-from flows.scorecards.recipients import load_recipients
-from flows.scorecards.report import ScorecardReport
+from flows.scorecard import formatting as fmt
+from flows.scorecard.delivery import deliver_category
+from flows.scorecard.labels import Labels
+from flows.scorecard.ledger import DeliveryLedger
+from flows.scorecard.mailer import SmtpSettings
+from flows.scorecard.paths import default_out_dir
+from flows.scorecard.produce import read_cards, write_all
+from flows.scorecard.queries import resolve_week
+from flows.scorecard.recipients import load_recipients
+from flows.scorecard.report import ScorecardReport
 
 
 def run_scorecards(

@@ -19,8 +19,8 @@ import duckdb
 
 from flows.config import SLA_STAGES, Settings
 from flows.errors import UserError
-from flows.scorecards.cards import CategoryCards, MerchantCard, Row, WeekCards
-from flows.scorecards.weeks import IsoWeek, last_complete_week
+from flows.scorecard.cards import CategoryCards, MerchantCard, Row, WeekCards
+from flows.scorecard.weeks import IsoWeek, last_complete_week
 from flows.warehouse import read_only
 
 _BUILD_INFO = "select as_of, timezone from marts.build_info limit 1"

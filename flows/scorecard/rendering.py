@@ -12,8 +12,8 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from flows.scorecards.formatting import is_missing
-from flows.scorecards.phone_mask import mask_phones
+from flows.scorecard.formatting import is_missing
+from flows.scorecard.phone_mask import mask_phones
 
 
 def _finalize(value: object) -> object:
@@ -40,7 +40,7 @@ def raw_value(value: object) -> str:
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("flows.scorecards", "templates"),
+        loader=PackageLoader("flows.scorecard", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         finalize=_finalize,
         undefined=StrictUndefined,

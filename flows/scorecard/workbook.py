@@ -16,12 +16,12 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from flows.config import Settings
-from flows.scorecards import formatting as fmt
-from flows.scorecards.cards import CategoryCards, MerchantCard
-from flows.scorecards.labels import Labels
-from flows.scorecards.phone_mask import mask_phones
-from flows.scorecards.sheet_names import unique_sheet_names
-from flows.scorecards.weeks import IsoWeek
+from flows.scorecard import formatting as fmt
+from flows.scorecard.cards import CategoryCards, MerchantCard
+from flows.scorecard.labels import Labels
+from flows.scorecard.phone_mask import mask_phones
+from flows.scorecard.sheet_names import unique_sheet_names
+from flows.scorecard.weeks import IsoWeek
 
 GRADE_COLOURS = {"A": "#2E7D32", "B": "#7CB342", "C": "#F9A825", "D": "#C62828"}
 

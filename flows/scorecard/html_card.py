@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flows.config import Settings
-from flows.scorecards import formatting as fmt
-from flows.scorecards.cards import MerchantCard
-from flows.scorecards.charts import trend_svg
-from flows.scorecards.labels import Labels
-from flows.scorecards.rendering import environment
-from flows.scorecards.weeks import IsoWeek
+from flows.scorecard import formatting as fmt
+from flows.scorecard.cards import MerchantCard
+from flows.scorecard.charts import trend_svg
+from flows.scorecard.labels import Labels
+from flows.scorecard.rendering import environment
+from flows.scorecard.weeks import IsoWeek
 
 MAX_ROWS = 8  # rows per list on the card, so it stays on one A4 page
 MAX_SKUS = 5

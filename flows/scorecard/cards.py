@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flows.scorecards.weeks import IsoWeek
+from flows.scorecard.weeks import IsoWeek
 
 Row = dict[str, Any]
 
