@@ -13,22 +13,8 @@ from prefect.cache_policies import NONE
 
 from flows.config import Settings, load_settings
 from flows.errors import UserError
-from flows.run_artifacts import publish_table
+from flows.run_artifacts import FILE_COLUMNS, MODEL_COLUMNS, publish_table
 from flows.warehouse import publishing
-
-FILE_COLUMNS = [
-    "file_name",
-    "entity",
-    "status",
-    "rows_read",
-    "rows_loaded",
-    "rows_quarantined",
-    "rows_duplicate",
-    "rows_superseded",
-    "rows_warned",
-    "reason",
-]
-MODEL_COLUMNS = ["name", "resource_type", "status", "seconds", "failures", "message"]
 
 
 @task(cache_policy=NONE)

@@ -11,6 +11,21 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+# What the run history shows of each landing file and each dbt node.
+FILE_COLUMNS = [
+    "file_name",
+    "entity",
+    "status",
+    "rows_read",
+    "rows_loaded",
+    "rows_quarantined",
+    "rows_duplicate",
+    "rows_superseded",
+    "rows_warned",
+    "reason",
+]
+MODEL_COLUMNS = ["name", "resource_type", "status", "seconds", "failures", "message"]
+
 
 def artifact_key(text: str) -> str:
     """Prefect artifact keys allow lowercase letters, digits and dashes only."""
