@@ -8,3 +8,4 @@ from flows import cli_dashboard  # noqa: F401
 from flows import cli_generate  # noqa: F401
 from flows import cli_scorecards  # noqa: F401
 from flows import cli_serve  # noqa: F401
+from flows import cli_sql  # noqa: F401
