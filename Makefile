@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv from PATH, else the uv module of the system Python (installed by `make setup` when missing).
+UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 LANDING ?= data/landing
 
@@ -11,10 +12,8 @@ LANDING ?= data/landing
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(UV):
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
-
-.venv/.synced: pyproject.toml uv.lock | $(UV)
+.venv/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 	@touch $@
 
@@ -36,7 +35,7 @@ demo: setup ## generate sample data (if the landing folder is empty), run the pi
 		echo "Generating the default sample into $(LANDING) ..."; \
 		$(RUN) complaints generate --out $(LANDING); \
 	else echo "Using the exports already in $(LANDING)"; fi
-	@bash scripts/demo_pipeline.sh
+	@UV="$(UV)" bash scripts/demo_pipeline.sh
 
 bench: setup ## run the benchmarks (large data; minutes)
 	$(RUN) python benchmarks/run.py

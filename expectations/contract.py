@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.landing.entities import ENTITIES, ENUMS
+from flows.contract import ENTITIES, ENUMS
 
 
 def contract_expectations(entity_name: str) -> list[Any]:

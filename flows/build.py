@@ -21,6 +21,7 @@ from prefect import flow, get_run_logger, task
 from flows.as_of import parse_as_of
 from flows.config import Settings
 from flows.errors import UserError
+from flows.run_artifacts import MODEL_COLUMNS, publish_table
 from flows.warehouse import publishing
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -234,6 +235,9 @@ def dbt_build_task(warehouse: Path, settings: Settings, as_of: str | None) -> Bu
     for node in result.nodes:
         logger.info("%s %s: %s in %.2fs", node.resource_type, node.name, node.status, node.seconds)
     logger.info(result.summary())
+    publish_table(
+        "build-models", result.nodes, "Build: one row per dbt model and test", MODEL_COLUMNS
+    )
     return result
 
 

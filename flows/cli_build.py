@@ -7,6 +7,7 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,8 +18,16 @@ from flows.errors import UserError
 console = Console()
 
 
-def _print_result(result) -> None:
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="List every dbt model and test, not only failures.")
+]
+
+
+def _print_result(result, verbose: bool = False) -> None:
+    """Failed nodes (every node with --verbose) and the summary; all are in logs/dbt.log too."""
     for node in result.nodes:
+        if not (verbose or node.failed):
+            continue
         colour = "red" if node.failed else "green"
         console.print(
             f"  [{colour}]{node.status:>7}[/] {node.resource_type:<9} {node.name} "
@@ -30,21 +39,26 @@ def _print_result(result) -> None:
 
 @app.command("build")
 @clean_errors
-def build_command(warehouse: WarehouseOpt = None, as_of: AsOfOpt = None) -> None:
+def build_command(
+    warehouse: WarehouseOpt = None, as_of: AsOfOpt = None, verbose: VerboseOpt = False
+) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
     from flows.build import build_and_publish
 
     logging.basicConfig(level=logging.WARNING)
     settings = settings_for(warehouse=warehouse)
     result = build_and_publish(settings.warehouse, settings, as_of)
-    _print_result(result)
+    _print_result(result, verbose)
     console.print(f"marts published in {settings.warehouse} (as_of {result.as_of or 'default'})")
 
 
 @app.command("run")
 @clean_errors
 def run_command(
-    landing: LandingOpt = None, warehouse: WarehouseOpt = None, as_of: AsOfOpt = None
+    landing: LandingOpt = None,
+    warehouse: WarehouseOpt = None,
+    as_of: AsOfOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
     from flows.build import build_warehouse
@@ -59,7 +73,7 @@ def run_command(
         report = ingest_landing(settings.landing, staging, settings)
         result = build_warehouse(staging, settings, as_of)
     print_ingest_report(report, settings.warehouse)
-    _print_result(result)
+    _print_result(result, verbose)
     console.print(f"ingested {settings.landing} and published {settings.warehouse}")
     if report.rejected:  # the other files were loaded and built; the exit code still says so
         raise typer.Exit(1)

@@ -6,3 +6,6 @@ from flows import cli_ingest  # noqa: F401
 from flows import cli_build  # noqa: F401  build, run, docs
 from flows import cli_dashboard  # noqa: F401
 from flows import cli_generate  # noqa: F401
+from flows import cli_scorecards  # noqa: F401
+from flows import cli_serve  # noqa: F401
+from flows import cli_sql  # noqa: F401

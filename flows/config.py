@@ -74,6 +74,28 @@ class Settings:
     dashboard_cache_max_entries: int = 256
     sql_console_timeout_seconds: float = 10.0
     sql_console_max_rows: int = 5000
+    # Scorecards: language, trend length, the thresholds of the recommendation rules
+    # (docs/scorecards.md), and delivery.
+    scorecard_language: str = "zh"
+    scorecard_trend_weeks: int = 8
+    reco_sku_window_weeks: int = 8
+    reco_sku_defect_ratio: float = 2.0
+    reco_sku_min_defects: int = 5
+    reco_sla_target_rate: float = 0.9
+    reco_sla_min_measured: int = 5
+    reco_rising_defect_rate_change: float = 0.005
+    reco_max_items: int = 6
+    recipients_file: Path = Path("data/recipients.yml")
+    delivery_ledger: Path = Path("data/reports/scorecards/deliveries.json")
+    smtp_attempts: int = 4
+    smtp_backoff_seconds: float = 2.0
+    smtp_timeout_seconds: float = 30.0
+    # Schedules served by ``complaints serve`` (cron in ``schedule_timezone``).
+    schedule_timezone: str = "Asia/Shanghai"
+    daily_pipeline_cron: str = "0 2 * * *"
+    weekly_scorecards_cron: str = "0 8 * * 1"
+    prefect_server_host: str = "127.0.0.1"
+    prefect_server_port: int = 4200
 
     def dbt_vars(self, as_of: str | None = None) -> dict[str, Any]:
         """The dbt vars that carry these settings into the models."""
@@ -110,6 +132,8 @@ _ENV_PATHS = {
     "reports": "COMPLAINTS_REPORTS",
     "profiles_file": "COMPLAINTS_PROFILES",
     "key_file": "COMPLAINTS_KEY_FILE",
+    "recipients_file": "COMPLAINTS_RECIPIENTS",
+    "delivery_ledger": "COMPLAINTS_DELIVERY_LEDGER",
 }
 
 

@@ -26,6 +26,7 @@ from flows.landing.pipeline import (
     reject_after_io_failure,
 )
 from flows.landing.schema import ensure_schema
+from flows.run_artifacts import FILE_COLUMNS, publish_table
 from flows.warehouse import publishing
 
 
@@ -97,6 +98,7 @@ def ingest(
             con.execute("checkpoint")
         finally:
             con.close()
+    publish_table("ingest-files", report.files, "Ingest: one row per landing file", FILE_COLUMNS)
     return report
 
 

@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # The pipeline stages of `make demo`: ingest + build, weekly scorecards, then serve the dashboard.
 set -euo pipefail
-complaints() { uv run --frozen complaints "$@"; }
+UV=${UV:-uv}
+complaints() { $UV run --frozen complaints "$@"; }
 
 echo "== Ingest the exports in data/landing and build the marts (one atomic publish)"
 # A rejected file exits 1 after the rest was loaded and built; the demo goes on and shows it.
 complaints run || echo "(some files were rejected: see the Data quality page)"
 
-if uv run --frozen complaints scorecards --help >/dev/null 2>&1; then
-    echo "== Weekly merchant scorecards"
-    complaints scorecards
-fi
+echo "== Weekly merchant scorecards (data/reports/scorecards/)"
+complaints scorecards --no-send
 
 echo "== Dashboard on http://127.0.0.1:8501 (Ctrl-C to stop)"
-exec uv run --frozen complaints dashboard
+exec $UV run --frozen complaints dashboard

@@ -20,7 +20,7 @@ from flows.generator.schema import ENTITIES, chinese_headers
 
 FORMATS = ("csv", "xlsx", "jsonl", "parquet")
 XLSX_MAX_DATA_ROWS = 1_048_575
-ARROW_TYPES = {"int": pa.int64(), "decimal": pa.float64()}
+ARROW_TYPES = {"integer": pa.int64(), "decimal": pa.float64()}
 FIXED_WORKBOOK_TIME = datetime(2026, 1, 1)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from flows.landing.entities import ENTITIES
+from flows.contract import ENTITIES
 from flows.landing.rules import value_columns
 from flows.landing.sqltext import ident, literal
 

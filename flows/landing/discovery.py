@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.landing.entities import ENTITIES
+from flows.contract import ENTITIES
 
 # Longest prefix first: ``complaint_events_1.csv`` must not be taken for ``complaints``.
 _PREFIXES = sorted(ENTITIES, key=len, reverse=True)

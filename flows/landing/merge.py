@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from flows.landing.entities import Entity
+from flows.contract import Entity
 from flows.landing.schema import LINEAGE
 from flows.landing.sqltext import ident
 

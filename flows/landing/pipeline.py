@@ -20,11 +20,11 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings
+from flows.contract import ENTITIES
 from flows.landing import ledger
 from flows.landing.classify import classify, exclude_failed_expectations, keep_quarantined_source
 from flows.landing.discovery import LandingFile, discover
 from flows.landing.dq_warnings import record_warnings
-from flows.landing.entities import ENTITIES
 from flows.landing.expectations_run import expectation_reason, validate_batch, warm_up
 from flows.landing.fingerprint import (
     check_gzip,

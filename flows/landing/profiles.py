@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
+from flows.contract import ENTITIES, ENUMS
 from flows.errors import UserError
-from flows.landing.entities import ENTITIES, ENUMS
 
 _PROFILE_KEYS = {
     "name",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from flows.landing.entities import ENTITIES, Column, Entity, raw_columns
+from flows.contract import ENTITIES, Column, Entity, raw_columns
 from flows.landing.pii import hash_sql, mask_text_sql, masked_phone_sql
 from flows.landing.profiles import Profile, enum_lookup
 from flows.landing.sqltext import ident, literal

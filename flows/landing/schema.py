@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from flows.landing.entities import ENTITIES, raw_columns
+from flows.contract import ENTITIES, raw_columns
 from flows.landing.sqltext import ident
 
 LINEAGE = (

@@ -48,7 +48,7 @@ def check_contract(folder: Path, truth: dict, headers: str = "en", encoding: str
             if col.kind == "timestamp":
                 parsed = df[col.name].dropna().map(parse_ts)
                 assert parsed.notna().all(), f"{entity}.{col.name}: unparseable timestamps"
-            if col.kind in ("int", "decimal"):
+            if col.kind in ("integer", "decimal"):
                 numbers = pd.to_numeric(df[col.name].dropna())
                 assert (numbers >= 0).all(), f"{entity}.{col.name} negative"
         frames[entity] = _to_en(df) if headers == "zh" else df

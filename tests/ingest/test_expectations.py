@@ -6,8 +6,8 @@ import importlib
 
 import pytest
 
+from flows.contract import ENTITIES
 from flows.landing import expectations_run
-from flows.landing.entities import ENTITIES
 from tests.ingest.samples import ORDER_HEADER, order, write_csv
 
 

@@ -24,6 +24,15 @@ def test_ingest_flow_publishes_the_warehouse(prefect_harness, run):
     ]
     with duckdb.connect(str(live), read_only=True) as con:
         assert con.execute("select count(*) from raw.orders").fetchone() == (2,)
+    # The run history keeps one row per file, rejected ones included.
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        (artifact, *_) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-files"])),
+        )
+    assert artifact.type == "table" and "nonsense.csv" in str(artifact.data)
 
 
 def test_cli_prints_a_summary_and_fails_on_rejected_files(run, monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.landing.entities import ENTITIES
+from flows.contract import ENTITIES
 from flows.landing.fingerprint import detect_encoding
 from tests.ingest.samples import (
     COMPLAINT_HEADER,

@@ -17,7 +17,11 @@ def test_build_command_publishes_and_lists_nodes(hand_build, tmp_path):
     live, _ = hand_build
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(live, copy)
-    result = runner.invoke(app, ["build", "--warehouse", str(copy), "--as-of", "2026-02-01 00:00"])
+    args = ["build", "--warehouse", str(copy), "--as-of", "2026-02-01 00:00"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "merchant_scorecard_weekly" not in result.output  # only failures are listed
+    result = runner.invoke(app, [*args, "--verbose"])
     assert result.exit_code == 0, result.output
     assert "merchant_scorecard_weekly" in result.output
     assert "dbt build passed" in result.output

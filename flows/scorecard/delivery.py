@@ -1,0 +1,169 @@
+"""Delivering a week's files: one email per category team, recorded in the ledger.
+
+Outcomes are explicit for every category — sent, already sent (ledger), no recipients, files only
+(no SMTP configured) or failed — so nothing is dropped silently; the caller turns failures into a
+non-zero exit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from flows.config import Settings
+from flows.scorecard import formatting as fmt
+from flows.scorecard.cards import CategoryCards
+from flows.scorecard.labels import Labels
+from flows.scorecard.ledger import DeliveryLedger
+from flows.scorecard.mailer import (
+    DeliveryError,
+    SmtpSettings,
+    build_message,
+    send_once,
+    send_with_retries,
+)
+from flows.scorecard.phone_mask import mask_phones
+from flows.scorecard.produce import CategoryFiles
+from flows.scorecard.recipients import Recipients
+from flows.scorecard.weeks import IsoWeek
+
+SENT, ALREADY_SENT, NO_RECIPIENTS, FILES_ONLY, FAILED = (
+    "sent",
+    "already_sent",
+    "no_recipients",
+    "files_only",
+    "failed",
+)
+
+
+@dataclass
+class DeliveryOutcome:
+    category: str
+    status: str
+    recipients: list[str] = field(default_factory=list)
+    message_id: str | None = None
+    attempts: int = 0
+    detail: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == FAILED
+
+
+_SUBJECT = {
+    "zh": "商家质量周报 {week} · {category}",
+    "en": "Merchant scorecards {week} · {category}",
+}
+_BODY_HEAD = {
+    "zh": "{category} 类目 {week}（{start} – {end}）的商家质量周报，数据截至 {as_of}。\n"
+    "附件：类目工作簿（XLSX）和每个商家的周报（HTML，可离线打开、A4 打印）。\n",
+    "en": "Merchant scorecards of {category} for {week} ({start} – {end}), data as of {as_of}.\n"
+    "Attached: the category workbook (XLSX) and one scorecard per merchant (HTML, opens offline, "
+    "prints on A4).\n",
+}
+
+
+def compose(
+    files: CategoryFiles,
+    category: CategoryCards,
+    week: IsoWeek,
+    as_of: str,
+    recipients: Recipients,
+    sender: str,
+    lang: str,
+) -> EmailMessage:
+    """The category team's email: a short summary per merchant and every file attached."""
+    labels = Labels(lang)
+    lines = [
+        _BODY_HEAD[lang].format(
+            category=category.category, week=week.label, start=week.start, end=week.end, as_of=as_of
+        )
+    ]
+    for card in category.merchants:
+        if card.has_orders:
+            summary = (
+                f"{labels['grade']} {card.row.get('grade') or fmt.DASH} · "
+                f"{labels['defect_rate']} {fmt.pct(card.row.get('defect_rate'))}"
+            )
+            if card.recommendations:
+                summary += f" · {card.recommendations[0].text}"
+        else:
+            summary = labels["no_activity_title"]
+        lines.append(f"- {card.merchant_name} ({card.merchant_id}): {summary}")
+    attachments = [(f"{files.workbook.stem}_{week.label}.xlsx", files.workbook)]
+    attachments += [
+        (f"{merchant_id}_{week.label}.html", path) for merchant_id, path in files.cards.items()
+    ]
+    return build_message(
+        sender=sender,
+        to=list(recipients.to),
+        cc=list(recipients.cc),
+        subject=mask_phones(_SUBJECT[lang].format(week=week.label, category=category.category)),
+        body=mask_phones("\n".join(lines)),
+        attachments=attachments,
+        tag=f"{week.label}/{category.category}",
+    )
+
+
+def deliver_category(
+    files: CategoryFiles,
+    category: CategoryCards,
+    week: IsoWeek,
+    as_of: str,
+    recipients: Recipients | None,
+    smtp: SmtpSettings | None,
+    ledger: DeliveryLedger,
+    settings: Settings,
+    lang: str,
+    resend: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    send: Callable = send_once,
+) -> DeliveryOutcome:
+    """Mail one category's files unless the ledger says it was already sent this week."""
+    name = category.category
+    if smtp is None:
+        return DeliveryOutcome(name, FILES_ONLY, detail="SMTP is not configured")
+    if recipients is None:
+        return DeliveryOutcome(
+            name,
+            NO_RECIPIENTS,
+            detail=f"no recipients for this category in {settings.recipients_file}",
+        )
+    previous = ledger.sent(week.label, name)
+    if previous and not resend:
+        return DeliveryOutcome(
+            name,
+            ALREADY_SENT,
+            previous["recipients"],
+            previous["message_id"],
+            detail=f"sent {previous['sent_at']}",
+        )
+    message = compose(files, category, week, as_of, recipients, smtp.sender, lang)
+    try:
+        refused, attempts = send_with_retries(
+            message, smtp, settings.smtp_attempts, settings.smtp_backoff_seconds, sleep, send
+        )
+    except DeliveryError as exc:
+        ledger.record_failure(week.label, name, recipients.all, str(exc), exc.attempts)
+        return DeliveryOutcome(name, FAILED, recipients.all, attempts=exc.attempts, detail=str(exc))
+    ledger.record_sent(
+        week.label,
+        name,
+        recipients.all,
+        message["Message-ID"],
+        [part.get_filename() for part in message.iter_attachments()],
+        attempts,
+        refused,
+    )
+    if refused:  # sent to the others; the refused addresses are reported, not silently lost
+        return DeliveryOutcome(
+            name,
+            FAILED,
+            recipients.all,
+            message["Message-ID"],
+            attempts,
+            detail=f"refused recipients: {', '.join(sorted(refused))}",
+        )
+    return DeliveryOutcome(name, SENT, recipients.all, message["Message-ID"], attempts)

@@ -1,0 +1,272 @@
+"""The scorecards' words in Chinese and English (one dictionary per language, same keys)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.errors import UserError
+
+LANGUAGES = ("zh", "en")
+
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Merchant quality scorecard",
+        "index_title": "Merchant scorecards",
+        "week": "Week",
+        "category": "Category",
+        "merchant": "Merchant",
+        "as_of": "Data as of",
+        "grade": "Grade",
+        "grade_rule": "Why this grade",
+        "no_grade": "no grade",
+        "order_lines": "Order lines",
+        "complaints_received": "Complaints received",
+        "confirmed_defects": "Confirmed defects",
+        "defect_rate": "Defect rate",
+        "complaint_lines": "Lines with a complaint",
+        "evidence_on_time": "Merchant evidence on time",
+        "refunds": "Refunds + compensation",
+        "reopens": "Reopens",
+        "recurrences": "Recurrences",
+        "wow": "vs last week",
+        "interval": "95 % interval",
+        "category_median": "Category median",
+        "percentile": "Percentile in category",
+        "percentile_note": "0 = best, 100 = worst",
+        "trend": "Defect rate, last {n} weeks",
+        "trend_4w": "4-week trend",
+        "per_week": "/week",
+        "immature": "immature",
+        "immature_note": (
+            "Immature: complaints are counted against the week the order was placed, so the "
+            "latest weeks can still rise as complaints arrive."
+        ),
+        "recommendations": "Recommended actions",
+        "no_recommendations": "No action needed this week.",
+        "top_issue_types": "Top issue types",
+        "top_skus": "SKUs",
+        "sku": "SKU",
+        "this_week": "this week",
+        "window": "last {n} weeks",
+        "sla": "SLA compliance by stage",
+        "stage": "Stage",
+        "measured": "Measured",
+        "met": "Met",
+        "compliance": "Compliance",
+        "breached": "Breached",
+        "open_overdue": "Open, overdue",
+        "overdue": "Overdue complaints (open at data time)",
+        "no_overdue": "No complaint is overdue.",
+        "overdue_short": "Overdue complaints",
+        "complaint": "Complaint",
+        "hours_overdue": "Hours overdue",
+        "received_at": "Received",
+        "closed_at": "Closed",
+        "recurred_by": "Recurred by",
+        "days": "Days",
+        "no_recurrences": "No recurrence in the last weeks.",
+        "actions": "Corrective actions",
+        "no_actions": "No corrective action recorded.",
+        "action": "Action",
+        "type": "Type",
+        "scope": "Scope",
+        "opened": "Opened",
+        "completed": "Completed",
+        "before": "Before",
+        "after": "After",
+        "change": "Change",
+        "evaluation": "Evaluation",
+        "whole_merchant": "whole merchant",
+        "no_activity_title": "No activity this week",
+        "no_activity": (
+            "This merchant had no orders in {week}, so there is no defect rate for the week."
+        ),
+        "last_active": "Last week with orders: {week}.",
+        "never_active": "No orders in the last {n} weeks.",
+        "overview": "Overview",
+        "activity": "Activity",
+        "yes": "yes",
+        "no": "no",
+        "open_card": "open",
+        "workbook": "Workbook",
+        "merchants": "merchants",
+        "footer": (
+            "All numbers come from the warehouse marts (build as of {as_of}). Phone numbers are "
+            "masked."
+        ),
+        "more": "… and {n} more",
+        "value": "Value",
+        "metric": "Metric",
+        "rule": "Rule",
+        "priority": "Priority",
+        "none": "—",
+    },
+    "zh": {
+        "title": "商家质量周报",
+        "index_title": "商家质量周报",
+        "week": "周次",
+        "category": "类目",
+        "merchant": "商家",
+        "as_of": "数据截至",
+        "grade": "等级",
+        "grade_rule": "评级依据",
+        "no_grade": "无等级",
+        "order_lines": "订单行数",
+        "complaints_received": "收到投诉",
+        "confirmed_defects": "确认缺陷",
+        "defect_rate": "缺陷率",
+        "complaint_lines": "有投诉的订单行",
+        "evidence_on_time": "商家按时举证率",
+        "refunds": "退款 + 补偿",
+        "reopens": "重开次数",
+        "recurrences": "复发",
+        "wow": "环比上周",
+        "interval": "95% 置信区间",
+        "category_median": "类目中位数",
+        "percentile": "类目内百分位",
+        "percentile_note": "0 = 最好，100 = 最差",
+        "trend": "缺陷率（近 {n} 周）",
+        "trend_4w": "近 4 周趋势",
+        "per_week": "/周",
+        "immature": "未成熟",
+        "immature_note": "未成熟：投诉按下单周归属，最近几周的数字仍可能随后续投诉上升。",
+        "recommendations": "建议措施",
+        "no_recommendations": "本周无需采取措施。",
+        "top_issue_types": "主要问题类型",
+        "top_skus": "SKU",
+        "sku": "SKU",
+        "this_week": "本周",
+        "window": "近 {n} 周",
+        "sla": "各环节时效达标率",
+        "stage": "环节",
+        "measured": "考核数",
+        "met": "达标",
+        "compliance": "达标率",
+        "breached": "超时",
+        "open_overdue": "未完成且已超时",
+        "overdue": "超时投诉（截至数据时间仍未完成）",
+        "no_overdue": "没有超时投诉。",
+        "overdue_short": "超时投诉",
+        "complaint": "投诉编号",
+        "hours_overdue": "超时小时数",
+        "received_at": "投诉时间",
+        "closed_at": "关闭时间",
+        "recurred_by": "复发投诉",
+        "days": "天数",
+        "no_recurrences": "近几周没有复发。",
+        "actions": "整改措施",
+        "no_actions": "没有整改记录。",
+        "action": "整改编号",
+        "type": "措施",
+        "scope": "范围",
+        "opened": "开始",
+        "completed": "完成",
+        "before": "整改前",
+        "after": "整改后",
+        "change": "变化",
+        "evaluation": "评估",
+        "whole_merchant": "整个商家",
+        "no_activity_title": "本周无经营活动",
+        "no_activity": "该商家在 {week} 没有订单，因此本周没有缺陷率。",
+        "last_active": "最近有订单的一周：{week}。",
+        "never_active": "近 {n} 周没有订单。",
+        "overview": "总览",
+        "activity": "有订单",
+        "yes": "是",
+        "no": "否",
+        "open_card": "查看",
+        "workbook": "工作簿",
+        "merchants": "个商家",
+        "footer": "所有数字均来自数据仓库的 marts 表（数据截至 {as_of}）。电话号码已脱敏。",
+        "more": "… 另有 {n} 条",
+        "value": "数值",
+        "metric": "指标",
+        "rule": "规则",
+        "priority": "优先级",
+        "none": "—",
+    },
+}
+
+_CODES: dict[str, dict[str, str]] = {
+    "zh": {
+        # issue types
+        "quality_defect": "质量问题",
+        "cosmetic_flaw": "瑕疵",
+        "counterfeit": "假冒伪劣",
+        "transport_damage": "运输损坏",
+        "misuse": "使用不当",
+        "misunderstanding": "理解偏差",
+        "other": "其他",
+        # SLA stages
+        "acknowledge": "受理响应",
+        "merchant_notified": "通知商家",
+        "merchant_evidence": "商家举证",
+        "resolution": "处理完结",
+        # action evaluation
+        "in_progress": "进行中",
+        "pending": "待评估（数据未成熟）",
+        "effective": "有效",
+        "not_effective": "无明显效果",
+        # action types
+        "supplier_change": "更换供应商",
+        "incoming_inspection": "来料检验",
+        "process_fix": "工艺改进",
+        "packaging_fix": "包装改进",
+        "listing_removed": "商品下架",
+        "merchant_warning": "商家警告",
+        "merchant_penalty": "商家处罚",
+        "sku": "SKU",
+        "merchant": "商家",
+    },
+    "en": {
+        "quality_defect": "quality defect",
+        "cosmetic_flaw": "cosmetic flaw",
+        "counterfeit": "counterfeit",
+        "transport_damage": "transport damage",
+        "misuse": "misuse",
+        "misunderstanding": "misunderstanding",
+        "other": "other",
+        "acknowledge": "acknowledge",
+        "merchant_notified": "merchant notified",
+        "merchant_evidence": "merchant evidence",
+        "resolution": "resolution",
+        "in_progress": "in progress",
+        "pending": "pending (not mature yet)",
+        "effective": "effective",
+        "not_effective": "not effective",
+        "supplier_change": "supplier change",
+        "incoming_inspection": "incoming inspection",
+        "process_fix": "process fix",
+        "packaging_fix": "packaging fix",
+        "listing_removed": "listing removed",
+        "merchant_warning": "merchant warning",
+        "merchant_penalty": "merchant penalty",
+        "sku": "SKU",
+        "merchant": "merchant",
+    },
+}
+
+
+class Labels:
+    """Text lookup for one language: ``labels["defect_rate"]``, ``labels.code("counterfeit")``."""
+
+    def __init__(self, lang: str) -> None:
+        if lang not in LANGUAGES:
+            raise UserError(
+                f"language {lang!r} is not supported; choose one of {', '.join(LANGUAGES)}"
+            )
+        self.lang = lang
+        self._text = _TEXT[lang]
+        self._codes = _CODES[lang]
+
+    def __getitem__(self, key: str) -> str:
+        return self._text[key]
+
+    def fmt(self, key: str, **values: Any) -> str:
+        return self._text[key].format(**values)
+
+    def code(self, value: object) -> str:
+        """The display name of an enumeration code (the code itself when unknown)."""
+        if value is None:
+            return self._text["none"]
+        return self._codes.get(str(value), str(value))

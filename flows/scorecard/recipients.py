@@ -1,0 +1,71 @@
+"""Who receives each category's scorecards: a YAML file mapping categories to addresses.
+
+    家用电器:
+      to: [appliances-quality@example.com]
+      cc: [quality-lead@example.com]
+    Apparel/Shoes: apparel-quality@example.com     # one address, or a list
+
+A category missing from the file gets its files written but no email (reported as such).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from flows.errors import UserError
+
+_ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+
+@dataclass(frozen=True)
+class Recipients:
+    to: tuple[str, ...]
+    cc: tuple[str, ...] = field(default=())
+
+    @property
+    def all(self) -> list[str]:
+        return [*self.to, *self.cc]
+
+
+def _addresses(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise UserError(f"{where}: expected an address or a list of addresses")
+    for item in items:
+        if not _ADDRESS.match(item.strip()):
+            raise UserError(f"{where}: {item!r} is not an email address")
+    return tuple(item.strip() for item in items)
+
+
+def load_recipients(path: Path) -> dict[str, Recipients]:
+    """category → recipients; an absent file means no category has recipients."""
+    if not path.is_file():
+        return {}
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise UserError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(loaded, dict):
+        raise UserError(f"{path}: expected a mapping of category → recipients")
+    out: dict[str, Recipients] = {}
+    for category, value in loaded.items():
+        where = f"{path}, category {category!r}"
+        if isinstance(value, dict):
+            unknown = set(value) - {"to", "cc"}
+            if unknown:
+                raise UserError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+            entry = Recipients(
+                _addresses(value.get("to"), where), _addresses(value.get("cc"), where)
+            )
+        else:
+            entry = Recipients(_addresses(value, where))
+        if not entry.to:
+            raise UserError(f"{where}: no 'to' address")
+        out[str(category)] = entry
+    return out

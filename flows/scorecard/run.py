@@ -1,0 +1,62 @@
+"""The whole scorecard run as one plain function (what ``complaints scorecards`` calls; the
+Prefect flow runs the same steps as separate tasks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flows.config import Settings
+from flows.scorecard import formatting as fmt
+from flows.scorecard.delivery import deliver_category
+from flows.scorecard.labels import Labels
+from flows.scorecard.ledger import DeliveryLedger
+from flows.scorecard.mailer import SmtpSettings
+from flows.scorecard.paths import default_out_dir
+from flows.scorecard.produce import read_cards, write_all
+from flows.scorecard.queries import resolve_week
+from flows.scorecard.recipients import load_recipients
+from flows.scorecard.report import ScorecardReport
+
+
+def run_scorecards(
+    settings: Settings,
+    week: str | None = None,
+    category: str | None = None,
+    lang: str | None = None,
+    out: Path | None = None,
+    smtp: SmtpSettings | None = None,
+    deliver: bool = True,
+    resend: bool = False,
+) -> ScorecardReport:
+    """Write every file, then mail each category team (when ``deliver`` and ``smtp``).
+
+    Raises DeliveryFailed (carrying the report) after trying every category if any failed.
+    """
+    lang = lang or settings.scorecard_language
+    Labels(lang)  # reject an unknown language before any work
+    iso_week = resolve_week(settings.warehouse, week, settings)
+    cards = read_cards(settings.warehouse, iso_week, settings, lang, category)
+    out_dir = out or default_out_dir(settings, cards.week)
+    written, index = write_all(cards, out_dir, settings, lang)
+    report = ScorecardReport(cards.week.label, out_dir, index, written)
+    if deliver:
+        recipients = load_recipients(settings.recipients_file)
+        ledger = DeliveryLedger(settings.delivery_ledger)
+        as_of = fmt.local_time(cards.as_of, cards.timezone)
+        for files, group in zip(written, cards.categories, strict=True):
+            report.deliveries.append(
+                deliver_category(
+                    files,
+                    group,
+                    cards.week,
+                    as_of,
+                    recipients.get(group.category),
+                    smtp,
+                    ledger,
+                    settings,
+                    lang,
+                    resend=resend,
+                )
+            )
+    report.raise_for_failures()
+    return report

@@ -1,0 +1,161 @@
+"""``complaints scorecards`` end to end on the fixture warehouse, and the served schedules."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import _register_commands, app
+from flows.config import Settings
+from flows.schedules import DAILY_PIPELINE, WEEKLY_SCORECARDS, build_deployments
+from tests.scorecards.fixture_warehouse import CATEGORIES, TARGET_WEEK
+
+_register_commands()
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(settings, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no complaints.yml here: defaults, then the env below
+    for key in ("HOST", "PORT", "USER", "PASSWORD", "FROM", "STARTTLS"):
+        monkeypatch.delenv(f"COMPLAINTS_SMTP_{key}", raising=False)
+    monkeypatch.setenv("COMPLAINTS_REPORTS", str(tmp_path / "reports"))
+    monkeypatch.setenv("COMPLAINTS_RECIPIENTS", str(tmp_path / "recipients.yml"))
+    monkeypatch.setenv("COMPLAINTS_DELIVERY_LEDGER", str(tmp_path / "ledger.json"))
+    return tmp_path
+
+
+def test_default_week_and_out_folder_files_only(cli_env, fixture_warehouse):
+    result = runner.invoke(app, ["scorecards", "--warehouse", str(fixture_warehouse)])
+    assert result.exit_code == 0, result.output
+    out = cli_env / "reports" / "scorecards" / TARGET_WEEK
+    assert (out / "index.html").exists()
+    assert len(list(out.glob("*.xlsx"))) == len(CATEGORIES)
+    assert len(list(out.glob("*/*.html"))) == sum(len(m) for m in CATEGORIES.values())
+    assert "SMTP is not configured" in result.output and "files_only" in result.output
+    assert '<html lang="zh">' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_options_week_category_lang_out(cli_env, fixture_warehouse):
+    out = cli_env / "custom"
+    result = runner.invoke(
+        app,
+        [
+            "scorecards",
+            "--warehouse",
+            str(fixture_warehouse),
+            "--week",
+            "2026-W46",
+            "--category",
+            "家用电器",
+            "--lang",
+            "en",
+            "--out",
+            str(out),
+            "--no-send",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.glob("*.xlsx")] == ["家用电器.xlsx"]
+    assert 'data-week="2026-W46"' in (out / "家用电器" / "M01.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--week", "2026-W60"], "does not exist"),
+        (["--week", "2025-W10"], "no scorecard rows for 2025-W10"),
+        (["--category", "Toys"], "in category 'Toys'"),
+    ],
+)
+def test_bad_options_are_one_clear_error(cli_env, fixture_warehouse, args, message):
+    result = runner.invoke(app, ["scorecards", "--warehouse", str(fixture_warehouse), *args])
+    assert result.exit_code == 1
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_failed_send_exits_non_zero(cli_env, fixture_warehouse, monkeypatch):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (cli_env / "recipients.yml").write_text("家用电器: a@example.com\n", encoding="utf-8")
+    monkeypatch.setenv("COMPLAINTS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("COMPLAINTS_SMTP_PORT", str(port))
+    monkeypatch.setenv("COMPLAINTS_SMTP_FROM", "bot@example.com")
+    monkeypatch.setenv("COMPLAINTS_SMTP_STARTTLS", "false")
+    (cli_env / "complaints.yml").write_text("smtp_backoff_seconds: 0.01\n", encoding="utf-8")
+    result = runner.invoke(app, ["scorecards", "--warehouse", str(fixture_warehouse)])
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "not delivered" in output and "家用电器" in output and "failed" in output
+
+
+def test_deployments_have_the_configured_schedules():
+    deployments = {d.name: d for d in build_deployments(Settings())}
+    assert set(deployments) == {DAILY_PIPELINE, WEEKLY_SCORECARDS}
+    daily = deployments[DAILY_PIPELINE].schedules[0].schedule
+    weekly = deployments[WEEKLY_SCORECARDS].schedules[0].schedule
+    assert (daily.cron, daily.timezone) == ("0 2 * * *", "Asia/Shanghai")
+    assert (weekly.cron, weekly.timezone) == ("0 8 * * 1", "Asia/Shanghai")
+    assert deployments[WEEKLY_SCORECARDS].entrypoint.endswith("scorecards.py:weekly_scorecards")
+    custom = dataclasses.replace(
+        Settings(), schedule_timezone="Europe/Berlin", weekly_scorecards_cron="30 7 * * 1"
+    )
+    weekly = {d.name: d for d in build_deployments(custom)}[WEEKLY_SCORECARDS].schedules[0]
+    assert (weekly.schedule.cron, weekly.schedule.timezone) == ("30 7 * * 1", "Europe/Berlin")
+
+
+@pytest.mark.prefect
+def test_deployments_register_and_flow_records_artifacts(prefect_harness, settings, tmp_path):
+    """Registered on a (test) server with their schedules; a flow run leaves its artifacts."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.scorecards import weekly_scorecards
+
+    for deployment in build_deployments(settings):
+        deployment.apply()
+    with get_client(sync_client=True) as client:
+        registered = client.read_deployment_by_name("weekly-scorecards/weekly-scorecards")
+        (schedule,) = registered.schedules
+        assert (schedule.schedule.cron, schedule.schedule.timezone) == (
+            "0 8 * * 1",
+            "Asia/Shanghai",
+        )
+        daily = client.read_deployment_by_name("daily-pipeline/daily-pipeline")
+        assert daily.schedules[0].schedule.cron == "0 2 * * *"
+
+    report = weekly_scorecards(
+        week=TARGET_WEEK,
+        warehouse=str(settings.warehouse),
+        out=str(tmp_path / "flow-out"),
+        deliver=False,
+    )
+    assert report.n_cards == sum(len(m) for m in CATEGORIES.values())
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["scorecards-2026-w47-files"])
+            )
+        )
+    assert artifacts and artifacts[0].type == "table"
+
+
+def test_serve_refuses_an_unreachable_configured_api(monkeypatch, tmp_path):
+    import socket
+
+    from flows.errors import UserError
+    from flows.prefect_server import local_server
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{port}/api")
+    with pytest.raises(UserError, match="does not answer"):
+        with local_server("127.0.0.1", port, tmp_path / "log"):
+            pass

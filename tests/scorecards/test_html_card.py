@@ -1,0 +1,245 @@
+"""The HTML card shows the marts' numbers exactly, works offline, masks phones, prints on A4."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from decimal import Decimal
+from urllib.parse import unquote
+
+import pytest
+
+from flows.scorecard.produce import read_cards, write_all
+from flows.scorecard.weeks import IsoWeek
+from tests.scorecards.conftest import mart_rows
+from tests.scorecards.fixture_warehouse import PLANTED_PHONE, TARGET_WEEK
+from tests.scorecards.html_metrics import first, parse_metrics
+
+WEEK = IsoWeek.parse(TARGET_WEEK)
+CARD_METRICS = [
+    "order_lines",
+    "n_complaints_received",
+    "n_confirmed_defects_received",
+    "complaint_lines",
+    "defect_lines",
+    "defect_rate",
+    "defect_rate_ci_low",
+    "defect_rate_ci_high",
+    "category_median_defect_rate",
+    "defect_rate_percentile",
+    "defect_rate_wow_change",
+    "defect_rate_4w_trend",
+    "merchant_evidence_on_time_rate",
+    "refund_amount",
+    "compensation_amount",
+    "reopen_count",
+    "n_recurrences",
+    "grade",
+    "grade_rule",
+] + [
+    f"{stage}_{suffix}"
+    for stage in ("acknowledge", "merchant_notified", "merchant_evidence", "resolution")
+    for suffix in ("n_measured", "n_met", "compliance_rate")
+]
+
+
+@pytest.fixture
+def written(settings, tmp_path):
+    def write(lang: str = "en"):
+        cards = read_cards(settings.warehouse, WEEK, settings, lang)
+        categories, index = write_all(cards, tmp_path / "out", settings, lang)
+        return {m: p for c in categories for m, p in c.cards.items()}, categories, index
+
+    return write
+
+
+def _mart_card(warehouse, merchant_id):
+    (row,) = mart_rows(
+        warehouse,
+        "select * from marts.merchant_scorecard_weekly where merchant_id = ? and iso_week = ?",
+        [merchant_id, TARGET_WEEK],
+    )
+    return row
+
+
+@pytest.mark.parametrize("merchant_id", ["M01", "M02", "M04"])
+def test_card_shows_exactly_the_mart_numbers(written, settings, merchant_id):
+    cards, _, _ = written("en")
+    html = cards[merchant_id].read_text(encoding="utf-8")
+    parsed = parse_metrics(html)
+    mart = _mart_card(settings.warehouse, merchant_id)
+    for name in CARD_METRICS:
+        value, text = first(parsed, name)
+        expected = mart[name]
+        if expected is None:
+            assert value == "" and text == "—", name
+        elif isinstance(expected, str):
+            assert value == expected, name
+        elif isinstance(expected, Decimal):
+            assert Decimal(value) == expected, name
+        else:
+            assert float(value) == float(expected), name
+    # Rates read as percentages with two decimals, as on the page.
+    _, text = first(parsed, "defect_rate")
+    assert text == f"{mart['defect_rate'] * 100:.2f} %"
+    _, text = first(parsed, "order_lines")
+    assert text == f"{mart['order_lines']:,}"
+
+
+def test_card_is_self_contained_and_prints_on_a4(written):
+    cards, _, index = written("zh")
+    for path in [*cards.values(), index]:
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r"https?://", html, re.IGNORECASE), path
+        assert "<script" not in html and "<link" not in html and "@import" not in html
+        for attributes in parse_metrics(html).attributes:
+            for key in ("src", "href"):
+                target = attributes.get(key)
+                assert not target or not re.match(r"^[a-z]+:|^//", target), (path, target)
+    card = cards["M01"].read_text(encoding="utf-8")
+    assert re.search(r"@page\s*{\s*size:\s*A4", card)
+    assert "@media print" in card
+    assert "<svg" in card  # the trend chart is inline
+
+
+def test_phone_numbers_never_appear_in_clear(written):
+    cards, _, index = written("zh")
+    texts = [p.read_text(encoding="utf-8") for p in [*cards.values(), index]]
+    assert all(PLANTED_PHONE not in text for text in texts)
+    assert any("138****5678" in text for text in texts)  # the masked form is what shows
+
+
+def test_merchant_without_orders_gets_the_no_activity_card(written, settings):
+    cards, _, _ = written("en")
+    mart = _mart_card(settings.warehouse, "M05")
+    assert mart["order_lines"] == 0 and mart["defect_rate"] is None
+    html = cards["M05"].read_text(encoding="utf-8")
+    assert 'data-section="no-activity"' in html
+    assert "No activity this week" in html
+    metrics = {name for name, _, _ in parse_metrics(html).metrics}
+    assert "defect_rate" not in metrics and "order_lines" not in metrics
+    assert not re.search(r">\s*0(\.00)? ?%\s*<", html)  # no zero rates
+
+
+def test_overdue_complaints_listed_with_stage_and_hours(written, settings):
+    cards, _, _ = written("en")
+    stages = ("acknowledge", "merchant_notified", "merchant_evidence", "resolution")
+    expected = {}
+    for stage in stages:
+        for row in mart_rows(
+            settings.warehouse,
+            f"select complaint_id, {stage}_overdue_hours as h from marts.complaints "
+            f"where merchant_id = 'M01' and is_counted and {stage}_status = 'open_overdue'",
+        ):
+            expected[(row["complaint_id"], stage)] = row["h"]
+    assert expected  # the fixture plants overdue complaints
+    html = cards["M01"].read_text(encoding="utf-8")
+    rows = re.findall(
+        r'<tr data-overdue="([^"]+)"><td>[^<]*</td><td>([^<]*)</td>\s*<td class="num">'
+        r'<span data-metric="overdue_hours" data-value="([^"]*)">',
+        html,
+    )
+    labels = {
+        "acknowledge": "acknowledge",
+        "merchant_evidence": "merchant evidence",
+        "merchant_notified": "merchant notified",
+        "resolution": "resolution",
+    }
+    shown = {(cid, stage_label): float(hours) for cid, stage_label, hours in rows}
+    assert shown == {(cid, labels[stage]): h for (cid, stage), h in expected.items()}
+
+
+def test_pending_corrective_action_shows_as_pending(written):
+    cards, _, _ = written("en")
+    html = cards["M01"].read_text(encoding="utf-8")
+    pending = re.search(
+        r'<tr data-action-id="CA-1" data-evaluation="pending">(.*?)</tr>', html, re.S
+    )
+    assert pending and "pending" in pending[1]
+    assert "relative_change" not in pending[1]  # no effect shown for an immature action
+    done = re.search(
+        r'<tr data-action-id="CA-0" data-evaluation="effective">(.*?)</tr>', html, re.S
+    )
+    assert done and 'data-metric="relative_change" data-value="-0.5"' in done[1]
+
+
+def test_immature_week_is_flagged(written, settings):
+    cards, _, _ = written("en")
+    assert _mart_card(settings.warehouse, "M01")["is_mature"] is False
+    assert 'data-flag="immature"' in cards["M01"].read_text(encoding="utf-8")
+
+
+def test_sku_recommendation_follows_the_documented_rule(written, settings):
+    """A SKU is named when its 8-week defect rate ≥ 2× the category median over ≥ 5 defects."""
+    cards, _, _ = written("en")
+    window = [WEEK.shifted(-n).start for n in range(settings.reco_sku_window_weeks)]
+    medians = mart_rows(
+        settings.warehouse,
+        "select distinct week_start, category_median_defect_rate as m "
+        "from marts.merchant_scorecard_weekly where category = '家用电器' and week_start >= ?",
+        [min(window)],
+    )
+    median = statistics.median(r["m"] for r in medians)
+    skus = mart_rows(
+        settings.warehouse,
+        "select sku_id, sum(defect_lines) as d, sum(order_lines) as n "
+        "from marts.sku_defect_rates_weekly where merchant_id = 'M01' and order_week >= ? "
+        "group by sku_id",
+        [min(window)],
+    )
+    flagged = {r["sku_id"] for r in skus if r["d"] >= 5 and r["d"] / r["n"] >= 2 * median}
+    assert flagged == {"S01A"}  # the planted bad SKU, and only it
+    html = cards["M01"].read_text(encoding="utf-8")
+    items = re.findall(r'<li data-rule="sku-defects">(.*?)</li>', html, re.S)
+    assert len(items) == 1 and "S01A" in items[0]
+    s01a = next(r for r in skus if r["sku_id"] == "S01A")
+    assert f"{s01a['d'] / s01a['n'] / median:.1f}×" in items[0]
+    assert f"over {s01a['d']} confirmed defects" in items[0]
+
+
+def test_sla_recommendation_names_the_stage_below_target(written, settings):
+    cards, _, _ = written("en")
+    mart = _mart_card(settings.warehouse, "M01")
+    rate = mart["merchant_evidence_compliance_rate"]
+    assert rate < settings.reco_sla_target_rate
+    html = cards["M01"].read_text(encoding="utf-8")
+    (item,) = re.findall(r'<li data-rule="sla-merchant_evidence">(.*?)</li>', html, re.S)
+    assert f"{rate * 100:.0f} % &lt; 90 % target" in item
+
+
+def test_languages(written):
+    zh, _, _ = written("zh")
+    html = zh["M01"].read_text(encoding="utf-8")
+    assert '<html lang="zh">' in html and "缺陷率" in html
+    en, _, _ = written("en")
+    assert '<html lang="en">' in en["M01"].read_text(encoding="utf-8")
+
+
+def test_index_links_every_card_and_workbook(written):
+    cards, categories, index = written("en")
+    html = index.read_text(encoding="utf-8")
+    hrefs = {a.get("href") for a in parse_metrics(html).attributes if a.get("href")}
+    base = index.parent
+    targets = {(base / unquote(h)).resolve() for h in hrefs}
+    expected = {p.resolve() for p in cards.values()} | {c.workbook.resolve() for c in categories}
+    assert targets == expected
+    assert all(t.exists() for t in targets)
+
+
+def test_top_issue_types_and_skus_from_the_mart_lists(written, settings):
+    cards, _, _ = written("zh")
+    html = cards["M01"].read_text(encoding="utf-8")
+    mart = _mart_card(settings.warehouse, "M01")
+    section = html.split('data-section="top-issue-types"', 1)[1].split("</section>", 1)[0]
+    n_quality = re.search(r"quality_defect \((\d+)\)", mart["top_issue_types"])[1]
+    assert f"质量问题 ({n_quality})" in section  # the code translated, the mart's count kept
+    names = {
+        r["sku_id"]: r["sku_name"]
+        for r in mart_rows(
+            settings.warehouse,
+            "select distinct sku_id, sku_name from marts.sku_defect_rates_weekly",
+        )
+    }
+    for sku_id, count in re.findall(r"(\S+) \((\d+)\)", mart["top_skus"]):
+        shown = f"{sku_id} {names[sku_id].replace(PLANTED_PHONE, '138****5678')} ({count})"
+        assert shown in section

@@ -1,0 +1,57 @@
+"""``complaints sql``: answers SELECTs over the marts, refuses everything else in one sentence."""
+
+import csv
+import io
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import _register_commands, app
+from tests.dashboards.fixture_warehouse import build_fixture_warehouse
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    _register_commands()
+    return build_fixture_warehouse(tmp_path_factory.mktemp("sql") / "warehouse.duckdb")
+
+
+def test_select_as_csv_matches_the_mart(warehouse):
+    query = "select merchant_id, count(*) as n from complaints group by 1 order by 1"
+    result = runner.invoke(app, ["sql", query, "--warehouse", str(warehouse), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    shown = {
+        row["merchant_id"]: int(row["n"]) for row in csv.DictReader(io.StringIO(result.stdout))
+    }
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        expected = dict(
+            con.execute("select merchant_id, count(*) from marts.complaints group by 1").fetchall()
+        )
+    assert shown == expected and shown
+
+
+def test_row_cap_is_reported(warehouse):
+    args = ["sql", "select * from complaints", "--warehouse", str(warehouse), "--max-rows", "3"]
+    result = runner.invoke(app, [*args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 3
+    assert "cut at 3 rows" in result.output
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "select * from read_csv('/etc/passwd')",
+        "copy (select 1) to '/tmp/complaints-sql-test.csv'",
+        "create table marts.x as select 1",
+        "select * from raw.complaints",
+    ],
+)
+def test_refusals_are_one_sentence(warehouse, query):
+    result = runner.invoke(app, ["sql", query, "--warehouse", str(warehouse)])
+    assert result.exit_code == 1
+    assert "query refused or failed" in result.output
+    assert "Traceback" not in result.output
