@@ -8,7 +8,5 @@
 {%- endmacro %}
 
 {% macro sla_compliance_columns() -%}
-    {{ safe_rate('n_met', 'n_measured') }} as compliance_rate,
-    {{ wilson_low('n_met', 'n_measured') }} as compliance_rate_ci_low,
-    {{ wilson_high('n_met', 'n_measured') }} as compliance_rate_ci_high
+    {{ rate_with_interval('n_met', 'n_measured', 'compliance_rate') }}
 {%- endmacro %}

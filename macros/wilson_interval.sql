@@ -32,3 +32,11 @@
 {% macro safe_rate(numerator, denominator) -%}
     case when {{ denominator }} > 0 then ({{ numerator }}) * 1.0 / ({{ denominator }}) end
 {%- endmacro %}
+
+{#- A proportion with its Wilson 95 % interval as three columns: <name>, <name>_ci_low,
+    <name>_ci_high (null when the denominator is 0). -#}
+{% macro rate_with_interval(numerator, denominator, name) -%}
+    {{ safe_rate(numerator, denominator) }} as {{ name }},
+        {{ wilson_low(numerator, denominator) }} as {{ name }}_ci_low,
+        {{ wilson_high(numerator, denominator) }} as {{ name }}_ci_high
+{%- endmacro %}

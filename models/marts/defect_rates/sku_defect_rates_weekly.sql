@@ -40,12 +40,8 @@ final as (
         per_week.order_lines,
         per_week.complaint_lines,
         per_week.defect_lines,
-        {{ safe_rate('per_week.complaint_lines', 'per_week.order_lines') }} as complaint_rate,
-        {{ wilson_low('per_week.complaint_lines', 'per_week.order_lines') }} as complaint_rate_ci_low,
-        {{ wilson_high('per_week.complaint_lines', 'per_week.order_lines') }} as complaint_rate_ci_high,
-        {{ safe_rate('per_week.defect_lines', 'per_week.order_lines') }} as defect_rate,
-        {{ wilson_low('per_week.defect_lines', 'per_week.order_lines') }} as defect_rate_ci_low,
-        {{ wilson_high('per_week.defect_lines', 'per_week.order_lines') }} as defect_rate_ci_high,
+        {{ rate_with_interval('per_week.complaint_lines', 'per_week.order_lines', 'complaint_rate') }},
+        {{ rate_with_interval('per_week.defect_lines', 'per_week.order_lines', 'defect_rate') }},
         {{ is_week_mature('per_week.order_week', 'build_context.as_of') }} as is_mature,
         per_week.order_week
     from per_week

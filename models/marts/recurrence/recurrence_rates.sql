@@ -93,9 +93,7 @@ final as (
         category,
         n_closed_in_rate,
         n_recurred,
-        {{ safe_rate('n_recurred', 'n_closed_in_rate') }} as recurrence_rate,
-        {{ wilson_low('n_recurred', 'n_closed_in_rate') }} as recurrence_rate_ci_low,
-        {{ wilson_high('n_recurred', 'n_closed_in_rate') }} as recurrence_rate_ci_high
+        {{ rate_with_interval('n_recurred', 'n_closed_in_rate', 'recurrence_rate') }}
     from named
 )
 

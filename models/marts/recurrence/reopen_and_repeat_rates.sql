@@ -52,13 +52,9 @@ final as (
         n_counted,
         n_reopened,
         reopen_count,
-        {{ safe_rate('n_reopened', 'n_counted') }} as reopen_rate,
-        {{ wilson_low('n_reopened', 'n_counted') }} as reopen_rate_ci_low,
-        {{ wilson_high('n_reopened', 'n_counted') }} as reopen_rate_ci_high,
+        {{ rate_with_interval('n_reopened', 'n_counted', 'reopen_rate') }},
         n_repeat_buyer_complaints,
-        {{ safe_rate('n_repeat_buyer_complaints', 'n_counted') }} as repeat_buyer_rate,
-        {{ wilson_low('n_repeat_buyer_complaints', 'n_counted') }} as repeat_buyer_rate_ci_low,
-        {{ wilson_high('n_repeat_buyer_complaints', 'n_counted') }} as repeat_buyer_rate_ci_high,
+        {{ rate_with_interval('n_repeat_buyer_complaints', 'n_counted', 'repeat_buyer_rate') }},
         received_week
     from per_week
 )
