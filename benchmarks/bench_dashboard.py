@@ -7,7 +7,9 @@ WAREHOUSE defaults to ``$COMPLAINTS_BENCH_WAREHOUSE``, else ``data/bench/warehou
 neither exists the benchmark builds one there with the project's commands (``--orders``, default
 10M order lines: ``complaints generate`` then ``complaints run``; tens of minutes).
 
-Targets: a page's queries (data-module functions, uncached, default filters) take at most 1/10 of
+Targets: a page's queries (data-module functions, uncached, default filters, on one per-render
+read-only connection including its open and close, as a first render with a cold cache runs
+them) take at most 1/10 of
 the reference computation ``SCAN_SQL``: what a dashboard would otherwise compute from the raw
 rows for its headline, the order lines and confirmed-defect lines per merchant and week (every
 order line scanned, joined to the counted complaints); the first render of each page in Chromium
@@ -161,6 +163,16 @@ def timed(func: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def one_render(source: data.Source, call: Callable[[], object]) -> Callable[[], None]:
+    """A page's calls as the app runs them: one lazily opened connection per render."""
+
+    def render() -> None:
+        with data.render_reads(source):
+            call()
+
+    return render
+
+
 def scan_seconds(path: str, sql: str = SCAN_SQL) -> float:
     def scan() -> None:
         with duckdb.connect(path, read_only=True) as con:
@@ -254,16 +266,22 @@ def main(argv: list[str]) -> int:
     count_median = statistics.median(scan_seconds(source.path, COUNT_SQL) for _ in range(args.runs))
     pages: dict[str, dict[str, object]] = {}
     for name, call in calls.items():
-        call()  # warm the OS file cache the same way the scan was warmed
-        runs = [timed(call) for _ in range(args.runs)]
+        render = one_render(source, call)
+        render()  # warm the OS file cache the same way the scan was warmed
+        runs = [timed(render) for _ in range(args.runs)]
         median = statistics.median(runs)
+        per_call = statistics.median(timed(call) for _ in range(args.runs))
         pages[name] = {
             "query_seconds_runs": runs,
             "query_seconds_median": median,
             "ratio_to_full_scan": median / scan_median,
             "meets_query_target": median <= scan_median / 10,
+            "connection_per_call_query_seconds_median": per_call,
         }
-        print(f"{name:13s} queries {median:.3f} s = {median / scan_median:.2f} × full scan")
+        print(
+            f"{name:13s} queries {median:.3f} s = {median / scan_median:.2f} × full scan "
+            f"(a connection per call: {per_call:.3f} s)"
+        )
     with shared_connection(source.path) as anchor:
         warm_scans = []
         for _ in range(args.runs):
@@ -304,7 +322,9 @@ def main(argv: list[str]) -> int:
         "full_scan_sql": SCAN_SQL,
         "full_scan_seconds_runs": scans,
         "full_scan_seconds_median": scan_median,
-        "full_scan_note": "each query on its own fresh read-only connection, as the app runs; "
+        "full_scan_note": "the scan on its own fresh read-only connection; a page's queries on "
+        "one per-render connection (open and close included), as the app runs them; "
+        "connection_per_call_* is the earlier way (a fresh connection per data call); "
         "the reference is the per-merchant-week order lines and confirmed-defect lines from raw "
         "rows",
         "count_scan_sql": COUNT_SQL,

@@ -35,6 +35,19 @@ def main() -> None:
     )
     warehouse = load_settings().warehouse
     source = data.current_source(warehouse)
+    if source is None:
+        render(warehouse, None)
+        return
+    try:
+        # One read-only connection for the whole render, opened on the first cache miss and
+        # closed when the render ends (never held across renders: a new build must be seen).
+        with data.render_reads(source):
+            render(warehouse, source)
+    except data.StaleSource:
+        st.rerun()  # published between the file check and the open: render the new build
+
+
+def render(warehouse: Path, source: data.Source | None) -> None:
     build = data.build_info(source) if source is not None else None
     if source is None or build is None:
         lang = sidebar.language_from_url()

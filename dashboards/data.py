@@ -6,9 +6,11 @@ correct while the pipeline republishes the warehouse:
 - only the ``marts`` schema is read;
 - values always travel as bound parameters; the few identifiers that vary (which week column,
   which SLA stage, which grouping) come from fixed allow-lists in this module;
-- each function opens one short-lived read-only connection (``flows.warehouse.read_only``) and
-  runs all its statements on it, so its answer comes from one published file (builds publish by
-  atomic rename) and a running build is never blocked;
+- a page render reads through at most one short-lived read-only connection (``render_reads``
+  around the render: opened lazily on the first cache miss, closed when the render ends), so a
+  render's answers come from one published file (builds publish by atomic rename), a running build
+  is never blocked and the next render sees a new build; outside a render each function opens its
+  own short-lived connection (``flows.warehouse.read_only``);
 - results are cached with ``st.cache_data`` (bounded ``max_entries``, a ``ttl``) under a key that
   includes the warehouse file's identity, so a new build is picked up at once.
 
@@ -18,19 +20,22 @@ each gives the plain function.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from dashboards.sql_console import SAFE_CONFIG
 from flows.config import SLA_STAGES, load_settings
-from flows.warehouse import read_only
+from flows.warehouse import read_only, read_only_connection
 
 _SETTINGS = load_settings()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -89,12 +94,67 @@ def current_source(path: Path | str | None = None) -> Source | None:
     return Source(str(path), f"{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}")
 
 
+class StaleSource(Exception):
+    """The warehouse was republished between a render's ``current_source`` and its connection."""
+
+
+class RenderReads:
+    """The one read-only connection of a page render, opened on the first cache miss.
+
+    It serves only the render's own ``source``; when the file at the path no longer has that
+    identity at open time (a publish in between), the connection would read another build than
+    the one the render's cache keys name, so ``StaleSource`` is raised and the render restarts.
+    """
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            con = read_only_connection(self.source.path, **SAFE_CONFIG)
+            # Checked after the open: if the identity still matches, the file opened is that build.
+            if current_source(self.source.path) != self.source:
+                con.close()
+                raise StaleSource(self.source.path)
+            self._con = con
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+_RENDER: contextvars.ContextVar[RenderReads | None] = contextvars.ContextVar(
+    "dashboard_render_reads", default=None
+)
+
+
+@contextlib.contextmanager
+def render_reads(source: Source) -> Iterator[RenderReads]:
+    """Let every data call inside the block share one lazily opened connection to ``source``."""
+    reads = RenderReads(source)
+    token = _RENDER.set(reads)
+    try:
+        yield reads
+    finally:
+        _RENDER.reset(token)
+        reads.close()
+
+
 def _frames(source: Source, *queries: tuple[str, Sequence[object]]) -> list[pd.DataFrame]:
     """Run the queries on one read-only connection (one consistent published file).
 
-    The connection uses the SQL console's configuration: DuckDB shares one database instance
-    between a process's connections to a file and refuses a second, differently configured one.
+    Inside ``render_reads`` for the same source, that is the render's connection; otherwise a
+    connection of its own. The connection uses the SQL console's configuration: DuckDB shares one
+    database instance between a process's connections to a file and refuses a second,
+    differently configured one.
     """
+    reads = _RENDER.get()
+    if reads is not None and reads.source == source:
+        con = reads.connection()
+        return [con.execute(sql, list(params)).df() for sql, params in queries]
     with read_only(source.path, **SAFE_CONFIG) as con:
         return [con.execute(sql, list(params)).df() for sql, params in queries]
 
@@ -151,6 +211,8 @@ def build_info(source: Source) -> dict[str, Any] | None:
     """The build's as_of and built_at (None when the marts are not built yet)."""
     try:
         frame = _frame(source, "select as_of, built_at, timezone from marts.build_info limit 1")
+    except StaleSource:
+        raise  # the render restarts on the new build
     except Exception:  # the file exists but holds no marts yet (ingest ran, dbt did not)
         return None
     return None if frame.empty else frame.iloc[0].to_dict()

@@ -67,13 +67,18 @@ def publishing(live: Path | str) -> Iterator[Path]:
         os.replace(staging, live)
 
 
-@contextlib.contextmanager
-def read_only(path: Path | str, **config: object) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection (never blocks a writer working on its copy)."""
+def read_only_connection(path: Path | str, **config: object) -> duckdb.DuckDBPyConnection:
+    """Open a read-only connection; the caller closes it (``read_only`` for a ``with`` block)."""
     path = Path(path)
     if not path.exists():
         raise UserError(f"no warehouse at {path}: run 'complaints run' first")
-    con = duckdb.connect(str(path), read_only=True, config=dict(config) if config else {})
+    return duckdb.connect(str(path), read_only=True, config=dict(config) if config else {})
+
+
+@contextlib.contextmanager
+def read_only(path: Path | str, **config: object) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection (never blocks a writer working on its copy)."""
+    con = read_only_connection(path, **config)
     try:
         yield con
     finally:

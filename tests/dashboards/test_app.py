@@ -124,3 +124,58 @@ def test_friendly_page_without_warehouse(tmp_path, monkeypatch):
     assert not at.exception
     assert at.title[0].value == "尚无数据仓库"
     assert "complaints run" in at.info[0].value
+
+
+def test_a_render_reads_through_one_connection_and_sees_a_new_publish(tmp_path, monkeypatch):
+    import shutil
+
+    import duckdb
+    import streamlit as st
+
+    from dashboards import data
+    from flows.warehouse import publishing
+    from tests.dashboards.fixture_warehouse import build_fixture_warehouse
+
+    old = build_fixture_warehouse(tmp_path / "old.duckdb", seed=7)
+    new = build_fixture_warehouse(tmp_path / "new.duckdb", seed=11)
+    live = tmp_path / "live.duckdb"
+    shutil.copyfile(old, live)
+    week_from, week_to = "2026-W37", "2026-W47"  # 2026-09-07 .. 2026-11-16
+
+    def defect_rate(path):
+        with duckdb.connect(str(path), read_only=True) as con:
+            defects, lines = con.execute(
+                """select sum(defect_lines), sum(order_lines)
+                   from marts.merchant_defect_rates_weekly
+                   where order_week between '2026-09-07' and '2026-11-16'"""
+            ).fetchone()
+        return 100 * defects / lines
+
+    assert defect_rate(old) != pytest.approx(defect_rate(new), abs=0.005)
+    opens = []
+    render_open, own_open = data.read_only_connection, data.read_only
+    monkeypatch.setattr(
+        data, "read_only_connection", lambda *a, **k: opens.append("render") or render_open(*a, **k)
+    )
+    monkeypatch.setattr(data, "read_only", lambda *a, **k: opens.append("own") or own_open(*a, **k))
+    monkeypatch.setenv("COMPLAINTS_WAREHOUSE", str(live))
+    st.cache_data.clear()
+
+    def render():
+        opens.clear()
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update({"from": week_from, "to": week_to})
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    at = render()
+    assert opens == ["render"]
+    assert _number(_metric(at, "确认缺陷率")) == pytest.approx(defect_rate(old), abs=0.005)
+    render()
+    assert opens == []  # everything cached: no connection at all
+    with publishing(live) as staging:
+        shutil.copyfile(new, staging)
+    at = render()
+    assert opens == ["render"]
+    assert _number(_metric(at, "确认缺陷率")) == pytest.approx(defect_rate(new), abs=0.005)

@@ -182,3 +182,30 @@ def test_readers_see_old_or_new_state_while_publishing(tmp_path):
         thread.join()
     assert not errors and len(published) == 12
     assert answers and all(answer in expected for answer in answers)
+
+
+def test_a_render_keeps_reading_the_build_it_opened(tmp_path):
+    old = build_fixture_warehouse(tmp_path / "old.duckdb", seed=7)
+    new = build_fixture_warehouse(tmp_path / "new.duckdb", seed=11)
+    live = tmp_path / "live.duckdb"
+    shutil.copyfile(old, live)
+    expected_old = data.overview_kpis.uncached(data.current_source(old), PERIOD)
+    expected_new = data.overview_kpis.uncached(data.current_source(new), PERIOD)
+    assert expected_old != expected_new
+    source = data.current_source(live)
+    with data.render_reads(source):
+        data.build_info.uncached(source)  # opens the render's connection on the old file
+        with publishing(live) as staging:
+            shutil.copyfile(new, staging)
+        assert data.overview_kpis.uncached(source, PERIOD) == expected_old
+    assert data.overview_kpis.uncached(data.current_source(live), PERIOD) == expected_new
+
+
+def test_a_publish_before_the_render_opens_restarts_it(tmp_path):
+    live = build_fixture_warehouse(tmp_path / "live.duckdb", seed=7)
+    new = build_fixture_warehouse(tmp_path / "new.duckdb", seed=11)
+    source = data.current_source(live)
+    with publishing(live) as staging:
+        shutil.copyfile(new, staging)
+    with pytest.raises(data.StaleSource), data.render_reads(source):
+        data.build_info.uncached(source)
