@@ -25,6 +25,7 @@ import contextvars
 import dataclasses
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -98,12 +99,22 @@ class StaleSource(Exception):
     """The warehouse was republished between a render's ``current_source`` and its connection."""
 
 
+# Render connections alive in this process, per path: (the build's identity, how many). DuckDB
+# hands a new connection to a path the database instance already open there, so while a
+# connection to a replaced file lives, opening the path again reads the replaced file.
+_LIVE = threading.Condition()
+_LIVE_RENDERS: dict[str, tuple[str, int]] = {}
+_WAIT_FOR_OLD_BUILD_SECONDS = 30.0
+
+
 class RenderReads:
     """The one read-only connection of a page render, opened on the first cache miss.
 
-    It serves only the render's own ``source``; when the file at the path no longer has that
-    identity at open time (a publish in between), the connection would read another build than
-    the one the render's cache keys name, so ``StaleSource`` is raised and the render restarts.
+    It serves only the render's own ``source``. Before opening, it waits until no other render of
+    this process still reads a different build of the same path (DuckDB would hand that build
+    back); after opening, it checks the file still has the render's identity. Otherwise the
+    connection would read another build than the one the render's cache keys name, so
+    ``StaleSource`` is raised and the render restarts.
     """
 
     def __init__(self, source: Source) -> None:
@@ -112,18 +123,34 @@ class RenderReads:
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            con = read_only_connection(self.source.path, **SAFE_CONFIG)
-            # Checked after the open: if the identity still matches, the file opened is that build.
-            if current_source(self.source.path) != self.source:
-                con.close()
-                raise StaleSource(self.source.path)
+            path, version = self.source.path, self.source.version
+            with _LIVE:
+                if not _LIVE.wait_for(
+                    lambda: _LIVE_RENDERS.get(path, (version, 0))[0] == version,
+                    timeout=_WAIT_FOR_OLD_BUILD_SECONDS,
+                ):
+                    raise StaleSource(path)
+                con = read_only_connection(path, **SAFE_CONFIG)
+                # Checked after the open: if the identity still matches, the file opened is it.
+                if current_source(path) != self.source:
+                    con.close()
+                    raise StaleSource(path)
+                _LIVE_RENDERS[path] = (version, _LIVE_RENDERS.get(path, (version, 0))[1] + 1)
             self._con = con
         return self._con
 
     def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
+        if self._con is None:
+            return
+        self._con.close()
+        self._con = None
+        with _LIVE:
+            version, count = _LIVE_RENDERS[self.source.path]
+            if count > 1:
+                _LIVE_RENDERS[self.source.path] = (version, count - 1)
+            else:
+                del _LIVE_RENDERS[self.source.path]
+            _LIVE.notify_all()
 
 
 _RENDER: contextvars.ContextVar[RenderReads | None] = contextvars.ContextVar(

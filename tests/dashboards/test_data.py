@@ -209,3 +209,32 @@ def test_a_publish_before_the_render_opens_restarts_it(tmp_path):
         shutil.copyfile(new, staging)
     with pytest.raises(data.StaleSource), data.render_reads(source):
         data.build_info.uncached(source)
+
+
+def test_a_render_of_a_new_build_waits_for_renders_of_the_old_one(tmp_path):
+    old = build_fixture_warehouse(tmp_path / "old.duckdb", seed=7)
+    new = build_fixture_warehouse(tmp_path / "new.duckdb", seed=11)
+    live = tmp_path / "live.duckdb"
+    shutil.copyfile(old, live)
+    expected_new = data.overview_kpis.uncached(data.current_source(new), PERIOD)
+    old_source = data.current_source(live)
+    answers, errors = [], []
+    with data.render_reads(old_source):
+        data.build_info.uncached(old_source)  # an old-build render holds its connection
+        with publishing(live) as staging:
+            shutil.copyfile(new, staging)
+        new_source = data.current_source(live)
+
+        def new_render() -> None:
+            try:
+                with data.render_reads(new_source):
+                    answers.append(data.overview_kpis.uncached(new_source, PERIOD))
+            except Exception as exc:  # reported by the assertion below
+                errors.append(exc)
+
+        thread = threading.Thread(target=new_render)
+        thread.start()
+        time.sleep(0.3)
+        assert not answers  # still waiting: opening now would read the old build
+    thread.join(timeout=10)
+    assert not errors and answers == [expected_new]
