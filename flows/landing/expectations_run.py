@@ -25,6 +25,13 @@ from flows.config import Settings
 from flows.landing.ledger import FileResult
 
 CHUNK_ROWS = 100_000
+# A passing chunk needs only counts; the list of failing row numbers is computed on failure.
+_COUNTS_ONLY = {"result_format": "BASIC", "partial_unexpected_count": 0}
+_WITH_ROWS = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": ["_row_number"],
+    "partial_unexpected_count": 5,
+}
 log = logging.getLogger(__name__)
 
 
@@ -103,14 +110,10 @@ def validate_batch(
             "select * from gx_rows order by _row_number limit ? offset ?", [CHUNK_ROWS, offset]
         ).df()
         batch = definition.get_batch(batch_parameters={"dataframe": frame})
-        report = batch.validate(
-            suite,
-            result_format={
-                "result_format": "COMPLETE",
-                "unexpected_index_column_names": ["_row_number"],
-                "partial_unexpected_count": 5,
-            },
-        )
+        report = batch.validate(suite, result_format=_COUNTS_ONLY)
+        if not report.success:
+            # Row numbers are only needed when something failed: fetch them then, not every time.
+            report = batch.validate(suite, result_format=_WITH_ROWS)
         for item in report.results:
             config = item.expectation_config
             column = config.kwargs.get("column") or ",".join(
