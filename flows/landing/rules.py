@@ -199,13 +199,15 @@ def build_typed(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
         if warning_items
         else empty_warnings
     )
+    # Only flagged rows need their reasons: filter the source before parsing it a second time.
+    flagged = "where _row_number in (select _row_number from typed where _bad or _warned)"
     con.execute(
         f"""
         create or replace temp table typed_issues as
-        {body}
+        with texts as (select _row_number, {texts} from src {flagged}),
+        parsed as (select *, {parsed} from texts)
         select _row_number, {errors_sql} as _errors, {warnings_sql} as _warnings
         from parsed
-        where _row_number in (select _row_number from typed where _bad or _warned)
         """
     )
 
