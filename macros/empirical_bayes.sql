@@ -41,3 +41,19 @@
         ) as moments
     ) as fitted
 {%- endmacro %}
+
+{#- Each row of `windows` (defect_lines, order_lines, category, window_days) with its category's
+    beta prior from `priors` and the posterior-mean (shrunk) defect rate. -#}
+{% macro shrink_to_prior(windows, priors) -%}
+    select
+        {{ windows }}.*,
+        {{ priors }}.prior_alpha,
+        {{ priors }}.prior_beta,
+        ({{ windows }}.defect_lines + {{ priors }}.prior_alpha)
+            / ({{ windows }}.order_lines + {{ priors }}.prior_alpha + {{ priors }}.prior_beta)
+            as shrunk_defect_rate
+    from {{ windows }}
+    left join {{ priors }}
+        on {{ windows }}.category is not distinct from {{ priors }}.category
+        and {{ windows }}.window_days = {{ priors }}.window_days
+{%- endmacro %}

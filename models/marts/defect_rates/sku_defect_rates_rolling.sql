@@ -37,17 +37,7 @@ priors as (
 ),
 
 shrunk as (
-    select
-        entity_windows.*,
-        priors.prior_alpha,
-        priors.prior_beta,
-        (entity_windows.defect_lines + priors.prior_alpha)
-            / (entity_windows.order_lines + priors.prior_alpha + priors.prior_beta)
-            as shrunk_defect_rate
-    from entity_windows
-    left join priors
-        on entity_windows.category is not distinct from priors.category
-        and entity_windows.window_days = priors.window_days
+    {{ shrink_to_prior('entity_windows', 'priors') }}
 ),
 
 final as (
