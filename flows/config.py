@@ -59,6 +59,8 @@ class Settings:
     # Ingest: DuckDB memory cap of the writer, and the rows per file Great Expectations examines.
     ingest_memory_limit: str = "2GB"
     gx_max_rows_per_file: int = 100_000
+    # Files read and validated ahead of the one being written (each holds its batch in memory).
+    ingest_files_ahead: int = 2
     # Metric parameters beyond the contract's defaults (dbt vars of the same names).
     effectiveness_p_value: float = 0.05
     repeat_buyer_window_days: int = 90

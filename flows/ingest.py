@@ -18,11 +18,15 @@ from flows.config import Settings, load_settings
 from flows.landing.discovery import LandingFile, discover
 from flows.landing.ledger import FileResult
 from flows.landing.pipeline import (
+    FilePreparer,
     IngestReport,
+    PreparedFile,
     RunContext,
+    commit_file,
     connect,
-    ingest_file,
+    file_connection,
     make_context,
+    prepare_file,
     reject_after_io_failure,
 )
 from flows.landing.schema import ensure_schema
@@ -52,13 +56,18 @@ def list_landing_files(landing: Path) -> list[LandingFile]:
     retries=2,
     retry_delay_seconds=[1, 5],
     retry_condition_fn=_io_error,
-    task_run_name="ingest {landing_file.name}",
+    task_run_name="ingest {prepared.lf.name}",
 )
 def ingest_one_file(
-    con: duckdb.DuckDBPyConnection, landing_file: LandingFile, ctx: RunContext
+    con: duckdb.DuckDBPyConnection, prepared: PreparedFile, ctx: RunContext
 ) -> FileResult:
-    """Load, quarantine or reject one file (a no-op when its content is already ingested)."""
-    result = ingest_file(con, landing_file, ctx, raise_io=True)
+    """Load, quarantine or reject one file (a no-op when its content is already ingested).
+
+    The file arrives read and validated in the background; a retry reads it again.
+    """
+    if prepared.committed:
+        prepared = prepare_file(file_connection(con, ctx), prepared.lf, ctx)
+    result = commit_file(prepared, ctx, raise_io=True)
     get_run_logger().info(
         "%s: %s (%d read, %d loaded, %d quarantined, %d duplicate)",
         result.file_name,
@@ -89,12 +98,14 @@ def ingest(
         con = connect(database, settings)
         try:
             ensure_schema(con)
-            for landing_file in list_landing_files(settings.landing):
-                try:
-                    result = ingest_one_file(con, landing_file, ctx)
-                except OSError as exc:  # still failing after the retries: reject, go on
-                    result = reject_after_io_failure(con, landing_file, ctx, exc)
-                report.files.append(result)
+            files = list_landing_files(settings.landing)
+            with FilePreparer(con, files, ctx) as preparer:
+                for prepared in preparer:
+                    try:
+                        result = ingest_one_file(con, prepared, ctx)
+                    except OSError as exc:  # still failing after the retries: reject, go on
+                        result = reject_after_io_failure(con, prepared.lf, ctx, exc)
+                    report.files.append(result)
             con.execute("checkpoint")
         finally:
             con.close()

@@ -15,6 +15,7 @@ import importlib
 import logging
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -85,13 +86,35 @@ def entity_suite(entity: str) -> Any:
     return importlib.import_module(f"expectations.{entity}").build_suite()
 
 
+@dataclass
+class Validation:
+    """A file's suite results, ready to be stored, and the rows that failed row-level checks."""
+
+    rows: list[list[Any]] = field(default_factory=list)
+    failed_rows: list[int] = field(default_factory=list)
+    failed_expectations: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        """The quarantine reason of a row that failed an expectation."""
+        return "failed expectation: " + ("; ".join(self.failed_expectations) or "unknown")
+
+
+# GX data contexts are not made for concurrent use: files validate one at a time, while other
+# files are read by DuckDB in the meantime.
+_VALIDATING = threading.Lock()
+
+
 def validate_batch(
     con: duckdb.DuckDBPyConnection, result: FileResult, settings: Settings
-) -> list[int]:
-    """Validate temp view ``batch``; store results; return row numbers that failed row checks."""
+) -> Validation:
+    """Validate temp view ``batch``; return the results and the row numbers that failed.
+
+    Only reads: ``store_validation`` writes the results, inside the file's transaction.
+    """
     total = con.execute("select count(*) from batch").fetchone()[0]
     if total == 0 or settings.gx_max_rows_per_file <= 0:
-        return []
+        return Validation()
     entity = result.entity or ""
     limit = min(total, settings.gx_max_rows_per_file)
     if limit < total:
@@ -101,14 +124,54 @@ def validate_batch(
         source = "batch"
         scope = f"all {total} rows"
     con.execute(f"create or replace temp table gx_rows as select * from {source}")
-    definition = _validator()
-    suite = entity_suite(entity)
-    outcomes: dict[tuple[str, str | None], Outcome] = {}
-    failed_rows: set[int] = set()
-    for offset in range(0, limit, CHUNK_ROWS):
-        frame = con.execute(
+    # One chunk in pandas at a time, whatever gx_max_rows_per_file allows.
+    frames = (
+        con.execute(
             "select * from gx_rows order by _row_number limit ? offset ?", [CHUNK_ROWS, offset]
         ).df()
+        for offset in range(0, limit, CHUNK_ROWS)
+    )
+    definition = _validator()
+    suite = entity_suite(entity)
+    with _VALIDATING:
+        outcomes, failed_rows = _validate_frames(definition, suite, frames)
+    con.execute("drop table gx_rows")
+    validation = Validation(failed_rows=sorted(failed_rows))
+    validation.rows = [
+        [
+            result.file_id,
+            result.file_name,
+            entity,
+            suite.name,
+            o.expectation,
+            o.column,
+            o.success,
+            o.element_count,
+            o.unexpected_count,
+            "; ".join(dict.fromkeys(o.observed)) or None,
+            scope,
+        ]
+        for o in outcomes.values()
+    ]
+    validation.failed_expectations = sorted(
+        {
+            o.expectation + (f" on {o.column}" if o.column else "")
+            for o in outcomes.values()
+            if not o.success
+        }
+    )
+    if failed_rows:
+        log.warning("%s: %d row(s) failed expectations", result.file_name, len(failed_rows))
+    return validation
+
+
+def _validate_frames(
+    definition: Any, suite: Any, frames: Iterable[Any]
+) -> tuple[dict[tuple[str, str | None], Outcome], set[int]]:
+    """Run the suite on each chunk and sum the results per expectation."""
+    outcomes: dict[tuple[str, str | None], Outcome] = {}
+    failed_rows: set[int] = set()
+    for frame in frames:
         batch = definition.get_batch(batch_parameters={"dataframe": frame})
         report = batch.validate(suite, result_format=_COUNTS_ONLY)
         if not report.success:
@@ -130,38 +193,14 @@ def validate_batch(
             for index in details.get("unexpected_index_list") or []:
                 if isinstance(index, dict) and "_row_number" in index:
                     failed_rows.add(int(index["_row_number"]))
-    con.execute("drop table gx_rows")
-    rows = [
-        [
-            result.file_id,
-            result.file_name,
-            entity,
-            suite.name,
-            o.expectation,
-            o.column,
-            o.success,
-            o.element_count,
-            o.unexpected_count,
-            "; ".join(dict.fromkeys(o.observed)) or None,
-            scope,
-        ]
-        for o in outcomes.values()
-    ]
-    con.executemany(
-        "insert into meta.expectation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "current_timestamp, ?)",
-        rows,
-    )
-    if failed_rows:
-        log.warning("%s: %d row(s) failed expectations", result.file_name, len(failed_rows))
-    return sorted(failed_rows)
+    return outcomes, failed_rows
 
 
-def expectation_reason(con: duckdb.DuckDBPyConnection, file_id: str) -> str:
-    """The failed expectations of a file, for the quarantine reason."""
-    failed = con.execute(
-        "select string_agg(distinct expectation || coalesce(' on ' || column_name, ''), '; ') "
-        "from meta.expectation_results where file_id = ? and not success",
-        [file_id],
-    ).fetchone()[0]
-    return "failed expectation: " + (failed or "unknown")
+def store_validation(con: duckdb.DuckDBPyConnection, validation: Validation, file_id: str) -> None:
+    """Write the suite results into ``meta.expectation_results`` (under the file's content id)."""
+    if validation.rows:
+        con.executemany(
+            "insert into meta.expectation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "current_timestamp, ?)",
+            [[file_id, *row[1:]] for row in validation.rows],
+        )

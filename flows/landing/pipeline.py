@@ -9,9 +9,9 @@ reason in the ledger while the run goes on.
 from __future__ import annotations
 
 import logging
-import sys
 import tempfile
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +25,12 @@ from flows.landing import ledger
 from flows.landing.classify import classify, exclude_failed_expectations, keep_quarantined_source
 from flows.landing.discovery import LandingFile, discover
 from flows.landing.dq_warnings import record_warnings
-from flows.landing.expectations_run import expectation_reason, validate_batch, warm_up
+from flows.landing.expectations_run import (
+    Validation,
+    store_validation,
+    validate_batch,
+    warm_up,
+)
 from flows.landing.fingerprint import (
     check_gzip,
     head_is_utf8,
@@ -95,10 +100,15 @@ class IngestReport:
 def connect(database: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
     """A write connection with the session settings the SQL relies on (UTC, bounded memory)."""
     con = duckdb.connect(str(database))
-    con.execute("set TimeZone = 'UTC'")
     con.execute(f"set memory_limit = '{settings.ingest_memory_limit}'")
-    con.execute("set preserve_insertion_order = true")
+    _session(con, settings)
     return con
+
+
+def _session(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Per-connection settings: instants are computed in UTC, rows keep file order."""
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("set preserve_insertion_order = true")
 
 
 def make_context(
@@ -124,8 +134,9 @@ def ingest_landing(
         con = connect(database, settings)
         try:
             ensure_schema(con)
-            for landing_file in files:
-                report.files.append(ingest_file(con, landing_file, ctx))
+            with FilePreparer(con, files, ctx) as preparer:
+                for prepared in preparer:
+                    report.files.append(commit_file(prepared, ctx))
             con.execute("checkpoint")
         finally:
             con.close()
@@ -136,6 +147,26 @@ class AlreadyIngested(Exception):
     """The file's content turned out to be in the ledger already (known once hashed)."""
 
 
+@dataclass
+class PreparedFile:
+    """One file read, typed, classified and validated on its own connection, not yet written.
+
+    The connection holds the file's temporary tables until ``commit_file`` closes it. ``error``
+    is what made the file unreadable (it is rejected at commit, in file order).
+    """
+
+    lf: LandingFile
+    con: duckdb.DuckDBPyConnection
+    result: FileResult
+    digest: Future | None = None
+    known_id: str | None = None  # content known from the ledger: nothing to write
+    error: BaseException | None = None
+    headers: list[str] = field(default_factory=list)
+    personal: set[int] = field(default_factory=set)
+    validation: Validation = field(default_factory=Validation)
+    committed: bool = False
+
+
 def ingest_file(
     con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext, raise_io: bool = False
 ) -> FileResult:
@@ -143,38 +174,70 @@ def ingest_file(
 
     ``raise_io``: let an I/O error (``OSError``) propagate after rolling back, so an orchestrator
     can retry the file; by default it rejects the file like any other unreadable one.
+    """
+    return commit_file(prepare_file(file_connection(con, ctx), lf, ctx), ctx, raise_io)
+
+
+def file_connection(con: duckdb.DuckDBPyConnection, ctx: RunContext) -> duckdb.DuckDBPyConnection:
+    """A connection of its own for one file (temporary tables are per connection)."""
+    cursor = con.cursor()
+    _session(cursor, ctx.settings)
+    return cursor
+
+
+def prepare_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext) -> PreparedFile:
+    """Everything about one file that writes only temporary tables: reading, typing, in-file
+    duplicates, expectations. Safe to run for one file while another file is committed.
 
     A file whose name, size and modification time match a ledger entry is known without reading
-    it. Otherwise its SHA-256 is computed in a background thread while DuckDB reads and validates
-    it, and checked against the ledger before anything is merged.
+    it. Otherwise its SHA-256 is computed in a background thread while DuckDB reads it.
     """
+    prepared = PreparedFile(lf=lf, con=con, result=FileResult(file_name=lf.name, format=lf.fmt))
+    result = prepared.result
     try:
         stat = lf.path.stat()
     except OSError as exc:  # vanished or unreadable since discovery
-        if raise_io:
-            raise
-        return reject_after_io_failure(con, lf, ctx, exc)
-    result = FileResult(
-        file_name=lf.name, format=lf.fmt, file_size=stat.st_size, file_mtime_ns=stat.st_mtime_ns
-    )
-    known = ledger.known_by_stat(con, lf.name, stat.st_size, stat.st_mtime_ns)
-    if known:
-        return _skipped(con, lf, known, result)
+        prepared.error = exc
+        return prepared
+    result.file_size, result.file_mtime_ns = stat.st_size, stat.st_mtime_ns
+    prepared.known_id = ledger.known_by_stat(con, lf.name, stat.st_size, stat.st_mtime_ns)
+    if prepared.known_id:
+        return prepared
     if ctx.settings.gx_max_rows_per_file > 0:
         warm_up()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
-        digest = pool.submit(sha256_of, lf.path)
+    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
+    prepared.digest = hashing.submit(sha256_of, lf.path)
+    hashing.shutdown(wait=False)
+    try:
+        _prepare(prepared, ctx)
+    except AlreadyIngested:
+        prepared.known_id = result.file_id
+    except (OSError, UnreadableFile, ValueError, duckdb.Error, UnicodeError) as exc:
+        prepared.error = exc
+    return prepared
 
-        def file_id() -> str:
-            if result.file_id is None:
-                result.file_id = digest.result().sha256
-                if ledger.lookup(con, result.file_id) is not None:
-                    raise AlreadyIngested
-            return result.file_id
 
+def commit_file(prepared: PreparedFile, ctx: RunContext, raise_io: bool = False) -> FileResult:
+    """Write a prepared file in one transaction: rows merged, quarantine, warnings, expectation
+    results and the ledger row, or the file's rejection. Closes the file's connection."""
+    con, lf, result = prepared.con, prepared.lf, prepared.result
+    prepared.committed = True
+    try:
+        if prepared.known_id:
+            return _skipped(con, lf, prepared.known_id, result)
+        if isinstance(prepared.error, OSError):
+            if raise_io:
+                raise prepared.error
+            if prepared.digest is None:
+                return reject_after_io_failure(con, lf, ctx, prepared.error)
+            return _reject_unhashed(con, lf, ctx, result, prepared.digest, prepared.error)
+        if prepared.error is not None:
+            return _reject_unreadable(con, lf, ctx, result, prepared.digest, prepared.error)
         con.execute("begin transaction")
         try:
-            _load(con, lf, ctx, result, file_id)
+            if ledger.lookup(con, result.file_id or "") is not None:
+                raise AlreadyIngested  # the same content came in another file of this run
+            _write(prepared, ctx)
             ledger.record(con, result, ctx.ingested_at)
             con.execute("commit")
         except AlreadyIngested:
@@ -183,20 +246,81 @@ def ingest_file(
         except ledger.ReconciliationError:
             con.execute("rollback")
             raise
-        except OSError:
+        except OSError as exc:
             con.execute("rollback")
             if raise_io:
                 raise
-            return _reject_unhashed(con, lf, ctx, result, digest)
+            return _reject_unhashed(con, lf, ctx, result, prepared.digest, exc)
         except (UnreadableFile, ValueError, duckdb.Error, UnicodeError) as exc:
             con.execute("rollback")
-            result.file_id = digest.result().sha256
-            if ledger.lookup(con, result.file_id) is not None:
-                return _skipped(con, lf, result.file_id, result)
-            return _reject(con, lf, ctx, result, exc)
-        finally:
-            _drop_temporaries(con)
-    return result
+            return _reject_unreadable(con, lf, ctx, result, prepared.digest, exc)
+        return result
+    finally:
+        con.close()
+
+
+class FilePreparer:
+    """Prepares the next files in background threads while the caller commits the current one.
+
+    Iterating yields ``PreparedFile`` objects in file order; the caller commits each before taking
+    the next, so the writes (and the tie-breaks that follow load order) stay in file order.
+    DuckDB releases the GIL while it reads, so one file's reading overlaps another's Great
+    Expectations run and a third's merge. At most ``settings.ingest_files_ahead`` files are
+    prepared ahead, which bounds the memory their temporary tables take.
+    """
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, files: list[LandingFile], ctx: RunContext
+    ) -> None:
+        self.con, self.files, self.ctx = con, files, ctx
+        self.ahead = max(1, ctx.settings.ingest_files_ahead)
+        self.pool = ThreadPoolExecutor(max_workers=self.ahead, thread_name_prefix="prepare")
+        self.pending: deque[Future] = deque()
+        self.next_index = 0
+
+    def __enter__(self) -> FilePreparer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for future in self.pending:  # an early exit: release what was prepared
+            future.cancel()
+        self.pool.shutdown(wait=True)
+        for future in self.pending:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                prepared = future.result()
+                if not prepared.committed:
+                    prepared.con.close()
+
+    def _submit(self) -> None:
+        if self.next_index < len(self.files):
+            lf = self.files[self.next_index]
+            self.next_index += 1
+            con = file_connection(self.con, self.ctx)  # created here: the caller's thread
+            self.pending.append(self.pool.submit(prepare_file, con, lf, self.ctx))
+
+    def __iter__(self) -> Iterator[PreparedFile]:
+        while len(self.pending) < self.ahead and self.next_index < len(self.files):
+            self._submit()
+        while self.pending:
+            prepared = self.pending.popleft().result()
+            self._submit()
+            yield prepared
+
+
+def _reject_unreadable(
+    con: duckdb.DuckDBPyConnection,
+    lf: LandingFile,
+    ctx: RunContext,
+    result: FileResult,
+    digest: Future | None,
+    exc: BaseException,
+) -> FileResult:
+    """Reject a file that could not be read (unless its content is known already)."""
+    if digest is not None:
+        result.file_id = digest.result().sha256
+    if result.file_id and ledger.lookup(con, result.file_id) is not None:
+        return _skipped(con, lf, result.file_id, result)
+    return _reject(con, lf, ctx, result, exc)
 
 
 def _reject_unhashed(
@@ -205,9 +329,9 @@ def _reject_unhashed(
     ctx: RunContext,
     result: FileResult,
     digest: Future,
+    exc: BaseException,
 ) -> FileResult:
     """Reject a file after an I/O error (its hash may be unavailable too)."""
-    exc = sys.exc_info()[1] or OSError("I/O error")
     try:
         result.file_id = digest.result().sha256
     except OSError:
@@ -286,13 +410,9 @@ def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists temp.{ident(name)}")
 
 
-def _load(
-    con: duckdb.DuckDBPyConnection,
-    lf: LandingFile,
-    ctx: RunContext,
-    result: FileResult,
-    file_id: Callable[[], str],
-) -> None:
+def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
+    """Read, type, classify and validate the file into its connection's temporary tables."""
+    con, lf, result = prepared.con, prepared.lf, prepared.result
     named = profile_for_name(ctx.profiles, lf.name)
     entity_name = lf.entity or (named.entity if named else None)
     if entity_name is None:
@@ -326,23 +446,33 @@ def _load(
         key=ctx.key,
     )
     build_typed(con, rule_ctx)
-    file_id()  # the content hash is needed from here on (and may reveal a known file)
+    # The content hash is needed from here on, and may reveal a known file.
+    result.file_id = prepared.digest.result().sha256 if prepared.digest else None
+    if result.file_id and ledger.lookup(con, result.file_id) is not None:
+        raise AlreadyIngested
     n_src = con.execute("select count(*) from src").fetchone()[0]
     n_rejects = con.execute("select count(*) from src_rejects").fetchone()[0]
-    in_file_repeats = classify(con, entity_name)
-    failed = validate_batch(con, result, ctx.settings)
-    if failed:
-        exclude_failed_expectations(con, failed, expectation_reason(con, result.file_id or ""))
-    keep_quarantined_source(con)
-    merged = merge_batch(
-        con, entity, value_columns(entity_name), result.file_id or "", ctx.ingested_at
-    )
-    personal = {p for p, name in positions.items() if entity.column(name).personal}
-    quarantined = record_quarantine(con, result.file_id or "", lf.name, headers, personal)
     result.rows_read = n_src + n_rejects
-    result.rows_quarantined = quarantined
+    result.rows_duplicate = classify(con, entity_name)  # in-file repeats; the merge adds more
+    prepared.validation = validate_batch(con, result, ctx.settings)
+    exclude_failed_expectations(con, prepared.validation.failed_rows, prepared.validation.reason)
+    keep_quarantined_source(con)
+    prepared.headers = headers
+    prepared.personal = {p for p, name in positions.items() if entity.column(name).personal}
+
+
+def _write(prepared: PreparedFile, ctx: RunContext) -> None:
+    """Inside the file's transaction: merge its rows, quarantine, warnings, expectation results."""
+    con, result = prepared.con, prepared.result
+    file_id = result.file_id or ""
+    entity = ENTITIES[result.entity or ""]
+    store_validation(con, prepared.validation, file_id)
+    merged = merge_batch(con, entity, value_columns(entity.name), file_id, ctx.ingested_at)
+    result.rows_quarantined = record_quarantine(
+        con, file_id, prepared.lf.name, prepared.headers, prepared.personal
+    )
     result.rows_loaded = merged.loaded
-    result.rows_duplicate = merged.duplicate + in_file_repeats
+    result.rows_duplicate += merged.duplicate
     result.rows_superseded = merged.superseded
     record_warnings(con, result)
     ledger.check_reconciles(result)
