@@ -14,6 +14,7 @@ import argparse
 import functools
 import os
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -49,7 +50,7 @@ def main() -> None:
     totals: dict[str, float] = defaultdict(float)
     cpu_totals: dict[str, float] = defaultdict(float)  # all threads of the process
     per_file: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    current = {"file": ""}
+    current = threading.local()  # the file each thread is working on
 
     def timed(name, fn):
         @functools.wraps(fn)
@@ -61,29 +62,38 @@ def main() -> None:
                 spent = time.perf_counter() - started
                 totals[name] += spent
                 cpu_totals[name] += time.process_time() - cpu
-                per_file[current["file"]][name] += spent
+                per_file[getattr(current, "file", "")][name] += spent
 
         return wrapper
 
     for name in STEPS:
         if hasattr(pipeline, name):
             setattr(pipeline, name, timed(name, getattr(pipeline, name)))
-    original = pipeline.ingest_file
+    prepare, commit = pipeline.prepare_file, pipeline.commit_file
 
-    def ingest_file(con, lf, ctx, raise_io=False):
-        current["file"] = lf.name
+    def prepare_file(con, lf, ctx):
+        current.file = lf.name
         started = time.perf_counter()
-        out = original(con, lf, ctx, raise_io)
-        per_file[lf.name]["total"] = time.perf_counter() - started
-        return out
+        try:
+            return prepare(con, lf, ctx)
+        finally:
+            per_file[lf.name]["prepare"] = time.perf_counter() - started
 
-    pipeline.ingest_file = ingest_file
+    def commit_file(prepared, ctx, raise_io=False):
+        current.file = prepared.lf.name
+        started = time.perf_counter()
+        try:
+            return commit(prepared, ctx, raise_io)
+        finally:
+            per_file[prepared.lf.name]["commit"] = time.perf_counter() - started
+
+    pipeline.prepare_file, pipeline.commit_file = prepare_file, commit_file
     os.environ.setdefault("COMPLAINTS_PII_KEY", "profile-key")
     settings = Settings(key_file=args.warehouse.with_suffix(".key"))
     started, cpu = time.perf_counter(), time.process_time()
     pipeline.ingest_landing(args.landing, args.warehouse, settings)
     print(f"total {time.perf_counter() - started:.1f}s, {time.process_time() - cpu:.1f} CPU-s")
-    for name, spent in sorted(per_file.items(), key=lambda kv: -kv[1].get("total", 0)):
+    for name, spent in sorted(per_file.items(), key=lambda kv: -kv[1].get("prepare", 0)):
         steps = ", ".join(f"{k} {v:.1f}" for k, v in sorted(spent.items(), key=lambda kv: -kv[1]))
         print(f"{name}: {steps}")
     print(
