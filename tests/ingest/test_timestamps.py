@@ -56,3 +56,21 @@ def test_profile_format(con):
     assert _parse(con, "26.11.2026 10:00", formats=("%d.%m.%Y %H:%M",)) == (
         "2026-11-26 02:00:00+00"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 19 characters, like the canonical form, but with an offset: never read as local time.
+        ("2026-1-2 1:00+08:00", "2026-01-01 17:00:00+00"),
+        ("2026-11-26T10:00:00", "2026-11-26 02:00:00+00"),
+        ("2026/11/26 10:00:00", "2026-11-26 02:00:00+00"),
+        ("2026-11-26 10:00:00", "2026-11-26 02:00:00+00"),
+        ("2026-13-26 10:00:00", None),
+    ],
+)
+def test_canonical_shortcut_agrees_with_the_general_parse(con, text, expected):
+    """Strings of the canonical length take a shortcut; whatever their form, the instant is the
+    one the general rules give (checked here with a profile format that changes nothing)."""
+    assert _parse(con, text) == expected
+    assert _parse(con, text, formats=("%d.%m.%Y %H:%M",)) == expected
