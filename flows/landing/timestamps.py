@@ -89,8 +89,7 @@ def instant_sql(text: str, zone: str, formats: tuple[str, ...] = ()) -> str:
     # half of the offset test and the general parse; anything else takes the general path.
     canonical = local_to_instant_sql(f"try_strptime({text}, {literal(CANONICAL)})", zone)
     return (
-        f"(case when length({text}) = 19 then coalesce({canonical}, {general}) "
-        f"else {general} end)"
+        f"(case when length({text}) = 19 then coalesce({canonical}, {general}) else {general} end)"
     )
 
 

@@ -54,3 +54,23 @@ def test_key_file_created_private(tmp_path, monkeypatch):
     assert len(key) >= 32
     assert path.stat().st_mode & 0o777 == 0o600
     assert load_key(path) == key
+
+
+def test_sql_masking_matches_python_masking_in_every_spelling():
+    """The SQL skips texts without four digits in a row; every phone spelling still has them."""
+    from flows.landing.pii import mask_text_sql
+
+    texts = [
+        "电话13812345678，座机010-87654321",
+        "call 138 1234 5678 or +86-139-8765-4321",
+        "国际 +44 20 7946 0958",
+        "no digits here",
+        "order 123 ok",
+        None,
+    ]
+    with duckdb.connect() as con:
+        masked = [
+            con.execute(f"select {mask_text_sql('$1')}", [text]).fetchone()[0] for text in texts
+        ]
+    assert masked == [mask_text(t) if t is not None else None for t in texts]
+    assert "1234 5678" not in masked[1] and "8765-4321" not in masked[1]
