@@ -31,6 +31,16 @@ def clean_text_sql(expr: str) -> str:
     return f"nullif(trim({expr}), '')"
 
 
+def clean_column_sql(column: str) -> str:
+    """``clean_text_sql`` of a plain column, trimming only values that start or end with a blank
+    (or are empty): for CSV, where copying every value through ``trim`` costs more than the test.
+    """
+    return (
+        f"(case when {column} = '' or starts_with({column}, ' ') or ends_with({column}, ' ') "
+        f"then {clean_text_sql(column)} else {column} end)"
+    )
+
+
 class UnreadableFile(ValueError):
     """The file cannot be read at all (the message is the ledger's reason)."""
 
@@ -64,7 +74,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     try:
         described = con.execute(f"describe select * from read_csv({source}, {options})")
         headers = [row[0] for row in described.fetchall()]
-        cols = ", ".join(f"{clean_text_sql(ident(h))} as c{i}" for i, h in enumerate(headers))
+        cols = ", ".join(f"{clean_column_sql(ident(h))} as c{i}" for i, h in enumerate(headers))
         con.execute(
             f"create or replace temp table src_text as "
             f"select {cols} from read_csv({source}, {options})"
