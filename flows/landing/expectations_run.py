@@ -118,7 +118,13 @@ def validate_batch(
     entity = result.entity or ""
     limit = min(total, settings.gx_max_rows_per_file)
     if limit < total:
-        source = f"(select * from batch using sample reservoir({int(limit)} rows) repeatable (7))"
+        # Sampling the row numbers alone, then fetching those rows, is about half the cost of a
+        # reservoir over every column.
+        con.execute(
+            f"create or replace temp table gx_sample as select _row_number from batch "
+            f"using sample reservoir({int(limit)} rows) repeatable (7)"
+        )
+        source = "(select * from batch semi join gx_sample using (_row_number))"
         scope = f"sample of {limit} of {total} rows; SQL rules checked all rows"
     else:
         source = "batch"
@@ -136,6 +142,7 @@ def validate_batch(
     with _VALIDATING:
         outcomes, failed_rows = _validate_frames(definition, suite, frames)
     con.execute("drop table gx_rows")
+    con.execute("drop table if exists gx_sample")
     validation = Validation(failed_rows=sorted(failed_rows))
     validation.rows = [
         [
