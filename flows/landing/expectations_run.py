@@ -24,6 +24,7 @@ import duckdb
 
 from flows.config import Settings
 from flows.landing.ledger import FileResult
+from flows.landing.sqltext import ident
 
 CHUNK_ROWS = 100_000
 # A passing chunk needs only counts; the list of failing row numbers is computed on failure.
@@ -131,9 +132,11 @@ def validate_batch(
         scope = f"all {total} rows"
     con.execute(f"create or replace temp table gx_rows as select * from {source}")
     # One chunk in pandas at a time, whatever gx_max_rows_per_file allows.
+    columns = _frame_columns(con)
     frames = (
         con.execute(
-            "select * from gx_rows order by _row_number limit ? offset ?", [CHUNK_ROWS, offset]
+            f"select {columns} from gx_rows order by _row_number limit ? offset ?",
+            [CHUNK_ROWS, offset],
         ).df()
         for offset in range(0, limit, CHUNK_ROWS)
     )
@@ -170,6 +173,21 @@ def validate_batch(
     if failed_rows:
         log.warning("%s: %d row(s) failed expectations", result.file_name, len(failed_rows))
     return validation
+
+
+def _frame_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """The select list for the pandas chunks: decimals as doubles and integers as 64-bit, the
+    dtypes GX compares with bounds in vectorised form (decimal objects go row by row in Python)."""
+    out = []
+    for name, kind, *_ in con.execute("describe gx_rows").fetchall():
+        quoted = ident(name)
+        if kind.startswith("DECIMAL"):
+            out.append(f"cast({quoted} as double) as {quoted}")
+        elif kind in ("TINYINT", "SMALLINT", "INTEGER"):
+            out.append(f"cast({quoted} as bigint) as {quoted}")
+        else:
+            out.append(quoted)
+    return ", ".join(out)
 
 
 def _validate_frames(
