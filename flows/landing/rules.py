@@ -62,9 +62,12 @@ def _parse_expr(ctx: RuleContext, column: Column) -> str:
     t = _text(column.name)
     formats = ctx.profile.timestamp_formats
     if column.kind == "integer":
-        # Plain digits take the fast path; signs and a ".0" tail go through the pattern.
+        # Fast path: text that is exactly how DuckDB writes the number it casts to (plain digits,
+        # no sign or leading zero). Anything else must match the pattern; DuckDB's own cast
+        # would also take forms the contract does not ("1_000", "1e3").
         return (
-            f"(case when ltrim({t}, '0123456789') = '' then try_cast({t} as integer) "
+            f"(case when cast(try_cast({t} as integer) as varchar) = {t} "
+            f"then try_cast({t} as integer) "
             f"when regexp_full_match({t}, '{_INTEGER_RE}') "
             f"then try_cast(regexp_replace({t}, '[.]0+$', '') as integer) end)"
         )

@@ -249,3 +249,39 @@ def test_io_errors_reject_the_file_or_reach_the_orchestrator(run, monkeypatch):
         ctx = pipeline.make_context(run.settings, run.database.parent)
         (run.landing / "orders_io.csv").write_text("order_id\n", encoding="utf-8")  # new content
         pipeline.ingest_file(con, discover(run.landing)[0], ctx, raise_io=True)
+
+
+def test_integer_spellings(run):
+    """Integers may carry a sign, leading zeros or a '.0' tail; other number forms are errors."""
+    spellings = {
+        "7": 7,
+        "07": 7,
+        "+7": 7,
+        "7.0": 7,
+        "7.00": 7,
+        "2147483647": 2147483647,
+        "7.5": None,
+        "1_000": None,
+        "1e3": None,
+        "0x10": None,
+        "7.": None,
+        ".7": None,
+        "2147483648": None,
+        "1,000": None,
+    }
+    rows = [order(n, quantity=text) for n, text in enumerate(spellings, start=1)]
+    write_csv(run.landing / "orders_1.csv", ORDER_HEADER, rows)
+    run()
+    loaded = dict(run.rows("select order_id, quantity from raw.orders"))
+    quarantined = {
+        order_id
+        for (order_id,) in run.rows(
+            "select distinct raw_values->>'order_id' from meta.quarantine where field = 'quantity'"
+        )
+    }
+    for n, (text, expected) in enumerate(spellings.items(), start=1):
+        order_id = order(n)["order_id"]
+        if expected is None:
+            assert order_id in quarantined, text
+        else:
+            assert loaded.get(order_id) == expected, text
