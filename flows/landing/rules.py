@@ -82,7 +82,12 @@ def _parse_expr(ctx: RuleContext, column: Column) -> str:
         whens = " ".join(
             f"when {literal(raw.lower())} then {literal(code)}" for raw, code in lookup.items()
         )
-        return f"(case lower({t}) {whens} end)"
+        general = f"(case lower({t}) {whens} end)"
+        # Text that already is a code mapping to itself needs no lower-casing and lookup.
+        codes = [c for c, target in lookup.items() if c == target and c == c.lower()]
+        if not codes:
+            return general
+        return f"(case when {t} in ({', '.join(map(literal, codes))}) then {t} else {general} end)"
     return t
 
 

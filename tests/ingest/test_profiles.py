@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from flows.landing.profiles import ProfileError, choose_profile, load_profiles
+from tests.ingest.samples import COMPLAINT_HEADER, complaint, write_csv
 
 PROFILE = textwrap.dedent(
     """
@@ -104,3 +105,32 @@ def test_the_shipped_example_profiles_load():
         "complaints",
         "Europe/Berlin",
     )
+
+
+def test_a_profile_may_remap_a_canonical_code(run):
+    """A value map wins even over a spelling that is itself a code (no shortcut skips it)."""
+    profiles = run.landing.parent / "profiles.yml"
+    profiles.write_text(
+        textwrap.dedent(
+            """
+            profiles:
+              - name: callcentre_only
+                entity: complaints
+                match:
+                  file_glob: "complaints_cc*"
+                values:
+                  channel: {app: hotline}
+            """
+        ),
+        encoding="utf-8",
+    )
+    write_csv(
+        run.landing / "complaints_cc.csv",
+        COMPLAINT_HEADER,
+        [complaint(1, channel="app"), complaint(2, channel="web_form")],
+    )
+    run(profiles)
+    assert run.rows("select channel from raw.complaints order by complaint_id") == [
+        ("hotline",),
+        ("web_form",),
+    ]
