@@ -179,3 +179,26 @@ def test_a_render_reads_through_one_connection_and_sees_a_new_publish(tmp_path, 
     at = render()
     assert opens == ["render"]
     assert _number(_metric(at, "确认缺陷率")) == pytest.approx(defect_rate(new), abs=0.005)
+
+
+def _preloads(at) -> list[str]:
+    return [e.proto.body for e in at.get("html") if "import(" in e.proto.body]
+
+
+def test_chart_pages_ask_the_browser_for_plotly_code_once(app):
+    from dashboards.chart_preload import plotly_chunk
+
+    chunk = plotly_chunk()
+    assert chunk, "the installed Streamlit has no plotly chunk: the preload is inert"
+    app.run()
+    assert not app.exception
+    (body,) = _preloads(app)
+    assert chunk in body and app.get("html")[0].proto.unsafe_allow_javascript
+    app.switch_page("app_pages/merchants.py").run()
+    assert not app.exception and _preloads(app) == []  # the session has it already
+
+
+def test_pages_without_charts_do_not_load_plotly(app):
+    app.switch_page("app_pages/data_quality.py").run()
+    assert not app.exception and app.title[0].value == "数据质量"
+    assert _preloads(app) == []
