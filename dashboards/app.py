@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import chart_preload, data, sidebar
+from dashboards import data, sidebar
 from dashboards.context import PageContext, publish
 from dashboards.i18n import t
 from flows.config import load_settings
@@ -27,8 +27,6 @@ PAGES = (
     ("sql", "page_sql", ":material/terminal:"),
 )
 HERE = Path(__file__).parent
-# Pages whose first view draws plotly charts (the others must not pay for loading plotly).
-CHART_PAGES = {"overview", "merchants", "skus", "sla", "recurrence"}
 
 
 def main() -> None:
@@ -56,9 +54,10 @@ def render(warehouse: Path, source: data.Source | None) -> None:
         st.title(t("no_warehouse_title", lang))
         st.info(t("no_warehouse_body", lang, path=warehouse))
         return
-    # Navigation first (its titles only need the language, which the URL or the session holds):
-    # a chart page then asks the browser for the plotly code before the sidebar is drawn.
-    lang = sidebar.language_from_url()
+    options = data.filter_options(source)
+    filters, lang = sidebar.render(options)
+    ctx = PageContext(source=source, filters=filters, lang=lang, build=build, options=options)
+    publish(ctx)
     pages = [
         st.Page(
             str(HERE / "app_pages" / f"{name}.py"),
@@ -69,16 +68,8 @@ def render(warehouse: Path, source: data.Source | None) -> None:
         )
         for index, (name, title, icon) in enumerate(PAGES)
     ]
-    page = st.navigation(pages)
-    name = next((name for (name, _, _), p in zip(PAGES, pages, strict=True) if p is page), None)
-    if name in CHART_PAGES:
-        chart_preload.preload_plotly()
-    options = data.filter_options(source)
-    filters, lang = sidebar.render(options)
-    ctx = PageContext(source=source, filters=filters, lang=lang, build=build, options=options)
-    publish(ctx)
     try:
-        page.run()
+        st.navigation(pages).run()
     finally:
         # Drawn after the page, so it also marks the end of the run (the browser tests wait for it).
         st.sidebar.caption(ctx.as_of_text)
