@@ -104,12 +104,7 @@ def page_calls(source: data.Source, filters: data.Filters) -> dict[str, Callable
         chrome()
         rates = d.merchant_rates.uncached(source, filters)
         scope = dataclasses.replace(filters, merchant_id=rates["merchant_id"].iloc[0])
-        d.sku_rates.uncached(source, scope)
-        d.issue_pareto.uncached(source, scope)
-        d.weekly_rates.uncached(source, scope)
-        d.sla_by_stage.uncached(source, scope)
-        d.corrective_actions.uncached(source, scope)
-        d.complaints.uncached(source, scope)
+        d.sku_rates.uncached(source, scope)  # the drill-down's open tab; the others run on click
 
     def skus() -> None:
         chrome()
