@@ -263,3 +263,29 @@ def test_recurrence_by_single_week_equals_the_marts_at_week_edges(warehouse):
         assert kpis["recurrence_rate"] == pytest.approx(
             rates["n_recurred"].sum() / in_rate if in_rate else None
         ), week
+
+
+@pytest.mark.parametrize("limit", [500, 3])
+def test_sla_late_counts_every_late_stage_whatever_the_limit(warehouse, limit):
+    source = data.current_source(warehouse)
+    rows, total = data.sla_late.uncached(source, PERIOD, limit=limit)
+    (expected,) = _one(
+        warehouse,
+        """select sum(
+                  (acknowledge_status in ('breached', 'open_overdue'))::int
+                  + (merchant_notified_status in ('breached', 'open_overdue'))::int
+                  + (merchant_evidence_status in ('breached', 'open_overdue'))::int
+                  + (resolution_status in ('breached', 'open_overdue'))::int)
+           from marts.complaints where is_counted and received_week between ? and ?""",
+        [PERIOD.week_from, PERIOD.week_to],
+    )
+    assert total == expected > limit
+    assert len(rows) == limit
+    assert "n_late" not in rows.columns
+    assert rows["sla_status"].isin(["breached", "open_overdue"]).all()
+
+
+def test_sla_late_of_an_empty_selection(warehouse):
+    source = data.current_source(warehouse)
+    rows, total = data.sla_late.uncached(source, dataclasses.replace(PERIOD, channel="none"))
+    assert total == 0 and rows.empty
