@@ -254,6 +254,7 @@ def main(argv: list[str]) -> int:
     if set(chosen) != set(PAGE_TITLES) and args.out == RESULTS:
         parser.error("--pages measures part of the dashboard: give --out for its results")
     logging.getLogger("streamlit").setLevel(logging.ERROR)
+    load_at_start = os.getloadavg()[0]  # the machine is shared: say how busy it was
     warehouse = (args.warehouse or default_warehouse()).resolve()
     if not warehouse.exists():
         from tests.dashboards.pipeline_warehouse import build_pipeline_warehouse
@@ -343,6 +344,7 @@ def main(argv: list[str]) -> int:
         "targets": {"query_ratio_max": 0.1, "render_seconds_max": 2.0},
         "pages": pages,
         "peak_memory_mb_queries": round(peak_mb, 1),
+        "load_average_1min": {"start": load_at_start, "end": os.getloadavg()[0]},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
