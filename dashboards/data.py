@@ -647,16 +647,16 @@ def _late_union() -> str:
 def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:
     """Who is late on what: breached and open-overdue stages, longest overdue first."""
     where, params = _where(filters, "received_week")
-    # One pass: the window count is taken before the limit (a separate count query read the
-    # four stage selects a second time).
-    rows = _frame(
+    rows, total = _frames(
         source,
-        f"""select *, count(*) over () as n_late from ({_late_union()}) where {where}
-           order by sla_status desc, overdue_hours desc nulls last, complaint_id limit ?""",
-        [*params, limit],
+        (
+            f"""select * from ({_late_union()}) where {where}
+               order by sla_status desc, overdue_hours desc nulls last, complaint_id limit ?""",
+            [*params, limit],
+        ),
+        (f"select count(*) as n from ({_late_union()}) where {where}", params),
     )
-    total = int(rows["n_late"].iloc[0]) if not rows.empty else 0
-    return rows.drop(columns="n_late"), total
+    return rows, int(total["n"].iloc[0])
 
 
 AGE_BUCKETS = ("age_lt1d", "age_1_3d", "age_3_7d", "age_7_14d", "age_14_30d", "age_gt30d")
