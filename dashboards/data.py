@@ -230,6 +230,24 @@ def _where(
     return " and ".join(conditions), params
 
 
+def _closed_prefilter(filters: Filters, alias: str) -> tuple[str, list[object]]:
+    """A coarse, index-friendly bound on ``closed_at`` for a ``closed_week`` filter.
+
+    ``closed_week`` is computed per row in the platform time zone, so a filter on it alone reads
+    every closed complaint. The UTC instants of the period, widened by a day on each side (more
+    than any time-zone offset), keep every row the exact filter keeps and let DuckDB skip the
+    rest before the join; the exact ``closed_week`` filter still decides.
+    """
+    conditions, params = ["true"], []
+    if filters.week_from is not None:
+        conditions.append(f"{alias}.closed_at >= cast(? as timestamptz)")
+        params.append(f"{filters.week_from - dt.timedelta(days=1)} 00:00:00+00")
+    if filters.week_to is not None:
+        conditions.append(f"{alias}.closed_at < cast(? as timestamptz)")
+        params.append(f"{filters.week_to + dt.timedelta(days=8)} 00:00:00+00")
+    return " and ".join(conditions), params
+
+
 # ---- chrome ----------------------------------------------------------------------------------
 
 
@@ -282,6 +300,7 @@ def _kpi_queries(filters: Filters) -> list[tuple[str, list[object]]]:
     rates_where, rates_params = _where(filters, "order_week", channel=False)
     sla_where, sla_params = _where(filters, "received_week")
     rec_where, rec_params = _where(filters, "closed_week", alias="c")
+    rec_window, rec_window_params = _closed_prefilter(filters, "r")
     # The recurrence mart carries merchant and category; complaints are joined (most of this
     # query's time at 10M lines) only when a channel is chosen.
     channel, channel_join = ("cast(null as varchar) as channel", "")
@@ -317,11 +336,12 @@ def _kpi_queries(filters: Filters) -> list[tuple[str, list[object]]]:
                    from marts.complaint_recurrence as r
                    {channel_join}
                    cross join marts.build_info as b
+                   where {rec_window}
                )
                select count(*) filter (where is_in_rate)::bigint as n_in_rate,
                    count(*) filter (where is_in_rate and has_recurred)::bigint as n_recurred
                from rows as c where {rec_where}""",
-            rec_params,
+            [*rec_window_params, *rec_params],
         ),
     ]
 
@@ -680,6 +700,7 @@ def recurrence_rates(source: Source, filters: Filters, group: str) -> pd.DataFra
         raise ValueError(f"not an allowed recurrence grouping: {group}")
     id_sql, name_sql = RECURRENCE_GROUPS[group]
     where, params = _where(filters, "closed_week")
+    window, window_params = _closed_prefilter(filters, "r")
     return _frame(
         source,
         f"""with rows as (
@@ -690,6 +711,7 @@ def recurrence_rates(source: Source, filters: Filters, group: str) -> pd.DataFra
                from marts.complaint_recurrence as r
                inner join marts.complaints as c using (complaint_id)
                cross join marts.build_info as b
+               where {window}
            ),
            agg as (
                select {id_sql} as group_id, {name_sql} as group_name,
@@ -702,8 +724,9 @@ def recurrence_rates(source: Source, filters: Filters, group: str) -> pd.DataFra
                n_recurred / nullif(n_closed_in_rate, 0) as recurrence_rate,
                {_wilson("n_recurred", "n_closed_in_rate", "-")} as recurrence_rate_ci_low,
                {_wilson("n_recurred", "n_closed_in_rate", "+")} as recurrence_rate_ci_high
-           from agg order by recurrence_rate desc nulls last, n_closed_in_rate desc""",
-        params,
+           from agg
+           order by recurrence_rate desc nulls last, n_closed_in_rate desc, group_id""",
+        [*window_params, *params],
     )
 
 

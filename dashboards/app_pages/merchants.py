@@ -134,14 +134,20 @@ table(
 
 ids = merchants["merchant_id"].tolist()
 default = ids.index(ctx.filters.merchant_id) if ctx.filters.merchant_id in ids else 0
+drill_labels = {
+    mid: f"{name} ({mid})"
+    for mid, name in zip(merchants["merchant_id"], merchants["merchant_name"], strict=True)
+}
 chosen = st.selectbox(
     ctx.t("select_merchant"),
     ids,
     index=default,
-    format_func=ctx.merchant_name,
+    format_func=drill_labels.__getitem__,
     key="merchants_drill",
 )
 scope = dataclasses.replace(ctx.filters, merchant_id=chosen)
+# Only the open tab's section runs (a tab click reruns the page): the first view queries and
+# draws the SKU table, not six sections of which five are hidden.
 tabs = st.tabs(
     [
         ctx.t(k)
@@ -153,102 +159,110 @@ tabs = st.tabs(
             "drill_actions",
             "drill_complaints",
         )
-    ]
+    ],
+    key="merchants_drill_tab",
+    on_change="rerun",
 )
-with tabs[0]:
-    skus = data.sku_rates(ctx.source, scope)
-    if skus.empty:
-        no_data(ctx)
-    else:
-        table(
-            ctx,
-            skus,
-            [
-                "sku_id",
-                "sku_name",
-                "order_lines",
-                "complaint_lines",
-                "defect_lines",
-                "complaint_rate",
+if tabs[0].open:
+    with tabs[0]:
+        skus = data.sku_rates(ctx.source, scope)
+        if skus.empty:
+            no_data(ctx)
+        else:
+            table(
+                ctx,
+                skus,
+                [
+                    "sku_id",
+                    "sku_name",
+                    "order_lines",
+                    "complaint_lines",
+                    "defect_lines",
+                    "complaint_rate",
+                    "defect_rate",
+                    "is_mature",
+                ],
+            )
+if tabs[1].open:
+    with tabs[1]:
+        issues = data.issue_pareto(ctx.source, scope)
+        if issues.empty:
+            no_data(ctx)
+        else:
+            table(ctx, issues, ["issue_type", "n_complaints", "share", "cum_share"])
+if tabs[2].open:
+    with tabs[2]:
+        trend = data.weekly_rates(ctx.source, scope)
+        if trend.empty:
+            no_data(ctx)
+        else:
+            fig = go.Figure()
+            add_maturity_series(
+                fig,
+                trend,
+                "order_week",
                 "defect_rate",
-                "is_mature",
-            ],
-        )
-with tabs[1]:
-    issues = data.issue_pareto(ctx.source, scope)
-    if issues.empty:
-        no_data(ctx)
-    else:
-        table(ctx, issues, ["issue_type", "n_complaints", "share", "cum_share"])
-with tabs[2]:
-    trend = data.weekly_rates(ctx.source, scope)
-    if trend.empty:
-        no_data(ctx)
-    else:
-        fig = go.Figure()
-        add_maturity_series(
-            fig,
-            trend,
-            "order_week",
-            "defect_rate",
-            ctx.t("series_defect_rate"),
-            ctx.t("series_immature"),
-            PALETTE[1],
-        )
-        layout(
-            fig,
-            ctx.t("chart_merchant_trend"),
-            ctx.t("axis_order_week"),
-            ctx.t("axis_defect_rate"),
-            pct=True,
-        )
-        plot(fig, "merchants_trend")
-        st.caption(ctx.t("immature_note"))
-with tabs[3]:
-    sla = data.sla_by_stage(ctx.source, scope)
-    if sla.empty:
-        no_data(ctx)
-    else:
-        table(
-            ctx,
-            sla,
-            [
-                "stage",
-                "n_measured",
-                "n_met",
-                "n_breached",
-                "n_open_overdue",
-                "compliance_rate",
-                "compliance_rate_ci_low",
-                "compliance_rate_ci_high",
-            ],
-        )
-with tabs[4]:
-    actions = data.corrective_actions(ctx.source, scope)
-    if actions.empty:
-        no_data(ctx)
-    else:
-        table(
-            ctx,
-            actions,
-            [
-                "action_id",
-                "sku_id",
-                "scope",
-                "issue_type",
-                "action_type",
-                "opened_at",
-                "completed_at",
-                "before_defect_rate",
-                "after_defect_rate",
-                "p_value",
-                "evaluation",
-            ],
-        )
-with tabs[5]:
-    rows, total = data.complaints(ctx.source, scope)
-    if rows.empty:
-        no_data(ctx)
-    else:
-        st.caption(ctx.t("rows_shown", shown=len(rows), total=total))
-        table(ctx, rows)
+                ctx.t("series_defect_rate"),
+                ctx.t("series_immature"),
+                PALETTE[1],
+            )
+            layout(
+                fig,
+                ctx.t("chart_merchant_trend"),
+                ctx.t("axis_order_week"),
+                ctx.t("axis_defect_rate"),
+                pct=True,
+            )
+            plot(fig, "merchants_trend")
+            st.caption(ctx.t("immature_note"))
+if tabs[3].open:
+    with tabs[3]:
+        sla = data.sla_by_stage(ctx.source, scope)
+        if sla.empty:
+            no_data(ctx)
+        else:
+            table(
+                ctx,
+                sla,
+                [
+                    "stage",
+                    "n_measured",
+                    "n_met",
+                    "n_breached",
+                    "n_open_overdue",
+                    "compliance_rate",
+                    "compliance_rate_ci_low",
+                    "compliance_rate_ci_high",
+                ],
+            )
+if tabs[4].open:
+    with tabs[4]:
+        actions = data.corrective_actions(ctx.source, scope)
+        if actions.empty:
+            no_data(ctx)
+        else:
+            table(
+                ctx,
+                actions,
+                [
+                    "action_id",
+                    "sku_id",
+                    "scope",
+                    "issue_type",
+                    "action_type",
+                    "opened_at",
+                    "completed_at",
+                    "before_defect_rate",
+                    "after_defect_rate",
+                    "p_value",
+                    "evaluation",
+                ],
+            )
+if tabs[5].open:
+    with tabs[5]:
+        rows, total = data.complaints(ctx.source, scope)
+        if rows.empty:
+            no_data(ctx)
+        else:
+            st.caption(ctx.t("rows_shown", shown=len(rows), total=total))
+            table(ctx, rows)

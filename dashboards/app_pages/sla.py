@@ -82,22 +82,25 @@ if not weekly.empty:
         plot(fig, "sla_heatmap")
 
 if not weekly.empty:
-    with st.expander(ctx.t("sla_table")):
-        table(
-            ctx,
-            weekly,
-            [
-                "received_week",
-                "channel",
-                "stage",
-                "n_measured",
-                "n_met",
-                "n_breached",
-                "n_open_overdue",
-                "compliance_rate",
-            ],
-            key="sla_table",
-        )
+    # The full table runs only once the expander is opened (opening it reruns the page).
+    details = st.expander(ctx.t("sla_table"), key="sla_table_open", on_change="rerun")
+    if details.open:
+        with details:
+            table(
+                ctx,
+                weekly,
+                [
+                    "received_week",
+                    "channel",
+                    "stage",
+                    "n_measured",
+                    "n_met",
+                    "n_breached",
+                    "n_open_overdue",
+                    "compliance_rate",
+                ],
+                key="sla_table",
+            )
 
 st.subheader(ctx.t("sla_late_list"))
 st.caption(ctx.t("sla_late_caption"))

@@ -81,7 +81,8 @@ def launch_chromium(playwright):
 
 def wait_for_page(page, title: str, charts: int = 0, timeout_ms: float = 30000) -> None:
     """Wait until the page's title, its first ``charts`` plotly charts and the script run are
-    done (Streamlit fills the page over a websocket; plotly draws after its script loads)."""
+    done and every element has drawn (Streamlit fills the page over a websocket; plotly and the
+    data grid draw after their lazily loaded code)."""
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=timeout_ms)
     # The sidebar's data-as-of stamp is drawn after the page's content: the run has ended.
     page.locator('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]').first.wait_for(
@@ -90,9 +91,11 @@ def wait_for_page(page, title: str, charts: int = 0, timeout_ms: float = 30000) 
     if charts:
         page.locator(".js-plotly-plot .main-svg").nth(charts - 1).wait_for(timeout=timeout_ms)
     # While the script runs Streamlit shows its status widget; wait until it is gone and every
-    # chart on the page has drawn.
+    # chart on the page has drawn. Elements whose frontend code is still loading (plotly, the
+    # data grid) are skeletons without their test id until then: wait until none is left.
     page.wait_for_function(
         """() => !document.querySelector('[data-testid="stStatusWidget"]')
+            && !document.querySelector('[data-testid="stSkeleton"]')
             && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                 .every((chart) => chart.querySelector('.main-svg'))""",
         timeout=timeout_ms,

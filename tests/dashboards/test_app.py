@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards.i18n import column_label
+
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGES = ["overview", "merchants", "skus", "sla", "recurrence", "scorecards", "data_quality", "sql"]
 COMPLAINTS_ZH, COMPLAINTS_EN = "投诉量（有效）", "Complaints (counted)"
@@ -179,3 +181,52 @@ def test_a_render_reads_through_one_connection_and_sees_a_new_publish(tmp_path, 
     at = render()
     assert opens == ["render"]
     assert _number(_metric(at, "确认缺陷率")) == pytest.approx(defect_rate(new), abs=0.005)
+
+
+def test_merchant_drill_down_runs_only_the_open_tab(app, scenario):
+    app.run()
+    app.switch_page("app_pages/merchants.py").run()
+    assert not app.exception
+    assert [t.label for t in app.tabs] == [
+        "SKU",
+        "问题",
+        "趋势",
+        "SLA 记录",
+        "整改措施",
+        "投诉明细",
+    ]
+    # The merchants table and the open SKU tab's table; the other sections did not run.
+    assert len(app.dataframe) == 2
+    assert not any("行" in c.value and "显示" in c.value for c in app.caption)
+    chosen = app.selectbox(key="merchants_drill").value
+    (n_skus,) = scenario.one(
+        """select count(distinct sku_id) from marts.sku_defect_rates_weekly
+           where merchant_id = ? and order_week between ? and ?""",
+        [chosen, scenario.week_from, scenario.week_to],
+    )
+    assert len(app.dataframe[1].value) == n_skus > 0
+
+    app.session_state["merchants_drill_tab"] = "投诉明细"  # what a click on the tab does
+    app.run()
+    assert not app.exception and len(app.dataframe) == 2
+    (total,) = scenario.one(
+        """select count(*) from marts.complaints
+           where merchant_id = ? and received_week between ? and ?""",
+        [chosen, scenario.week_from, scenario.week_to],
+    )
+    captions = [c.value for c in app.caption]
+    assert f"显示 {min(total, 500)} / {total} 行" in captions, captions
+    assert len(app.dataframe[1].value) == min(total, 500)
+
+
+def test_sla_details_table_runs_when_its_expander_opens(app):
+    app.run()
+    app.switch_page("app_pages/sla.py").run()
+    assert not app.exception
+    closed = len(app.dataframe)
+    app.session_state["sla_table_open"] = True  # what opening the expander does
+    app.run()
+    assert not app.exception and len(app.dataframe) == closed + 1
+    wanted = {column_label(c, "zh") for c in ("received_week", "channel", "stage", "n_met")}
+    details = [d.value for d in app.dataframe if wanted <= set(d.value.columns)]
+    assert len(details) == 1 and len(details[0]) > 0

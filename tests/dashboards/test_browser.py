@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from pathlib import Path
 
 import pytest
 
+from dashboards.i18n import column_label
 from tests.dashboards.live_app import launch_chromium, running_dashboard, wait_for_page
 
 pytestmark = pytest.mark.browser
@@ -62,5 +66,23 @@ def test_every_page_in_a_real_browser(scenario):
             assert value.strip() == f"{n_channel:,}"
             assert page.locator('[data-testid="stException"]').count() == 0
             page.screenshot(path=str(SCREENSHOTS / "overview_en_channel.png"), full_page=True)
+
+            # The scorecard files are built when a download starts: the CSV of the week shown.
+            page.goto(f"{base}/scorecards{query}")
+            wait_for_page(page, "商家周评分卡")
+            week = page.get_by_role("heading", name=re.compile(r"\d{4}-W\d{2}")).first.inner_text()
+            week = re.search(r"\d{4}-W\d{2}", week).group(0)
+            with page.expect_download() as download:
+                page.get_by_role("button", name="下载 CSV").click()
+            assert download.value.suggested_filename == f"scorecard_{week}.csv"
+            content = Path(download.value.path()).read_bytes()
+            assert content.startswith(b"\xef\xbb\xbf")
+            rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+            (expected,) = scenario.one(
+                "select count(*) from marts.merchant_scorecard_weekly where iso_week = ?", [week]
+            )
+            headers = [column_label(c, "zh") for c in ("iso_week", "merchant_id")]
+            assert rows[0][:2] == headers and len(rows) - 1 == expected > 0
+            assert {row[0] for row in rows[1:]} == {week}
         finally:
             browser.close()

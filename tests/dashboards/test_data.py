@@ -24,6 +24,11 @@ def _one(warehouse, sql, params=()):
         return con.execute(sql, list(params)).fetchone()
 
 
+def _all(warehouse, sql, params=()):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
 def test_previous_period_has_equal_length():
     previous = PERIOD.previous()
     assert previous.n_weeks == PERIOD.n_weeks == 11
@@ -238,3 +243,48 @@ def test_a_render_of_a_new_build_waits_for_renders_of_the_old_one(tmp_path):
         assert not answers  # still waiting: opening now would read the old build
     thread.join(timeout=10)
     assert not errors and answers == [expected_new]
+
+
+def test_recurrence_by_single_week_equals_the_marts_at_week_edges(warehouse):
+    """The coarse closed_at bound must keep complaints closed near a local week boundary."""
+    source = data.current_source(warehouse)
+    rows = _all(
+        warehouse,
+        """select cast(date_trunc('week', timezone('Asia/Shanghai', closed_at)) as date) as week,
+                  count(*) filter (where is_in_rate)
+           from marts.complaint_recurrence where closed_at is not null group by week""",
+    )
+    assert len(rows) > 3
+    for week, in_rate in rows:
+        filters = data.Filters(week, week)
+        rates = data.recurrence_rates.uncached(source, filters, "merchant")
+        assert int(rates["n_closed_in_rate"].sum()) == in_rate, week
+        kpis = data.overview_kpis.uncached(source, filters)["current"]
+        assert kpis["recurrence_rate"] == pytest.approx(
+            rates["n_recurred"].sum() / in_rate if in_rate else None
+        ), week
+
+
+@pytest.mark.parametrize("limit", [500, 3])
+def test_sla_late_counts_every_late_stage_whatever_the_limit(warehouse, limit):
+    source = data.current_source(warehouse)
+    rows, total = data.sla_late.uncached(source, PERIOD, limit=limit)
+    (expected,) = _one(
+        warehouse,
+        """select sum(
+                  (acknowledge_status in ('breached', 'open_overdue'))::int
+                  + (merchant_notified_status in ('breached', 'open_overdue'))::int
+                  + (merchant_evidence_status in ('breached', 'open_overdue'))::int
+                  + (resolution_status in ('breached', 'open_overdue'))::int)
+           from marts.complaints where is_counted and received_week between ? and ?""",
+        [PERIOD.week_from, PERIOD.week_to],
+    )
+    assert total == expected > limit
+    assert len(rows) == limit
+    assert rows["sla_status"].isin(["breached", "open_overdue"]).all()
+
+
+def test_sla_late_of_an_empty_selection(warehouse):
+    source = data.current_source(warehouse)
+    rows, total = data.sla_late.uncached(source, dataclasses.replace(PERIOD, channel="none"))
+    assert total == 0 and rows.empty
