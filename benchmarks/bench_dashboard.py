@@ -36,8 +36,9 @@ import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -203,6 +204,26 @@ def shared_connection(path: str):
         anchor.close()
 
 
+@contextlib.contextmanager
+def warmed_up_browser(path: Path, warm_query: str) -> Iterator[tuple[str, Any]]:
+    """A fresh dashboard server and Chromium, after one load of the overview with other filters:
+    the server's one-off Python imports are done, the measured filters' queries are not cached."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.dashboards.live_app import launch_chromium, running_dashboard, wait_for_page
+
+    with running_dashboard(path) as base, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            warm = browser.new_page()
+            warm.goto(f"{base}/?{warm_query}")
+            wait_for_page(warm, PAGE_TITLES["overview"], timeout_ms=120_000)
+            warm.close()
+            yield base, browser
+        finally:
+            browser.close()
+
+
 # What a page has drawn: plotly charts (drawn or not), drawn charts, data grids.
 ELEMENT_COUNTS_JS = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
@@ -219,31 +240,21 @@ def browser_runs(
     filters first, so the server's one-off Python imports are not counted but the page's
     queries for the measured filters are not cached. ``elements`` receives, per page, the plotly
     charts and data grids it showed when done (what ``navigation_runs`` waits for)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.dashboards.live_app import launch_chromium, running_dashboard, wait_for_page
+    from tests.dashboards.live_app import wait_for_page
 
     times: dict[str, list[float]] = {page: [] for page in pages}
     for _ in range(runs):
-        with running_dashboard(path) as base, sync_playwright() as playwright:
-            browser = launch_chromium(playwright)
-            try:
-                warm = browser.new_page()
-                warm.goto(f"{base}/?{warm_query}")
-                wait_for_page(warm, PAGE_TITLES["overview"], timeout_ms=120_000)
-                warm.close()
-                for name in pages:
-                    title = PAGE_TITLES[name]
-                    page = browser.new_page(viewport={"width": 1500, "height": 1100})
-                    started = time.perf_counter()
-                    page.goto(f"{base}/{'' if name == 'overview' else name}?{query}")
-                    wait_for_page(page, title, timeout_ms=120_000)
-                    times[name].append(time.perf_counter() - started)
-                    charts, _, grids = page.evaluate(ELEMENT_COUNTS_JS)
-                    elements[name] = {"charts": charts, "grids": grids}
-                    page.close()
-            finally:
-                browser.close()
+        with warmed_up_browser(path, warm_query) as (base, browser):
+            for name in pages:
+                title = PAGE_TITLES[name]
+                page = browser.new_page(viewport={"width": 1500, "height": 1100})
+                started = time.perf_counter()
+                page.goto(f"{base}/{'' if name == 'overview' else name}?{query}")
+                wait_for_page(page, title, timeout_ms=120_000)
+                times[name].append(time.perf_counter() - started)
+                charts, _, grids = page.evaluate(ELEMENT_COUNTS_JS)
+                elements[name] = {"charts": charts, "grids": grids}
+                page.close()
     return times
 
 
@@ -259,46 +270,36 @@ def navigation_runs(
     the tab is not counted. The sidebar stays drawn across the navigation, so besides
     ``wait_for_page`` the page counts as done only when it shows as many drawn plotly charts and
     data grids as the same page opened by its address (``elements``)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.dashboards.live_app import launch_chromium, running_dashboard, wait_for_page
+    from tests.dashboards.live_app import wait_for_page
 
     times: dict[str, list[float]] = {page: [] for page in pages}
     for _ in range(runs):
-        with running_dashboard(path) as base, sync_playwright() as playwright:
-            browser = launch_chromium(playwright)
-            try:
-                warm = browser.new_page()
-                warm.goto(f"{base}/?{warm_query}")
-                wait_for_page(warm, PAGE_TITLES["overview"], timeout_ms=120_000)
-                warm.close()
-                for name in pages:
-                    start_page = "data_quality" if name == "sql" else "sql"
-                    page = browser.new_page(viewport={"width": 1500, "height": 1100})
-                    page.goto(f"{base}/{start_page}?{query}")
-                    wait_for_page(page, PAGE_TITLES[start_page], timeout_ms=120_000)
-                    link = page.locator('[data-testid="stSidebarNav"] a').filter(
-                        has_text=PAGE_TITLES[name]
-                    )
-                    started = time.perf_counter()
-                    link.first.click()
-                    wait_for_page(page, PAGE_TITLES[name], timeout_ms=120_000)
-                    expected = elements[name]
-                    page.wait_for_function(
-                        f"""() => {{
-                            const [charts, drawn, grids] = ({ELEMENT_COUNTS_JS})();
-                            return charts >= {expected["charts"]} && drawn === charts
-                                && grids >= {expected["grids"]}
-                                && !document.querySelector('[data-testid="stSkeleton"]');
-                        }}""",
-                        timeout=120_000,
-                    )
-                    times[name].append(time.perf_counter() - started)
-                    if query.split("&")[0] not in page.url:
-                        raise RuntimeError(f"{name}: the filters were lost on navigation")
-                    page.close()
-            finally:
-                browser.close()
+        with warmed_up_browser(path, warm_query) as (base, browser):
+            for name in pages:
+                start_page = "data_quality" if name == "sql" else "sql"
+                page = browser.new_page(viewport={"width": 1500, "height": 1100})
+                page.goto(f"{base}/{start_page}?{query}")
+                wait_for_page(page, PAGE_TITLES[start_page], timeout_ms=120_000)
+                link = page.locator('[data-testid="stSidebarNav"] a').filter(
+                    has_text=PAGE_TITLES[name]
+                )
+                started = time.perf_counter()
+                link.first.click()
+                wait_for_page(page, PAGE_TITLES[name], timeout_ms=120_000)
+                expected = elements[name]
+                page.wait_for_function(
+                    f"""() => {{
+                        const [charts, drawn, grids] = ({ELEMENT_COUNTS_JS})();
+                        return charts >= {expected["charts"]} && drawn === charts
+                            && grids >= {expected["grids"]}
+                            && !document.querySelector('[data-testid="stSkeleton"]');
+                    }}""",
+                    timeout=120_000,
+                )
+                times[name].append(time.perf_counter() - started)
+                if query.split("&")[0] not in page.url:
+                    raise RuntimeError(f"{name}: the filters were lost on navigation")
+                page.close()
     return times
 
 

@@ -83,6 +83,16 @@ def no_data(ctx: PageContext) -> None:
     st.info(ctx.t("no_data"))
 
 
+def table_or_no_data(
+    ctx: PageContext, frame: pd.DataFrame, columns: Sequence[str] | None = None, **options: Any
+) -> None:
+    """``table`` of the frame, or the "no data" notice when it has no rows (never an empty grid)."""
+    if frame.empty:
+        no_data(ctx)
+    else:
+        table(ctx, frame, columns, **options)
+
+
 def kpi(
     label: str,
     value: str,

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.context import page_context
-from dashboards.widgets import no_data, page_header, table
+from dashboards.widgets import page_header, table_or_no_data
 
 ctx = page_context()
 page_header(ctx, "page_data_quality")
@@ -14,7 +14,4 @@ for name in data.DQ_TABLES:
     frame = data.dq_table(ctx.source, name)
     if name == "dq_expectations" and not frame.empty:
         st.caption(ctx.t("dq_failed_expectations", n=int((~frame["success"].astype(bool)).sum())))
-    if frame.empty:
-        no_data(ctx)
-    else:
-        table(ctx, frame, key=f"dq_{name}")
+    table_or_no_data(ctx, frame, key=f"dq_{name}")

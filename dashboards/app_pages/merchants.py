@@ -18,6 +18,7 @@ from dashboards.widgets import (
     page_header,
     plot,
     table,
+    table_or_no_data,
 )
 
 Z95, Z998 = 1.959963984540054, 3.090232306167813
@@ -166,30 +167,24 @@ tabs = st.tabs(
 if tabs[0].open:
     with tabs[0]:
         skus = data.sku_rates(ctx.source, scope)
-        if skus.empty:
-            no_data(ctx)
-        else:
-            table(
-                ctx,
-                skus,
-                [
-                    "sku_id",
-                    "sku_name",
-                    "order_lines",
-                    "complaint_lines",
-                    "defect_lines",
-                    "complaint_rate",
-                    "defect_rate",
-                    "is_mature",
-                ],
-            )
+        table_or_no_data(
+            ctx,
+            skus,
+            [
+                "sku_id",
+                "sku_name",
+                "order_lines",
+                "complaint_lines",
+                "defect_lines",
+                "complaint_rate",
+                "defect_rate",
+                "is_mature",
+            ],
+        )
 if tabs[1].open:
     with tabs[1]:
         issues = data.issue_pareto(ctx.source, scope)
-        if issues.empty:
-            no_data(ctx)
-        else:
-            table(ctx, issues, ["issue_type", "n_complaints", "share", "cum_share"])
+        table_or_no_data(ctx, issues, ["issue_type", "n_complaints", "share", "cum_share"])
 if tabs[2].open:
     with tabs[2]:
         trend = data.weekly_rates(ctx.source, scope)
@@ -218,46 +213,40 @@ if tabs[2].open:
 if tabs[3].open:
     with tabs[3]:
         sla = data.sla_by_stage(ctx.source, scope)
-        if sla.empty:
-            no_data(ctx)
-        else:
-            table(
-                ctx,
-                sla,
-                [
-                    "stage",
-                    "n_measured",
-                    "n_met",
-                    "n_breached",
-                    "n_open_overdue",
-                    "compliance_rate",
-                    "compliance_rate_ci_low",
-                    "compliance_rate_ci_high",
-                ],
-            )
+        table_or_no_data(
+            ctx,
+            sla,
+            [
+                "stage",
+                "n_measured",
+                "n_met",
+                "n_breached",
+                "n_open_overdue",
+                "compliance_rate",
+                "compliance_rate_ci_low",
+                "compliance_rate_ci_high",
+            ],
+        )
 if tabs[4].open:
     with tabs[4]:
         actions = data.corrective_actions(ctx.source, scope)
-        if actions.empty:
-            no_data(ctx)
-        else:
-            table(
-                ctx,
-                actions,
-                [
-                    "action_id",
-                    "sku_id",
-                    "scope",
-                    "issue_type",
-                    "action_type",
-                    "opened_at",
-                    "completed_at",
-                    "before_defect_rate",
-                    "after_defect_rate",
-                    "p_value",
-                    "evaluation",
-                ],
-            )
+        table_or_no_data(
+            ctx,
+            actions,
+            [
+                "action_id",
+                "sku_id",
+                "scope",
+                "issue_type",
+                "action_type",
+                "opened_at",
+                "completed_at",
+                "before_defect_rate",
+                "after_defect_rate",
+                "p_value",
+                "evaluation",
+            ],
+        )
 if tabs[5].open:
     with tabs[5]:
         rows, total = data.complaints(ctx.source, scope)

@@ -17,7 +17,7 @@ from dashboards.widgets import (
     no_data,
     page_header,
     plot,
-    table,
+    table_or_no_data,
 )
 from flows.config import SLA_STAGES
 
@@ -198,22 +198,19 @@ with right:
 st.subheader(ctx.t("section_alerts"))
 alerts = data.defect_alerts(ctx.source, ctx.filters)
 st.metric(ctx.t("kpi_open_alerts"), fmt_int(len(alerts)))
-if alerts.empty:
-    no_data(ctx)
-else:
-    table(
-        ctx,
-        alerts,
-        [
-            "order_week",
-            "sku_id",
-            "sku_name",
-            "merchant_name",
-            "order_lines",
-            "defect_lines",
-            "defect_rate",
-            "ucl",
-            "is_mature",
-            "complaint_ids",
-        ],
-    )
+table_or_no_data(
+    ctx,
+    alerts,
+    [
+        "order_week",
+        "sku_id",
+        "sku_name",
+        "merchant_name",
+        "order_lines",
+        "defect_lines",
+        "defect_rate",
+        "ucl",
+        "is_mature",
+        "complaint_ids",
+    ],
+)

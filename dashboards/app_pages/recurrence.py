@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.context import page_context
-from dashboards.widgets import PALETTE, layout, no_data, page_header, plot, table
+from dashboards.widgets import PALETTE, layout, no_data, page_header, plot, table, table_or_no_data
 
 ctx = page_context()
 page_header(ctx, "page_recurrence")
@@ -42,23 +42,20 @@ st.subheader(ctx.t("reopen_rates"))
 if ctx.filters.channel is not None:
     st.caption(ctx.t("channel_not_applicable"))
 reopens = data.reopen_rates(ctx.source, ctx.filters)
-if reopens.empty:
-    no_data(ctx)
-else:
-    table(
-        ctx,
-        reopens,
-        [
-            "merchant_id",
-            "merchant_name",
-            "category",
-            "n_counted",
-            "n_reopened",
-            "reopen_rate",
-            "n_repeat_buyer_complaints",
-            "repeat_buyer_rate",
-        ],
-    )
+table_or_no_data(
+    ctx,
+    reopens,
+    [
+        "merchant_id",
+        "merchant_name",
+        "category",
+        "n_counted",
+        "n_reopened",
+        "reopen_rate",
+        "n_repeat_buyer_complaints",
+        "repeat_buyer_rate",
+    ],
+)
 
 st.subheader(ctx.t("corrective_actions"))
 st.caption(ctx.t("actions_caption"))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.context import page_context
-from dashboards.widgets import PALETTE, layout, no_data, page_header, plot, table
+from dashboards.widgets import PALETTE, layout, no_data, page_header, plot, table, table_or_no_data
 from flows.config import SLA_STAGES
 
 ctx = page_context()
@@ -13,23 +13,20 @@ page_header(ctx, "page_sla")
 
 st.subheader(ctx.t("sla_by_stage"))
 by_stage = data.sla_by_stage(ctx.source, ctx.filters)
-if by_stage.empty:
-    no_data(ctx)
-else:
-    table(
-        ctx,
-        by_stage,
-        [
-            "stage",
-            "n_measured",
-            "n_met",
-            "n_breached",
-            "n_open_overdue",
-            "compliance_rate",
-            "compliance_rate_ci_low",
-            "compliance_rate_ci_high",
-        ],
-    )
+table_or_no_data(
+    ctx,
+    by_stage,
+    [
+        "stage",
+        "n_measured",
+        "n_met",
+        "n_breached",
+        "n_open_overdue",
+        "compliance_rate",
+        "compliance_rate_ci_low",
+        "compliance_rate_ci_high",
+    ],
+)
 
 weekly = data.sla_weekly(ctx.source, ctx.filters)
 if not weekly.empty:

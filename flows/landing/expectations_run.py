@@ -91,7 +91,7 @@ def entity_suite(entity: str) -> Any:
 class Validation:
     """A file's suite results, ready to be stored, and the rows that failed row-level checks."""
 
-    rows: list[list[Any]] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)  # meta.expectation_results, no file_id
     failed_rows: list[int] = field(default_factory=list)
     failed_expectations: list[str] = field(default_factory=list)
 
@@ -149,7 +149,6 @@ def validate_batch(
     validation = Validation(failed_rows=sorted(failed_rows))
     validation.rows = [
         [
-            result.file_id,
             result.file_name,
             entity,
             suite.name,
@@ -227,5 +226,5 @@ def store_validation(con: duckdb.DuckDBPyConnection, validation: Validation, fil
         con.executemany(
             "insert into meta.expectation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "current_timestamp, ?)",
-            [[file_id, *row[1:]] for row in validation.rows],
+            [[file_id, *row] for row in validation.rows],
         )

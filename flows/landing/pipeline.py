@@ -8,6 +8,7 @@ reason in the ledger while the run goes on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 from collections import deque
@@ -228,11 +229,10 @@ def commit_file(prepared: PreparedFile, ctx: RunContext, raise_io: bool = False)
         if isinstance(prepared.error, OSError):
             if raise_io:
                 raise prepared.error
-            if prepared.digest is None:
+            if prepared.digest is None:  # not even its size was readable
                 return reject_after_io_failure(con, lf, ctx, prepared.error)
-            return _reject_unhashed(con, lf, ctx, result, prepared.digest, prepared.error)
         if prepared.error is not None:
-            return _reject_unreadable(con, lf, ctx, result, prepared.digest, prepared.error)
+            return _reject_hashed(con, lf, ctx, result, prepared.digest, prepared.error)
         con.execute("begin transaction")
         try:
             if ledger.lookup(con, result.file_id or "") is not None:
@@ -250,10 +250,10 @@ def commit_file(prepared: PreparedFile, ctx: RunContext, raise_io: bool = False)
             con.execute("rollback")
             if raise_io:
                 raise
-            return _reject_unhashed(con, lf, ctx, result, prepared.digest, exc)
+            return _reject_hashed(con, lf, ctx, result, prepared.digest, exc)
         except (UnreadableFile, ValueError, duckdb.Error, UnicodeError) as exc:
             con.execute("rollback")
-            return _reject_unreadable(con, lf, ctx, result, prepared.digest, exc)
+            return _reject_hashed(con, lf, ctx, result, prepared.digest, exc)
         return result
     finally:
         con.close()
@@ -275,39 +275,35 @@ class FilePreparer:
         self.con, self.files, self.ctx = con, files, ctx
         self.ahead = max(1, ctx.settings.ingest_files_ahead)
         self.pool = ThreadPoolExecutor(max_workers=self.ahead, thread_name_prefix="prepare")
-        self.pending: deque[Future] = deque()
+        # Each file's connection beside its preparation, so an early exit can close it.
+        self.pending: deque[tuple[duckdb.DuckDBPyConnection, Future]] = deque()
         self.next_index = 0
 
     def __enter__(self) -> FilePreparer:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for future in self.pending:  # an early exit: release what was prepared
-            future.cancel()
-        self.pool.shutdown(wait=True)
-        for future in self.pending:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                prepared = future.result()
-                if not prepared.committed:
-                    prepared.con.close()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for con, _ in self.pending:  # prepared (or cancelled) but never written: an early exit
+            con.close()
 
     def _submit(self) -> None:
         if self.next_index < len(self.files):
             lf = self.files[self.next_index]
             self.next_index += 1
             con = file_connection(self.con, self.ctx)  # created here: the caller's thread
-            self.pending.append(self.pool.submit(prepare_file, con, lf, self.ctx))
+            self.pending.append((con, self.pool.submit(prepare_file, con, lf, self.ctx)))
 
     def __iter__(self) -> Iterator[PreparedFile]:
         while len(self.pending) < self.ahead and self.next_index < len(self.files):
             self._submit()
         while self.pending:
-            prepared = self.pending.popleft().result()
+            prepared = self.pending.popleft()[1].result()
             self._submit()
             yield prepared
 
 
-def _reject_unreadable(
+def _reject_hashed(
     con: duckdb.DuckDBPyConnection,
     lf: LandingFile,
     ctx: RunContext,
@@ -315,27 +311,12 @@ def _reject_unreadable(
     digest: Future | None,
     exc: BaseException,
 ) -> FileResult:
-    """Reject a file that could not be read (unless its content is known already)."""
+    """Reject a file that could not be read, under its content hash (or, when the file could not
+    even be hashed, an id from its name and size), unless that content is known already."""
     if digest is not None:
-        result.file_id = digest.result().sha256
-    if result.file_id and ledger.lookup(con, result.file_id) is not None:
-        return _skipped(con, lf, result.file_id, result)
-    return _reject(con, lf, ctx, result, exc)
-
-
-def _reject_unhashed(
-    con: duckdb.DuckDBPyConnection,
-    lf: LandingFile,
-    ctx: RunContext,
-    result: FileResult,
-    digest: Future,
-    exc: BaseException,
-) -> FileResult:
-    """Reject a file after an I/O error (its hash may be unavailable too)."""
-    try:
-        result.file_id = digest.result().sha256
-    except OSError:
-        result.file_id = result.file_id or f"unreadable:{lf.name}:{result.file_size}"
+        with contextlib.suppress(OSError):
+            result.file_id = digest.result().sha256
+    result.file_id = result.file_id or f"unreadable:{lf.name}:{result.file_size}"
     if ledger.lookup(con, result.file_id) is not None:
         return _skipped(con, lf, result.file_id, result)
     return _reject(con, lf, ctx, result, exc)
