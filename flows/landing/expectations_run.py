@@ -75,6 +75,11 @@ def _build_validator() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    # GX fingerprints every pandas batch below this size (a hash of all its values, taken twice
+    # per validation: half the validation's time) for batch metadata that nothing here reads.
+    pandas_execution_engine.HASH_THRESHOLD = 0
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -133,11 +138,15 @@ def validate_batch(
     con.execute(f"create or replace temp table gx_rows as select * from {source}")
     # One chunk in pandas at a time, whatever gx_max_rows_per_file allows.
     columns = _frame_columns(con)
+    # Through Arrow: the same pandas dtypes as ``.df()`` at a fifth of the time, most of it
+    # outside the GIL that the other files' threads need.
     frames = (
-        con.execute(
-            f"select {columns} from gx_rows order by _row_number limit ? offset ?",
-            [CHUNK_ROWS, offset],
-        ).df()
+        con.sql(
+            f"select {columns} from gx_rows order by _row_number "
+            f"limit {CHUNK_ROWS} offset {int(offset)}"
+        )
+        .to_arrow_table()
+        .to_pandas()
         for offset in range(0, limit, CHUNK_ROWS)
     )
     definition = _validator()

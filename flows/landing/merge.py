@@ -56,36 +56,38 @@ def merge_batch(
             superseded = total - con.execute("select count(*) from batch_insert").fetchone()[0]
         _insert(con, table, cols, lineage, source, params)
         return MergeCounts(loaded=total, duplicate=0, superseded=superseded)
-    if entity.name != "complaints" and not _any_key_loaded(con, table, keys):
-        # No row of the batch names a loaded key (say, a new month of orders): nothing to skip
-        # or replace. One probe on the key columns instead of comparing every value of the
-        # whole table, which grew with every earlier file.
+    # The rows whose key is already loaded (re-deliveries, corrections) are usually a small share
+    # of a file: every comparison with the whole table runs on them alone, the table is probed
+    # once on its key columns.
+    con.execute(
+        f"create or replace temp table batch_hits as "
+        f"select * from batch as b semi join {table} as r on {_on(keys, 'b', 'r')}"
+    )
+    hits = con.execute("select count(*) from batch_hits").fetchone()[0]
+    if hits == 0 and entity.name != "complaints":
+        # Say, a new month of orders: nothing to skip or replace.
         _insert(con, table, cols, lineage, "batch", params)
         return MergeCounts(loaded=total, duplicate=0, superseded=0)
     con.execute(
         f"""
-        create or replace temp table batch_new as
-        select * from batch as b
-        where not exists (
-            select 1 from {table} as r
-            where {_on(keys, "r", "b")} and {_same_values(value_cols, keys, "r", "b")}
-        )
+        create or replace temp table batch_repeats as
+        select b._row_number from batch_hits as b semi join {table} as r
+            on {_on(keys, "b", "r")} and {_same_values(value_cols, keys, "b", "r")}
         """
     )
-    repeats = total - con.execute("select count(*) from batch_new").fetchone()[0]
+    repeats = con.execute("select count(*) from batch_repeats").fetchone()[0]
+    con.execute(
+        "create or replace temp view batch_new as "
+        "select * from batch anti join batch_repeats using (_row_number)"
+    )
     superseded = 0
     identity_duplicates = 0
     if entity.name == "complaint_events":
+        # A hit that is not an exact repeat names a loaded identity: a duplicate all the same.
+        identity_duplicates = hits - repeats
         con.execute(
-            f"""
-            create or replace temp table batch_insert as
-            select * from batch_new as b
-            where not exists (select 1 from {table} as r where {_on(keys, "r", "b")})
-            """
-        )
-        identity_duplicates = (
-            con.execute("select count(*) from batch_new").fetchone()[0]
-            - con.execute("select count(*) from batch_insert").fetchone()[0]
+            "create or replace temp view batch_insert as "
+            "select * from batch_new anti join batch_hits using (_row_number)"
         )
     elif entity.name == "complaints":
         con.execute(f"create or replace temp table batch_latest as {_latest('batch_new', cols)}")
@@ -103,24 +105,23 @@ def merge_batch(
             """
         )
         superseded = (
-            con.execute("select count(*) from batch_new").fetchone()[0]
-            - con.execute("select count(*) from batch_insert").fetchone()[0]
+            total - repeats - con.execute("select count(*) from batch_insert").fetchone()[0]
         )
     else:
-        con.execute(f"delete from {table} as r using batch_new as b where {_on(keys, 'r', 'b')}")
+        if hits > repeats:
+            con.execute(
+                f"""
+                delete from {table} as r
+                using (select * from batch_hits anti join batch_repeats using (_row_number)) as b
+                where {_on(keys, "r", "b")}
+                """
+            )
         con.execute("create or replace temp view batch_insert as select * from batch_new")
     _insert(con, table, cols, lineage, "batch_insert", params)
     loaded = total - repeats - identity_duplicates
     return MergeCounts(
         loaded=loaded, duplicate=repeats + identity_duplicates, superseded=superseded
     )
-
-
-def _any_key_loaded(con: duckdb.DuckDBPyConnection, table: str, keys: tuple[str, ...]) -> bool:
-    """Whether some row of ``batch`` has a key already in ``table``."""
-    on = _on(keys, "r", "b")
-    sql = f"select exists (select 1 from batch as b semi join {table} as r on {on})"
-    return bool(con.execute(sql).fetchone()[0])
 
 
 def _same_values(cols: list[str], keys: tuple[str, ...], left: str, right: str) -> str:

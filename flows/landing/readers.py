@@ -34,9 +34,11 @@ def clean_text_sql(expr: str) -> str:
 def clean_column_sql(column: str) -> str:
     """``clean_text_sql`` of a plain column, trimming only values that start or end with a blank
     (or are empty): for CSV, where copying every value through ``trim`` costs more than the test.
+    ``prefix``/``suffix`` rather than ``starts_with``/``ends_with``: the same test, measured a
+    fifth cheaper over a whole file here.
     """
     return (
-        f"(case when {column} = '' or starts_with({column}, ' ') or ends_with({column}, ' ') "
+        f"(case when {column} = '' or prefix({column}, ' ') or suffix({column}, ' ') "
         f"then {clean_text_sql(column)} else {column} end)"
     )
 

@@ -62,3 +62,13 @@ def test_large_batches_are_validated_on_a_bounded_sample(run):
     run()
     scopes = run.rows("select distinct scope, element_count from meta.expectation_results")
     assert scopes == [("sample of 5 of 20 rows; SQL rules checked all rows", 5)]
+
+
+def test_batches_are_not_fingerprinted():
+    """The batch fingerprint GX would compute (a hash of every value, twice per validation) is
+    switched off; this fails if a GX upgrade brings it back."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"order_id": ["O1", "O2"], "_row_number": [1, 2]})
+    batch = expectations_run._validator().get_batch(batch_parameters={"dataframe": frame})
+    assert "pandas_data_fingerprint" not in batch.batch_markers

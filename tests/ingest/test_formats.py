@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from flows.contract import ENTITIES
-from flows.landing.fingerprint import detect_encoding
+from flows.landing.fingerprint import HASH_CHUNK, detect_encoding, sha256_of
 from tests.ingest.samples import (
     COMPLAINT_HEADER,
     ORDER_HEADER,
@@ -100,3 +102,30 @@ def test_gbk_bytes_after_a_long_ascii_start_switch_the_file_to_gb18030(run):
     result = run.file(run(), "orders_late.csv")
     assert (result.encoding, result.rows_loaded, result.rows_quarantined) == ("gb18030", 15001, 0)
     assert run.rows("select province from raw.orders where order_id = 'O15001'") == [("广东",)]
+
+
+def test_csv_values_are_trimmed_and_blank_values_are_missing(run):
+    rows = [
+        order(1, province=" 浙江", carrier="顺丰  ", buyer_id=" B1 "),
+        order(2, province="   "),  # blank: no value
+        order(3, sku_id="S 1", carrier=" "),  # an inner blank stays
+    ]
+    write_csv(run.landing / "orders.csv", ORDER_HEADER, rows)
+    result = run.file(run(), "orders.csv")
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 0)
+    assert run.rows(
+        "select order_id, sku_id, buyer_id, province, carrier from raw.orders order by 1"
+    ) == [
+        ("O00001", "S001", "B1", "浙江", "顺丰"),
+        ("O00002", "S002", "B2", None, "顺丰"),
+        ("O00003", "S 1", "B3", "广东", None),
+    ]
+
+
+@pytest.mark.parametrize("size", [0, 1, HASH_CHUNK, 3 * HASH_CHUNK + 17])
+def test_content_hash_is_the_sha256_of_every_byte(tmp_path, size):
+    path = tmp_path / "orders.csv"
+    content = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    path.write_bytes(content)
+    fingerprint = sha256_of(path)
+    assert (fingerprint.sha256, fingerprint.size) == (hashlib.sha256(content).hexdigest(), size)
