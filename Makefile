@@ -17,7 +17,14 @@ help: ## list the targets
 	$(UV) sync --frozen
 	@touch $@
 
-setup: .venv/.synced ## install the locked environment into .venv
+# plotly.js's cartesian bundle for the dashboard's charts: a pinned npm release, checksum-checked
+# (dashboards/chart_bundle.py). Offline, the charts use Streamlit's own plotly element instead.
+CHART_BUNDLE := dashboards/static/plotly-cartesian.min.js
+
+$(CHART_BUNDLE): dashboards/chart_bundle.py | .venv/.synced
+	$(RUN) python -m dashboards.chart_bundle --force
+
+setup: .venv/.synced $(CHART_BUNDLE) ## install the locked environment and the chart bundle
 
 lint: setup ## ruff lint and format check
 	$(RUN) ruff check .

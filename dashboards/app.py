@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import data, sidebar
+from dashboards import charts, data, sidebar
 from dashboards.context import PageContext, publish
 from dashboards.i18n import t
 from flows.config import load_settings
@@ -26,6 +26,7 @@ PAGES = (
     ("data_quality", "page_data_quality", ":material/fact_check:"),
     ("sql", "page_sql", ":material/terminal:"),
 )
+CHART_PAGES = {"", "overview", "merchants", "skus", "sla", "recurrence"}
 HERE = Path(__file__).parent
 
 
@@ -68,8 +69,11 @@ def render(warehouse: Path, source: data.Source | None) -> None:
         )
         for index, (name, title, icon) in enumerate(PAGES)
     ]
+    page = st.navigation(pages)
+    if page.url_path in CHART_PAGES:
+        charts.preload()
     try:
-        st.navigation(pages).run()
+        page.run()
     finally:
         # Drawn after the page, so it also marks the end of the run (the browser tests wait for it).
         st.sidebar.caption(ctx.as_of_text)

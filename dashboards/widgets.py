@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboards import charts
 from dashboards.context import PageContext
 from dashboards.i18n import column_label, localise_frame
 
@@ -212,4 +213,4 @@ def shade_immature(fig: go.Figure, weeks: Iterable[Any]) -> None:
 
 
 def plot(fig: go.Figure, key: str) -> None:
-    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+    charts.draw(fig, key, {"displaylogo": False})

@@ -33,6 +33,8 @@ def streamlit_command(host: str, port: int) -> list[str]:
         "false",
         "--client.toolbarMode",
         "viewer",
+        "--server.enableStaticServing",
+        "true",
     ]
 
 

@@ -17,9 +17,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from tests.dashboards.fixture_warehouse import build_fixture_warehouse
 from tests.dashboards.pipeline_warehouse import build_pipeline_warehouse
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -109,3 +112,12 @@ def make_scenario(path: Path) -> Scenario:
 @pytest.fixture(scope="session")
 def scenario(app_warehouse) -> Scenario:
     return make_scenario(app_warehouse)
+
+
+@pytest.fixture
+def app(scenario, monkeypatch):
+    """The app under AppTest on the scenario's warehouse, opened with the scenario's filters."""
+    monkeypatch.setenv("COMPLAINTS_WAREHOUSE", str(scenario.warehouse))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(scenario.query)
+    return at

@@ -96,7 +96,7 @@ def wait_for_page(page, title: str, charts: int = 0, timeout_ms: float = 30000) 
     page.wait_for_function(
         """() => !document.querySelector('[data-testid="stStatusWidget"]')
             && !document.querySelector('[data-testid="stSkeleton"]')
-            && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+            && [...document.querySelectorAll('[data-testid="stPlotlyChart"], .ci-chart')]
                 .every((chart) => chart.querySelector('.main-svg'))""",
         timeout=timeout_ms,
     )

@@ -16,14 +16,6 @@ PAGES = ["overview", "merchants", "skus", "sla", "recurrence", "scorecards", "da
 COMPLAINTS_ZH, COMPLAINTS_EN = "投诉量（有效）", "Complaints (counted)"
 
 
-@pytest.fixture
-def app(scenario, monkeypatch):
-    monkeypatch.setenv("COMPLAINTS_WAREHOUSE", str(scenario.warehouse))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(scenario.query)
-    return at
-
-
 def _metric(at, label):
     values = [m.value for m in at.metric if m.label == label]
     assert values, f"no metric {label!r} among {[m.label for m in at.metric]}"

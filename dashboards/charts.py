@@ -1,0 +1,90 @@
+"""Plotly figures drawn in the page by plotly.js's cartesian bundle (see ``chart_bundle``).
+
+A custom component (Streamlit components v2: no iframe, so plotly.js is loaded and evaluated
+once per page, not once per chart) receives the figure as JSON and draws it with
+``Plotly.react``. The bundle is served by Streamlit's static file serving, which
+``complaints dashboard`` turns on; when the file or the serving is missing the charts use
+Streamlit's own plotly element, which carries the full plotly.js.
+"""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards.chart_bundle import FILE_NAME, TARGET
+
+BUNDLE_URL = f"app/static/{FILE_NAME}"  # relative: works under any base URL path
+# Streamlit's app font, so the charts read like the rest of the page.
+FONT = '"Source Sans", "Source Sans Pro", sans-serif'
+
+# One script element per page, shared by every chart on it through a promise.
+_JS = """
+export default function ({ parentElement, data }) {
+  const root = parentElement.querySelector(".ci-chart");
+  if (!window.ciPlotly) {
+    window.ciPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = data.bundle;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => reject(new Error("plotly.js could not be loaded: " + data.bundle));
+      document.head.appendChild(script);
+    });
+  }
+  if (!data.figure) return; // the page's preload: start loading, draw nothing
+  let mounted = true;
+  window.ciPlotly.then((Plotly) => {
+    if (mounted) Plotly.react(root, data.figure.data, data.figure.layout, data.config);
+  });
+  return () => {
+    mounted = false;
+  };
+}
+"""
+
+# The preload's element takes no room (not even the gap between elements).
+_PRELOAD_HTML = (
+    '<style>[data-testid="stElementContainer"]:has(.ci-chart-preload) { display: none; }'
+    '</style><div class="ci-chart-preload"></div>'
+)
+
+# Styles not isolated: plotly.js puts its own style sheet into the document's head.
+_component = st.components.v2.component(
+    "plotly_chart", html='<div class="ci-chart"></div>', js=_JS, isolate_styles=False
+)
+_preload = st.components.v2.component(
+    "plotly_preload",
+    html=_PRELOAD_HTML,
+    js=_JS,
+    isolate_styles=False,
+)
+
+
+def bundle_served() -> bool:
+    """Whether the page can load the cartesian bundle (file present, static serving on)."""
+    return TARGET.exists() and bool(st.get_option("server.enableStaticServing"))
+
+
+def draw(fig: go.Figure, key: str, config: dict) -> None:
+    """Draw ``fig`` with the cartesian bundle, or with Streamlit's plotly element."""
+    if not bundle_served():
+        st.plotly_chart(fig, key=key, config=config)
+        return
+    fig.update_layout(template="plotly_white", font_family=FONT)
+    _component(
+        data={
+            "figure": json.loads(fig.to_json()),
+            "config": {**config, "responsive": True},
+            "bundle": BUNDLE_URL,
+        },
+        key=key,
+    )
+
+
+def preload() -> None:
+    """Start loading the bundle before the page's queries run: on a page with charts, called
+    first, so the browser fetches and evaluates plotly.js while the server computes the page."""
+    if bundle_served():
+        _preload(data={"figure": None, "bundle": BUNDLE_URL}, key="plotly_preload")
