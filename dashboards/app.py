@@ -1,6 +1,8 @@
 """complaint-insight dashboard: navigation and the chrome every page shares.
 
-Run with ``complaints dashboard`` (or ``streamlit run dashboards/app.py``). The warehouse path comes
+Run with ``complaints dashboard`` (or ``streamlit run dashboards/app.py
+--server.enableStaticServing true``: without static serving the charts use Streamlit's heavier
+plotly element, see ``charts``). The warehouse path comes
 from the project settings (env ``COMPLAINTS_WAREHOUSE``). Pages in ``app_pages/`` hold UI only and
 read everything through ``dashboards.data``.
 """
