@@ -19,9 +19,9 @@ loaded frontend code included; the server's one-off imports excluded by a warm-u
 other filters) is under 2 s, measured three ways: the page opened by its address in a new tab
 of a fresh browser context (empty cache: the app starts in the tab first), the page chosen in
 the app's navigation from a page without charts (``navigation_runs``), and the page opened by
-its address in a browser that has used the app before (``returning_runs``). ``--pages`` measures some pages only (the results file is then
-written only with ``--out``). Medians of ``--runs`` runs go to
-``benchmarks/results/dashboard.json``.
+its address in a browser that has used the app before (``returning_runs``). ``--pages``
+measures some pages only (the results file is then written only with ``--out``). Medians of
+``--runs`` runs go to ``benchmarks/results/dashboard.json``.
 """
 
 from __future__ import annotations

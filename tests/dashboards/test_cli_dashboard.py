@@ -20,3 +20,11 @@ def test_streamlit_command_serves_the_app():
     assert Path(command[4]).name == "app.py" and Path(command[4]).exists()
     assert command[command.index("--server.address") + 1] == "0.0.0.0"
     assert command[command.index("--server.port") + 1] == "8600"
+
+
+def test_served_app_has_static_serving_and_no_source_watching():
+    command = cli_dashboard.streamlit_command("127.0.0.1", 8501)
+    options = dict(zip(command[5::2], command[6::2], strict=False))
+    assert options["--server.enableStaticServing"] == "true"
+    assert options["--server.fileWatcherType"] == "none"
+    assert options["--runner.postScriptGC"] == "false"
