@@ -18,17 +18,17 @@ from dashboards.context import PageContext, publish
 from dashboards.i18n import t
 from flows.config import load_settings
 
+# url path, title key, icon, whether the page draws charts (it then preloads the chart code).
 PAGES = (
-    ("overview", "page_overview", ":material/dashboard:"),
-    ("merchants", "page_merchants", ":material/storefront:"),
-    ("skus", "page_skus", ":material/inventory_2:"),
-    ("sla", "page_sla", ":material/timer:"),
-    ("recurrence", "page_recurrence", ":material/autorenew:"),
-    ("scorecards", "page_scorecards", ":material/grading:"),
-    ("data_quality", "page_data_quality", ":material/fact_check:"),
-    ("sql", "page_sql", ":material/terminal:"),
+    ("overview", "page_overview", ":material/dashboard:", True),
+    ("merchants", "page_merchants", ":material/storefront:", True),
+    ("skus", "page_skus", ":material/inventory_2:", True),
+    ("sla", "page_sla", ":material/timer:", True),
+    ("recurrence", "page_recurrence", ":material/autorenew:", True),
+    ("scorecards", "page_scorecards", ":material/grading:", False),
+    ("data_quality", "page_data_quality", ":material/fact_check:", False),
+    ("sql", "page_sql", ":material/terminal:", False),
 )
-CHART_PAGES = {"", "overview", "merchants", "skus", "sla", "recurrence"}
 HERE = Path(__file__).parent
 
 
@@ -69,10 +69,10 @@ def render(warehouse: Path, source: data.Source | None) -> None:
             url_path=name,
             default=index == 0,
         )
-        for index, (name, title, icon) in enumerate(PAGES)
+        for index, (name, title, icon, _) in enumerate(PAGES)
     ]
     page = st.navigation(pages)
-    if page.url_path in CHART_PAGES:
+    if PAGES[pages.index(page)][3]:
         charts.preload()
     try:
         page.run()

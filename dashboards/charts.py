@@ -35,9 +35,13 @@ export default function ({ parentElement, data }) {
   }
   if (!data.figure) return; // the page's preload: start loading, draw nothing
   let mounted = true;
-  window.ciPlotly.then((Plotly) => {
-    if (mounted) Plotly.react(root, data.figure.data, data.figure.layout, data.config);
-  });
+  window.ciPlotly
+    .then((Plotly) => {
+      if (mounted) Plotly.react(root, data.figure.data, data.figure.layout, data.config);
+    })
+    .catch((error) => {
+      if (mounted) root.textContent = error.message; // say so rather than stay blank
+    });
   return () => {
     mounted = false;
   };

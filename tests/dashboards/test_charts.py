@@ -78,3 +78,15 @@ def test_overview_falls_back_to_streamlits_plotly_element(app, monkeypatch):
     assert not app.exception
     assert not _component_data(app)
     assert len(app.get("plotly_chart")) == 4
+
+
+def _preloads(app) -> int:
+    return sum(e.proto.component_name.endswith("plotly_preload") for e in app.get("bidi_component"))
+
+
+def test_pages_with_charts_preload_the_bundle_and_the_others_do_not(app, monkeypatch):
+    monkeypatch.setattr(charts, "bundle_served", lambda: True)
+    app.run()
+    assert _preloads(app) == 1 and _component_data(app)
+    app.switch_page("app_pages/scorecards.py").run()
+    assert not app.exception and _preloads(app) == 0
