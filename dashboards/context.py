@@ -41,11 +41,6 @@ class PageContext:
             f"{self.t('built_at')} {built:%Y-%m-%d %H:%M}"
         )
 
-    def merchant_name(self, merchant_id: str | None) -> str:
-        merchants = self.options["merchants"]
-        match = merchants.loc[merchants["merchant_id"] == merchant_id, "merchant_name"]
-        return f"{match.iloc[0]} ({merchant_id})" if not match.empty else str(merchant_id)
-
 
 def publish(ctx: PageContext) -> None:
     st.session_state[_KEY] = ctx

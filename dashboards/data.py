@@ -607,6 +607,17 @@ def sla_weekly(source: Source, filters: Filters) -> pd.DataFrame:
     )
 
 
+# How the SLA record of a stage is shown (the SLA page and a merchant's drill-down).
+SLA_COUNT_COLUMNS = ("n_measured", "n_met", "n_breached", "n_open_overdue")
+SLA_STAGE_COLUMNS = (
+    "stage",
+    *SLA_COUNT_COLUMNS,
+    "compliance_rate",
+    "compliance_rate_ci_low",
+    "compliance_rate_ci_high",
+)
+
+
 @_cached
 def sla_by_stage(source: Source, filters: Filters) -> pd.DataFrame:
     """SLA counts and compliance with its Wilson interval per stage over the period."""

@@ -213,20 +213,7 @@ if tabs[2].open:
 if tabs[3].open:
     with tabs[3]:
         sla = data.sla_by_stage(ctx.source, scope)
-        table_or_no_data(
-            ctx,
-            sla,
-            [
-                "stage",
-                "n_measured",
-                "n_met",
-                "n_breached",
-                "n_open_overdue",
-                "compliance_rate",
-                "compliance_rate_ci_low",
-                "compliance_rate_ci_high",
-            ],
-        )
+        table_or_no_data(ctx, sla, data.SLA_STAGE_COLUMNS)
 if tabs[4].open:
     with tabs[4]:
         actions = data.corrective_actions(ctx.source, scope)

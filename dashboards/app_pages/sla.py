@@ -13,20 +13,7 @@ page_header(ctx, "page_sla")
 
 st.subheader(ctx.t("sla_by_stage"))
 by_stage = data.sla_by_stage(ctx.source, ctx.filters)
-table_or_no_data(
-    ctx,
-    by_stage,
-    [
-        "stage",
-        "n_measured",
-        "n_met",
-        "n_breached",
-        "n_open_overdue",
-        "compliance_rate",
-        "compliance_rate_ci_low",
-        "compliance_rate_ci_high",
-    ],
-)
+table_or_no_data(ctx, by_stage, data.SLA_STAGE_COLUMNS)
 
 weekly = data.sla_weekly(ctx.source, ctx.filters)
 if not weekly.empty:
@@ -86,16 +73,7 @@ if not weekly.empty:
             table(
                 ctx,
                 weekly,
-                [
-                    "received_week",
-                    "channel",
-                    "stage",
-                    "n_measured",
-                    "n_met",
-                    "n_breached",
-                    "n_open_overdue",
-                    "compliance_rate",
-                ],
+                ["received_week", "channel", "stage", *data.SLA_COUNT_COLUMNS, "compliance_rate"],
                 key="sla_table",
             )
 
