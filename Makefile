@@ -17,9 +17,9 @@ help: ## list the targets
 	$(UV) sync --frozen
 	@touch $@
 
-# plotly.js's cartesian bundle for the dashboard's charts: a pinned npm release, checksum-checked
+# plotly.js's basic bundle for the dashboard's charts: a pinned npm release, checksum-checked
 # (dashboards/chart_bundle.py). Offline, the charts use Streamlit's own plotly element instead.
-CHART_BUNDLE := dashboards/static/plotly-cartesian.min.js
+CHART_BUNDLE := dashboards/static/plotly-basic.min.js
 
 $(CHART_BUNDLE): dashboards/chart_bundle.py | .venv/.synced
 	$(RUN) python -m dashboards.chart_bundle --force

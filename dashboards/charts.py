@@ -1,10 +1,11 @@
-"""Plotly figures drawn in the page by plotly.js's cartesian bundle (see ``chart_bundle``).
+"""Plotly figures drawn in the page by plotly.js's basic bundle (see ``chart_bundle``).
 
 A custom component (Streamlit components v2: no iframe, so plotly.js is loaded and evaluated
 once per page, not once per chart) receives the figure as JSON and draws it with
 ``Plotly.react``. The bundle is served by Streamlit's static file serving, which
-``complaints dashboard`` turns on; when the file or the serving is missing the charts use
-Streamlit's own plotly element, which carries the full plotly.js.
+``complaints dashboard`` turns on; when the file or the serving is missing, or a figure has a
+trace type the bundle lacks, the chart uses Streamlit's own plotly element, which carries the full
+plotly.js.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards.chart_bundle import FILE_NAME, TARGET
+from dashboards.chart_bundle import FILE_NAME, TARGET, TRACE_TYPES
 
 BUNDLE_URL = f"app/static/{FILE_NAME}"  # relative: works under any base URL path
 # Streamlit's app font, so the charts read like the rest of the page.
@@ -67,13 +68,18 @@ _preload = st.components.v2.component(
 
 
 def bundle_served() -> bool:
-    """Whether the page can load the cartesian bundle (file present, static serving on)."""
+    """Whether the page can load the bundle (file present, static serving on)."""
     return TARGET.exists() and bool(st.get_option("server.enableStaticServing"))
 
 
+def drawable_by_bundle(fig: go.Figure) -> bool:
+    """Whether every trace of ``fig`` is of a type the bundle carries."""
+    return all(trace.type in TRACE_TYPES for trace in fig.data)
+
+
 def draw(fig: go.Figure, key: str, config: dict) -> None:
-    """Draw ``fig`` with the cartesian bundle, or with Streamlit's plotly element."""
-    if not bundle_served():
+    """Draw ``fig`` with the bundle, or with Streamlit's plotly element."""
+    if not bundle_served() or not drawable_by_bundle(fig):
         st.plotly_chart(fig, key=key, config=config)
         return
     fig.update_layout(template="plotly_white", font_family=FONT)

@@ -103,7 +103,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart_pchart": ("P 控制图：每周缺陷比例", "p-chart: weekly defect proportion"),
     "chart_issue_mix": ("问题类型构成", "Issue mix"),
     "chart_sla_weekly": ("各环节每周 SLA 达成率", "Weekly SLA compliance by stage"),
-    "chart_sla_heatmap": ("SLA 达成率：环节 × 渠道", "SLA compliance: stage × channel"),
+    "chart_sla_tiles": ("SLA 达成率：环节 × 渠道", "SLA compliance: stage × channel"),
     "chart_backlog": ("未结投诉账龄", "Backlog ageing of open complaints"),
     "chart_merchant_trend": ("商家每周缺陷率", "Merchant weekly defect rate"),
     "chart_actions": ("整改前后缺陷率", "Defect rate before and after each action"),

@@ -6,7 +6,7 @@ such, and every chart gets a title and axis labels in the chosen language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -19,6 +19,8 @@ from dashboards.i18n import column_label, localise_frame
 
 MISSING = "—"
 IMMATURE_COLOUR = "#9e9e9e"
+NO_RATE_COLOUR = "#e0e0e0"
+TILE_SIZE = 46  # px: four rows of tiles fit a standard 420 px chart with room between them
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
 RATE_COLUMNS = {
     "complaint_rate",
@@ -210,6 +212,65 @@ def shade_immature(fig: go.Figure, weeks: Iterable[Any]) -> None:
             line_width=0,
             name="immature",
         )
+
+
+def rate_tiles(
+    pivot: pd.DataFrame, row_label: Callable[[Any], str], column_label: Callable[[Any], str]
+) -> go.Figure:
+    """``pivot``'s rates (rows × columns, 0..1) as a grid of tiles coloured red (0 %) to green
+    (100 %), each with its rate written on it. A cell without a rate is a grey "—" tile, never
+    the colour of 0 %. Drawn with scatter markers, the trace type the chart bundle carries."""
+    cells = pivot.stack(future_stack=True).rename("rate").reset_index()
+    cells.columns = ["row", "column", "rate"]
+    cells["x"] = [column_label(c) for c in cells["column"]]
+    cells["y"] = [row_label(r) for r in cells["row"]]
+    measured = cells[cells["rate"].notna()]
+    unmeasured = cells[cells["rate"].isna()]
+    tile = {"symbol": "square", "size": TILE_SIZE, "line": {"width": 0}}
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=measured["x"],
+            y=measured["y"],
+            mode="markers+text",
+            text=[f"{v:.0%}" for v in measured["rate"]],
+            marker={
+                **tile,
+                "color": measured["rate"],
+                "colorscale": "RdYlGn",
+                "cmin": 0,
+                "cmax": 1,
+                "showscale": True,
+                "colorbar": {"tickformat": ".0%"},
+            },
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=unmeasured["x"],
+            y=unmeasured["y"],
+            mode="markers+text",
+            text=[MISSING] * len(unmeasured),
+            marker={**tile, "color": NO_RATE_COLOUR},
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    # Rows and columns in the pivot's order (first row on top), whichever trace shows them.
+    fig.update_xaxes(
+        categoryorder="array",
+        categoryarray=[column_label(c) for c in pivot.columns],
+        showgrid=False,
+    )
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=[row_label(r) for r in pivot.index],
+        autorange="reversed",
+        showgrid=False,
+    )
+    return fig
 
 
 def plot(fig: go.Figure, key: str) -> None:

@@ -5,7 +5,16 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.context import page_context
-from dashboards.widgets import PALETTE, layout, no_data, page_header, plot, table, table_or_no_data
+from dashboards.widgets import (
+    PALETTE,
+    layout,
+    no_data,
+    page_header,
+    plot,
+    rate_tiles,
+    table,
+    table_or_no_data,
+)
 from flows.config import SLA_STAGES
 
 ctx = page_context()
@@ -49,21 +58,13 @@ if not weekly.empty:
         pivot = grid.pivot(index="stage", columns="channel", values="rate").reindex(
             [s for s in SLA_STAGES if s in set(grid["stage"])]
         )
-        fig = go.Figure(
-            go.Heatmap(
-                z=pivot.values,
-                x=[ctx.enum("channel", c) for c in pivot.columns],
-                y=[ctx.enum("stage", s) for s in pivot.index],
-                colorscale="RdYlGn",
-                zmin=0,
-                zmax=1,
-                text=[[("—" if v != v else f"{v:.0%}") for v in row] for row in pivot.values],
-                texttemplate="%{text}",
-                colorbar={"tickformat": ".0%"},
-            )
+        fig = rate_tiles(
+            pivot,
+            row_label=lambda stage: ctx.enum("stage", stage),
+            column_label=lambda channel: ctx.enum("channel", channel),
         )
-        layout(fig, ctx.t("chart_sla_heatmap"), ctx.t("axis_channel"), ctx.t("axis_stage"))
-        plot(fig, "sla_heatmap")
+        layout(fig, ctx.t("chart_sla_tiles"), ctx.t("axis_channel"), ctx.t("axis_stage"))
+        plot(fig, "sla_tiles")
 
 if not weekly.empty:
     # The full table runs only once the expander is opened (opening it reruns the page).

@@ -66,6 +66,10 @@ class Scenario:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
             return con.execute(sql, params or []).fetchone()
 
+    def all(self, sql: str, params: list[object] | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
     def counted(self, **where: str) -> int:
         """Counted complaints received in the period, narrowed by column = value pairs."""
         sql = """select count(*) from marts.complaints where status <> 'withdrawn'

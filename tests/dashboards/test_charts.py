@@ -9,9 +9,13 @@ import io
 import json
 import tarfile
 
+import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboards import chart_bundle, charts
+from dashboards.i18n import enum_label
+from dashboards.widgets import rate_tiles
 
 
 def _tarball(files: dict[str, bytes]) -> bytes:
@@ -90,3 +94,74 @@ def test_pages_with_charts_preload_the_bundle_and_the_others_do_not(app, monkeyp
     assert _preloads(app) == 1 and _component_data(app)
     app.switch_page("app_pages/scorecards.py").run()
     assert not app.exception and _preloads(app) == 0
+
+
+CHART_PAGES = ["overview", "merchants", "skus", "sla", "recurrence"]
+
+
+def test_every_chart_page_draws_only_with_the_bundle(app, monkeypatch):
+    """No page falls back to Streamlit's plotly element: every trace is of a type the bundle has."""
+    monkeypatch.setattr(charts, "bundle_served", lambda: True)
+    app.run()
+    drawing = set()
+    for page in CHART_PAGES:
+        app.switch_page(f"app_pages/{page}.py").run()
+        assert not app.exception, page
+        assert not app.get("plotly_chart"), page
+        drawn = _component_data(app)
+        types = {trace["type"] for d in drawn for trace in d["figure"]["data"]}
+        assert types <= chart_bundle.TRACE_TYPES, (page, types)
+        if drawn:
+            drawing.add(page)
+    # (The recurrence page draws only when a corrective action falls in the period.)
+    assert drawing >= {"overview", "merchants", "skus", "sla"}, drawing
+
+
+def test_a_trace_type_the_bundle_lacks_falls_back_to_streamlits_element():
+    assert charts.drawable_by_bundle(go.Figure([go.Scatter(y=[1]), go.Bar(y=[2])]))
+    assert not charts.drawable_by_bundle(go.Figure([go.Scatter(y=[1]), go.Heatmap(z=[[1]])]))
+
+
+def test_rate_tiles_colour_measured_cells_and_mark_the_others():
+    pivot = pd.DataFrame(
+        {"app": [0.9, 0.25], "hotline": [float("nan"), 1.0]},
+        index=pd.Index(["acknowledge", "resolution"], name="stage"),
+    )
+    fig = rate_tiles(pivot, row_label=str.upper, column_label=str.title)
+    measured, unmeasured = fig.data
+    cells = dict(zip(zip(measured.y, measured.x, strict=True), measured.marker.color, strict=True))
+    assert cells == {
+        ("ACKNOWLEDGE", "App"): 0.9,
+        ("RESOLUTION", "App"): 0.25,
+        ("RESOLUTION", "Hotline"): 1.0,
+    }
+    assert list(measured.text) == ["90%", "25%", "100%"]
+    assert (measured.marker.cmin, measured.marker.cmax) == (0, 1)
+    # The cell without a rate is a grey "—" tile, not a red 0 %.
+    assert list(zip(unmeasured.y, unmeasured.x, strict=True)) == [("ACKNOWLEDGE", "Hotline")]
+    assert list(unmeasured.text) == ["—"] and unmeasured.marker.color == "#e0e0e0"
+    # Rows and columns keep the pivot's order, first row on top.
+    assert list(fig.layout.yaxis.categoryarray) == ["ACKNOWLEDGE", "RESOLUTION"]
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert list(fig.layout.xaxis.categoryarray) == ["App", "Hotline"]
+
+
+def test_sla_tiles_show_the_marts_compliance(app, scenario, monkeypatch):
+    monkeypatch.setattr(charts, "bundle_served", lambda: True)
+    app.query_params.update({"lang": "en"})
+    app.run()
+    app.switch_page("app_pages/sla.py").run()
+    titles = {d["figure"]["layout"]["title"]["text"]: d["figure"] for d in _component_data(app)}
+    tiles = titles["SLA compliance: stage × channel"]
+    shown = tiles["data"][0]
+    cells = dict(zip(zip(shown["y"], shown["x"], strict=True), shown["text"], strict=True))
+    rows = scenario.all(
+        """select stage, channel, sum(n_met) / sum(n_measured) from marts.sla_compliance_weekly
+           where received_week between ? and ? group by all having sum(n_measured) > 0""",
+        [scenario.week_from, scenario.week_to],
+    )
+    expected = {
+        (enum_label("stage", stage, "en"), enum_label("channel", channel, "en")): f"{rate:.0%}"
+        for stage, channel, rate in rows
+    }
+    assert cells == expected
