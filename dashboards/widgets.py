@@ -20,6 +20,7 @@ from dashboards.i18n import column_label, localise_frame
 MISSING = "—"
 IMMATURE_COLOUR = "#9e9e9e"
 NO_RATE_COLOUR = "#e0e0e0"
+TEXT_COLOUR = "#31333f"  # Streamlit's text colour
 TILE_SIZE = 46  # px: four rows of tiles fit a standard 420 px chart with room between them
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
 RATE_COLUMNS = {
@@ -234,6 +235,10 @@ def rate_tiles(
             y=measured["y"],
             mode="markers+text",
             text=[f"{v:.0%}" for v in measured["rate"]],
+            # Light text on the dark ends of the scale, dark text on its light middle.
+            textfont={
+                "color": ["white" if abs(v - 0.5) > 0.25 else TEXT_COLOUR for v in measured["rate"]]
+            },
             marker={
                 **tile,
                 "color": measured["rate"],

@@ -136,6 +136,7 @@ def test_rate_tiles_colour_measured_cells_and_mark_the_others():
         ("RESOLUTION", "Hotline"): 1.0,
     }
     assert list(measured.text) == ["90%", "25%", "100%"]
+    assert list(measured.textfont.color) == ["white", "#31333f", "white"]
     assert (measured.marker.cmin, measured.marker.cmax) == (0, 1)
     # The cell without a rate is a grey "—" tile, not a red 0 %.
     assert list(zip(unmeasured.y, unmeasured.x, strict=True)) == [("ACKNOWLEDGE", "Hotline")]
