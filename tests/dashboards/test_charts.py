@@ -7,7 +7,9 @@ import base64
 import hashlib
 import io
 import json
+import re
 import tarfile
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -166,3 +168,10 @@ def test_sla_tiles_show_the_marts_compliance(app, scenario, monkeypatch):
         for stage, channel, rate in rows
     }
     assert cells == expected
+
+
+def test_make_setup_fetches_the_file_the_charts_load():
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    (target,) = re.findall(r"^CHART_BUNDLE := (\S+)$", makefile, flags=re.MULTILINE)
+    assert chart_bundle.TARGET.as_posix().endswith(target)
+    assert charts.BUNDLE_URL.endswith(chart_bundle.FILE_NAME)
