@@ -84,5 +84,23 @@ def test_every_page_in_a_real_browser(scenario):
             headers = [column_label(c, "zh") for c in ("iso_week", "merchant_id")]
             assert rows[0][:2] == headers and len(rows) - 1 == expected > 0
             assert {row[0] for row in rows[1:]} == {week}
+
+            # The server runs on uvloop and httptools (a fresh tab's frontend files come far
+            # sooner than with the pure-Python defaults; docs/decisions.md).
+            libraries = _loaded_libraries(int(base.rsplit(":", 1)[1]))
+            assert "/uvloop/" in libraries and "/httptools/" in libraries
         finally:
             browser.close()
+
+
+def _loaded_libraries(port: int) -> str:
+    """The memory map (shared libraries included) of the streamlit server on ``port``."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().decode(errors="replace").split("\0")
+            serving = "streamlit" in args and "--server.port" in args
+            if serving and args[args.index("--server.port") + 1] == str(port):
+                return (cmdline.parent / "maps").read_text()
+        except OSError:  # a process that ended meanwhile
+            continue
+    raise AssertionError(f"no streamlit server process on port {port}")
