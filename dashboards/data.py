@@ -592,7 +592,8 @@ def sku_chart(source: Source, filters: Filters, sku_id: str) -> pd.DataFrame:
 
 @_cached
 def sla_weekly(source: Source, filters: Filters) -> pd.DataFrame:
-    """SLA counts per received week × channel × stage for the selection."""
+    """SLA counts per received week × channel × stage for the selection. ``n_pending``: stages
+    not measured yet that still can be (not yet due, or not started on an open complaint)."""
     where, params = _where(filters, "received_week")
     return _frame(
         source,
@@ -600,6 +601,7 @@ def sla_weekly(source: Source, filters: Filters) -> pd.DataFrame:
                sum(n_breached)::bigint as n_breached,
                sum(n_open_overdue)::bigint as n_open_overdue,
                sum(n_measured)::bigint as n_measured,
+               sum(n_open_not_due + n_not_started)::bigint as n_pending,
                sum(n_met) / nullif(sum(n_measured), 0) as compliance_rate
            from marts.sla_compliance_merchant_weekly where {where}
            group by all order by received_week, channel, stage""",

@@ -40,6 +40,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Dashed/grey = immature weeks (fewer than 30 days since the order week ended; "
         "complaints are still arriving, the rate can still rise)",
     ),
+    "sla_provisional_note": (
+        "虚线/灰色 = 暂定周：部分投诉的该环节尚未到期，只有已完成或已超时的计入，达成率仍可能下降",
+        "Dashed/grey = provisional weeks: some complaints' stage is not due yet and only the done "
+        "or overdue ones count so far; the rate can still fall",
+    ),
     "period_has_immature": (
         "所选期间含未成熟周，比率可能上升",
         "The period includes immature weeks; the rate can still rise",
@@ -123,6 +128,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "series_complaint_rate": ("投诉率", "Complaint rate"),
     "series_defect_rate": ("缺陷率", "Defect rate"),
     "series_immature": ("（未成熟）", "(immature)"),
+    "series_provisional": ("（暂定）", "(provisional)"),
     "series_platform": ("平台缺陷率", "Platform rate"),
     "series_limit95": ("95% 控制限", "95 % limit"),
     "series_limit998": ("99.8% 控制限", "99.8 % limit"),
@@ -353,6 +359,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "n_met": ("达标", "Met"),
     "n_breached": ("超时", "Breached"),
     "n_open_overdue": ("逾期未完成", "Open overdue"),
+    "n_pending": ("尚未到期", "Pending (not yet due)"),
     "n_measured": ("计量数", "Measured"),
     "compliance_rate": ("达成率", "Compliance"),
     "compliance_rate_ci_low": ("达成率 95% 下限", "Compliance 95 % low"),

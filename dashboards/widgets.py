@@ -173,13 +173,21 @@ def add_maturity_series(
     name: str,
     immature_name: str,
     colour: str,
+    *,
+    immature_in_legend: bool = True,
 ) -> None:
     """A line whose mature weeks are solid and whose immature weeks are dashed and faded over a
-    grey band."""
+    grey band. Both parts share a legend group (one click hides both); with many series the
+    dashed parts can stay out of the legend (a caption then explains them)."""
     mature = frame[frame["is_mature"].astype(bool)]
     fig.add_trace(
         go.Scatter(
-            x=mature[x], y=mature[y], name=name, mode="lines+markers", line={"color": colour}
+            x=mature[x],
+            y=mature[y],
+            name=name,
+            mode="lines+markers",
+            line={"color": colour},
+            legendgroup=name,
         )
     )
     immature = frame[~frame["is_mature"].astype(bool)]
@@ -194,6 +202,8 @@ def add_maturity_series(
                 line={"color": colour, "dash": "dash"},
                 marker={"symbol": "circle-open"},
                 opacity=0.5,
+                legendgroup=name,
+                showlegend=immature_in_legend,
             )
         )
         shade_immature(fig, immature[x])

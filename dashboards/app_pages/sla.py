@@ -7,11 +7,13 @@ from dashboards import data
 from dashboards.context import page_context
 from dashboards.widgets import (
     PALETTE,
+    add_maturity_series,
     layout,
     no_data,
     page_header,
     plot,
     rate_tiles,
+    shade_immature,
     table,
     table_or_no_data,
 )
@@ -29,20 +31,26 @@ if not weekly.empty:
     left, right = st.columns(2)
     with left:
         per_week = weekly.groupby(["received_week", "stage"], as_index=False)[
-            ["n_met", "n_measured"]
+            ["n_met", "n_measured", "n_pending"]
         ].sum()
+        per_week["compliance_rate"] = per_week["n_met"] / per_week["n_measured"].where(
+            per_week["n_measured"] > 0
+        )
+        # A week whose stage is still pending somewhere is provisional: only the done and the
+        # overdue count so far, so its rate can still fall.
+        per_week["is_mature"] = per_week["n_pending"] == 0
         fig = go.Figure()
+        shade_immature(fig, per_week.loc[~per_week["is_mature"], "received_week"])
         for colour, stage in zip(PALETTE, SLA_STAGES, strict=False):
-            rows = per_week[per_week["stage"] == stage]
-            rate = rows["n_met"] / rows["n_measured"].where(rows["n_measured"] > 0)
-            fig.add_trace(
-                go.Scatter(
-                    x=rows["received_week"],
-                    y=rate,
-                    mode="lines+markers",
-                    name=ctx.enum("stage", stage),
-                    line={"color": colour},
-                )
+            add_maturity_series(
+                fig,
+                per_week[per_week["stage"] == stage],
+                "received_week",
+                "compliance_rate",
+                ctx.enum("stage", stage),
+                ctx.t("series_provisional"),
+                colour,
+                immature_in_legend=False,  # four more entries would squeeze the chart
             )
         layout(
             fig,
@@ -52,6 +60,8 @@ if not weekly.empty:
             pct=True,
         )
         plot(fig, "sla_weekly")
+        if not per_week["is_mature"].all():
+            st.caption(ctx.t("sla_provisional_note"))
     with right:
         grid = weekly.groupby(["stage", "channel"], as_index=False)[["n_met", "n_measured"]].sum()
         grid["rate"] = grid["n_met"] / grid["n_measured"].where(grid["n_measured"] > 0)
@@ -74,7 +84,14 @@ if not weekly.empty:
             table(
                 ctx,
                 weekly,
-                ["received_week", "channel", "stage", *data.SLA_COUNT_COLUMNS, "compliance_rate"],
+                [
+                    "received_week",
+                    "channel",
+                    "stage",
+                    *data.SLA_COUNT_COLUMNS,
+                    "n_pending",
+                    "compliance_rate",
+                ],
                 key="sla_table",
             )
 

@@ -175,3 +175,28 @@ def test_make_setup_fetches_the_file_the_charts_load():
     (target,) = re.findall(r"^CHART_BUNDLE := (\S+)$", makefile, flags=re.MULTILINE)
     assert chart_bundle.TARGET.as_posix().endswith(target)
     assert charts.BUNDLE_URL.endswith(chart_bundle.FILE_NAME)
+
+
+def test_sla_weeks_with_pending_stages_are_drawn_as_provisional(app, scenario, monkeypatch):
+    monkeypatch.setattr(charts, "bundle_served", lambda: True)
+    app.query_params.update({"lang": "en"})
+    app.run()
+    app.switch_page("app_pages/sla.py").run()
+    titles = {d["figure"]["layout"]["title"]["text"]: d["figure"] for d in _component_data(app)}
+    traces = {t["name"]: t for t in titles["Weekly SLA compliance by stage"]["data"]}
+    weeks = scenario.all(
+        """select received_week, sum(n_open_not_due + n_not_started) > 0
+           from marts.sla_compliance_weekly
+           where stage = 'resolution' and received_week between ? and ?
+           group by all order by 1""",
+        [scenario.week_from, scenario.week_to],
+    )
+    settled = [week.isoformat() for week, pending in weeks if not pending]
+    provisional = [week.isoformat() for week, pending in weeks if pending]
+    assert settled and provisional  # the scenario has both (as_of falls in its last weeks)
+    assert [x[:10] for x in traces["Resolution"]["x"]] == settled
+    # The dashed series starts at the last settled week, so the line stays joined.
+    dashed = [x[:10] for x in traces["Resolution (provisional)"]["x"]]
+    assert dashed == [settled[-1], *provisional]
+    assert traces["Resolution (provisional)"]["line"]["dash"] == "dash"
+    assert any("provisional weeks" in c.value for c in app.caption)
