@@ -641,21 +641,6 @@ def sla_by_stage(source: Source, filters: Filters) -> pd.DataFrame:
     )
 
 
-def _late_union() -> str:
-    # One select per stage; the stage names come from the fixed SLA_STAGES tuple.
-    parts = []
-    for stage in SLA_STAGES:
-        parts.append(
-            f"""select complaint_id, merchant_id, merchant_name, category, sku_id, sku_name,
-                   channel, received_week, '{stage}' as stage, {stage}_status as sla_status,
-                   {stage}_deadline_at as deadline_at, {stage}_elapsed_hours as elapsed_hours,
-                   {stage}_overdue_hours as overdue_hours
-               from marts.complaints
-               where is_counted and {stage}_status in ('breached', 'open_overdue')"""
-        )
-    return " union all ".join(parts)
-
-
 @_cached
 def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:
     """Who is late on what: breached and open-overdue stages, longest overdue first."""
@@ -663,11 +648,15 @@ def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.Dat
     rows, total = _frames(
         source,
         (
-            f"""select * from ({_late_union()}) where {where}
-               order by sla_status desc, overdue_hours desc nulls last, complaint_id limit ?""",
+            f"""select complaint_id, merchant_id, merchant_name, category, sku_id, sku_name,
+                   channel, received_week, stage, sla_status, deadline_at, elapsed_hours,
+                   overdue_hours
+               from marts.sla_late_stages where {where}
+               order by sla_status desc, overdue_hours desc nulls last, complaint_id, stage
+               limit ?""",
             [*params, limit],
         ),
-        (f"select count(*) as n from ({_late_union()}) where {where}", params),
+        (f"select count(*) as n from marts.sla_late_stages where {where}", params),
     )
     return rows, int(total["n"].iloc[0])
 

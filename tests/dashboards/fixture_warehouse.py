@@ -440,6 +440,22 @@ _MART_SQL = [
         wilson_low(n_met, n_met + n_breached + n_open_overdue) as compliance_rate_ci_low,
         wilson_high(n_met, n_met + n_breached + n_open_overdue) as compliance_rate_ci_high
     from agg order by received_week, channel, stage""",
+    """create table marts.sla_late_stages as
+    select complaint_id, merchant_id, merchant_name, category, sku_id, sku_name, channel,
+        received_week, stage, sla_status, deadline_at, elapsed_hours, overdue_hours
+    from marts.complaints
+    unpivot include nulls ((sla_status, deadline_at, elapsed_hours, overdue_hours) for stage in (
+        (acknowledge_status, acknowledge_deadline_at, acknowledge_elapsed_hours,
+            acknowledge_overdue_hours) as 'acknowledge',
+        (merchant_notified_status, merchant_notified_deadline_at,
+            merchant_notified_elapsed_hours, merchant_notified_overdue_hours)
+            as 'merchant_notified',
+        (merchant_evidence_status, merchant_evidence_deadline_at,
+            merchant_evidence_elapsed_hours, merchant_evidence_overdue_hours)
+            as 'merchant_evidence',
+        (resolution_status, resolution_deadline_at, resolution_elapsed_hours,
+            resolution_overdue_hours) as 'resolution'))
+    where is_counted and sla_status in ('breached', 'open_overdue')""",
     # ---- recurrence -------------------------------------------------------------------
     """create table marts.complaint_recurrence as
     with closed as (

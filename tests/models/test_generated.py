@@ -120,6 +120,27 @@ def test_sla_status_counts_match_pandas(small_generated, reference):
     pd.testing.assert_series_equal(got, want, check_dtype=False)
 
 
+def test_sla_late_stages_are_the_late_statuses(small_generated, reference):
+    _, warehouse, _ = small_generated
+    statuses = reference.sla_statuses()
+    late = statuses[statuses["status"].isin(["breached", "open_overdue"])]
+    want = sorted(late[["complaint_id", "stage", "status"]].itertuples(index=False, name=None))
+    mart = _mart(warehouse, "select complaint_id, stage, sla_status from marts.sla_late_stages")
+    got = sorted(mart.itertuples(index=False, name=None))
+    assert len(want) > 20 and {status for *_, status in want} == {"breached", "open_overdue"}
+    assert got == want
+    # The rows per week, channel and stage are the counts the compliance mart holds.
+    (unreconciled,) = _mart(
+        warehouse,
+        """select count(*) from marts.sla_compliance_weekly as w
+           full join (select received_week, channel, stage, count(*) as n
+                      from marts.sla_late_stages group by all) as l
+               using (received_week, channel, stage)
+           where coalesce(w.n_breached + w.n_open_overdue, 0) <> coalesce(l.n, 0)""",
+    ).iloc[0]
+    assert unreconciled == 0
+
+
 def test_recurrence_flags_match_pandas(small_generated, reference):
     _, warehouse, _ = small_generated
     expected = reference.recurrence().set_index("complaint_id").sort_index()
