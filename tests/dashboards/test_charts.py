@@ -149,13 +149,18 @@ def test_rate_tiles_colour_measured_cells_and_mark_the_others():
     assert list(fig.layout.xaxis.categoryarray) == ["App", "Hotline"]
 
 
-def test_sla_tiles_show_the_marts_compliance(app, scenario, monkeypatch):
+def _sla_figures_in_english(app, monkeypatch) -> dict[str, dict]:
+    """The SLA page's figures drawn with the bundle, by their English title."""
     monkeypatch.setattr(charts, "bundle_served", lambda: True)
     app.query_params.update({"lang": "en"})
     app.run()
     app.switch_page("app_pages/sla.py").run()
     titles = {d["figure"]["layout"]["title"]["text"]: d["figure"] for d in _component_data(app)}
-    tiles = titles["SLA compliance: stage × channel"]
+    return titles
+
+
+def test_sla_tiles_show_the_marts_compliance(app, scenario, monkeypatch):
+    tiles = _sla_figures_in_english(app, monkeypatch)["SLA compliance: stage × channel"]
     shown = tiles["data"][0]
     cells = dict(zip(zip(shown["y"], shown["x"], strict=True), shown["text"], strict=True))
     rows = scenario.all(
@@ -178,12 +183,8 @@ def test_make_setup_fetches_the_file_the_charts_load():
 
 
 def test_sla_weeks_with_pending_stages_are_drawn_as_provisional(app, scenario, monkeypatch):
-    monkeypatch.setattr(charts, "bundle_served", lambda: True)
-    app.query_params.update({"lang": "en"})
-    app.run()
-    app.switch_page("app_pages/sla.py").run()
-    titles = {d["figure"]["layout"]["title"]["text"]: d["figure"] for d in _component_data(app)}
-    traces = {t["name"]: t for t in titles["Weekly SLA compliance by stage"]["data"]}
+    weekly = _sla_figures_in_english(app, monkeypatch)["Weekly SLA compliance by stage"]
+    traces = {t["name"]: t for t in weekly["data"]}
     weeks = scenario.all(
         """select received_week, sum(n_open_not_due + n_not_started) > 0
            from marts.sla_compliance_weekly
