@@ -750,6 +750,17 @@ def reopen_rates(source: Source, filters: Filters) -> pd.DataFrame:
     )
 
 
+# What a corrective action is, as its tables show it (the recurrence page and the drill-down).
+ACTION_DESCRIPTION_COLUMNS = (
+    "sku_id",
+    "scope",
+    "issue_type",
+    "action_type",
+    "opened_at",
+    "completed_at",
+)
+
+
 @_cached
 def corrective_actions(source: Source, filters: Filters) -> pd.DataFrame:
     """Actions active during the period (opened before its end, not completed before its start)."""

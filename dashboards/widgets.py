@@ -237,41 +237,32 @@ def rate_tiles(
     cells["y"] = [row_label(r) for r in cells["row"]]
     measured = cells[cells["rate"].notna()]
     unmeasured = cells[cells["rate"].isna()]
-    tile = {"symbol": "square", "size": TILE_SIZE, "line": {"width": 0}}
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=measured["x"],
-            y=measured["y"],
+
+    def tiles(frame: pd.DataFrame, text: list[str], marker: dict, **font: Any) -> go.Scatter:
+        return go.Scatter(
+            x=frame["x"],
+            y=frame["y"],
             mode="markers+text",
-            text=[f"{v:.0%}" for v in measured["rate"]],
-            # Light text on the dark ends of the scale, dark text on its light middle.
-            textfont={
-                "color": ["white" if abs(v - 0.5) > 0.25 else TEXT_COLOUR for v in measured["rate"]]
-            },
-            marker={
-                **tile,
-                "color": measured["rate"],
-                "colorscale": "RdYlGn",
-                "cmin": 0,
-                "cmax": 1,
-                "showscale": True,
-                "colorbar": {"tickformat": ".0%"},
-            },
+            text=text,
+            textfont=font,
+            marker={"symbol": "square", "size": TILE_SIZE, "line": {"width": 0}, **marker},
             hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
             showlegend=False,
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=unmeasured["x"],
-            y=unmeasured["y"],
-            mode="markers+text",
-            text=[MISSING] * len(unmeasured),
-            marker={**tile, "color": NO_RATE_COLOUR},
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
-            showlegend=False,
-        )
+
+    rates = measured["rate"]
+    colour_scale = {"colorscale": "RdYlGn", "cmin": 0, "cmax": 1, "showscale": True}
+    fig = go.Figure(
+        [
+            tiles(
+                measured,
+                [f"{v:.0%}" for v in rates],
+                {"color": rates, **colour_scale, "colorbar": {"tickformat": ".0%"}},
+                # Light text on the dark ends of the scale, dark text on its light middle.
+                color=["white" if abs(v - 0.5) > 0.25 else TEXT_COLOUR for v in rates],
+            ),
+            tiles(unmeasured, [MISSING] * len(unmeasured), {"color": NO_RATE_COLOUR}),
+        ]
     )
     # Rows and columns in the pivot's order (first row on top), whichever trace shows them.
     fig.update_xaxes(

@@ -222,12 +222,7 @@ if tabs[4].open:
             actions,
             [
                 "action_id",
-                "sku_id",
-                "scope",
-                "issue_type",
-                "action_type",
-                "opened_at",
-                "completed_at",
+                *data.ACTION_DESCRIPTION_COLUMNS,
                 "before_defect_rate",
                 "after_defect_rate",
                 "p_value",

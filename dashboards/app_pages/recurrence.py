@@ -91,12 +91,7 @@ else:
         [
             "action_id",
             "merchant_name",
-            "sku_id",
-            "scope",
-            "issue_type",
-            "action_type",
-            "opened_at",
-            "completed_at",
+            *data.ACTION_DESCRIPTION_COLUMNS,
             "before_order_lines",
             "before_defect_rate",
             "after_order_lines",

@@ -1,5 +1,6 @@
 """SLA: compliance by stage × channel × week, who is late on what, backlog ageing."""
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -26,16 +27,19 @@ st.subheader(ctx.t("sla_by_stage"))
 by_stage = data.sla_by_stage(ctx.source, ctx.filters)
 table_or_no_data(ctx, by_stage, data.SLA_STAGE_COLUMNS)
 
+
+def compliance_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The weekly counts summed over ``keys``, with met ÷ measured (missing when none)."""
+    sums = frame.groupby(keys, as_index=False)[["n_met", "n_measured", "n_pending"]].sum()
+    sums["compliance_rate"] = sums["n_met"] / sums["n_measured"].where(sums["n_measured"] > 0)
+    return sums
+
+
 weekly = data.sla_weekly(ctx.source, ctx.filters)
 if not weekly.empty:
     left, right = st.columns(2)
     with left:
-        per_week = weekly.groupby(["received_week", "stage"], as_index=False)[
-            ["n_met", "n_measured", "n_pending"]
-        ].sum()
-        per_week["compliance_rate"] = per_week["n_met"] / per_week["n_measured"].where(
-            per_week["n_measured"] > 0
-        )
+        per_week = compliance_by(weekly, ["received_week", "stage"])
         # A week whose stage is still pending somewhere is provisional: only the done and the
         # overdue count so far, so its rate can still fall.
         per_week["is_mature"] = per_week["n_pending"] == 0
@@ -63,9 +67,8 @@ if not weekly.empty:
         if not per_week["is_mature"].all():
             st.caption(ctx.t("sla_provisional_note"))
     with right:
-        grid = weekly.groupby(["stage", "channel"], as_index=False)[["n_met", "n_measured"]].sum()
-        grid["rate"] = grid["n_met"] / grid["n_measured"].where(grid["n_measured"] > 0)
-        pivot = grid.pivot(index="stage", columns="channel", values="rate").reindex(
+        grid = compliance_by(weekly, ["stage", "channel"])
+        pivot = grid.pivot(index="stage", columns="channel", values="compliance_rate").reindex(
             [s for s in SLA_STAGES if s in set(grid["stage"])]
         )
         fig = rate_tiles(

@@ -63,8 +63,7 @@ class Scenario:
         return {"from": self.iso(self.week_from), "to": self.iso(self.week_to)}
 
     def one(self, sql: str, params: list[object] | None = None) -> tuple:
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
-            return con.execute(sql, params or []).fetchone()
+        return self.all(sql, params)[0]
 
     def all(self, sql: str, params: list[object] | None = None) -> list[tuple]:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
