@@ -27,7 +27,9 @@ for column, grade in zip(columns, "ABCD", strict=True):
 shown = [c for c in scorecard_downloads.COLUMNS if c in card.columns]
 table(ctx, card, shown)
 
-# The files are built when a download starts, not on every render of the page.
+# The files are built when a download starts, not on every render of the page. A click does not
+# rerun the page: a rerun starting while the file is built clears the server's outgoing queue,
+# and the reply carrying the file's address is lost with it (no download, no error).
 csv_file, xlsx_file = scorecard_downloads.deferred(card, shown, ctx.lang, sheet=week)
 left, right = st.columns(2)
 left.download_button(
@@ -36,6 +38,7 @@ left.download_button(
     file_name=f"scorecard_{week}.csv",
     mime="text/csv",
     key="scorecard_csv",
+    on_click="ignore",
 )
 right.download_button(
     ctx.t("download_xlsx"),
@@ -43,4 +46,5 @@ right.download_button(
     file_name=f"scorecard_{week}.xlsx",
     mime=scorecard_downloads.XLSX_MIME,
     key="scorecard_xlsx",
+    on_click="ignore",
 )

@@ -72,3 +72,14 @@ def test_the_card_is_copied_so_later_changes_do_not_leak_into_the_files(card):
     before = csv_file()
     frame.loc[:, "merchant_id"] = "changed"
     assert csv_file() == before
+
+
+def test_the_download_buttons_build_on_click_without_a_rerun(app):
+    """A rerun starting while a deferred file is built drops the reply with its address (the
+    browser then never downloads); the buttons must not rerun the page."""
+    app.run()
+    app.switch_page("app_pages/scorecards.py").run()
+    assert not app.exception
+    buttons = [element.proto for element in app.get("download_button")]
+    assert len(buttons) == 2
+    assert all(button.deferred_file_id and button.ignore_rerun for button in buttons)
