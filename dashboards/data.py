@@ -823,6 +823,7 @@ DQ_TABLES = {
     "dq_expectations": "marts.dq_expectation_results",
     "dq_warnings": "marts.dq_warnings",
     "dq_orphans": "marts.dq_orphans",
+    "dq_sla_stage_observation": "marts.dq_sla_stage_observation",
     "dq_build": "marts.build_info",
 }
 

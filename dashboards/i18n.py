@@ -212,6 +212,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "dq_expectations": ("数据校验结果", "Expectation results"),
     "dq_warnings": ("数据告警（可选字段已置空）", "Warnings (optional fields nulled)"),
     "dq_orphans": ("孤儿记录", "Orphans"),
+    "dq_sla_stage_observation": (
+        "SLA 环节记录情况（渠道从未记录的环节不计超时）",
+        "SLA stages recorded per channel (a stage a channel never records is not counted late)",
+    ),
     "dq_build": ("构建信息", "Build"),
     "dq_failed_expectations": ("未通过的校验：{n}", "Failed expectations: {n}"),
     # sql console
@@ -294,6 +298,7 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "open_not_due": ("未到期", "Open, not due"),
         "not_started": ("未开始", "Not started"),
         "not_applicable": ("不适用", "Not applicable"),
+        "not_observed": ("渠道未记录", "Not recorded on the channel"),
     },
     "evaluation": {
         "in_progress": ("进行中", "In progress"),

@@ -15,5 +15,5 @@
 {%- endmacro %}
 
 {% macro sla_statuses() -%}
-    {{ return(['met', 'breached', 'open_overdue', 'open_not_due', 'not_started', 'not_applicable']) }}
+    {{ return(['met', 'breached', 'open_overdue', 'open_not_due', 'not_started', 'not_applicable', 'not_observed']) }}
 {%- endmacro %}

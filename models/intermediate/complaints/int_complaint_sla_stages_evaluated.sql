@@ -1,6 +1,8 @@
 {#- One row per complaint x SLA stage with its target, deadline, elapsed time and status
     (data contract, "SLA stages"). Only counted complaints are measured: a withdrawn complaint's
-    status is null. A stage whose target is unset for the channel is not_applicable. -#}
+    status is null. A stage whose target is unset for the channel is not_applicable; one whose
+    completing event no complaint of the channel ever shows is not_observed (the platform does not
+    record it there), never breached. -#}
 with
 
 complaints as (
@@ -13,6 +15,10 @@ milestones as (
 
 build_context as (
     select * from {{ ref('int_build_context') }}
+),
+
+observed_stages as (
+    select * from {{ ref('int_sla_stages_observed') }}
 ),
 
 targets as (
@@ -64,12 +70,16 @@ with_deadlines as (
             when targets.target_hours is not null and stage_spans.start_at is not null
                 then {{ add_hours('stage_spans.start_at', 'targets.target_hours') }}
         end as deadline_at,
-        build_context.as_of
+        build_context.as_of,
+        coalesce(observed_stages.is_observed, false) as is_observed
     from stage_spans
     cross join build_context
     left join targets
         on stage_spans.stage = targets.stage
         and stage_spans.channel = targets.channel
+    left join observed_stages
+        on stage_spans.stage = observed_stages.stage
+        and stage_spans.channel = observed_stages.channel
 ),
 
 evaluated as (
@@ -83,6 +93,7 @@ evaluated as (
         case
             when not is_counted then null
             when target_hours is null then 'not_applicable'
+            when not is_observed then 'not_observed'
             when start_at is null and resolved_at is null then 'not_started'
             when start_at is null then 'not_applicable'
             when done_at is not null and done_at <= deadline_at then 'met'
