@@ -642,6 +642,17 @@ def sla_by_stage(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 @_cached
+def sla_targets(source: Source) -> pd.DataFrame:
+    """The configured target of every stage × channel with its unit (marts.sla_targets)."""
+    return _frame(
+        source,
+        """select stage, channel, target_value, target_unit, working_calendar, working_hours
+           from marts.sla_targets order by stage, channel""",
+        [],
+    )
+
+
+@_cached
 def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:
     """Who is late on what: breached and open-overdue stages, longest overdue first."""
     where, params = _where(filters, "received_week")

@@ -173,6 +173,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "明细：环节 × 渠道 × 周",
         "Details: stage × channel × week",
     ),
+    "sla_targets": ("SLA 时限（环节 × 渠道）", "SLA targets (stage × channel)"),
+    "sla_targets_caption": (
+        "小时 = 自然小时；工作小时 / 工作日 按{calendar}工作日历的 {hours} 计"
+        "（1 个工作日 = 一天的工作时长）；空白 = 该渠道不考核",
+        "h = calendar hours; working h / working days count {hours} on {calendar} working days "
+        "(1 working day = one business day's hours); blank = not measured on the channel",
+    ),
+    "working_calendar_china": (
+        "中国（法定节假日休、调休上班）",
+        "China's (public holidays off, 调休 make-up days on)",
+    ),
+    "working_calendar_weekdays": ("周一至周五", "Monday–Friday"),
     "sla_late_list": ("超时与逾期清单", "Breached and overdue"),
     "sla_late_caption": (
         "已超时（完成但超时限）与逾期未完成；逾期时长 = 超出时限的小时数",
@@ -290,6 +302,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "merchant_notified": ("通知商家", "Merchant notified"),
         "merchant_evidence": ("商家举证", "Merchant evidence"),
         "resolution": ("问题解决", "Resolution"),
+    },
+    "sla_target_unit": {
+        "calendar_hours": ("小时", "h"),
+        "working_hours": ("工作小时", "working h"),
+        "working_days": ("个工作日", "working days"),
     },
     "sla_status": {
         "met": ("达标", "Met"),

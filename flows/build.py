@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 from prefect import flow, get_run_logger, task
 
 from flows.as_of import parse_as_of
@@ -23,6 +24,7 @@ from flows.config import Settings
 from flows.errors import UserError
 from flows.run_artifacts import MODEL_COLUMNS, publish_table
 from flows.warehouse import publishing
+from flows.working_calendar import write_calendar
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATABASE_ENV = "COMPLAINTS_DBT_DATABASE"
@@ -161,6 +163,8 @@ def build_warehouse(
         raise UserError(f"no warehouse at {database}: run 'complaints ingest' first")
     instant = parse_as_of(as_of, settings.timezone) if as_of else None
     started = time.perf_counter()
+    with duckdb.connect(str(database)) as con:
+        write_calendar(con, settings, instant)
     outcome = run_dbt(["build"], database, settings, instant, target_path, log_path)
     nodes = _node_results(outcome.result)
     result = BuildResult(

@@ -714,6 +714,26 @@ _MART_SQL = [
         ('complaints', 'C999001', 'orphan_order', 'c3d4', 'complaints_2026w47.xlsx'),
         ('complaint_events', 'C999777', 'orphan_event', 'f7a8', 'events_2026w47.jsonl')
     ) as t(entity, key, orphan_kind, file_id, file_name)""",
+    """create table marts.sla_targets as
+    select stage, channel,
+        case when stage = 'acknowledge' and channel = 'hotline' then 2.0
+             when stage = 'merchant_evidence' and channel = 'web_form' then 2.0
+             else hours end::double as target_value,
+        case when stage = 'acknowledge' and channel = 'hotline' then 'working_hours'
+             when stage = 'merchant_evidence' and channel = 'web_form' then 'working_days'
+             else 'calendar_hours' end::varchar as target_unit,
+        case when stage = 'merchant_evidence' and channel = 'web_form' then 18.0
+             when stage = 'acknowledge' and channel = 'hotline' then 2.0
+             else hours end::double as target_hours,
+        case when (stage, channel) in (('acknowledge', 'hotline'),
+                                       ('merchant_evidence', 'web_form'))
+             then 'china' end::varchar as working_calendar,
+        case when (stage, channel) in (('acknowledge', 'hotline'),
+                                       ('merchant_evidence', 'web_form'))
+             then '09:00–18:00' end::varchar as working_hours
+    from (values ('acknowledge', 2.0), ('merchant_notified', 24.0), ('merchant_evidence', 48.0),
+                 ('resolution', 168.0)) as s(stage, hours)
+    cross join (values ('app'), ('web_form'), ('hotline'), ('social_media')) as c(channel)""",
     """create table marts.dq_sla_stage_observation as select * from (values
         ('hotline', 'merchant_evidence', 40::bigint, 0::bigint, false, true, true),
         ('app', 'merchant_evidence', 120::bigint, 96::bigint, true, true, false)

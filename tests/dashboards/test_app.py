@@ -222,3 +222,19 @@ def test_sla_details_table_runs_when_its_expander_opens(app):
     wanted = {column_label(c, "zh") for c in ("received_week", "channel", "stage", "n_met")}
     details = [d.value for d in app.dataframe if wanted <= set(d.value.columns)]
     assert len(details) == 1 and len(details[0]) > 0
+
+
+def test_sla_page_states_each_targets_unit(app, scenario):
+    app.run()
+    app.switch_page("app_pages/sla.py").run()
+    assert not app.exception
+    units = {
+        unit
+        for (unit,) in scenario.all("select distinct target_unit from marts.sla_targets")
+        if unit
+    }
+    shown = " ".join(str(v) for d in app.dataframe for v in d.value.to_numpy().ravel())
+    labels = {"calendar_hours": "小时", "working_hours": "工作小时", "working_days": "个工作日"}
+    assert units and all(labels[unit] in shown for unit in units), (units, shown[:300])
+    if units - {"calendar_hours"}:
+        assert any("工作日历" in c.value for c in app.caption)
