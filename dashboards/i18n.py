@@ -22,6 +22,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "filters": ("筛选", "Filters"),
     "week_from": ("起始周", "From week"),
     "week_to": ("截止周", "To week"),
+    "weeks_outside_period": (
+        "另有 {n} 周数据不在所选区间内（数据范围 {first} 至 {last}），扩大区间即可查看。",
+        "{n} more weeks of data lie outside the period (data from {first} to {last}); "
+        "widen the period to see them.",
+    ),
     "category": ("类目", "Category"),
     "merchant": ("商家", "Merchant"),
     "channel": ("渠道", "Channel"),

@@ -73,6 +73,9 @@ class Settings:
     # loaded (and never before the earliest order or complaint) unless ``--force`` is given.
     as_of_max_days_after_data: int = 7
     dashboard_host: str = "127.0.0.1"
+    # Weeks the dashboard's period covers when a link names none: half a year shows the slow
+    # patterns (bad batches months apart, corrective actions judged 4 months after completion).
+    dashboard_default_weeks: int = 26
     dashboard_port: int = 8501
     # Dashboard query cache lifetime and size, and the SQL console's limits.
     dashboard_cache_ttl_seconds: int = 300
