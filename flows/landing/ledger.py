@@ -28,6 +28,8 @@ class FileResult:
     extra_columns: list[str] = field(default_factory=list)
     file_size: int | None = None
     file_mtime_ns: int | None = None
+    # File-level data-quality notes (also in meta.dq_warnings with no row number).
+    notes: list[str] = field(default_factory=list)
 
 
 class ReconciliationError(AssertionError):

@@ -25,7 +25,7 @@ from flows.contract import ENTITIES
 from flows.landing import ledger
 from flows.landing.classify import classify, exclude_failed_expectations, keep_quarantined_source
 from flows.landing.discovery import LandingFile, discover
-from flows.landing.dq_warnings import record_warnings
+from flows.landing.dq_warnings import record_assumed, record_file_notes, record_warnings
 from flows.landing.expectations_run import (
     Validation,
     store_validation,
@@ -49,17 +49,20 @@ from flows.landing.profiles import (
     map_headers,
     normalise_header,
     profile_for_name,
+    template_positions,
 )
 from flows.landing.quarantine import record_quarantine
 from flows.landing.readers import (
+    CsvLayout,
     UnreadableFile,
     invalid_utf8_seen,
+    looks_delimited_by,
     read_csv,
     read_jsonl,
     read_parquet,
     read_xlsx,
 )
-from flows.landing.rules import RuleContext, build_typed, value_columns
+from flows.landing.rules import RuleContext, build_assumed, build_typed, value_columns
 from flows.landing.schema import ensure_schema
 from flows.landing.sqltext import ident
 from flows.landing.transcode import transcode_to_utf8
@@ -81,7 +84,7 @@ class RunContext:
     def known_headers(self) -> set[str]:
         names = set(FALLBACK)
         for profile in self.profiles:
-            names |= set(profile.own_headers())
+            names |= set(profile.own_headers()) | profile.template_headers()
         return names
 
 
@@ -164,6 +167,9 @@ class PreparedFile:
     error: BaseException | None = None
     headers: list[str] = field(default_factory=list)
     personal: set[int] = field(default_factory=set)
+    defaulted: list[str] = field(default_factory=list)  # columns a profile default may supply
+    delimiter: str | None = None  # CSV: the delimiter and header line used
+    skipped: int = 0
     validation: Validation = field(default_factory=Validation)
     committed: bool = False
 
@@ -407,25 +413,44 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
         )
     if result.file_size == 0:
         raise UnreadableFile("empty file")
-    headers = _read(con, lf, ctx, result, named)
+    headers = _read(con, lf, ctx, result, named, prepared)
     if not headers:
         raise UnreadableFile("empty file (no header row)")
     entity = ENTITIES[entity_name]
     profile = choose_profile(ctx.profiles, entity_name, lf.name, headers)
+    if _layout_differs(profile, prepared, result):
+        # The profile recognised by the headers states another layout: read again with it.
+        _drop_temporaries(con)
+        headers = _read(con, lf, ctx, result, profile, prepared)
     result.profile = profile.name
     positions, extra = map_headers(profile, entity_name, headers)
     result.extra_columns = extra
-    mapped = set(positions.values()) | set(profile.defaults)
+    try:
+        templates = template_positions(profile, entity_name, headers)
+    except KeyError as missing_header:
+        raise UnreadableFile(
+            f"profile {profile.name}: a template needs the header {missing_header.args[0]!r}, "
+            f"which the file lacks (headers: {', '.join(headers)})"
+        ) from None
+    mapped = set(positions) | set(templates) | set(profile.defaults)
     missing = [c for c in entity.required if c not in mapped]
     if missing:
-        raise UnreadableFile(f"missing required column(s): {', '.join(missing)}")
+        raise UnreadableFile(_missing_columns_reason(missing, headers, prepared.delimiter, profile))
+    timezone = profile.timezone or ctx.settings.timezone
+    if timezone != ctx.settings.timezone:
+        result.notes.append(
+            f"profile {profile.name} reads naive times in {timezone}, but weeks and as_of follow "
+            f"the platform time zone {ctx.settings.timezone}"
+        )
     rule_ctx = RuleContext(
         entity=entity,
         profile=profile,
         positions=positions,
-        timezone=profile.timezone or ctx.settings.timezone,
+        timezone=timezone,
         key=ctx.key,
+        templates=templates,
     )
+    prepared.defaulted = build_assumed(con, rule_ctx)
     build_typed(con, rule_ctx)
     # The content hash is needed from here on, and may reveal a known file.
     result.file_id = prepared.digest.result().sha256 if prepared.digest else None
@@ -439,7 +464,7 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
     exclude_failed_expectations(con, prepared.validation.failed_rows, prepared.validation.reason)
     keep_quarantined_source(con)
     prepared.headers = headers
-    prepared.personal = {p for p, name in positions.items() if entity.column(name).personal}
+    prepared.personal = {p for name, p in positions.items() if entity.column(name).personal}
 
 
 def _write(prepared: PreparedFile, ctx: RunContext) -> None:
@@ -456,7 +481,45 @@ def _write(prepared: PreparedFile, ctx: RunContext) -> None:
     result.rows_duplicate += merged.duplicate
     result.rows_superseded = merged.superseded
     record_warnings(con, result)
+    record_assumed(con, result, prepared.defaulted, ctx.profiles)
+    record_file_notes(con, result)
     ledger.check_reconciles(result)
+
+
+def _missing_columns_reason(
+    missing: list[str], headers: list[str], delimiter: str | None, profile: Profile
+) -> str:
+    """Why required columns are missing, naming the likely real cause."""
+    reason = f"missing required column(s): {', '.join(missing)}"
+    other = looks_delimited_by(headers, delimiter or ",") if delimiter else None
+    if other:
+        shown = "TAB" if other == "\t" else other
+        return (
+            f"the header has one column; the file looks {shown!r}-delimited "
+            f"(set delimiter in profile {profile.name}, or leave it unset to detect it); {reason}"
+        )
+    return f"{reason} (profile {profile.name}; the file's headers: {', '.join(headers)})"
+
+
+def _csv_layout(named: Profile | None) -> CsvLayout:
+    """The CSV layout a profile states (None parts are detected)."""
+    if named is None:
+        return CsvLayout()
+    return CsvLayout(named.delimiter, named.quote, named.skip_lines)
+
+
+def _layout_differs(profile: Profile, prepared: PreparedFile, result: FileResult) -> bool:
+    """Whether the chosen profile states a CSV layout or encoding other than the one read."""
+    if prepared.lf.fmt not in ("csv", "csv.gz") or profile.builtin:
+        return False
+    return (
+        (profile.delimiter is not None and profile.delimiter != prepared.delimiter)
+        or (profile.skip_lines is not None and profile.skip_lines != prepared.skipped)
+        or profile.quote != '"'
+        or (
+            profile.encoding is not None and normalise_encoding(profile.encoding) != result.encoding
+        )
+    )
 
 
 def _read(
@@ -465,9 +528,10 @@ def _read(
     ctx: RunContext,
     result: FileResult,
     named: Profile | None,
+    prepared: PreparedFile,
 ) -> list[str]:
     if lf.fmt in ("csv", "csv.gz"):
-        return _read_csv_any_encoding(con, lf, ctx, result, named)
+        return _read_csv_any_encoding(con, lf, ctx, result, named, prepared)
     if lf.fmt == "jsonl":
         result.encoding = "utf-8"
         return read_jsonl(con, lf.path).headers
@@ -484,6 +548,7 @@ def _read_csv_any_encoding(
     ctx: RunContext,
     result: FileResult,
     named: Profile | None,
+    prepared: PreparedFile,
 ) -> list[str]:
     """UTF-8 when the bytes are valid UTF-8, else GB18030 (unless a profile states the encoding).
 
@@ -497,9 +562,18 @@ def _read_csv_any_encoding(
     else:
         encoding = "utf-8" if head_is_utf8(lf.path, lf.fmt) else "gb18030"
     result.encoding = encoding
+    layout = _csv_layout(named)
+    known = ctx.known_headers
+
+    def read(path: Path) -> list[str]:
+        read_result = read_csv(con, path, layout, known)
+        prepared.delimiter = read_result.delimiter
+        prepared.skipped = read_result.skipped_lines
+        return read_result.headers
+
     if encoding == "utf-8":
         try:
-            headers = read_csv(con, lf.path).headers
+            headers = read(lf.path)
         except UnreadableFile:
             if lf.fmt == "csv.gz":
                 check_gzip(lf.path)  # a clearer reason for a truncated or corrupt archive
@@ -511,6 +585,6 @@ def _read_csv_any_encoding(
     source = ctx.work_dir / f"{lf.name}.utf8.csv"
     transcode_to_utf8(lf.path, lf.fmt, encoding, source)
     try:
-        return read_csv(con, source).headers
+        return read(source)
     finally:
         source.unlink(missing_ok=True)

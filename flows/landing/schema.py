@@ -54,6 +54,17 @@ create table if not exists meta.dq_warnings (
     raw_value varchar,
     warned_at timestamptz
 );
+create table if not exists meta.assumed_values (
+    file_id varchar,
+    file_name varchar,
+    entity varchar,
+    column_name varchar,
+    default_value varchar,
+    rows_assumed bigint,
+    every_row boolean,
+    row_numbers bigint[],
+    recorded_at timestamptz
+);
 create table if not exists meta.expectation_results (
     file_id varchar,
     file_name varchar,
