@@ -240,7 +240,7 @@ def test_io_errors_reject_the_file_or_reach_the_orchestrator(run, monkeypatch):
 
     write_csv(run.landing / "orders_io.csv", ORDER_HEADER, [order(1)])
 
-    def failing_read(con, path):
+    def failing_read(con, path, *layout):
         raise OSError("device not ready")
 
     monkeypatch.setattr(pipeline, "read_csv", failing_read)
