@@ -172,7 +172,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "evaluation": "评估",
         "whole_merchant": "整个商家",
         "no_orders_title": "未加载订单导出：比率需要订单行",
-        "no_orders": "本平台数据只有投诉、没有订单，因此缺陷率、投诉率、评级和复发均缺失（不是 0）。{week} 收到投诉：{n}。",
+        "no_orders": (
+            "本平台数据只有投诉、没有订单，因此缺陷率、投诉率、评级和复发均缺失（不是 0）。"
+            "{week} 收到投诉：{n}。"
+        ),
         "no_activity_title": "本周无经营活动",
         "no_activity": "该商家在 {week} 没有订单，因此本周没有缺陷率。",
         "last_active": "最近有订单的一周：{week}。",
