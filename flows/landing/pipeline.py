@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -95,6 +96,11 @@ class IngestReport:
     @property
     def rejected(self) -> list[FileResult]:
         return [f for f in self.files if f.status == "rejected"]
+
+    @property
+    def rejected_earlier(self) -> list[FileResult]:
+        """Files skipped because this content was rejected by an earlier run."""
+        return [f for f in self.files if f.rejected_earlier]
 
     @property
     def ok(self) -> bool:
@@ -251,8 +257,13 @@ def commit_file(prepared: PreparedFile, ctx: RunContext, raise_io: bool = False)
             return _reject_hashed(con, lf, ctx, result, prepared.digest, prepared.error)
         con.execute("begin transaction")
         try:
-            if ledger.lookup(con, result.file_id or "") is not None:
-                raise AlreadyIngested  # the same content came in another file of this run
+            if result.content_sha256:
+                # The same content as the same entity may have come in another file of this run.
+                file_id, seen = ledger.identify(con, result.content_sha256, result.entity)
+                if seen is not None:
+                    result.file_id = file_id
+                    raise AlreadyIngested
+                result.file_id = file_id
             _write(prepared, ctx)
             ledger.record(con, result, ctx.ingested_at)
             con.execute("commit")
@@ -331,7 +342,11 @@ def _reject_hashed(
     even be hashed, an id from its name and size), unless that content is known already."""
     if digest is not None:
         with contextlib.suppress(OSError):
-            result.file_id = digest.result().sha256
+            result.content_sha256 = digest.result().sha256
+    if result.content_sha256:
+        result.file_id, seen = ledger.identify(con, result.content_sha256, result.entity)
+        if seen is not None:
+            return _skipped(con, lf, result.file_id, result)
     result.file_id = result.file_id or f"unreadable:{lf.name}:{result.file_size}"
     if ledger.lookup(con, result.file_id) is not None:
         return _skipped(con, lf, result.file_id, result)
@@ -355,20 +370,25 @@ def _skipped(
     con: duckdb.DuckDBPyConnection, lf: LandingFile, file_id: str, result: FileResult
 ) -> FileResult:
     """Known content: nothing is written (a delivery under a new name is noted). Content that was
-    rejected before is reported as rejected again, so the run still signals it."""
+    rejected before is skipped with a warning until it changes: it was reported when it was
+    rejected, and one bad delivery must not fail every later run (``--strict`` still does)."""
     seen = ledger.lookup(con, file_id)
     ledger.note_duplicate_delivery(con, file_id, lf.name)
     first = seen[0] if seen else lf.name
     reason = "already ingested" if first == lf.name else f"same content as {first} (duplicate)"
     rejected_before = seen is not None and seen[1] == "rejected"
+    if rejected_before and seen:
+        reason = f"rejected earlier, skipped until its content changes: {seen[2]}"
+        log.warning("%s: %s", lf.name, reason)
     return FileResult(
         file_name=lf.name,
         file_id=file_id,
         format=lf.fmt,
-        status="rejected" if rejected_before else "skipped",
-        reason=f"rejected earlier: {seen[2]}" if rejected_before and seen else reason,
+        status="skipped",
+        reason=reason,
         file_size=result.file_size,
         file_mtime_ns=result.file_mtime_ns,
+        rejected_earlier=rejected_before,
     )
 
 
@@ -379,8 +399,9 @@ def _reject(
     result: FileResult,
     exc: BaseException,
 ) -> FileResult:
-    reason = mask_text(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    reason = mask_text(full_reason(exc))
     log.warning("%s rejected: %s", lf.name, reason)
+    rows_read = _rows_as_far_as_counted(con, lf)
     rejected = FileResult(
         file_name=lf.name,
         file_id=result.file_id,
@@ -392,9 +413,46 @@ def _reject(
         reason=reason,
         file_size=result.file_size,
         file_mtime_ns=result.file_mtime_ns,
+        rows_read=rows_read,
+        content_sha256=result.content_sha256,
+        headers=result.headers,
     )
     ledger.record(con, rejected, ctx.ingested_at)
     return rejected
+
+
+MAX_REASON = 4000
+
+
+def full_reason(exc: BaseException) -> str:
+    """The whole message (DuckDB's run over several lines), on one line, bounded."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = " | ".join(lines) if lines else type(exc).__name__
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
+
+
+def _rows_as_far_as_counted(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> int:
+    """Records of a rejected file: those the reader split (when it got that far), else the
+    lines after the header of a text format up to where it became unreadable."""
+    with contextlib.suppress(duckdb.Error):
+        (n_src,) = con.execute("select count(*) from src").fetchone()
+        (n_rejects,) = con.execute("select count(*) from src_rejects").fetchone()
+        return int(n_src + n_rejects)
+    if lf.fmt not in ("csv", "csv.gz", "jsonl"):
+        return 0
+    lines = 0
+    last = b"\n"
+    # gzip by hand: the gzip module raises on a truncated archive before handing out what it
+    # did decompress.
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if lf.fmt == "csv.gz" else None
+    with contextlib.suppress(OSError, ValueError, zlib.error), lf.path.open("rb") as handle:
+        while raw := handle.read(1 << 20):
+            chunk = inflate.decompress(raw) if inflate else raw
+            if chunk:
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    lines += last != b"\n"  # a last line without a newline
+    return max(lines - (lf.fmt != "jsonl"), 0)
 
 
 def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
@@ -426,12 +484,14 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
     headers = _read(con, lf, ctx, result, named, prepared)
     if not headers:
         raise UnreadableFile("empty file (no header row)")
+    result.headers = [mask_text(h) for h in headers]
     entity = ENTITIES[entity_name]
     profile = choose_profile(ctx.profiles, entity_name, lf.name, headers)
     if _layout_differs(profile, prepared, result):
         # The profile recognised by the headers states another layout: read again with it.
         _drop_temporaries(con)
         headers = _read(con, lf, ctx, result, profile, prepared)
+        result.headers = [mask_text(h) for h in headers]
     result.profile = profile.name
     positions, extra = map_headers(profile, entity_name, headers)
     result.extra_columns = extra
@@ -463,9 +523,11 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
     prepared.defaulted = build_assumed(con, rule_ctx)
     build_typed(con, rule_ctx)
     # The content hash is needed from here on, and may reveal a known file.
-    result.file_id = prepared.digest.result().sha256 if prepared.digest else None
-    if result.file_id and ledger.lookup(con, result.file_id) is not None:
-        raise AlreadyIngested
+    result.content_sha256 = prepared.digest.result().sha256 if prepared.digest else None
+    if result.content_sha256:
+        result.file_id, seen = ledger.identify(con, result.content_sha256, entity_name)
+        if seen is not None:
+            raise AlreadyIngested
     n_src = con.execute("select count(*) from src").fetchone()[0]
     n_rejects = con.execute("select count(*) from src_rejects").fetchone()[0]
     result.rows_read = n_src + n_rejects

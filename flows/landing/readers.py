@@ -421,5 +421,7 @@ def _flush(con: duckdb.DuckDBPyConnection, names: list[str], batch: list[list[st
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
+    """The reader's whole message on one line (DuckDB explains over several lines), bounded."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    text = " | ".join(lines) if lines else type(exc).__name__
+    return text if len(text) <= 2000 else text[:1999] + "…"
