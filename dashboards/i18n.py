@@ -40,6 +40,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "then reload this page.",
     ),
     "no_data": ("当前筛选条件下没有数据", "No data for this selection"),
+    "no_orders": (
+        "未加载订单导出：比率需要订单行（投诉、SLA、重开与问题分布照常计算）",
+        "No order exports loaded: rates need order lines (complaints, SLA, reopens and issue "
+        "mixes are computed as usual)",
+    ),
+    "no_orders_recurrence": (
+        "未加载订单导出：复发率需要订单行上的买家",
+        "No order exports loaded: recurrence rates need the buyers of order lines",
+    ),
     "immature_note": (
         "虚线/灰色 = 未成熟周（订单周结束不足 30 天，投诉仍会增加，比率可能上升）",
         "Dashed/grey = immature weeks (fewer than 30 days since the order week ended; "
@@ -450,6 +459,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "as_of": ("数据截至", "As of"),
     "built_at": ("构建时间", "Built at"),
     "timezone": ("时区", "Time zone"),
+    "currency": ("币种", "Currency"),
     "dbt_version": ("dbt 版本", "dbt version"),
     "table_name": ("表", "Table"),
     "data_type": ("类型", "Type"),

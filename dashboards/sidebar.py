@@ -72,7 +72,7 @@ def render(options: dict[str, Any]) -> tuple[Filters, str]:
         index=None,
         placeholder=t("all", lang),
         key="merchant",
-        format_func=lambda m: f"{names[m]} ({m})",
+        format_func=lambda m: m if names[m] in (None, m) else f"{names[m]} ({m})",
     )
     channel = sidebar.selectbox(
         t("channel", lang),

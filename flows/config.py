@@ -109,6 +109,7 @@ class Settings:
         """The dbt vars that carry these settings into the models."""
         out: dict[str, Any] = {
             "timezone": self.timezone,
+            "currency": self.currency,
             "sla_targets_hours": self.sla_targets_hours,
             "recurrence_window_days": self.recurrence_window_days,
             "effectiveness_window_days": self.effectiveness_window_days,

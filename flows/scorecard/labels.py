@@ -77,6 +77,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "change": "Change",
         "evaluation": "Evaluation",
         "whole_merchant": "whole merchant",
+        "no_orders_title": "No order exports loaded: rates need order lines",
+        "no_orders": (
+            "This platform's data has complaints but no orders, so defect and complaint rates, "
+            "grades and recurrence are absent (not zero). Complaints received in {week}: {n}."
+        ),
         "no_activity_title": "No activity this week",
         "no_activity": (
             "This merchant had no orders in {week}, so there is no defect rate for the week."
@@ -166,6 +171,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "change": "变化",
         "evaluation": "评估",
         "whole_merchant": "整个商家",
+        "no_orders_title": "未加载订单导出：比率需要订单行",
+        "no_orders": (
+            "本平台数据只有投诉、没有订单，因此缺陷率、投诉率、评级和复发均缺失（不是 0）。"
+            "{week} 收到投诉：{n}。"
+        ),
         "no_activity_title": "本周无经营活动",
         "no_activity": "该商家在 {week} 没有订单，因此本周没有缺陷率。",
         "last_active": "最近有订单的一周：{week}。",

@@ -175,9 +175,18 @@ def load_week(
         overdue = _rows(con, _OVERDUE, params)
         recurrences = _rows(con, _RECURRENCES, params)
         actions = _rows(con, _ACTIONS, params)
-    return _assemble(
+        (orders_loaded,) = con.execute(_ORDERS_LOADED).fetchone()
+    cards = _assemble(
         week, as_of, timezone, settings, scorecards, skus, breakdown, overdue, recurrences, actions
     )
+    for category_cards in cards.categories:
+        for card in category_cards.merchants:
+            card.orders_loaded = bool(orders_loaded)
+    return cards
+
+
+# A complaint-only source: no order lines at all, so every rate is absent (the cards say why).
+_ORDERS_LOADED = "select exists (select 1 from marts.merchant_defect_rates_weekly)"
 
 
 def _raise_no_rows(con: duckdb.DuckDBPyConnection, week: IsoWeek, category: str | None) -> None:

@@ -270,7 +270,12 @@ def _write_merchant(
     _cell(ws, r, 1, card.row.get("grade"), grade_style)
     _cell(ws, r, 2, card.row.get("grade_rule"), styles["text"])
     r += 2
-    if not card.has_orders:
+    if not card.orders_loaded:
+        ws.write_string(r, 0, labels["no_orders_title"], styles["section"])
+        text = labels.fmt("no_orders", week=week.label, n=card.row.get("n_complaints_received"))
+        ws.write_string(r + 1, 0, text, styles["note"])
+        r += 3
+    elif not card.has_orders:
         ws.write_string(r, 0, labels["no_activity_title"], styles["section"])
         ws.write_string(r + 1, 0, labels.fmt("no_activity", week=week.label), styles["note"])
         r += 3

@@ -7,7 +7,9 @@ the platform time zone.
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -27,11 +29,18 @@ def read_entity(landing: Path, prefix: str) -> pd.DataFrame:
 def instants(values: pd.Series, tz: str) -> pd.Series:
     """Export times as instants: naive ones read in the platform zone, offsets honoured."""
 
+    zone = ZoneInfo(tz)
+
     def one(text):
         if text is None:
             return pd.NaT
         stamp = pd.Timestamp(text.replace("/", "-"))
-        return stamp.tz_localize(tz) if stamp.tz is None else stamp.tz_convert(tz)
+        if stamp.tz is not None:
+            return stamp.tz_convert(tz)
+        # fold=0: an ambiguous local time is the earlier instant, and a non-existent one keeps the
+        # offset before the change, i.e. moves forward by the gap (the contract's rule).
+        local = stamp.to_pydatetime().replace(tzinfo=zone, fold=0)
+        return pd.Timestamp(local.astimezone(UTC)).tz_convert(tz)
 
     return pd.to_datetime(values.map(one))
 
