@@ -124,7 +124,27 @@ def run_dbt(
         log_path or PROJECT_DIR / "logs",
     )
     with _database_env(Path(database).resolve()):
-        return dbtRunner().invoke(["--quiet", *args])
+        try:
+            return dbtRunner().invoke(["--quiet", *args])
+        finally:
+            release_dbt_database()
+
+
+def release_dbt_database() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open after ``invoke`` returns.
+
+    dbt-duckdb holds one database instance per process (``DuckDBConnectionManager._ENV``) for
+    reuse by the next invocation. Left open, it keeps DuckDB's exclusive file lock on the private
+    copy, which the publish then renames onto the live name: every reader in another process got
+    "Could not set lock" until the writer exited. Closing it before the rename ends that window.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+        if env is not None:
+            env.close()
 
 
 def _node_results(result) -> list[NodeResult]:

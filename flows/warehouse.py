@@ -21,14 +21,23 @@ import duckdb
 from flows.errors import UserError
 
 
+def real_path(live: Path | str) -> Path:
+    """The file a warehouse path names, symlinks resolved: the lock, the private copy and the
+    publish all act on it, so two writers reaching one file by different names are serialised
+    and a publish through a symlink replaces its target, not the link."""
+    return Path(os.path.realpath(live))
+
+
 def staging_path(live: Path) -> Path:
     """Where a writer builds the next version of ``live``."""
+    live = real_path(live)
     return live.with_name(f".{live.name}.building")
 
 
 @contextlib.contextmanager
 def writer_lock(live: Path) -> Iterator[None]:
     """One writer at a time per warehouse; a second one fails at once with a clear message."""
+    live = real_path(live)
     live.parent.mkdir(parents=True, exist_ok=True)
     lock_path = live.with_name(f".{live.name}.lock")
     with open(lock_path, "a+") as handle:
@@ -47,7 +56,7 @@ def writer_lock(live: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def publishing(live: Path | str) -> Iterator[Path]:
     """Yield a private copy of ``live`` to write; publish it atomically if the block succeeds."""
-    live = Path(live)
+    live = real_path(live)
     staging = staging_path(live)
     with writer_lock(live):
         for stale in (staging, staging.with_name(staging.name + ".wal")):
