@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,12 +77,38 @@ def publishing(live: Path | str) -> Iterator[Path]:
         os.replace(staging, live)
 
 
+# A writer of an older version (or another tool) may hold DuckDB's file lock for a moment: a
+# reader waits this long, retrying, before it reports the warehouse as busy.
+LOCKED_RETRY_SECONDS = 5.0
+
+
+class WarehouseBusy(UserError):
+    """The warehouse file exists but another process holds its write lock."""
+
+
 def read_only_connection(path: Path | str, **config: object) -> duckdb.DuckDBPyConnection:
-    """Open a read-only connection; the caller closes it (``read_only`` for a ``with`` block)."""
+    """Open a read-only connection; the caller closes it (``read_only`` for a ``with`` block).
+
+    A locked file is retried for ``LOCKED_RETRY_SECONDS``, then reported as ``WarehouseBusy``
+    (never as a missing warehouse, which a caller might remember).
+    """
     path = Path(path)
     if not path.exists():
         raise UserError(f"no warehouse at {path}: run 'complaints run' first")
-    return duckdb.connect(str(path), read_only=True, config=dict(config) if config else {})
+    deadline = time.monotonic() + LOCKED_RETRY_SECONDS
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=True, config=dict(config) if config else {})
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"the warehouse {path} is locked by a writing process; try again shortly"
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 @contextlib.contextmanager

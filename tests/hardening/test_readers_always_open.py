@@ -128,3 +128,46 @@ def test_publish_through_a_symlink_replaces_the_target(tmp_path):
     assert link.is_symlink() and os.readlink(link) == str(real)
     with duckdb.connect(str(real), read_only=True) as con:
         assert con.execute("select v from t").fetchone() == (2,)
+
+
+# Holds a read-write connection (DuckDB's exclusive file lock) for argv[2] seconds.
+LOCK_HOLDER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+"""
+
+
+def _hold_lock(path: Path, seconds: float) -> subprocess.Popen:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(path), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_dashboard_waits_out_a_short_lock_and_never_caches_no_warehouse(tmp_path, monkeypatch):
+    import flows.warehouse
+    from dashboards import data
+    from tests.dashboards.fixture_warehouse import build_fixture_warehouse
+
+    path = build_fixture_warehouse(tmp_path / "warehouse.duckdb")
+    source = data.current_source(path)
+    # A short lock: the open is retried until it is released.
+    holder = _hold_lock(path, 1.0)
+    assert data.build_info(source) is not None
+    holder.wait(30)
+    data.build_info.clear()
+    # A lock longer than the retry window: an error this render, not a cached "no warehouse".
+    monkeypatch.setattr(flows.warehouse, "LOCKED_RETRY_SECONDS", 0.3)
+    holder = _hold_lock(path, 3.0)
+    try:
+        with pytest.raises(flows.warehouse.WarehouseBusy, match="locked by a writing process"):
+            data.build_info(source)
+    finally:
+        holder.wait(30)
+    assert data.build_info(source) is not None
