@@ -34,9 +34,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboards.sql_console import SAFE_CONFIG
 from flows.config import SLA_STAGES, load_settings
-from flows.warehouse import read_only, read_only_connection
+from flows.warehouse import SAFE_CONFIG, read_only, read_only_connection
 
 _SETTINGS = load_settings()
 F = TypeVar("F", bound=Callable[..., Any])

@@ -76,6 +76,10 @@ class Settings:
     dashboard_cache_max_entries: int = 256
     sql_console_timeout_seconds: float = 10.0
     sql_console_max_rows: int = 5000
+    # Each console query runs in a worker process with these DuckDB caps (flows/console.py).
+    sql_console_memory_limit: str = "512MB"
+    sql_console_temp_limit: str = "1GB"
+    sql_console_threads: int = 1
     # Scorecards: language, trend length, the thresholds of the recommendation rules
     # (docs/scorecards.md), and delivery.
     scorecard_language: str = "zh"

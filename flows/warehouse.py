@@ -2,9 +2,11 @@
 
 DuckDB lets one process write a file or many read it, never both. Writers (ingest, build) therefore
 work on a private copy and, only when everything succeeded, move it onto the live name with
-``os.replace`` (atomic on POSIX). Readers open short-lived read-only connections: one that is open
-during a publish keeps reading the previous file until it reconnects, so it never sees a half-built
-state, and a failed write leaves the last good warehouse in place.
+``os.replace`` (atomic on POSIX). Each publish also writes the analysts' copy (``flows.serving``:
+the marts without personal keys) beside the live file. Readers open short-lived read-only
+connections: one that is open during a publish keeps reading the previous file until it
+reconnects, so it never sees a half-built state, and a failed write leaves the last good warehouse
+in place.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ from pathlib import Path
 import duckdb
 
 from flows.errors import UserError
+from flows.serving import serving_path, write_serving_copy
+
+# Warehouse, analysts' copy and reports: owner reads and writes, the group (the platform's
+# analysts) reads, others nothing. The key file and the delivery ledger are owner-only (0600).
+DATA_FILE_MODE = 0o640
+# Readers of the product (dashboard queries): no files, no network, configuration locked.
+SAFE_CONFIG = {"enable_external_access": False, "lock_configuration": True}
 
 
 def real_path(live: Path | str) -> Path:
@@ -74,7 +83,18 @@ def publishing(live: Path | str) -> Iterator[Path]:
         if wal.exists():  # a writer left un-checkpointed data: fold it in before publishing
             with duckdb.connect(str(staging)) as con:
                 con.execute("checkpoint")
+        serving = serving_path(live)
+        serving_staging = serving.with_name(f".{serving.name}.building")
+        try:
+            write_serving_copy(staging, serving_staging)
+        except BaseException:
+            staging.unlink(missing_ok=True)
+            serving_staging.unlink(missing_ok=True)
+            raise
+        for path in (staging, serving_staging):
+            os.chmod(path, DATA_FILE_MODE)
         os.replace(staging, live)
+        os.replace(serving_staging, serving)
 
 
 # A writer of an older version (or another tool) may hold DuckDB's file lock for a moment: a
