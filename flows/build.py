@@ -92,6 +92,7 @@ def dbt_args(
     """The dbt command line: project and profile at the repository root, vars from the config."""
     return [
         *command,
+        "--no-send-anonymous-usage-stats",
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",

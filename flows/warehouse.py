@@ -22,11 +22,9 @@ from pathlib import Path
 import duckdb
 
 from flows.errors import UserError
+from flows.file_modes import restrict
 from flows.serving import serving_path, write_serving_copy
 
-# Warehouse, analysts' copy and reports: owner reads and writes, the group (the platform's
-# analysts) reads, others nothing. The key file and the delivery ledger are owner-only (0600).
-DATA_FILE_MODE = 0o640
 # Readers of the product (dashboard queries): no files, no network, configuration locked.
 SAFE_CONFIG = {"enable_external_access": False, "lock_configuration": True}
 
@@ -92,7 +90,7 @@ def publishing(live: Path | str) -> Iterator[Path]:
             serving_staging.unlink(missing_ok=True)
             raise
         for path in (staging, serving_staging):
-            os.chmod(path, DATA_FILE_MODE)
+            restrict(path)
         os.replace(staging, live)
         os.replace(serving_staging, serving)
 

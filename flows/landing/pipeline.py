@@ -38,6 +38,7 @@ from flows.landing.fingerprint import (
     normalise_encoding,
     sha256_of,
 )
+from flows.landing.key_fingerprint import check_key
 from flows.landing.ledger import FileResult
 from flows.landing.merge import merge_batch
 from flows.landing.pii import load_key, mask_text
@@ -135,6 +136,7 @@ def ingest_landing(
         con = connect(database, settings)
         try:
             ensure_schema(con)
+            check_key(con, ctx.key, settings.key_file)
             with FilePreparer(con, files, ctx) as preparer:
                 for prepared in preparer:
                     report.files.append(commit_file(prepared, ctx))
