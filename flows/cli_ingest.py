@@ -64,28 +64,34 @@ def ingest_command(
     profiles: ProfilesOpt = None,
 ) -> None:
     """Load the landing folder's exports into the warehouse (validated, idempotent)."""
+    from flows.cli_progress import send_library_logs_to_file, stage_progress
     from flows.landing.pipeline import ingest_landing
     from flows.warehouse import publishing
 
+    send_library_logs_to_file()
     settings = settings_for(landing=landing, warehouse=warehouse, profiles_file=profiles)
     if not settings.landing.is_dir():
         from flows.errors import UserError
 
         raise UserError(f"no landing folder at {settings.landing}")
-    with publishing(settings.warehouse) as database:
-        report = ingest_landing(settings.landing, database, settings)
+    with publishing(settings.warehouse) as database, stage_progress("ingest") as progress:
+        report = ingest_landing(settings.landing, database, settings, progress=progress)
     print_ingest_report(report, settings.warehouse)
     if report.rejected:
         raise typer.Exit(1)
 
 
-def print_ingest_report(report: IngestReport, warehouse: Path) -> None:
-    """The per-file table and a one-line total (wide enough to read in logs and CI too)."""
+def print_ingest_report(report: IngestReport, warehouse: Path, published: bool = True) -> None:
+    """The per-file table and a one-line total (wide enough to read in logs and CI too).
+
+    ``published=False``: printed as soon as the ingest ends, before the build that publishes it.
+    """
     console = Console(width=max(Console().width, 160))
     console.print(summary_table(report))
     loaded = sum(f.rows_loaded for f in report.files)
     quarantined = sum(f.rows_quarantined for f in report.files)
     console.print(
-        f"{len(report.files)} file(s): {loaded} rows loaded, {quarantined} quarantined, "
-        f"{len(report.rejected)} file(s) rejected → {warehouse}"
+        f"{len(report.files)} file(s): {loaded:,} rows loaded, {quarantined:,} quarantined, "
+        f"{len(report.rejected)} file(s) rejected"
+        + (f" → {warehouse}" if published else "; building the marts next")
     )

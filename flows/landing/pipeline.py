@@ -12,7 +12,7 @@ import contextlib
 import logging
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -126,9 +126,16 @@ def make_context(
 
 
 def ingest_landing(
-    landing: Path, database: Path, settings: Settings, profiles_file: Path | None = None
+    landing: Path,
+    database: Path,
+    settings: Settings,
+    profiles_file: Path | None = None,
+    progress: Callable[[int | None, str], None] | None = None,
 ) -> IngestReport:
-    """Ingest every file directly in ``landing`` into the DuckDB file ``database``."""
+    """Ingest every file directly in ``landing`` into the DuckDB file ``database``.
+
+    ``progress(total_files, what)`` is called as each file is committed.
+    """
     report = IngestReport()
     with tempfile.TemporaryDirectory(prefix="ingest-") as work:
         ctx = make_context(settings, Path(work), profiles_file)
@@ -139,7 +146,10 @@ def ingest_landing(
             check_key(con, ctx.key, settings.key_file)
             with FilePreparer(con, files, ctx) as preparer:
                 for prepared in preparer:
-                    report.files.append(commit_file(prepared, ctx))
+                    result = commit_file(prepared, ctx)
+                    report.files.append(result)
+                    if progress:
+                        progress(len(files), f"{result.file_name}: {result.rows_read:,} rows")
             con.execute("checkpoint")
         finally:
             con.close()

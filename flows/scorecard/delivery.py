@@ -73,6 +73,7 @@ def compose(
     recipients: Recipients,
     sender: str,
     lang: str,
+    timezone: str = "UTC",
 ) -> EmailMessage:
     """The category team's email: a short summary per merchant and every file attached."""
     labels = Labels(lang)
@@ -104,6 +105,7 @@ def compose(
         body=mask_phones("\n".join(lines)),
         attachments=attachments,
         tag=f"{week.label}/{category.category}",
+        timezone=timezone,
     )
 
 
@@ -140,7 +142,9 @@ def deliver_category(
             previous["message_id"],
             detail=f"sent {previous['sent_at']}",
         )
-    message = compose(files, category, week, as_of, recipients, smtp.sender, lang)
+    message = compose(
+        files, category, week, as_of, recipients, smtp.sender, lang, settings.timezone
+    )
     try:
         refused, attempts = send_with_retries(
             message, smtp, settings.smtp_attempts, settings.smtp_backoff_seconds, sleep, send
