@@ -34,9 +34,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboards.sql_console import SAFE_CONFIG
 from flows.config import SLA_STAGES, load_settings
-from flows.warehouse import read_only, read_only_connection
+from flows.warehouse import SAFE_CONFIG, read_only, read_only_connection
 
 _SETTINGS = load_settings()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -256,9 +255,7 @@ def build_info(source: Source) -> dict[str, Any] | None:
     """The build's as_of and built_at (None when the marts are not built yet)."""
     try:
         frame = _frame(source, "select as_of, built_at, timezone from marts.build_info limit 1")
-    except StaleSource:
-        raise  # the render restarts on the new build
-    except Exception:  # the file exists but holds no marts yet (ingest ran, dbt did not)
+    except duckdb.CatalogException:  # the file exists but holds no marts yet (ingest ran only)
         return None
     return None if frame.empty else frame.iloc[0].to_dict()
 

@@ -34,6 +34,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_as_of": ("数据截至", "Data as of"),
     "built_at": ("构建于", "built at"),
     "no_warehouse_title": ("尚无数据仓库", "No warehouse yet"),
+    "warehouse_busy": (
+        "数据仓库正被写入进程锁定，几秒后将自动重试。",
+        "The warehouse is locked by a writing process; retrying in a few seconds.",
+    ),
     "no_warehouse_body": (
         "未找到数据仓库 {path}。请先运行 `complaints run` 生成指标，然后刷新本页。",
         "No warehouse at {path}. Run `complaints run` first to build the metrics, "

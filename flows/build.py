@@ -94,6 +94,7 @@ def dbt_args(
     """The dbt command line: project and profile at the repository root, vars from the config."""
     return [
         *command,
+        "--no-send-anonymous-usage-stats",
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",
@@ -131,7 +132,27 @@ def run_dbt(
     )
     with _database_env(Path(database).resolve()):
         callbacks = [_node_progress(progress)] if progress else []
-        return dbtRunner(callbacks=callbacks).invoke(["--quiet", *args])
+        try:
+            return dbtRunner(callbacks=callbacks).invoke(["--quiet", *args])
+        finally:
+            release_dbt_database()
+
+
+def release_dbt_database() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open after ``invoke`` returns.
+
+    dbt-duckdb holds one database instance per process (``DuckDBConnectionManager._ENV``) for
+    reuse by the next invocation. Left open, it keeps DuckDB's exclusive file lock on the private
+    copy, which the publish then renames onto the live name: every reader in another process got
+    "Could not set lock" until the writer exited. Closing it before the rename ends that window.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+        if env is not None:
+            env.close()
 
 
 # dbt announces what it found ("41 models, 156 data tests, 10 sources, 16 unit tests, ...");

@@ -31,6 +31,23 @@ def _default_sla_targets() -> dict[str, dict[str, float | None]]:
     return {stage: dict.fromkeys(CHANNELS, hours) for stage, hours in DEFAULT_SLA_HOURS.items()}
 
 
+# No usage data leaves the machine: dbt's anonymous usage stats (also off in dbt_project.yml's
+# flags and on dbt's command line), the DO_NOT_TRACK convention, Prefect's server analytics.
+# Set by the command line for itself and every process it starts (dbt, the Prefect server, the
+# flow runs of ``complaints serve``).
+TELEMETRY_OFF = {
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+
+def default_key_file() -> Path:
+    """``$XDG_CONFIG_HOME/complaint-insight/pii.key`` (``~/.config/…`` without the variable)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "complaint-insight" / "pii.key"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings shared by every stage of the pipeline."""
@@ -40,7 +57,9 @@ class Settings:
     truth: Path = Path("data/ground_truth.json")
     reports: Path = Path("data/reports")
     profiles_file: Path = Path("data/profiles/profiles.yml")
-    key_file: Path = Path(".complaints_key")
+    # The HMAC key of the phone hashes: one fixed place per user, never the working directory
+    # (a run started elsewhere would mint a new key; meta.pii_key refuses that anyway).
+    key_file: Path = field(default_factory=lambda: default_key_file())
     timezone: str = "Asia/Shanghai"
     currency: str = "CNY"
     # Per stage and channel; None = not measured for that channel (not_applicable).
@@ -82,6 +101,10 @@ class Settings:
     dashboard_cache_max_entries: int = 256
     sql_console_timeout_seconds: float = 10.0
     sql_console_max_rows: int = 5000
+    # Each console query runs in a worker process with these DuckDB caps (flows/console.py).
+    sql_console_memory_limit: str = "512MB"
+    sql_console_temp_limit: str = "1GB"
+    sql_console_threads: int = 1
     # Scorecards: language, trend length, the thresholds of the recommendation rules
     # (docs/scorecards.md), and delivery.
     scorecard_language: str = "zh"
@@ -177,4 +200,11 @@ def load_settings(config_file: Path | str | None = None) -> Settings:
     for key in _ENV_PATHS:
         if key in values:
             values[key] = Path(values[key])
+    if "key_file" in values:
+        # A relative key file in complaints.yml is relative to that file, from the environment
+        # to where the variable was set; resolved now so no later chdir moves it.
+        key_file = values["key_file"]
+        if not key_file.is_absolute() and os.environ.get("COMPLAINTS_KEY_FILE") is None:
+            key_file = path.resolve().parent / key_file
+        values["key_file"] = key_file.resolve()
     return Settings(**values)

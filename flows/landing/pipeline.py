@@ -39,6 +39,7 @@ from flows.landing.fingerprint import (
     normalise_encoding,
     sha256_of,
 )
+from flows.landing.key_fingerprint import check_key
 from flows.landing.ledger import FileResult
 from flows.landing.merge import merge_batch
 from flows.landing.pii import load_key, mask_text
@@ -151,6 +152,7 @@ def ingest_landing(
         con = connect(database, settings)
         try:
             ensure_schema(con)
+            check_key(con, ctx.key, settings.key_file)
             with FilePreparer(con, files, ctx) as preparer:
                 for prepared in preparer:
                     result = commit_file(prepared, ctx)
