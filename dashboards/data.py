@@ -657,6 +657,17 @@ def sla_by_stage(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 @_cached
+def sla_targets(source: Source) -> pd.DataFrame:
+    """The configured target of every stage × channel with its unit (marts.sla_targets)."""
+    return _frame(
+        source,
+        """select stage, channel, target_value, target_unit, working_calendar, working_hours
+           from marts.sla_targets order by stage, channel""",
+        [],
+    )
+
+
+@_cached
 def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:
     """Who is late on what: breached and open-overdue stages, longest overdue first."""
     where, params = _where(filters, "received_week")
@@ -838,6 +849,7 @@ DQ_TABLES = {
     "dq_expectations": "marts.dq_expectation_results",
     "dq_warnings": "marts.dq_warnings",
     "dq_orphans": "marts.dq_orphans",
+    "dq_sla_stage_observation": "marts.dq_sla_stage_observation",
     "dq_build": "marts.build_info",
 }
 

@@ -191,6 +191,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "明细：环节 × 渠道 × 周",
         "Details: stage × channel × week",
     ),
+    "sla_targets": ("SLA 时限（环节 × 渠道）", "SLA targets (stage × channel)"),
+    "sla_targets_caption": (
+        "小时 = 自然小时；工作小时 / 工作日 按{calendar}工作日历的 {hours} 计"
+        "（1 个工作日 = 一天的工作时长）；空白 = 该渠道不考核",
+        "h = calendar hours; working h / working days count {hours} on {calendar} working days "
+        "(1 working day = one business day's hours); blank = not measured on the channel",
+    ),
+    "working_calendar_china": (
+        "中国（法定节假日休、调休上班）",
+        "China's (public holidays off, 调休 make-up days on)",
+    ),
+    "working_calendar_weekdays": ("周一至周五", "Monday–Friday"),
     "sla_late_list": ("超时与逾期清单", "Breached and overdue"),
     "sla_late_caption": (
         "已超时（完成但超时限）与逾期未完成；逾期时长 = 超出时限的小时数",
@@ -230,6 +242,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "dq_expectations": ("数据校验结果", "Expectation results"),
     "dq_warnings": ("数据告警（可选字段已置空）", "Warnings (optional fields nulled)"),
     "dq_orphans": ("孤儿记录", "Orphans"),
+    "dq_sla_stage_observation": (
+        "SLA 环节记录情况（渠道从未记录的环节不计超时）",
+        "SLA stages recorded per channel (a stage a channel never records is not counted late)",
+    ),
     "dq_build": ("构建信息", "Build"),
     "dq_failed_expectations": ("未通过的校验：{n}", "Failed expectations: {n}"),
     # sql console
@@ -305,6 +321,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "merchant_evidence": ("商家举证", "Merchant evidence"),
         "resolution": ("问题解决", "Resolution"),
     },
+    "sla_target_unit": {
+        "calendar_hours": ("小时", "h"),
+        "working_hours": ("工作小时", "working h"),
+        "working_days": ("个工作日", "working days"),
+    },
     "sla_status": {
         "met": ("达标", "Met"),
         "breached": ("超时", "Breached"),
@@ -312,6 +333,7 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "open_not_due": ("未到期", "Open, not due"),
         "not_started": ("未开始", "Not started"),
         "not_applicable": ("不适用", "Not applicable"),
+        "not_observed": ("渠道未记录", "Not recorded on the channel"),
     },
     "evaluation": {
         "in_progress": ("进行中", "In progress"),

@@ -25,6 +25,7 @@ from flows.config import Settings
 from flows.errors import UserError
 from flows.run_artifacts import MODEL_COLUMNS, publish_table
 from flows.warehouse import publishing
+from flows.working_calendar import write_calendar
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATABASE_ENV = "COMPLAINTS_DBT_DATABASE"
@@ -214,6 +215,8 @@ def build_warehouse(
         span = loaded_span(con)
     check_as_of(instant, span, settings.as_of_max_days_after_data, force)
     started = time.perf_counter()
+    with duckdb.connect(str(database)) as con:
+        write_calendar(con, settings, instant)
     outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)
     nodes = _node_results(outcome.result)
     result = BuildResult(

@@ -50,6 +50,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "window": "last {n} weeks",
         "sla": "SLA compliance by stage",
         "stage": "Stage",
+        "target": "Target",
         "measured": "Measured",
         "met": "Met",
         "compliance": "Compliance",
@@ -144,6 +145,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "window": "近 {n} 周",
         "sla": "各环节时效达标率",
         "stage": "环节",
+        "target": "时限",
         "measured": "考核数",
         "met": "达标",
         "compliance": "达标率",
@@ -227,6 +229,14 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_penalty": "商家处罚",
         "sku": "SKU",
         "merchant": "商家",
+        # SLA target units and channels
+        "calendar_hours": "小时",
+        "working_hours": "工作小时",
+        "working_days": "个工作日",
+        "app": "APP客服",
+        "web_form": "在线表单",
+        "hotline": "客服热线",
+        "social_media": "社交媒体",
     },
     "en": {
         "quality_defect": "quality defect",
@@ -253,6 +263,13 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_penalty": "merchant penalty",
         "sku": "SKU",
         "merchant": "merchant",
+        "calendar_hours": "h",
+        "working_hours": "working h",
+        "working_days": "working days",
+        "app": "app",
+        "web_form": "web form",
+        "hotline": "hotline",
+        "social_media": "social media",
     },
 }
 
@@ -274,6 +291,25 @@ class Labels:
 
     def fmt(self, key: str, **values: Any) -> str:
         return self._text[key].format(**values)
+
+    def sla_target(self, targets: list[dict[str, Any]]) -> str:
+        """A stage's targets as text, with units: "2 h", or per channel when they differ
+        ("app, web form: 2 h; hotline: 2 working h"); channels without a target are left out."""
+        groups: dict[tuple[float, str], list[str]] = {}
+        for row in targets:
+            if row.get("target_value") is None:
+                continue
+            key = (float(row["target_value"]), str(row["target_unit"]))
+            groups.setdefault(key, []).append(self.code(row["channel"]))
+        texts = {key: f"{key[0]:g} {self.code(key[1])}" for key in groups}
+        if len(groups) == 1 and len(next(iter(groups.values()))) == len(targets):
+            return next(iter(texts.values()))
+        sep = "；" if self.lang == "zh" else "; "
+        joiner = "、" if self.lang == "zh" else ", "
+        return (
+            sep.join(f"{joiner.join(groups[key])}: {texts[key]}" for key in groups)
+            or (self._text["none"])
+        )
 
     def code(self, value: object) -> str:
         """The display name of an enumeration code (the code itself when unknown)."""

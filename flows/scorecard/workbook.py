@@ -311,7 +311,8 @@ def _write_merchant(
         labels["none"],
     )
     r = _table(ws, r, labels["top_skus"], _SKU_COLUMNS, card.skus, styles, labels["none"])
-    r = _table(ws, r, labels["sla"], _SLA_COLUMNS, card.sla, styles, labels["none"])
+    sla = [{**row, "target": labels.sla_target(row.get("targets", []))} for row in card.sla]
+    r = _table(ws, r, labels["sla"], _SLA_COLUMNS, sla, styles, labels["none"])
     overdue = [
         {**o, "received_at": fmt.local_time(o.get("received_at"), timezone)} for o in card.overdue
     ]
@@ -390,6 +391,7 @@ _SKU_COLUMNS = [
 ]
 _SLA_COLUMNS = [
     ("stage", "text"),
+    ("target", "text"),
     ("n_measured", "int"),
     ("n_met", "int"),
     ("compliance_rate", "rate"),

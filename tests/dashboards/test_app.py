@@ -237,3 +237,19 @@ def test_default_period_is_half_a_year_and_says_what_lies_outside(scenario, monk
     assert any(note in c.value for c in app.sidebar.caption), [c.value for c in app.sidebar.caption]
     app.selectbox(key="week_from").set_value(weeks[0]).run()
     assert not any("不在所选区间内" in c.value for c in app.sidebar.caption)
+
+
+def test_sla_page_states_each_targets_unit(app, scenario):
+    app.run()
+    app.switch_page("app_pages/sla.py").run()
+    assert not app.exception
+    units = {
+        unit
+        for (unit,) in scenario.all("select distinct target_unit from marts.sla_targets")
+        if unit
+    }
+    shown = " ".join(str(v) for d in app.dataframe for v in d.value.to_numpy().ravel())
+    labels = {"calendar_hours": "小时", "working_hours": "工作小时", "working_days": "个工作日"}
+    assert units and all(labels[unit] in shown for unit in units), (units, shown[:300])
+    if units - {"calendar_hours"}:
+        assert any("工作日历" in c.value for c in app.caption)

@@ -118,8 +118,26 @@ class Reference:
         return out
 
     # --- SLA ----------------------------------------------------------------------------------
+    def observed_stages(self) -> set[tuple[str, str]]:
+        """(channel, stage) pairs some loaded complaint of the channel completes."""
+        completing = {
+            "acknowledged": ("acknowledge",),
+            "merchant_notified": ("merchant_notified",),
+            "merchant_evidence_submitted": ("merchant_evidence",),
+            "remedy_executed": ("resolution",),
+            "closed": ("resolution",),
+        }
+        channel_of = self.complaints.set_index("complaint_id")["channel"]
+        pairs = set()
+        for ev in self.events.itertuples():
+            if ev.event_type in completing and ev.complaint_id in channel_of.index:
+                for stage in completing[ev.event_type]:
+                    pairs.add((channel_of[ev.complaint_id], stage))
+        return pairs
+
     def sla_statuses(self) -> pd.DataFrame:
         rows = []
+        observed = self.observed_stages()
         by_complaint = dict(tuple(self.events.groupby("complaint_id")))
         for c in self.complaints[self.complaints["counted"]].itertuples():
             ev = by_complaint.get(c.complaint_id, self.events.iloc[0:0])
@@ -151,7 +169,11 @@ class Reference:
                         "received_week": c.received_week,
                         "channel": c.channel,
                         "stage": stage,
-                        "status": self._status(start, done, target, resolved),
+                        "status": (
+                            "not_observed"
+                            if target is not None and (c.channel, stage) not in observed
+                            else self._status(start, done, target, resolved)
+                        ),
                     }
                 )
         return pd.DataFrame(rows)

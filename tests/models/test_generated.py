@@ -131,9 +131,10 @@ def test_sla_status_counts_match_pandas(small_generated, reference):
         warehouse,
         "unpivot (select received_week, channel, stage, n_met as met, n_breached as breached, "
         "n_open_overdue as open_overdue, n_open_not_due as open_not_due, "
-        "n_not_started as not_started, n_not_applicable as not_applicable "
+        "n_not_started as not_started, n_not_applicable as not_applicable, "
+        "n_not_observed as not_observed "
         "from marts.sla_compliance_weekly) on met, breached, open_overdue, open_not_due, "
-        "not_started, not_applicable into name status value n",
+        "not_started, not_applicable, not_observed into name status value n",
     )
     mart = mart[mart["n"] > 0].assign(received_week=mart["received_week"].dt.date)
     key = ["received_week", "channel", "stage", "status"]
