@@ -63,6 +63,9 @@ class Settings:
     ingest_files_ahead: int = 2
     # Metric parameters beyond the contract's defaults (dbt vars of the same names).
     effectiveness_p_value: float = 0.05
+    # Power to detect a halving of the before rate below which a mature action without a
+    # significant change is insufficient_data rather than no_detectable_change.
+    effectiveness_min_power: float = 0.8
     repeat_buyer_window_days: int = 90
     rolling_windows_days: tuple[int, ...] = (30, 90)
     # SKU control charts: limit width in sigmas, baseline weeks needed, defect lines to alert.
@@ -111,6 +114,7 @@ class Settings:
             "min_volume_order_lines": self.min_volume_order_lines,
             "grade_thresholds": self.grade_thresholds,
             "effectiveness_p_value": self.effectiveness_p_value,
+            "effectiveness_min_power": self.effectiveness_min_power,
             "repeat_buyer_window_days": self.repeat_buyer_window_days,
             "rolling_windows_days": list(self.rolling_windows_days),
             "spc_sigma": self.spc_sigma,

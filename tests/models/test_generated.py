@@ -148,7 +148,7 @@ def test_recurrence_flags_match_pandas(small_generated, reference):
         _mart(
             warehouse,
             "select complaint_id, has_recurred, recurred_by_complaint_id as recurred_by, "
-            "is_mature from marts.complaint_recurrence",
+            "is_mature, is_in_rate from marts.complaint_recurrence",
         )
         .set_index("complaint_id")
         .sort_index()
@@ -157,10 +157,11 @@ def test_recurrence_flags_match_pandas(small_generated, reference):
     assert list(mart.index) == list(expected.index)
     assert (mart["has_recurred"] == expected["has_recurred"]).all()
     assert (mart["is_mature"] == expected["is_mature"]).all()
+    assert (mart["is_in_rate"] == expected["is_in_rate"]).all()
     assert (mart["recurred_by"].fillna("") == expected["recurred_by"].fillna("")).all()
 
 
-def test_corrective_action_counts_match_pandas(small_generated, reference):
+def test_corrective_action_counts_and_verdicts_match_pandas(small_generated, reference):
     _, warehouse, _ = small_generated
     expected = reference.action_counts().set_index("action_id").sort_index()
     cols = list(expected.columns)
