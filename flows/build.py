@@ -16,9 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 from prefect import flow, get_run_logger, task
 
-from flows.as_of import parse_as_of
+from flows.as_of import check_as_of, loaded_span, parse_as_of
 from flows.config import Settings
 from flows.errors import UserError
 from flows.run_artifacts import MODEL_COLUMNS, publish_table
@@ -150,16 +151,20 @@ def build_warehouse(
     as_of: str | None = None,
     target_path: Path | None = None,
     log_path: Path | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Run ``dbt build`` (every model, test and unit test) on ``database`` in place.
 
     Raises ``UserError`` naming the failed models and tests; callers that publish do so only
-    after this returns.
+    after this returns. A reference time outside the loaded data is refused unless ``force``.
     """
     database = Path(database)
     if not database.exists():
         raise UserError(f"no warehouse at {database}: run 'complaints ingest' first")
     instant = parse_as_of(as_of, settings.timezone) if as_of else None
+    with duckdb.connect(str(database)) as con:
+        span = loaded_span(con)
+    check_as_of(instant, span, settings.as_of_max_days_after_data, force)
     started = time.perf_counter()
     outcome = run_dbt(["build"], database, settings, instant, target_path, log_path)
     nodes = _node_results(outcome.result)
@@ -209,13 +214,14 @@ def build_and_publish(
     as_of: str | None = None,
     target_path: Path | None = None,
     log_path: Path | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build on a private copy of ``warehouse`` and publish it only if the build passed."""
     warehouse = Path(warehouse)
     if not warehouse.exists():
         raise UserError(f"no warehouse at {warehouse}: run 'complaints ingest' first")
     with publishing(warehouse) as staging:
-        return build_warehouse(staging, settings, as_of, target_path, log_path)
+        return build_warehouse(staging, settings, as_of, target_path, log_path, force)
 
 
 def generate_docs(database: Path, settings: Settings, target_path: Path | None = None) -> Path:

@@ -18,6 +18,10 @@ from flows.errors import UserError
 console = Console()
 
 
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Build on an --as-of outside the loaded data's time span."),
+]
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="List every dbt model and test, not only failures.")
 ]
@@ -40,14 +44,17 @@ def _print_result(result, verbose: bool = False) -> None:
 @app.command("build")
 @clean_errors
 def build_command(
-    warehouse: WarehouseOpt = None, as_of: AsOfOpt = None, verbose: VerboseOpt = False
+    warehouse: WarehouseOpt = None,
+    as_of: AsOfOpt = None,
+    force: ForceOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
     from flows.build import build_and_publish
 
     logging.basicConfig(level=logging.WARNING)
     settings = settings_for(warehouse=warehouse)
-    result = build_and_publish(settings.warehouse, settings, as_of)
+    result = build_and_publish(settings.warehouse, settings, as_of, force=force)
     _print_result(result, verbose)
     console.print(f"marts published in {settings.warehouse} (as_of {result.as_of or 'default'})")
 
@@ -58,6 +65,7 @@ def run_command(
     landing: LandingOpt = None,
     warehouse: WarehouseOpt = None,
     as_of: AsOfOpt = None,
+    force: ForceOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
@@ -71,7 +79,7 @@ def run_command(
         raise UserError(f"no landing folder at {settings.landing}")
     with publishing(settings.warehouse) as staging:
         report = ingest_landing(settings.landing, staging, settings)
-        result = build_warehouse(staging, settings, as_of)
+        result = build_warehouse(staging, settings, as_of, force=force)
     print_ingest_report(report, settings.warehouse)
     _print_result(result, verbose)
     console.print(f"ingested {settings.landing} and published {settings.warehouse}")

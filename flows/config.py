@@ -77,6 +77,9 @@ class Settings:
     spc_sigma: float = 3.0
     spc_min_baseline_weeks: int = 4
     spc_min_defect_lines: int = 3
+    # ``--as-of`` may lie at most this many days after the latest complaint update or event
+    # loaded (and never before the earliest order or complaint) unless ``--force`` is given.
+    as_of_max_days_after_data: int = 7
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = 8501
     # Dashboard query cache lifetime and size, and the SQL console's limits.

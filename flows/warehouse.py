@@ -20,6 +20,27 @@ import duckdb
 
 from flows.errors import UserError
 
+# Every DuckDB database file carries these bytes after its 8-byte header checksum.
+_DUCKDB_MAGIC = (8, b"DUCK")
+
+
+def require_duckdb_file(path: Path) -> None:
+    """Refuse, in one sentence, a path that exists but is not a DuckDB database (e.g. a CSV).
+
+    DuckDB itself answers such a file with "Cannot launch in-memory database in read-only mode"
+    when reading, and treats it as something else when writing.
+    """
+    offset, magic = _DUCKDB_MAGIC
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        if handle.read(len(magic)) != magic:
+            raise UserError(
+                f"{path} is not a DuckDB warehouse file: pass the warehouse (e.g. "
+                "data/warehouse.duckdb) with --warehouse, not an export or another file"
+            )
+
 
 def staging_path(live: Path) -> Path:
     """Where a writer builds the next version of ``live``."""
@@ -48,6 +69,7 @@ def writer_lock(live: Path) -> Iterator[None]:
 def publishing(live: Path | str) -> Iterator[Path]:
     """Yield a private copy of ``live`` to write; publish it atomically if the block succeeds."""
     live = Path(live)
+    require_duckdb_file(live)
     staging = staging_path(live)
     with writer_lock(live):
         for stale in (staging, staging.with_name(staging.name + ".wal")):
@@ -72,6 +94,7 @@ def read_only_connection(path: Path | str, **config: object) -> duckdb.DuckDBPyC
     path = Path(path)
     if not path.exists():
         raise UserError(f"no warehouse at {path}: run 'complaints run' first")
+    require_duckdb_file(path)
     return duckdb.connect(str(path), read_only=True, config=dict(config) if config else {})
 
 
