@@ -137,3 +137,19 @@ def hand_build(tmp_path_factory, dbt_dirs) -> tuple[Path, BuildResult]:
     live = make_hand_warehouse(tmp_path_factory.mktemp("hand") / "warehouse.duckdb")
     result = build_and_publish(live, Settings(), **dbt_dirs)
     return live, result
+
+
+@pytest.fixture(scope="session")
+def default_sample(tmp_path_factory, dbt_dirs):
+    """The generator's default data (seed 42), ingested and built once for the session."""
+    import json
+
+    from tests.models.samples import generate, ingest
+
+    root = tmp_path_factory.mktemp("default")
+    landing, truth, warehouse = root / "landing", root / "truth.json", root / "warehouse.duckdb"
+    settings = Settings()
+    generate(landing, truth)
+    ingest(landing, warehouse, settings)
+    build_and_publish(warehouse, settings, **dbt_dirs)
+    return json.loads(truth.read_text()), warehouse

@@ -3,34 +3,13 @@ of the landing files, and the SKU alerts find the planted bad batches."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from flows.build import build_and_publish
 from flows.config import Settings
-from flows.landing.pipeline import ingest_landing
-from flows.warehouse import publishing, read_only
 from tests.models.reference_metrics import Reference
-
-
-def generate(landing: Path, truth: Path, *options: str) -> None:
-    """``complaints generate`` through the command line (its stable interface)."""
-    from typer.testing import CliRunner
-
-    from flows.cli import _register_commands, app
-
-    _register_commands()
-    args = ["generate", "--out", str(landing), "--truth", str(truth), "--force", *options]
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-
-
-def ingest(landing: Path, warehouse: Path, settings: Settings) -> None:
-    with publishing(warehouse) as staging:
-        ingest_landing(landing, staging, settings)
+from tests.models.samples import _mart, generate, ingest
 
 
 @pytest.fixture(scope="session")
@@ -52,11 +31,6 @@ def reference(small_generated) -> Reference:
     settings = Settings()
     hours = {stage: targets["app"] for stage, targets in settings.sla_targets_hours.items()}
     return Reference(landing, settings.timezone, hours)
-
-
-def _mart(warehouse: Path, sql: str) -> pd.DataFrame:
-    with read_only(warehouse) as con:
-        return con.execute(sql).df()
 
 
 def test_dbt_build_passes_with_all_tests(small_generated):
@@ -175,18 +149,6 @@ def test_corrective_action_counts_and_verdicts_match_pandas(small_generated, ref
     )
     assert len(expected) >= 1
     pd.testing.assert_frame_equal(mart[cols], expected, check_dtype=False)
-
-
-@pytest.fixture(scope="module")
-def default_sample(tmp_path_factory, dbt_dirs):
-    """The generator's default data (seed 42), ingested and built."""
-    root = tmp_path_factory.mktemp("default")
-    landing, truth, warehouse = root / "landing", root / "truth.json", root / "warehouse.duckdb"
-    settings = Settings()
-    generate(landing, truth)
-    ingest(landing, warehouse, settings)
-    build_and_publish(warehouse, settings, **dbt_dirs)
-    return json.loads(truth.read_text()), warehouse
 
 
 def test_alerts_find_the_planted_bad_batches(default_sample):
