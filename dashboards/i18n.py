@@ -336,10 +336,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "not_observed": ("渠道未记录", "Not recorded on the channel"),
     },
     "evaluation": {
-        "in_progress": ("进行中", "In progress"),
-        "pending": ("待评估（观察期未满）", "Pending (not mature)"),
+        "pending": ("待评估（数据未成熟）", "Pending (not mature yet)"),
         "effective": ("有效", "Effective"),
-        "not_effective": ("无效", "Not effective"),
+        "worsened": ("恶化", "Worsened"),
+        "no_detectable_change": ("无可检测变化", "No detectable change"),
+        "insufficient_data": ("数据不足", "Insufficient data"),
     },
     "action_type": {
         "supplier_change": ("更换供应商", "Supplier change"),

@@ -129,6 +129,11 @@ class Settings:
     complaint_lag_days: int = 30
     rate_maturity_days: int = 30
     min_volume_order_lines: int = 200
+    # Grades and rankings: the mature order weeks they judge, the merchants a category needs at the
+    # minimum volume for a prior of its own, and the weakest prior allowed (in order lines).
+    grade_window_weeks: int = 12
+    prior_min_merchants: int = 5
+    prior_strength_floor: float = 50.0
     # Merchant grade thresholds on the defect rate (upper bounds, inclusive) for A, B, C; else D.
     grade_thresholds: dict[str, float] = field(
         default_factory=lambda: {"A": 0.005, "B": 0.01, "C": 0.02}
@@ -140,6 +145,9 @@ class Settings:
     ingest_files_ahead: int = 2
     # Metric parameters beyond the contract's defaults (dbt vars of the same names).
     effectiveness_p_value: float = 0.05
+    # Power to detect a halving of the before rate below which a mature action without a
+    # significant change is insufficient_data rather than no_detectable_change.
+    effectiveness_min_power: float = 0.8
     repeat_buyer_window_days: int = 90
     rolling_windows_days: tuple[int, ...] = (30, 90)
     # SKU control charts: limit width in sigmas, baseline weeks needed, defect lines to alert.
@@ -198,8 +206,12 @@ class Settings:
             "complaint_lag_days": self.complaint_lag_days,
             "rate_maturity_days": self.rate_maturity_days,
             "min_volume_order_lines": self.min_volume_order_lines,
+            "grade_window_weeks": self.grade_window_weeks,
+            "prior_min_merchants": self.prior_min_merchants,
+            "prior_strength_floor": self.prior_strength_floor,
             "grade_thresholds": self.grade_thresholds,
             "effectiveness_p_value": self.effectiveness_p_value,
+            "effectiveness_min_power": self.effectiveness_min_power,
             "repeat_buyer_window_days": self.repeat_buyer_window_days,
             "rolling_windows_days": list(self.rolling_windows_days),
             "spc_sigma": self.spc_sigma,

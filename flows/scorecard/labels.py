@@ -77,6 +77,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "after": "After",
         "change": "Change",
         "evaluation": "Evaluation",
+        "power": "power",
         "whole_merchant": "whole merchant",
         "no_orders_title": "No order exports loaded: rates need order lines",
         "no_orders": (
@@ -172,6 +173,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "after": "整改后",
         "change": "变化",
         "evaluation": "评估",
+        "power": "检验功效",
         "whole_merchant": "整个商家",
         "no_orders_title": "未加载订单导出：比率需要订单行",
         "no_orders": (
@@ -214,11 +216,15 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_notified": "通知商家",
         "merchant_evidence": "商家举证",
         "resolution": "处理完结",
-        # action evaluation
-        "in_progress": "进行中",
+        # grade status
+        "insufficient_volume": "样本量不足",
+        "no_mature_weeks": "暂无成熟周",
+        # corrective-action verdicts (data contract)
         "pending": "待评估（数据未成熟）",
         "effective": "有效",
-        "not_effective": "无明显效果",
+        "worsened": "恶化",
+        "no_detectable_change": "无可检测变化",
+        "insufficient_data": "数据不足",
         # action types
         "supplier_change": "更换供应商",
         "incoming_inspection": "来料检验",
@@ -250,10 +256,13 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_notified": "merchant notified",
         "merchant_evidence": "merchant evidence",
         "resolution": "resolution",
-        "in_progress": "in progress",
+        "insufficient_volume": "insufficient volume",
+        "no_mature_weeks": "no mature week yet",
         "pending": "pending (not mature yet)",
         "effective": "effective",
-        "not_effective": "not effective",
+        "worsened": "worsened",
+        "no_detectable_change": "no detectable change",
+        "insufficient_data": "insufficient data",
         "supplier_change": "supplier change",
         "incoming_inspection": "incoming inspection",
         "process_fix": "process fix",

@@ -335,11 +335,17 @@ def _write_merchant(
             "opened_at": fmt.local_time(a.get("opened_at"), timezone),
             "completed_at": fmt.local_time(a.get("completed_at"), timezone),
             "evaluation": labels.code(a.get("evaluation")),
-            # Not evaluated yet (in progress, or pending maturity): no effect is shown.
+            # Not judged yet (pending: in progress or not mature): no effect is shown.
             **(
                 {}
-                if a.get("evaluation") in ("effective", "not_effective")
-                else {"relative_change": None, "p_value": None}
+                if a.get("evaluation") != "pending"
+                else {
+                    "relative_change": None,
+                    "relative_change_ci_low": None,
+                    "relative_change_ci_high": None,
+                    "p_value": None,
+                    "power": None,
+                }
             ),
         }
         for a in card.actions
@@ -432,6 +438,9 @@ _ACTION_COLUMNS = [
     ("after_defect_lines", "int"),
     ("after_defect_rate", "rate"),
     ("relative_change", "rate"),
+    ("relative_change_ci_low", "rate"),
+    ("relative_change_ci_high", "rate"),
     ("p_value", "number"),
+    ("power", "rate"),
     ("evaluation", "text"),
 ]

@@ -11,28 +11,9 @@ import pytest
 
 from flows.build import build_and_publish
 from flows.config import Settings
-from flows.landing.pipeline import ingest_landing
-from flows.warehouse import publishing, read_only
+from flows.warehouse import read_only
 from tests.models.reference_metrics import Reference
-
-
-def generate(landing: Path, truth: Path, *options: str, timezone: str | None = None) -> None:
-    """``complaints generate`` through the command line (its stable interface)."""
-    from typer.testing import CliRunner
-
-    from flows.cli import _register_commands, app
-
-    _register_commands()
-    args = ["generate", "--out", str(landing), "--truth", str(truth), "--force", *options]
-    env = {"COMPLAINTS_TIMEZONE": timezone} if timezone else None
-    result = CliRunner().invoke(app, args, env=env)
-    assert result.exit_code == 0, result.output
-
-
-def ingest(landing: Path, warehouse: Path, settings: Settings) -> None:
-    with publishing(warehouse) as staging:
-        ingest_landing(landing, staging, settings)
-
+from tests.models.samples import _mart, generate, ingest
 
 # One zone without daylight saving east of UTC, one west of UTC, one with daylight saving. The
 # sample's 16 weeks from 2026-01-05 hold Berlin's spring-forward night (2026-03-29).
@@ -75,11 +56,6 @@ def reference(small_generated) -> Reference:
     settings = Settings(timezone=zone)
     hours = {stage: targets["app"] for stage, targets in settings.sla_targets_hours.items()}
     return Reference(landing, zone, hours)
-
-
-def _mart(warehouse: Path, sql: str) -> pd.DataFrame:
-    with read_only(warehouse) as con:
-        return con.execute(sql).df()
 
 
 def test_dbt_build_passes_with_all_tests(small_generated):
@@ -172,7 +148,7 @@ def test_recurrence_flags_match_pandas(small_generated, reference):
         _mart(
             warehouse,
             "select complaint_id, has_recurred, recurred_by_complaint_id as recurred_by, "
-            "is_mature from marts.complaint_recurrence",
+            "is_mature, is_in_rate from marts.complaint_recurrence",
         )
         .set_index("complaint_id")
         .sort_index()
@@ -181,10 +157,11 @@ def test_recurrence_flags_match_pandas(small_generated, reference):
     assert list(mart.index) == list(expected.index)
     assert (mart["has_recurred"] == expected["has_recurred"]).all()
     assert (mart["is_mature"] == expected["is_mature"]).all()
+    assert (mart["is_in_rate"] == expected["is_in_rate"]).all()
     assert (mart["recurred_by"].fillna("") == expected["recurred_by"].fillna("")).all()
 
 
-def test_corrective_action_counts_match_pandas(small_generated, reference):
+def test_corrective_action_counts_and_verdicts_match_pandas(small_generated, reference):
     _, warehouse, _ = small_generated
     expected = reference.action_counts().set_index("action_id").sort_index()
     cols = list(expected.columns)
@@ -198,18 +175,6 @@ def test_corrective_action_counts_match_pandas(small_generated, reference):
     )
     assert len(expected) >= 1
     pd.testing.assert_frame_equal(mart[cols], expected, check_dtype=False)
-
-
-@pytest.fixture(scope="module")
-def default_sample(tmp_path_factory, dbt_dirs):
-    """The generator's default data (seed 42), ingested and built."""
-    root = tmp_path_factory.mktemp("default")
-    landing, truth, warehouse = root / "landing", root / "truth.json", root / "warehouse.duckdb"
-    settings = Settings()
-    generate(landing, truth)
-    ingest(landing, warehouse, settings)
-    build_and_publish(warehouse, settings, **dbt_dirs)
-    return json.loads(truth.read_text()), warehouse
 
 
 def test_alerts_find_the_planted_bad_batches(default_sample):
