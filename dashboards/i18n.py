@@ -22,6 +22,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "filters": ("筛选", "Filters"),
     "week_from": ("起始周", "From week"),
     "week_to": ("截止周", "To week"),
+    "weeks_outside_period": (
+        "另有 {n} 周数据不在所选区间内（数据范围 {first} 至 {last}），扩大区间即可查看。",
+        "{n} more weeks of data lie outside the period (data from {first} to {last}); "
+        "widen the period to see them.",
+    ),
     "category": ("类目", "Category"),
     "merchant": ("商家", "Merchant"),
     "channel": ("渠道", "Channel"),
@@ -29,12 +34,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_as_of": ("数据截至", "Data as of"),
     "built_at": ("构建于", "built at"),
     "no_warehouse_title": ("尚无数据仓库", "No warehouse yet"),
+    "warehouse_busy": (
+        "数据仓库正被写入进程锁定，几秒后将自动重试。",
+        "The warehouse is locked by a writing process; retrying in a few seconds.",
+    ),
     "no_warehouse_body": (
         "未找到数据仓库 {path}。请先运行 `complaints run` 生成指标，然后刷新本页。",
         "No warehouse at {path}. Run `complaints run` first to build the metrics, "
         "then reload this page.",
     ),
     "no_data": ("当前筛选条件下没有数据", "No data for this selection"),
+    "no_orders": (
+        "未加载订单导出：比率需要订单行（投诉、SLA、重开与问题分布照常计算）",
+        "No order exports loaded: rates need order lines (complaints, SLA, reopens and issue "
+        "mixes are computed as usual)",
+    ),
+    "no_orders_recurrence": (
+        "未加载订单导出：复发率需要订单行上的买家",
+        "No order exports loaded: recurrence rates need the buyers of order lines",
+    ),
     "immature_note": (
         "虚线/灰色 = 未成熟周（订单周结束不足 30 天，投诉仍会增加，比率可能上升）",
         "Dashed/grey = immature weeks (fewer than 30 days since the order week ended; "
@@ -318,10 +336,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "not_observed": ("渠道未记录", "Not recorded on the channel"),
     },
     "evaluation": {
-        "in_progress": ("进行中", "In progress"),
-        "pending": ("待评估（观察期未满）", "Pending (not mature)"),
+        "pending": ("待评估（数据未成熟）", "Pending (not mature yet)"),
         "effective": ("有效", "Effective"),
-        "not_effective": ("无效", "Not effective"),
+        "worsened": ("恶化", "Worsened"),
+        "no_detectable_change": ("无可检测变化", "No detectable change"),
+        "insufficient_data": ("数据不足", "Insufficient data"),
     },
     "action_type": {
         "supplier_change": ("更换供应商", "Supplier change"),
@@ -467,6 +486,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "as_of": ("数据截至", "As of"),
     "built_at": ("构建时间", "Built at"),
     "timezone": ("时区", "Time zone"),
+    "currency": ("币种", "Currency"),
     "dbt_version": ("dbt 版本", "dbt version"),
     "table_name": ("表", "Table"),
     "data_type": ("类型", "Type"),

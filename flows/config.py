@@ -53,6 +53,23 @@ def _default_sla_targets() -> dict[str, dict[str, SlaTarget]]:
     return {stage: dict.fromkeys(CHANNELS, hours) for stage, hours in DEFAULT_SLA_HOURS.items()}
 
 
+# No usage data leaves the machine: dbt's anonymous usage stats (also off in dbt_project.yml's
+# flags and on dbt's command line), the DO_NOT_TRACK convention, Prefect's server analytics.
+# Set by the command line for itself and every process it starts (dbt, the Prefect server, the
+# flow runs of ``complaints serve``).
+TELEMETRY_OFF = {
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+
+def default_key_file() -> Path:
+    """``$XDG_CONFIG_HOME/complaint-insight/pii.key`` (``~/.config/…`` without the variable)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "complaint-insight" / "pii.key"
+
+
 def parse_sla_target(target: SlaTarget, where: str = "target") -> dict[str, Any] | None:
     """A target as {value, unit}: a number is calendar hours; text may say "2 working days",
     "2 working hours" or "24 hours". None = the stage is not measured there."""
@@ -92,7 +109,9 @@ class Settings:
     truth: Path = Path("data/ground_truth.json")
     reports: Path = Path("data/reports")
     profiles_file: Path = Path("data/profiles/profiles.yml")
-    key_file: Path = Path(".complaints_key")
+    # The HMAC key of the phone hashes: one fixed place per user, never the working directory
+    # (a run started elsewhere would mint a new key; meta.pii_key refuses that anyway).
+    key_file: Path = field(default_factory=lambda: default_key_file())
     timezone: str = "Asia/Shanghai"
     currency: str = "CNY"
     # Per stage and channel; None = not measured for that channel (not_applicable). A number is
@@ -119,6 +138,11 @@ class Settings:
     complaint_lag_days: int = 30
     rate_maturity_days: int = 30
     min_volume_order_lines: int = 200
+    # Grades and rankings: the mature order weeks they judge, the merchants a category needs at the
+    # minimum volume for a prior of its own, and the weakest prior allowed (in order lines).
+    grade_window_weeks: int = 12
+    prior_min_merchants: int = 5
+    prior_strength_floor: float = 50.0
     # Merchant grade thresholds on the defect rate (upper bounds, inclusive) for A, B, C; else D.
     grade_thresholds: dict[str, float] = field(
         default_factory=lambda: {"A": 0.005, "B": 0.01, "C": 0.02}
@@ -130,19 +154,32 @@ class Settings:
     ingest_files_ahead: int = 2
     # Metric parameters beyond the contract's defaults (dbt vars of the same names).
     effectiveness_p_value: float = 0.05
+    # Power to detect a halving of the before rate below which a mature action without a
+    # significant change is insufficient_data rather than no_detectable_change.
+    effectiveness_min_power: float = 0.8
     repeat_buyer_window_days: int = 90
     rolling_windows_days: tuple[int, ...] = (30, 90)
     # SKU control charts: limit width in sigmas, baseline weeks needed, defect lines to alert.
     spc_sigma: float = 3.0
     spc_min_baseline_weeks: int = 4
     spc_min_defect_lines: int = 3
+    # ``--as-of`` may lie at most this many days after the latest complaint update or event
+    # loaded (and never before the earliest order or complaint) unless ``--force`` is given.
+    as_of_max_days_after_data: int = 7
     dashboard_host: str = "127.0.0.1"
+    # Weeks the dashboard's period covers when a link names none: half a year shows the slow
+    # patterns (bad batches months apart, corrective actions judged 4 months after completion).
+    dashboard_default_weeks: int = 26
     dashboard_port: int = 8501
     # Dashboard query cache lifetime and size, and the SQL console's limits.
     dashboard_cache_ttl_seconds: int = 300
     dashboard_cache_max_entries: int = 256
     sql_console_timeout_seconds: float = 10.0
     sql_console_max_rows: int = 5000
+    # Each console query runs in a worker process with these DuckDB caps (flows/console.py).
+    sql_console_memory_limit: str = "512MB"
+    sql_console_temp_limit: str = "1GB"
+    sql_console_threads: int = 1
     # Scorecards: language, trend length, the thresholds of the recommendation rules
     # (docs/scorecards.md), and delivery.
     scorecard_language: str = "zh"
@@ -170,6 +207,7 @@ class Settings:
         """The dbt vars that carry these settings into the models."""
         out: dict[str, Any] = {
             "timezone": self.timezone,
+            "currency": self.currency,
             "sla_targets_hours": self.sla_targets_normalised(),
             "working_hours": {"start": self.working_hours_start, "end": self.working_hours_end},
             "recurrence_window_days": self.recurrence_window_days,
@@ -183,8 +221,12 @@ class Settings:
             "complaint_lag_days": self.complaint_lag_days,
             "rate_maturity_days": self.rate_maturity_days,
             "min_volume_order_lines": self.min_volume_order_lines,
+            "grade_window_weeks": self.grade_window_weeks,
+            "prior_min_merchants": self.prior_min_merchants,
+            "prior_strength_floor": self.prior_strength_floor,
             "grade_thresholds": self.grade_thresholds,
             "effectiveness_p_value": self.effectiveness_p_value,
+            "effectiveness_min_power": self.effectiveness_min_power,
             "repeat_buyer_window_days": self.repeat_buyer_window_days,
             "rolling_windows_days": list(self.rolling_windows_days),
             "spc_sigma": self.spc_sigma,
@@ -272,6 +314,13 @@ def load_settings(config_file: Path | str | None = None) -> Settings:
     for key in _ENV_PATHS:
         if key in values:
             values[key] = Path(values[key])
+    if "key_file" in values:
+        # A relative key file in complaints.yml is relative to that file, from the environment
+        # to where the variable was set; resolved now so no later chdir moves it.
+        key_file = values["key_file"]
+        if not key_file.is_absolute() and os.environ.get("COMPLAINTS_KEY_FILE") is None:
+            key_file = path.resolve().parent / key_file
+        values["key_file"] = key_file.resolve()
     settings = Settings(**values)
     _validate_working_time(settings, path)
     return settings

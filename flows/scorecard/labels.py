@@ -77,7 +77,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "after": "After",
         "change": "Change",
         "evaluation": "Evaluation",
+        "power": "power",
         "whole_merchant": "whole merchant",
+        "no_orders_title": "No order exports loaded: rates need order lines",
+        "no_orders": (
+            "This platform's data has complaints but no orders, so defect and complaint rates, "
+            "grades and recurrence are absent (not zero). Complaints received in {week}: {n}."
+        ),
         "no_activity_title": "No activity this week",
         "no_activity": (
             "This merchant had no orders in {week}, so there is no defect rate for the week."
@@ -167,7 +173,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "after": "整改后",
         "change": "变化",
         "evaluation": "评估",
+        "power": "检验功效",
         "whole_merchant": "整个商家",
+        "no_orders_title": "未加载订单导出：比率需要订单行",
+        "no_orders": (
+            "本平台数据只有投诉、没有订单，因此缺陷率、投诉率、评级和复发均缺失（不是 0）。"
+            "{week} 收到投诉：{n}。"
+        ),
         "no_activity_title": "本周无经营活动",
         "no_activity": "该商家在 {week} 没有订单，因此本周没有缺陷率。",
         "last_active": "最近有订单的一周：{week}。",
@@ -204,11 +216,15 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_notified": "通知商家",
         "merchant_evidence": "商家举证",
         "resolution": "处理完结",
-        # action evaluation
-        "in_progress": "进行中",
+        # grade status
+        "insufficient_volume": "样本量不足",
+        "no_mature_weeks": "暂无成熟周",
+        # corrective-action verdicts (data contract)
         "pending": "待评估（数据未成熟）",
         "effective": "有效",
-        "not_effective": "无明显效果",
+        "worsened": "恶化",
+        "no_detectable_change": "无可检测变化",
+        "insufficient_data": "数据不足",
         # action types
         "supplier_change": "更换供应商",
         "incoming_inspection": "来料检验",
@@ -240,10 +256,13 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_notified": "merchant notified",
         "merchant_evidence": "merchant evidence",
         "resolution": "resolution",
-        "in_progress": "in progress",
+        "insufficient_volume": "insufficient volume",
+        "no_mature_weeks": "no mature week yet",
         "pending": "pending (not mature yet)",
         "effective": "effective",
-        "not_effective": "not effective",
+        "worsened": "worsened",
+        "no_detectable_change": "no detectable change",
+        "insufficient_data": "insufficient data",
         "supplier_change": "supplier change",
         "incoming_inspection": "incoming inspection",
         "process_fix": "process fix",

@@ -176,7 +176,8 @@ def load_week(
         overdue = _rows(con, _OVERDUE, params)
         recurrences = _rows(con, _RECURRENCES, params)
         actions = _rows(con, _ACTIONS, params)
-    return _assemble(
+        (orders_loaded,) = con.execute(_ORDERS_LOADED).fetchone()
+    cards = _assemble(
         week,
         as_of,
         timezone,
@@ -189,6 +190,14 @@ def load_week(
         actions,
         targets,
     )
+    for category_cards in cards.categories:
+        for card in category_cards.merchants:
+            card.orders_loaded = bool(orders_loaded)
+    return cards
+
+
+# A complaint-only source: no order lines at all, so every rate is absent (the cards say why).
+_ORDERS_LOADED = "select exists (select 1 from marts.merchant_defect_rates_weekly)"
 
 
 def _sla_targets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Row]]:
@@ -215,7 +224,29 @@ def _raise_no_rows(con: duckdb.DuckDBPyConnection, week: IsoWeek, category: str 
     where = f" in category {category!r}" if category else ""
     if not n_weeks:
         raise UserError("marts.merchant_scorecard_weekly is empty: nothing to report")
+    known = _categories(con)
+    if category is not None and category not in known:
+        raise UserError(
+            f"there is no category {category!r}; choose one of: {', '.join(known)}"
+            " (or leave out --category for every category)"
+        )
     raise UserError(f"no scorecard rows for {week}{where}; the marts hold weeks {first} to {last}")
+
+
+_CATEGORIES = """
+    select distinct category from marts.merchant_scorecard_weekly
+    where category is not null order by category
+"""
+
+
+def _categories(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute(_CATEGORIES).fetchall()]
+
+
+def scorecard_categories(warehouse: Path) -> list[str]:
+    """Every category the scorecard mart knows (to check a recipients file against)."""
+    with read_only(warehouse) as con:
+        return _categories(con)
 
 
 def _group(rows: list[Row], key: str = "merchant_id") -> dict[str, list[Row]]:

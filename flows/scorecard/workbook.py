@@ -270,7 +270,12 @@ def _write_merchant(
     _cell(ws, r, 1, card.row.get("grade"), grade_style)
     _cell(ws, r, 2, card.row.get("grade_rule"), styles["text"])
     r += 2
-    if not card.has_orders:
+    if not card.orders_loaded:
+        ws.write_string(r, 0, labels["no_orders_title"], styles["section"])
+        text = labels.fmt("no_orders", week=week.label, n=card.row.get("n_complaints_received"))
+        ws.write_string(r + 1, 0, text, styles["note"])
+        r += 3
+    elif not card.has_orders:
         ws.write_string(r, 0, labels["no_activity_title"], styles["section"])
         ws.write_string(r + 1, 0, labels.fmt("no_activity", week=week.label), styles["note"])
         r += 3
@@ -330,11 +335,17 @@ def _write_merchant(
             "opened_at": fmt.local_time(a.get("opened_at"), timezone),
             "completed_at": fmt.local_time(a.get("completed_at"), timezone),
             "evaluation": labels.code(a.get("evaluation")),
-            # Not evaluated yet (in progress, or pending maturity): no effect is shown.
+            # Not judged yet (pending: in progress or not mature): no effect is shown.
             **(
                 {}
-                if a.get("evaluation") in ("effective", "not_effective")
-                else {"relative_change": None, "p_value": None}
+                if a.get("evaluation") != "pending"
+                else {
+                    "relative_change": None,
+                    "relative_change_ci_low": None,
+                    "relative_change_ci_high": None,
+                    "p_value": None,
+                    "power": None,
+                }
             ),
         }
         for a in card.actions
@@ -427,6 +438,9 @@ _ACTION_COLUMNS = [
     ("after_defect_lines", "int"),
     ("after_defect_rate", "rate"),
     ("relative_change", "rate"),
+    ("relative_change_ci_low", "rate"),
+    ("relative_change_ci_high", "rate"),
     ("p_value", "number"),
+    ("power", "rate"),
     ("evaluation", "text"),
 ]

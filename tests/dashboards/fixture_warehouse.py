@@ -17,6 +17,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from flows.serving import serving_path, write_serving_copy
+
 AS_OF = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)  # 10:00 in Asia/Shanghai
 TZ = "Asia/Shanghai"
 FIRST_WEEK = dt.date(2026, 8, 3)
@@ -65,6 +67,8 @@ def build_fixture_warehouse(path: Path | str, seed: int = 7, scale: float = 1.0)
         for statement in _MART_SQL:
             con.execute(statement)
         con.execute("checkpoint")
+    # As a publish does: the analysts' copy beside it (the SQL console reads only that).
+    write_serving_copy(path, serving_path(path))
     return path
 
 

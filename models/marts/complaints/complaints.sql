@@ -46,7 +46,7 @@ final as (
         complaints.merchant_id,
         complaints.buyer_id,
         complaints.buyer_phone_hash,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, complaints.merchant_id) as merchant_name,
         merchants.category,
         skus.sku_name,
         skus.category_l1,
