@@ -668,6 +668,20 @@ def sla_targets(source: Source) -> pd.DataFrame:
 
 
 @_cached
+def satisfaction_sla_effect(source: Source) -> pd.DataFrame:
+    """Mean satisfaction when the resolution deadline was met vs breached, per channel and for
+    all channels, with the interval on the difference (whole data: surveys are sparse)."""
+    return _frame(
+        source,
+        """select channel, n_met, mean_met, n_breached, mean_breached, difference,
+               difference_ci_low, difference_ci_high
+           from marts.satisfaction_sla_effect
+           order by channel = 'all' desc, channel""",
+        [],
+    )
+
+
+@_cached
 def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:
     """Who is late on what: breached and open-overdue stages, longest overdue first."""
     where, params = _where(filters, "received_week")

@@ -193,6 +193,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "Details: stage × channel × week",
     ),
     "sla_targets": ("SLA 时限（环节 × 渠道）", "SLA targets (stage × channel)"),
+    "sla_satisfaction": (
+        "满意度：处理按时 vs 超时（全部数据）",
+        "Satisfaction: resolution on time vs late (all data)",
+    ),
+    "sla_satisfaction_caption": (
+        "已调查的有效投诉；差值 = 超时均分 − 按时均分，95 % 区间不含 0 即差异显著",
+        "Surveyed counted complaints; difference = late mean − on-time mean; a 95 % interval "
+        "that excludes 0 is a real difference",
+    ),
     # compliance page
     "compliance_caption": (
         "已关闭且订单已签收的投诉，按《消费者权益保护法》七日无理由退货、三包与假一赔三核对处理结果；"
@@ -384,6 +393,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "merchant_id": ("商家ID", "Merchant ID"),
     "merchant_name": ("商家名称", "Merchant"),
     "below_rule": ("未满足的规则", "Rule fallen short of"),
+    "mean_met": ("按时均分", "Mean, on time"),
+    "mean_breached": ("超时均分", "Mean, late"),
+    "difference": ("差值", "Difference"),
+    "difference_ci_low": ("差值下限", "Difference, 95 % low"),
+    "difference_ci_high": ("差值上限", "Difference, 95 % high"),
     "entitled_remedy": ("法定处理方式", "Entitled remedy"),
     "remedy_given": ("实际处理方式", "Remedy given"),
     "is_accepted": ("买家已接受", "Buyer accepted"),

@@ -65,6 +65,27 @@ def china_days(first_year: int, last_year: int) -> list[CalendarDay]:
     return out
 
 
+def china_calendar_between(first: date, end: date) -> dict[str, object]:
+    """China's public holidays and 调休 make-up working days in [first, end), as ISO dates, for
+    the generator's ground truth; days past the library's years are left out and said so."""
+    supported = china_supported_years()
+    lo = max(first, date(supported[0], 1, 1))
+    hi = min(end - timedelta(days=1), date(supported[1], 12, 31))
+    days = china_days(lo.year, hi.year) if lo <= hi else []
+    inside = [d for d in days if lo <= d.day <= hi]
+    return {
+        "holidays": [
+            f"{d.day.isoformat()} {d.holiday_name}" for d in inside if d.day_kind == "holiday"
+        ],
+        "makeup_workdays": [
+            f"{d.day.isoformat()} {d.holiday_name}"
+            for d in inside
+            if d.day_kind == "makeup_workday"
+        ],
+        "covered_through": min(end - timedelta(days=1), date(supported[1], 12, 31)).isoformat(),
+    }
+
+
 def weekday_days(first_year: int, last_year: int) -> list[CalendarDay]:
     """Monday to Friday, no holidays: for platforms that did not configure China's calendar."""
     out = []

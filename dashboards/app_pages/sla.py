@@ -145,6 +145,14 @@ else:
         ],
     )
 
+st.subheader(ctx.t("sla_satisfaction"))
+st.caption(ctx.t("sla_satisfaction_caption"))
+effect = data.satisfaction_sla_effect(ctx.source)
+effect["channel"] = [
+    ctx.t("all") if c == "all" else ctx.enum("channel", c) for c in effect["channel"]
+]
+table_or_no_data(ctx, effect, key="sla_satisfaction")
+
 st.subheader(ctx.t("chart_backlog"))
 st.caption(ctx.t("backlog_caption"))
 backlog = data.backlog_ageing(ctx.source, ctx.filters)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from flows.generator.planted import (
 from flows.generator.truth import write_truth
 from flows.generator.volume import PROMOTION_DAYS, allocate, day_weights
 from flows.generator.writers import FORMATS, ExportWriter
+from flows.working_calendar import china_calendar_between
 
 ENTITY_PREFIXES = (
     "merchants",
@@ -50,6 +51,8 @@ ENTITY_PREFIXES = (
 DAY = 86400
 STAGING = ".generating"
 RESOLUTION_HOURS = 168
+# Planted: a buyer whose complaint was resolved after the deadline scores this much lower.
+LATE_RESOLUTION_SATISFACTION_DROP = 1.2
 CHUNK_LINES = 120_000  # order lines generated at once: memory stays flat however large N is
 
 
@@ -332,7 +335,7 @@ def _generate_into(
         sat = np.clip(
             np.round(
                 c.satisfaction_base
-                - 1.2 * late
+                - LATE_RESOLUTION_SATISFACTION_DROP * late
                 - 0.6 * (t[:, CLOSED2] >= 0)
                 + rng.normal(0, 0.7, n)
             ),
@@ -426,6 +429,9 @@ def _generate_into(
             }
             for a in actions
         ],
+        # The period's real calendar: working-time SLAs see these public holidays and 调休 days.
+        "working_calendar": china_calendar_between(opts.start, opts.start + timedelta(days=n_days)),
+        "satisfaction_drop_when_resolution_breached": LATE_RESOLUTION_SATISFACTION_DROP,
         "slow_evidence_merchants": [str(m) for m in merchant_ids[catalog.merchant_slow]],
         "remedy_failures": sorted(planted_failures, key=lambda f: f["complaint_id"]),
         "poor_remedy_merchants": [str(m) for m in merchant_ids[remedy_fail_rate > 0.1]],

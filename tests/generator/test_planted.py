@@ -201,3 +201,22 @@ def test_life_cycles_follow_the_sla_with_a_tail(default_sample):
     reopens = events[events.event_type == "reopened"].groupby("complaint_id").size()
     assert (closes.reindex(reopens.index).fillna(0) >= 1).all()
     assert (closes > 1).sum() > 0
+
+
+def test_truth_lists_the_periods_holidays_and_makeup_days(default_sample):
+    """The default period (Nov 2025 to Nov 2026) holds National Day, Spring Festival and their
+    调休 Saturdays; ground truth lists them from the calendar library."""
+    import chinese_calendar
+
+    _, truth = default_sample
+    calendar = truth["working_calendar"]
+    holidays = {entry.split()[0] for entry in calendar["holidays"]}
+    makeups = {entry.split()[0] for entry in calendar["makeup_workdays"]}
+    assert {"2026-10-01", "2026-02-17"} <= holidays
+    assert {"2026-10-10", "2026-02-14"} <= makeups
+    for day in holidays:
+        assert not chinese_calendar.is_workday(pd.Timestamp(day).date())
+    for day in makeups:
+        stamp = pd.Timestamp(day)
+        assert stamp.weekday() >= 5 and chinese_calendar.is_workday(stamp.date())
+    assert truth["satisfaction_drop_when_resolution_breached"] > 0

@@ -256,3 +256,28 @@ def test_planted_patterns_are_the_same_in_every_zone(generated_in):
     for zone in ZONES[1:]:
         pd.testing.assert_frame_equal(marts[zone][0], first[0], obj=f"weekly rates {zone}")
         pd.testing.assert_frame_equal(marts[zone][1], first[1], obj=f"received weeks {zone}")
+
+
+def test_satisfaction_drop_when_the_resolution_deadline_is_breached(small_generated, reference):
+    """The generator lowers satisfaction when the resolution deadline is breached: the mart's
+    difference equals a pandas computation and its interval excludes 0."""
+    _, warehouse, _ = small_generated
+    statuses = reference.sla_statuses()
+    resolution = statuses[statuses["stage"] == "resolution"].set_index("complaint_id")["status"]
+    surveyed = reference.complaints[
+        reference.complaints["counted"] & reference.complaints["satisfaction"].notna()
+    ].assign(status=lambda f: f["complaint_id"].map(resolution))
+    surveyed = surveyed[surveyed["status"].isin(["met", "breached"])]
+    scores = {k: g["satisfaction"].astype(float) for k, g in surveyed.groupby("status")}
+    met, late = scores["met"], scores["breached"]
+    difference = late.mean() - met.mean()
+    se = (late.var(ddof=1) / len(late) + met.var(ddof=1) / len(met)) ** 0.5
+    row = _mart(
+        warehouse,
+        "select n_met, n_breached, difference, difference_ci_low, difference_ci_high "
+        "from marts.satisfaction_sla_effect where channel = 'all'",
+    ).iloc[0]
+    assert (row["n_met"], row["n_breached"]) == (len(met), len(late))
+    assert row["difference"] == pytest.approx(difference, abs=1e-9)
+    assert row["difference_ci_low"] == pytest.approx(difference - 1.959963984540054 * se, abs=1e-9)
+    assert row["difference_ci_high"] < 0  # the planted drop: the interval excludes 0
