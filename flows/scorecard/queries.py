@@ -197,7 +197,7 @@ def load_week(
 
 
 # A complaint-only source: no order lines at all, so every rate is absent (the cards say why).
-_ORDERS_LOADED = "select exists (select 1 from marts.merchant_defect_rates_weekly)"
+_ORDERS_LOADED = "select coalesce(max(order_lines), 0) > 0 from marts.merchant_scorecard_weekly"
 
 
 def _sla_targets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Row]]:
