@@ -687,6 +687,110 @@ def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.Dat
     return rows, int(total["n"].iloc[0])
 
 
+# ---- compliance (legal entitlements) --------------------------------------------------------
+
+LEGAL_RULES = (
+    "defect_return",
+    "defect_exchange",
+    "defect_repair",
+    "no_reason_return",
+    "counterfeit_compensation",
+)
+LEGAL_BELOW_COLUMNS = (
+    "complaint_id",
+    "merchant_id",
+    "merchant_name",
+    "category",
+    "sku_id",
+    "channel",
+    "issue_type",
+    "days_since_delivery",
+    "below_rule",
+    "entitled_remedy",
+    "remedy_given",
+    "is_accepted",
+    "paid_amount",
+    "required_compensation",
+    "compensation_amount",
+    "compensation_shortfall",
+    "received_at",
+    "closed_at",
+)
+
+
+def _legal_where(filters: Filters, rule: str | None) -> tuple[str, list[object]]:
+    where, params = _where(filters, "received_week")
+    if rule is not None:
+        if rule not in LEGAL_RULES:
+            raise ValueError(f"not a legal rule: {rule}")
+        where += " and below_rule = ?"
+        params.append(rule)
+    return where, params
+
+
+@_cached
+def legal_below(
+    source: Source, filters: Filters, rule: str | None = None, limit: int | None = 500
+) -> tuple[pd.DataFrame, int]:
+    """Closed complaints below the buyer's legal entitlement, largest money shortfall first."""
+    where, params = _legal_where(filters, rule)
+    rows, total = _frames(
+        source,
+        (
+            f"""select {", ".join(LEGAL_BELOW_COLUMNS)}
+               from marts.legal_entitlement_checks where is_below_entitlement and {where}
+               order by compensation_shortfall desc nulls last, received_at, complaint_id
+               limit ?""",
+            [*params, limit if limit is not None else 2**62],
+        ),
+        (
+            f"""select count(*) as n from marts.legal_entitlement_checks
+               where is_below_entitlement and {where}""",
+            params,
+        ),
+    )
+    return rows, int(total["n"].iloc[0])
+
+
+@_cached
+def legal_rates_by_merchant(source: Source, filters: Filters) -> pd.DataFrame:
+    """Per merchant over the period: below-entitlement rate among complaints with an
+    entitlement, with its Wilson interval, worst first."""
+    where, params = _where(filters, "received_week")
+    return _frame(
+        source,
+        f"""with period as (
+               select merchant_id, any_value(merchant_name) as merchant_name,
+                   any_value(category) as category, sum(n_checked)::bigint as n_checked,
+                   sum(n_entitled)::bigint as n_entitled, sum(n_below)::bigint as n_below,
+                   sum(n_lower_accepted)::bigint as n_lower_accepted,
+                   sum(compensation_shortfall) as compensation_shortfall
+               from marts.legal_compliance_weekly where {where} group by merchant_id
+           )
+           select *, n_below / nullif(n_entitled, 0) as below_rate,
+               {_wilson("n_below", "n_entitled", "-")} as below_rate_ci_low,
+               {_wilson("n_below", "n_entitled", "+")} as below_rate_ci_high
+           from period
+           order by below_rate desc nulls last, n_below desc, merchant_id""",
+        params,
+    )
+
+
+@_cached
+def legal_rules_broken(source: Source, filters: Filters) -> pd.DataFrame:
+    """How often each rule was fallen short of over the period, most broken first."""
+    where, params = _where(filters, "received_week")
+    sums = ", ".join(f"sum(n_below_{rule})::bigint as {rule}" for rule in LEGAL_RULES)
+    frame = _frame(
+        source, f"select {sums} from marts.legal_compliance_weekly where {where}", params
+    )
+    counts = frame.iloc[0].fillna(0).astype(int) if not frame.empty else pd.Series(dtype=int)
+    out = pd.DataFrame(
+        {"rule": list(LEGAL_RULES), "n_below": [int(counts.get(r, 0)) for r in LEGAL_RULES]}
+    )
+    return out.sort_values(["n_below", "rule"], ascending=[False, True]).reset_index(drop=True)
+
+
 AGE_BUCKETS = ("age_lt1d", "age_1_3d", "age_3_7d", "age_7_14d", "age_14_30d", "age_gt30d")
 
 

@@ -85,6 +85,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_merchants": ("商家", "Merchants"),
     "page_skus": ("商品 SKU", "SKUs"),
     "page_sla": ("时效 SLA", "SLA"),
+    "page_compliance": ("合规", "Compliance"),
     "page_recurrence": ("复发与整改", "Recurrence & actions"),
     "page_scorecards": ("商家周评分卡", "Scorecards"),
     "page_data_quality": ("数据质量", "Data quality"),
@@ -192,6 +193,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "Details: stage × channel × week",
     ),
     "sla_targets": ("SLA 时限（环节 × 渠道）", "SLA targets (stage × channel)"),
+    # compliance page
+    "compliance_caption": (
+        "已关闭且订单已签收的投诉，按《消费者权益保护法》七日无理由退货、三包与假一赔三核对处理结果；"
+        "低于法定权益且买家未确认接受（或在期限内直接驳回）即为不合规",
+        "Closed complaints on delivered order lines, checked against the seven-day no-reason "
+        "return, the three guarantees (三包) and 假一赔三; a remedy below the buyer's entitlement "
+        "that the buyer did not accept (or a rejection inside a window) is below entitlement",
+    ),
+    "compliance_rules": ("各规则不合规次数", "Below entitlement per rule"),
+    "compliance_by_merchant": ("商家不合规率", "Below-entitlement rate per merchant"),
+    "compliance_list": ("低于法定权益的投诉", "Complaints below the legal entitlement"),
+    "compliance_rule_filter": ("规则", "Rule"),
+    "compliance_all_rules": ("全部规则", "All rules"),
+    "compliance_download": ("下载 CSV（全部符合条件的行）", "Download CSV (every matching row)"),
+    "axis_rule": ("规则", "Rule"),
+    "axis_below": ("不合规次数", "Below entitlement"),
     "sla_targets_caption": (
         "小时 = 自然小时；工作小时 / 工作日 按{calendar}工作日历的 {hours} 计"
         "（1 个工作日 = 一天的工作时长）；空白 = 该渠道不考核",
@@ -321,6 +338,13 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "merchant_evidence": ("商家举证", "Merchant evidence"),
         "resolution": ("问题解决", "Resolution"),
     },
+    "legal_rule": {
+        "defect_return": ("三包·7日退换", "三包: return within 7 days"),
+        "defect_exchange": ("三包·15日换修", "三包: exchange within 15 days"),
+        "defect_repair": ("三包·保修", "三包: repair"),
+        "no_reason_return": ("七日无理由退货", "Seven-day no-reason return"),
+        "counterfeit_compensation": ("假一赔三", "Counterfeit compensation (假一赔三)"),
+    },
     "sla_target_unit": {
         "calendar_hours": ("小时", "h"),
         "working_hours": ("工作小时", "working h"),
@@ -359,6 +383,22 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
 COLUMNS: dict[str, tuple[str, str]] = {
     "merchant_id": ("商家ID", "Merchant ID"),
     "merchant_name": ("商家名称", "Merchant"),
+    "below_rule": ("未满足的规则", "Rule fallen short of"),
+    "entitled_remedy": ("法定处理方式", "Entitled remedy"),
+    "remedy_given": ("实际处理方式", "Remedy given"),
+    "is_accepted": ("买家已接受", "Buyer accepted"),
+    "days_since_delivery": ("签收后天数", "Days after delivery"),
+    "required_compensation": ("应赔金额", "Compensation due"),
+    "compensation_shortfall": ("赔偿差额", "Compensation shortfall"),
+    "paid_amount": ("实付金额", "Paid"),
+    "closed_at": ("关闭时间", "Closed"),
+    "n_entitled": ("有法定权益", "With an entitlement"),
+    "n_below": ("低于权益", "Below entitlement"),
+    "n_checked": ("已核对", "Checked"),
+    "n_lower_accepted": ("较低但买家接受", "Lower, accepted"),
+    "below_rate": ("不合规率", "Below-entitlement rate"),
+    "below_rate_ci_low": ("不合规率下限", "Rate, 95 % low"),
+    "below_rate_ci_high": ("不合规率上限", "Rate, 95 % high"),
     "category": ("类目", "Category"),
     "sku_id": ("SKU编码", "SKU"),
     "sku_name": ("商品名称", "Product"),
@@ -511,6 +551,9 @@ COLUMN_ENUMS = {
     "remedy": "remedy",
     "stage": "stage",
     "sla_status": "sla_status",
+    "below_rule": "legal_rule",
+    "entitled_remedy": "remedy",
+    "remedy_given": "remedy",
     "evaluation": "evaluation",
     "action_type": "action_type",
     "scope": "scope",

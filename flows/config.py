@@ -125,6 +125,15 @@ class Settings:
     working_hours_end: str = "18:00"
     working_calendar: str | None = None
     recurrence_window_days: int = 90
+    # Legal entitlements (PRC consumer law defaults): windows in days after delivery, the
+    # counterfeit compensation rule, and the SKU categories (level 1 or 2) exempt from the
+    # seven-day no-reason return (fresh, custom-made, digital goods, periodicals).
+    legal_no_reason_return_days: int = 7
+    legal_defect_return_days: int = 7
+    legal_defect_exchange_days: int = 15
+    legal_counterfeit_multiple: float = 3.0
+    legal_counterfeit_min_compensation: float = 500.0
+    legal_exempt_categories: tuple[str, ...] = ("生鲜", "定制商品", "数字商品", "报纸期刊")
     effectiveness_window_days: int = 90
     complaint_lag_days: int = 30
     rate_maturity_days: int = 30
@@ -202,6 +211,12 @@ class Settings:
             "sla_targets_hours": self.sla_targets_normalised(),
             "working_hours": {"start": self.working_hours_start, "end": self.working_hours_end},
             "recurrence_window_days": self.recurrence_window_days,
+            "legal_no_reason_return_days": self.legal_no_reason_return_days,
+            "legal_defect_return_days": self.legal_defect_return_days,
+            "legal_defect_exchange_days": self.legal_defect_exchange_days,
+            "legal_counterfeit_multiple": self.legal_counterfeit_multiple,
+            "legal_counterfeit_min_compensation": self.legal_counterfeit_min_compensation,
+            "legal_exempt_categories": list(self.legal_exempt_categories),
             "effectiveness_window_days": self.effectiveness_window_days,
             "complaint_lag_days": self.complaint_lag_days,
             "rate_maturity_days": self.rate_maturity_days,
