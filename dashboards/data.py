@@ -488,9 +488,16 @@ def _wilson(k: str, n: str, sign: str) -> str:
     return _WILSON_SQL.format(k=k, n=n, sign=sign, z2="3.841458820694124")
 
 
+def min_volume_order_lines() -> int:
+    """The order lines a merchant needs in a window to be graded, ranked or flagged."""
+    return _SETTINGS.min_volume_order_lines
+
+
 @_cached
 def merchant_rates(source: Source, filters: Filters) -> pd.DataFrame:
-    """Per merchant over the period: defect rate with its Wilson interval, shrunk rate, volume."""
+    """Per merchant over the period: defect rate with its Wilson interval and volume; the grade,
+    shrunk rate and category rank of the latest mature grading window (marts.merchant_grades),
+    ranked merchants first by shrunk rate, then the rest (insufficient volume) by volume."""
     where, params = _where(filters, "order_week", alias="w", channel=False)
     return _frame(
         source,
@@ -509,12 +516,15 @@ def merchant_rates(source: Source, filters: Filters) -> pd.DataFrame:
                period.defect_lines / nullif(period.order_lines, 0) as defect_rate,
                {_wilson("period.defect_lines", "period.order_lines", "-")} as defect_rate_ci_low,
                {_wilson("period.defect_lines", "period.order_lines", "+")} as defect_rate_ci_high,
-               rolling.shrunk_defect_rate, rolling.category_rank,
+               grades.shrunk_defect_rate, grades.category_rank, grades.grade,
+               coalesce(grades.grade_status, 'insufficient_volume') as grade_status,
+               grades.order_lines as graded_order_lines,
                period.order_lines >= ? as has_min_volume, period.is_mature
            from period
-           left join marts.merchant_defect_rates_rolling as rolling
-               on rolling.merchant_id = period.merchant_id and rolling.window_days = 90
-           order by defect_rate desc nulls last""",
+           left join marts.merchant_grades as grades
+               on grades.merchant_id = period.merchant_id and grades.is_latest_window
+           order by grades.category_rank is null, grades.shrunk_defect_rate desc nulls last,
+               period.order_lines desc, period.merchant_id""",
         [*params, _SETTINGS.min_volume_order_lines],
     )
 
@@ -777,8 +787,8 @@ def corrective_actions(source: Source, filters: Filters) -> pd.DataFrame:
         source,
         f"""select action_id, merchant_id, merchant_name, category, sku_id, scope, issue_type,
                action_type, opened_at, completed_at, before_order_lines, before_defect_rate,
-               after_order_lines, after_defect_rate, relative_change, z_statistic, p_value,
-               is_effective,
+               after_order_lines, after_defect_rate, relative_change, relative_change_ci_low,
+               relative_change_ci_high, z_statistic, p_value, power, is_effective,
                is_mature, evaluation
            from marts.corrective_action_effectiveness where {where}
            order by opened_at desc, action_id""",
