@@ -53,7 +53,7 @@ from lines where is_defect;
 
 -- The export moment, two months after the last order: every order week is mature.
 insert into raw.complaint_events (complaint_id, event_type, occurred_at, _file_id, _row_number)
-select min(complaint_id), 'note_added', timestamptz '2026-06-01 12:00:00+08', 'f-e', 1
+select min(complaint_id), 'classified', timestamptz '2026-06-01 12:00:00+08', 'f-e', 1
 from raw.complaints;
 """
 
