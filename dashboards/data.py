@@ -652,8 +652,11 @@ def sla_by_stage(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 @_cached
-def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:
-    """Who is late on what: breached and open-overdue stages, longest overdue first."""
+def sla_late(
+    source: Source, filters: Filters, limit: int | None = 500, offset: int = 0
+) -> tuple[pd.DataFrame, int]:
+    """Who is late on what: breached and open-overdue stages, longest overdue first; one page of
+    ``limit`` rows from ``offset`` (``limit=None``: all of them, for the download)."""
     where, params = _where(filters, "received_week")
     rows, total = _frames(
         source,
@@ -663,12 +666,26 @@ def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.Dat
                    overdue_hours
                from marts.sla_late_stages where {where}
                order by sla_status desc, overdue_hours desc nulls last, complaint_id, stage
-               limit ?""",
-            [*params, limit],
+               limit ? offset ?""",
+            [*params, limit if limit is not None else 2**62, offset],
         ),
         (f"select count(*) as n from marts.sla_late_stages where {where}", params),
     )
     return rows, int(total["n"].iloc[0])
+
+
+@_cached
+def sla_merchant_ranking(source: Source, stage: str, category: str | None) -> pd.DataFrame:
+    """Merchants of one SLA stage, worst compliance first; unranked (too few measured) last."""
+    return _frame(
+        source,
+        """select stage_rank, merchant_id, merchant_name, category, n_measured, n_met,
+               compliance_rate, compliance_rate_ci_low, compliance_rate_ci_high, has_min_volume
+           from marts.sla_merchant_ranking
+           where stage = ? and (? is null or category = ?)
+           order by stage_rank nulls last, n_measured desc, merchant_id""",
+        [stage, category, category],
+    )
 
 
 AGE_BUCKETS = ("age_lt1d", "age_1_3d", "age_3_7d", "age_7_14d", "age_14_30d", "age_gt30d")

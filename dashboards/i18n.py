@@ -158,6 +158,21 @@ LABELS: dict[str, tuple[str, str]] = {
         "Open circles = the period includes immature weeks (the rate can still rise); "
         "orange = above the 95 % limit, red = above the 99.8 % limit",
     ),
+    "sla_merchant_ranking": (
+        "商家 SLA 排名（最差在前）",
+        "Merchants by SLA compliance (worst first)",
+    ),
+    "sla_ranking_caption": (
+        "近 26 周受理的投诉；按达成率从低到高排名，附 95% 区间；"
+        "被考核投诉不足 20 条的商家只列出 n，不排名",
+        "Complaints received in the last 26 weeks; ranked by compliance, lowest first, with its "
+        "95 % interval; merchants with fewer than 20 measured complaints are listed with n, "
+        "unranked",
+    ),
+    "sla_ranking_stage": ("环节", "Stage"),
+    "page_number": ("页码（共 {pages} 页）", "Page (of {pages})"),
+    "rows_page": ("第 {first}–{last} 行，共 {total} 行", "Rows {first}–{last} of {total}"),
+    "download_late_csv": ("下载全部 {total} 行（CSV）", "Download all {total} rows (CSV)"),
     "outside_998": ("超出 99.8% 控制限的商家：{n}", "Merchants above the 99.8 % limit: {n}"),
     "insufficient_volume": (
         "订单量不足，不评级、不排名、不标记",
@@ -389,6 +404,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "n_closed_in_rate": ("计入的已关闭投诉", "Closed complaints in rate"),
     "n_recurred": ("复发数", "Recurred"),
     "recurrence_rate": ("复发率", "Recurrence rate"),
+    "stage_rank": ("排名（1 = 最差）", "Rank (1 = worst)"),
     "relative_change_ci_low": ("相对变化 95% 下限", "Relative change 95 % low"),
     "relative_change_ci_high": ("相对变化 95% 上限", "Relative change 95 % high"),
     "power": ("检验功效（检出减半）", "Power (to see a halving)"),

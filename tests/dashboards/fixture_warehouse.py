@@ -473,6 +473,24 @@ _MART_SQL = [
         wilson_low(n_met, n_met + n_breached + n_open_overdue) as compliance_rate_ci_low,
         wilson_high(n_met, n_met + n_breached + n_open_overdue) as compliance_rate_ci_high
     from agg order by received_week, channel, stage""",
+    """create table marts.sla_merchant_ranking as
+    with per_merchant as (
+        select stage, merchant_id, any_value(merchant_name) as merchant_name,
+            any_value(category) as category, sum(n_measured)::bigint as n_measured,
+            sum(n_met)::bigint as n_met
+        from marts.sla_compliance_merchant_weekly group by stage, merchant_id
+    )
+    select stage, merchant_id, merchant_name, category, date '2026-05-25' as window_start_week,
+        date '2026-11-23' as window_end_week, n_measured, n_met,
+        ratio(n_met, n_measured) as compliance_rate,
+        wilson_low(n_met, n_measured) as compliance_rate_ci_low,
+        wilson_high(n_met, n_measured) as compliance_rate_ci_high,
+        n_measured >= 20 as has_min_volume,
+        case when n_measured >= 20 then row_number() over (
+            partition by stage, n_measured >= 20
+            order by n_met / n_measured, n_measured desc, merchant_id
+        ) end as stage_rank
+    from per_merchant""",
     """create table marts.sla_late_stages as
     select complaint_id, merchant_id, merchant_name, category, sku_id, sku_name, channel,
         received_week, stage, sla_status, deadline_at, elapsed_hours, overdue_hours
