@@ -503,9 +503,16 @@ def _wilson(k: str, n: str, sign: str) -> str:
     return _WILSON_SQL.format(k=k, n=n, sign=sign, z2="3.841458820694124")
 
 
+def min_volume_order_lines() -> int:
+    """The order lines a merchant needs in a window to be graded, ranked or flagged."""
+    return _SETTINGS.min_volume_order_lines
+
+
 @_cached
 def merchant_rates(source: Source, filters: Filters) -> pd.DataFrame:
-    """Per merchant over the period: defect rate with its Wilson interval, shrunk rate, volume."""
+    """Per merchant over the period: defect rate with its Wilson interval and volume; the grade,
+    shrunk rate and category rank of the latest mature grading window (marts.merchant_grades),
+    ranked merchants first by shrunk rate, then the rest (insufficient volume) by volume."""
     where, params = _where(filters, "order_week", alias="w", channel=False)
     return _frame(
         source,
@@ -524,12 +531,15 @@ def merchant_rates(source: Source, filters: Filters) -> pd.DataFrame:
                period.defect_lines / nullif(period.order_lines, 0) as defect_rate,
                {_wilson("period.defect_lines", "period.order_lines", "-")} as defect_rate_ci_low,
                {_wilson("period.defect_lines", "period.order_lines", "+")} as defect_rate_ci_high,
-               rolling.shrunk_defect_rate, rolling.category_rank,
+               grades.shrunk_defect_rate, grades.category_rank, grades.grade,
+               coalesce(grades.grade_status, 'insufficient_volume') as grade_status,
+               grades.order_lines as graded_order_lines,
                period.order_lines >= ? as has_min_volume, period.is_mature
            from period
-           left join marts.merchant_defect_rates_rolling as rolling
-               on rolling.merchant_id = period.merchant_id and rolling.window_days = 90
-           order by defect_rate desc nulls last""",
+           left join marts.merchant_grades as grades
+               on grades.merchant_id = period.merchant_id and grades.is_latest_window
+           order by grades.category_rank is null, grades.shrunk_defect_rate desc nulls last,
+               period.order_lines desc, period.merchant_id""",
         [*params, _SETTINGS.min_volume_order_lines],
     )
 
@@ -668,8 +678,11 @@ def sla_targets(source: Source) -> pd.DataFrame:
 
 
 @_cached
-def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:
-    """Who is late on what: breached and open-overdue stages, longest overdue first."""
+def sla_late(
+    source: Source, filters: Filters, limit: int | None = 500, offset: int = 0
+) -> tuple[pd.DataFrame, int]:
+    """Who is late on what: breached and open-overdue stages, longest overdue first; one page of
+    ``limit`` rows from ``offset`` (``limit=None``: all of them, for the download)."""
     where, params = _where(filters, "received_week")
     rows, total = _frames(
         source,
@@ -679,8 +692,8 @@ def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.Dat
                    overdue_hours
                from marts.sla_late_stages where {where}
                order by sla_status desc, overdue_hours desc nulls last, complaint_id, stage
-               limit ?""",
-            [*params, limit],
+               limit ? offset ?""",
+            [*params, limit if limit is not None else 2**62, offset],
         ),
         (f"select count(*) as n from marts.sla_late_stages where {where}", params),
     )
@@ -789,6 +802,20 @@ def legal_rules_broken(source: Source, filters: Filters) -> pd.DataFrame:
         {"rule": list(LEGAL_RULES), "n_below": [int(counts.get(r, 0)) for r in LEGAL_RULES]}
     )
     return out.sort_values(["n_below", "rule"], ascending=[False, True]).reset_index(drop=True)
+
+
+@_cached
+def sla_merchant_ranking(source: Source, stage: str, category: str | None) -> pd.DataFrame:
+    """Merchants of one SLA stage, worst compliance first; unranked (too few measured) last."""
+    return _frame(
+        source,
+        """select stage_rank, merchant_id, merchant_name, category, n_measured, n_met,
+               compliance_rate, compliance_rate_ci_low, compliance_rate_ci_high, has_min_volume
+           from marts.sla_merchant_ranking
+           where stage = ? and (? is null or category = ?)
+           order by stage_rank nulls last, n_measured desc, merchant_id""",
+        [stage, category, category],
+    )
 
 
 AGE_BUCKETS = ("age_lt1d", "age_1_3d", "age_3_7d", "age_7_14d", "age_14_30d", "age_gt30d")
@@ -907,8 +934,8 @@ def corrective_actions(source: Source, filters: Filters) -> pd.DataFrame:
         source,
         f"""select action_id, merchant_id, merchant_name, category, sku_id, scope, issue_type,
                action_type, opened_at, completed_at, before_order_lines, before_defect_rate,
-               after_order_lines, after_defect_rate, relative_change, z_statistic, p_value,
-               is_effective,
+               after_order_lines, after_defect_rate, relative_change, relative_change_ci_low,
+               relative_change_ci_high, z_statistic, p_value, power, is_effective,
                is_mature, evaluation
            from marts.corrective_action_effectiveness where {where}
            order by opened_at desc, action_id""",

@@ -177,7 +177,30 @@ LABELS: dict[str, tuple[str, str]] = {
         "Open circles = the period includes immature weeks (the rate can still rise); "
         "orange = above the 95 % limit, red = above the 99.8 % limit",
     ),
+    "sla_merchant_ranking": (
+        "商家 SLA 排名（最差在前）",
+        "Merchants by SLA compliance (worst first)",
+    ),
+    "sla_ranking_caption": (
+        "近 26 周受理的投诉；按达成率从低到高排名，附 95% 区间；"
+        "被考核投诉不足 20 条的商家只列出 n，不排名",
+        "Complaints received in the last 26 weeks; ranked by compliance, lowest first, with its "
+        "95 % interval; merchants with fewer than 20 measured complaints are listed with n, "
+        "unranked",
+    ),
+    "sla_ranking_stage": ("环节", "Stage"),
+    "page_number": ("页码（共 {pages} 页）", "Page (of {pages})"),
+    "rows_page": ("第 {first}–{last} 行，共 {total} 行", "Rows {first}–{last} of {total}"),
+    "download_late_csv": ("下载全部 {total} 行（CSV）", "Download all {total} rows (CSV)"),
     "outside_998": ("超出 99.8% 控制限的商家：{n}", "Merchants above the 99.8 % limit: {n}"),
+    "insufficient_volume": (
+        "订单量不足，不评级、不排名、不标记",
+        "too few order lines: not graded, ranked or flagged",
+    ),
+    "funnel_small": (
+        "灰色点 = 订单量低于 {n} 行的商家：不标记、不排名（悬停查看 n）",
+        "Grey points = merchants under {n} order lines: never flagged or ranked (hover for n)",
+    ),
     # sku page
     "select_sku": ("选择 SKU", "Select a SKU"),
     "chart_type_caption": (
@@ -235,16 +258,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "group_sku": ("SKU", "SKU"),
     "group_issue_type": ("问题类型", "Issue type"),
     "recurrence_caption": (
-        "按关闭周筛选；仅计入已成熟（关闭满 90 天）且已分类的投诉",
-        "Filtered by closed week; only mature (closed ≥ 90 days ago) classified complaints count",
+        "复发 = 同一买家在投诉关闭后 90 天内就同一 SKU、同一问题再次投诉（处理没有解决他的问题）；"
+        "按关闭周筛选，仅计入已成熟（关闭满 90 天）、已分类且有买家的投诉",
+        "Recurrence = the same buyer complains again about the same SKU and issue within 90 days "
+        "of the close (the remedy did not fix their problem); filtered by closed week, only "
+        "mature (closed ≥ 90 days ago) classified complaints with a buyer count",
     ),
     "reopen_rates": ("重开率与重复投诉买家", "Reopen and repeat-buyer rates"),
     "corrective_actions": ("整改措施效果", "Corrective-action effectiveness"),
     "actions_caption": (
-        "显示在所选期间内进行中的整改；未完成 = 进行中，"
-        "已完成但观察期未满 = 待评估，均不判定为有效",
-        "Actions active during the period; not completed = in progress, completed but not "
-        "mature = pending; neither is ever shown as effective",
+        "显示在所选期间内进行中的整改；未完成或观察期未满 = 待评估；显著下降 = 有效，"
+        "显著上升 = 恶化；否则检验功效 ≥ 80% 时为无可检测变化，不足时为数据不足（不判定无效）",
+        "Actions active during the period; not completed or not mature = pending; a significant "
+        "drop = effective, a significant rise = worsened; otherwise no detectable change when "
+        "the test had ≥ 80 % power to see a halving, else insufficient data (never ineffective)",
     ),
     # scorecards page
     "scorecard_week": ("评分周", "Scorecard week"),
@@ -366,6 +393,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "no_detectable_change": ("无可检测变化", "No detectable change"),
         "insufficient_data": ("数据不足", "Insufficient data"),
     },
+    "grade_status": {
+        "graded": ("已评级", "Graded"),
+        "insufficient_volume": ("订单量不足", "Insufficient volume"),
+        "no_mature_weeks": ("暂无成熟周", "No mature week yet"),
+    },
     "action_type": {
         "supplier_change": ("更换供应商", "Supplier change"),
         "incoming_inspection": ("来料检验", "Incoming inspection"),
@@ -425,9 +457,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "defect_rate": ("缺陷率", "Defect rate"),
     "defect_rate_ci_low": ("缺陷率 95% 下限", "Defect rate 95 % low"),
     "defect_rate_ci_high": ("缺陷率 95% 上限", "Defect rate 95 % high"),
-    "shrunk_defect_rate": ("收缩缺陷率（90 天）", "Shrunk defect rate (90 d)"),
+    "shrunk_defect_rate": ("收缩缺陷率（成熟 12 周）", "Shrunk defect rate (mature 12 weeks)"),
+    "grade_status": ("评级状态", "Grade status"),
     "has_min_volume": ("订单量达标", "Enough volume"),
-    "category_rank": ("类目排名", "Category rank"),
+    "category_rank": ("类目排名（1 = 最差）", "Category rank (1 = worst)"),
     "is_mature": ("已成熟", "Mature"),
     "n_complaints": ("投诉量", "Complaints"),
     "share": ("占比", "Share"),
@@ -451,6 +484,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "n_closed_in_rate": ("计入的已关闭投诉", "Closed complaints in rate"),
     "n_recurred": ("复发数", "Recurred"),
     "recurrence_rate": ("复发率", "Recurrence rate"),
+    "stage_rank": ("排名（1 = 最差）", "Rank (1 = worst)"),
+    "relative_change_ci_low": ("相对变化 95% 下限", "Relative change 95 % low"),
+    "relative_change_ci_high": ("相对变化 95% 上限", "Relative change 95 % high"),
+    "power": ("检验功效（检出减半）", "Power (to see a halving)"),
     "recurrence_rate_ci_low": ("复发率 95% 下限", "Recurrence 95 % low"),
     "recurrence_rate_ci_high": ("复发率 95% 上限", "Recurrence 95 % high"),
     "n_counted": ("有效投诉", "Counted complaints"),
@@ -555,6 +592,7 @@ COLUMN_ENUMS = {
     "entitled_remedy": "remedy",
     "remedy_given": "remedy",
     "evaluation": "evaluation",
+    "grade_status": "grade_status",
     "action_type": "action_type",
     "scope": "scope",
 }

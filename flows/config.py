@@ -143,6 +143,9 @@ class Settings:
     grade_window_weeks: int = 12
     prior_min_merchants: int = 5
     prior_strength_floor: float = 50.0
+    # SLA ranking of merchants per stage: received weeks counted, measured complaints to be ranked.
+    sla_ranking_weeks: int = 26
+    sla_min_measured: int = 20
     # Merchant grade thresholds on the defect rate (upper bounds, inclusive) for A, B, C; else D.
     grade_thresholds: dict[str, float] = field(
         default_factory=lambda: {"A": 0.005, "B": 0.01, "C": 0.02}
@@ -224,6 +227,8 @@ class Settings:
             "grade_window_weeks": self.grade_window_weeks,
             "prior_min_merchants": self.prior_min_merchants,
             "prior_strength_floor": self.prior_strength_floor,
+            "sla_ranking_weeks": self.sla_ranking_weeks,
+            "sla_min_measured": self.sla_min_measured,
             "grade_thresholds": self.grade_thresholds,
             "effectiveness_p_value": self.effectiveness_p_value,
             "effectiveness_min_power": self.effectiveness_min_power,
