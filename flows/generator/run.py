@@ -14,6 +14,7 @@ import pandas as pd
 
 from flows.errors import UserError
 from flows.generator import timestamps as ts
+from flows.generator.bursts import apply_term_burst, plan_term_burst
 from flows.generator.catalog import CATEGORY_NAMES, build_catalog
 from flows.generator.complaints import draw_complaints
 from flows.generator.descriptions import describe, fake_phones
@@ -218,6 +219,8 @@ def _generate_into(
         _rng(opts.seed, 1), catalog, lines_per_week, start_s, opts.weeks
     )
     batches = plan_bad_batches(_rng(opts.seed, 2), catalog, lines_per_week, actions)
+    burst = plan_term_burst(catalog, lines_per_week, batches)
+    burst_received: dict[int, int] = {}  # received week -> planted descriptions
     days = start_day + np.arange(n_days).astype("timedelta64[D]")
     month_day = [(int(str(d)[5:7]), int(str(d)[8:10])) for d in days]
     promo = np.array([md in PROMOTION_DAYS for md in month_day])
@@ -287,6 +290,18 @@ def _generate_into(
             list(CARRIER_NAMES[lines.carrier[c.line]]),
             phones,
         )
+        planted = apply_term_burst(
+            _rng(opts.seed, 12, week, part),
+            burst,
+            week,
+            sku,
+            c.issue,
+            list(sku_l2[sku]),
+            texts,
+            has_phone,
+        )
+        for received_week in (c.received[planted] - start_s) // (7 * DAY):
+            burst_received[int(received_week)] = burst_received.get(int(received_week), 0) + 1
         merchant = merchant_ids[catalog.sku_merchant[sku]].astype(object)
         merchant[rng.random(n) < 0.005] = None  # derivable from the SKU; exports sometimes omit it
         base = {
@@ -393,6 +408,19 @@ def _generate_into(
                 "completed_at": None if a.completed_s is None else ts.render_one(a.completed_s),
             }
             for a in actions
+        ],
+        "term_bursts": []
+        if burst is None
+        else [
+            {
+                "sku_id": str(sku_ids[burst.sku]),
+                "merchant_id": str(merchant_ids[catalog.sku_merchant[burst.sku]]),
+                "term": burst.term,
+                "order_weeks": [monday(w) for w in burst.weeks],
+                "planted_by_received_week": {
+                    monday(w): n for w, n in sorted(burst_received.items())
+                },
+            }
         ],
         "slow_evidence_merchants": [str(m) for m in merchant_ids[catalog.merchant_slow]],
         "dirty_rows": sorted(files.dirty, key=lambda d: (d["file"], d["row_number"])),
