@@ -27,7 +27,7 @@ class Alert:
     kind: str
     subject: str
     level: int
-    page: str  # dashboard page the message links to
+    page: str  # dashboard page (URL path) the message links to; "" = the overview
     filters: dict[str, str]  # the page's URL filters
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -124,7 +124,7 @@ def emerging_terms(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: datetime) 
             continue
         level = doubling_level(row["n_complaints"], threshold)
         if level and rule.wants(row["category"], row["merchant_id"]):
-            page = "skus" if row["scope"] == "sku" else "overview"
+            page = "skus" if row["scope"] == "sku" else ""  # the overview is the app's root
             alerts.append(
                 Alert(
                     rule.name,
