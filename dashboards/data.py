@@ -573,13 +573,23 @@ _COMPLAINT_COLUMNS = (
 
 @_cached
 def complaints(
-    source: Source, filters: Filters, sku_id: str | None = None, limit: int = 500
+    source: Source,
+    filters: Filters,
+    sku_id: str | None = None,
+    limit: int = 500,
+    term: str | None = None,
 ) -> tuple[pd.DataFrame, int]:
-    """The latest complaints of the selection (never the phone hash) and how many there are."""
+    """The latest complaints of the selection (never the phone hash) and how many there are;
+    with ``term``, only those whose description mentions it (``marts.complaint_terms``)."""
     where, params = _where(filters, "received_week")
     if sku_id is not None:
         where += " and sku_id = ?"
         params.append(sku_id)
+    if term is not None:
+        where += (
+            " and complaint_id in (select complaint_id from marts.complaint_terms where term = ?)"
+        )
+        params.append(term)
     rows, total = _frames(
         source,
         (
@@ -991,3 +1001,107 @@ def dq_table(source: Source, name: str, limit: int = 1000) -> pd.DataFrame:
     if name not in DQ_TABLES:
         raise ValueError(f"not a data-quality table: {name}")
     return _frame(source, f"select * from {DQ_TABLES[name]} limit ?", [limit])
+
+
+# ---- complaint text --------------------------------------------------------------------------
+
+_TEXT_MARTS = ("complaint_terms", "term_trends_weekly", "emerging_terms")
+
+
+@_cached
+def has_text_marts(source: Source) -> bool:
+    """Whether the build holds the complaint-text marts (older warehouses do not)."""
+    found = _frame(
+        source,
+        "select count(*) as n from information_schema.tables "
+        "where table_schema = 'marts' and table_name in (?, ?, ?)",
+        _TEXT_MARTS,
+    )
+    return int(found["n"].iloc[0]) == len(_TEXT_MARTS)
+
+
+def _term_scope(filters: Filters, sku_id: str | None) -> tuple[str, list[object]]:
+    """The term marts' scope for a page: the SKU, else the categories of the filter."""
+    if sku_id is not None:
+        return "scope = 'sku' and scope_id = ?", [sku_id]
+    if filters.category is not None:
+        return "scope = 'category' and scope_id = ?", [filters.category]
+    return "scope = 'category'", []
+
+
+@_cached
+def top_terms(
+    source: Source, filters: Filters, sku_id: str | None = None, limit: int = 15
+) -> pd.DataFrame:
+    """The most mentioned terms of the period's last week, with their baseline (mart columns
+    summed over the categories when the page shows all of them)."""
+    if filters.week_to is None:
+        return pd.DataFrame(columns=["term", "n_complaints", "baseline_mean", "share"])
+    scope, params = _term_scope(filters, sku_id)
+    return _frame(
+        source,
+        f"""select term, sum(n_complaints)::bigint as n_complaints,
+                   sum(coalesce(baseline_mean, 0)) as baseline_mean,
+                   sum(n_complaints) / sum(n_scope_complaints) as share
+            from marts.term_trends_weekly
+            where {scope} and received_week = ?
+            group by term order by n_complaints desc, term limit ?""",
+        [*params, filters.week_to, limit],
+    )
+
+
+@_cached
+def term_trend(
+    source: Source, filters: Filters, terms: tuple[str, ...], sku_id: str | None = None
+) -> pd.DataFrame:
+    """Weekly mentions of ``terms`` in the period (weeks without a mention are absent)."""
+    if not terms:
+        return pd.DataFrame(columns=["term", "received_week", "n_complaints"])
+    scope, params = _term_scope(filters, sku_id)
+    where, week_params = _where(filters, "received_week", channel=False, merchant=False,
+                                category=False)  # fmt: skip
+    marks = ", ".join("?" for _ in terms)
+    return _frame(
+        source,
+        f"""select term, received_week, sum(n_complaints)::bigint as n_complaints
+            from marts.term_trends_weekly
+            where {scope} and {where} and term in ({marks})
+            group by term, received_week order by term, received_week""",
+        [*params, *week_params, *terms],
+    )
+
+
+@_cached
+def emerging_terms(
+    source: Source, filters: Filters, sku_id: str | None = None, limit: int = 50
+) -> pd.DataFrame:
+    """Emerging terms of the period: the SKU's, else those of SKUs and categories in the filter."""
+    where, params = _where(filters, "received_week", channel=False)
+    if sku_id is not None:
+        where += " and scope = 'sku' and scope_id = ?"
+        params.append(sku_id)
+    return _frame(
+        source,
+        f"""select iso_week, received_week, scope, scope_id, sku_name, merchant_name, term,
+                   n_complaints, expected_complaints, p_value, complaint_ids
+            from marts.emerging_terms where {where}
+            order by received_week desc, p_value, scope, scope_id, term limit ?""",
+        [*params, limit],
+    )
+
+
+@_cached
+def term_examples(source: Source, complaint_ids: tuple[str, ...], limit: int = 3) -> list[str]:
+    """Descriptions (phones masked in the warehouse) of a few of the given complaints."""
+    ids = complaint_ids[:limit]
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    frame = _frame(
+        source,
+        f"""select description from marts.complaints
+            where complaint_id in ({marks}) and description is not null
+            order by complaint_id""",
+        list(ids),
+    )
+    return frame["description"].tolist()

@@ -208,6 +208,21 @@ LABELS: dict[str, tuple[str, str]] = {
         "Chart type: {chart_type}; baseline weeks: {n_baseline}",
     ),
     "complaints_list": ("投诉列表", "Complaints"),
+    "terms_title": ("买家在说什么", "What buyers write"),
+    "terms_top": ("{week} 高频词与基线", "Top terms in {week} vs baseline"),
+    "terms_series_week": ("本周", "This week"),
+    "terms_series_baseline": ("前 8 周周均", "Weekly mean of the 8 weeks before"),
+    "terms_emerging": ("新出现的投诉词", "Emerging terms"),
+    "terms_no_emerging": ("所选区间内没有新出现的投诉词。", "No emerging terms in the period."),
+    "terms_trend": ("高频词趋势", "Term trends"),
+    "terms_pick": ("点击一个词筛选投诉列表", "Click a word to filter the complaint list"),
+    "terms_filtered": ("只显示提到“{term}”的投诉", 'Only complaints mentioning "{term}"'),
+    "terms_not_built": (
+        "数据仓库中还没有投诉文本数据，请重新运行 complaints build。",
+        "The warehouse holds no complaint-text marts yet; run complaints build again.",
+    ),
+    "axis_mentions": ("提及投诉数", "Complaints mentioning"),
+    "axis_term": ("词", "Term"),
     "rows_shown": ("显示 {shown} / {total} 行", "Showing {shown} of {total} rows"),
     # sla page
     "sla_by_stage": ("各环节 SLA（所选期间）", "SLA by stage (selected period)"),
@@ -413,6 +428,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
 
 # Table headers: every column a page shows. Unknown columns (SQL console results) stay as they are.
 COLUMNS: dict[str, tuple[str, str]] = {
+    "term": ("词", "Term"),
+    "baseline_mean": ("基线（周均）", "Baseline (per week)"),
+    "expected_complaints": ("预期次数", "Expected"),
+    "scope_name": ("范围", "Scope"),
+    "examples": ("示例描述（已脱敏）", "Example descriptions (masked)"),
     "merchant_id": ("商家ID", "Merchant ID"),
     "merchant_name": ("商家名称", "Merchant"),
     "below_rule": ("未满足的规则", "Rule fallen short of"),

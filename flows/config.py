@@ -166,6 +166,18 @@ class Settings:
     spc_sigma: float = 3.0
     spc_min_baseline_weeks: int = 4
     spc_min_defect_lines: int = 3
+    # Complaint terms (docs/marts.md, "Complaint text"): a term emerges on a SKU or category when
+    # its weekly count is improbably high for a Poisson count at the baseline's weekly mean
+    # (one-sided, at this level) and reaches the minimum count. The baseline is the previous
+    # weeks (at least the minimum of them in the data); an expected count never below the floor.
+    emerging_p_value: float = 0.001
+    emerging_min_count: int = 4
+    emerging_baseline_weeks: int = 8
+    emerging_min_baseline_weeks: int = 4
+    emerging_min_expected: float = 0.5
+    # Unclassified complaints grouped by their descriptions (k-means groups, and its seed).
+    text_groups: int = 12
+    text_groups_seed: int = 0
     # ``--as-of`` may lie at most this many days after the latest complaint update or event
     # loaded (and never before the earliest order or complaint) unless ``--force`` is given.
     as_of_max_days_after_data: int = 7
@@ -199,6 +211,15 @@ class Settings:
     smtp_attempts: int = 4
     smtp_backoff_seconds: float = 2.0
     smtp_timeout_seconds: float = 30.0
+    # Alerts (docs/alerts.md): rules, the ledger beside the warehouse, delivery retries, the
+    # digest size, and the dashboard address the messages link to.
+    alert_rules: list[dict[str, Any]] = field(default_factory=list)
+    alert_ledger: Path = Path("data/alerts/ledger.sqlite")
+    alert_digest_threshold: int = 5
+    alert_attempts: int = 4
+    alert_backoff_seconds: float = 2.0
+    dashboard_url: str = "http://127.0.0.1:8501"
+    alerts_cron: str = "0 * * * *"
     # Schedules served by ``complaints serve`` (cron in ``schedule_timezone``).
     schedule_timezone: str = "Asia/Shanghai"
     daily_pipeline_cron: str = "0 2 * * *"
@@ -237,6 +258,11 @@ class Settings:
             "spc_sigma": self.spc_sigma,
             "spc_min_baseline_weeks": self.spc_min_baseline_weeks,
             "spc_min_defect_lines": self.spc_min_defect_lines,
+            "emerging_p_value": self.emerging_p_value,
+            "emerging_min_count": self.emerging_min_count,
+            "emerging_baseline_weeks": self.emerging_baseline_weeks,
+            "emerging_min_baseline_weeks": self.emerging_min_baseline_weeks,
+            "emerging_min_expected": self.emerging_min_expected,
         }
         if as_of:
             out["as_of"] = as_of
@@ -285,6 +311,7 @@ _ENV_PATHS = {
     "key_file": "COMPLAINTS_KEY_FILE",
     "recipients_file": "COMPLAINTS_RECIPIENTS",
     "delivery_ledger": "COMPLAINTS_DELIVERY_LEDGER",
+    "alert_ledger": "COMPLAINTS_ALERT_LEDGER",
 }
 
 
