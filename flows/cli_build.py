@@ -61,17 +61,11 @@ def run_command(
     verbose: VerboseOpt = False,
 ) -> None:
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
-    from flows.build import build_warehouse
+    from flows.build import ingest_and_build
     from flows.cli_ingest import print_ingest_report
-    from flows.landing.pipeline import ingest_landing
-    from flows.warehouse import publishing
 
     settings = settings_for(warehouse=warehouse, landing=landing)
-    if not settings.landing.is_dir():
-        raise UserError(f"no landing folder at {settings.landing}")
-    with publishing(settings.warehouse) as staging:
-        report = ingest_landing(settings.landing, staging, settings)
-        result = build_warehouse(staging, settings, as_of)
+    report, result = ingest_and_build(settings, as_of)
     print_ingest_report(report, settings.warehouse)
     _print_result(result, verbose)
     console.print(f"ingested {settings.landing} and published {settings.warehouse}")

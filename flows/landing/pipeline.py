@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -137,11 +138,27 @@ def ingest_landing(
             ensure_schema(con)
             with FilePreparer(con, files, ctx) as preparer:
                 for prepared in preparer:
-                    report.files.append(commit_file(prepared, ctx))
+                    report.files.append(commit_retrying_io(con, prepared, ctx))
             con.execute("checkpoint")
         finally:
             con.close()
     return report
+
+
+def commit_retrying_io(
+    con: duckdb.DuckDBPyConnection, prepared: PreparedFile, ctx: RunContext
+) -> FileResult:
+    """``commit_file``, reading the file again after an I/O error (a flaky mount) with the
+    configured pauses; the last attempt rejects the file with the error as its reason. Bad data
+    is never retried."""
+    for pause in ctx.settings.ingest_io_retry_delays_seconds:
+        try:
+            return commit_file(prepared, ctx, raise_io=True)
+        except OSError as exc:
+            log.warning("%s: %s; reading it again in %.0f s", prepared.lf.name, exc, pause)
+            time.sleep(pause)
+            prepared = prepare_file(file_connection(con, ctx), prepared.lf, ctx)
+    return commit_file(prepared, ctx)
 
 
 class AlreadyIngested(Exception):

@@ -1,9 +1,11 @@
-"""The scorecards' words in Chinese and English (one dictionary per language, same keys)."""
+"""The scorecards' words in Chinese and English (one dictionary per language, same keys); codes
+are worded by the one code table, ``flows.contract.CODES``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flows.contract import code_label
 from flows.errors import UserError
 
 LANGUAGES = ("zh", "en")
@@ -51,10 +53,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "sla": "SLA compliance by stage",
         "stage": "Stage",
         "measured": "Measured",
-        "met": "Met",
         "compliance": "Compliance",
-        "breached": "Breached",
-        "open_overdue": "Open, overdue",
         "overdue": "Overdue complaints (open at data time)",
         "no_overdue": "No complaint is overdue.",
         "overdue_short": "Overdue complaints",
@@ -140,10 +139,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "sla": "各环节时效达标率",
         "stage": "环节",
         "measured": "考核数",
-        "met": "达标",
         "compliance": "达标率",
-        "breached": "超时",
-        "open_overdue": "未完成且已超时",
         "overdue": "超时投诉（截至数据时间仍未完成）",
         "no_overdue": "没有超时投诉。",
         "overdue_short": "超时投诉",
@@ -187,64 +183,20 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-_CODES: dict[str, dict[str, str]] = {
-    "zh": {
-        # issue types
-        "quality_defect": "质量问题",
-        "cosmetic_flaw": "瑕疵",
-        "counterfeit": "假冒伪劣",
-        "transport_damage": "运输损坏",
-        "misuse": "使用不当",
-        "misunderstanding": "理解偏差",
-        "other": "其他",
-        # SLA stages
-        "acknowledge": "受理响应",
-        "merchant_notified": "通知商家",
-        "merchant_evidence": "商家举证",
-        "resolution": "处理完结",
-        # action evaluation
-        "in_progress": "进行中",
-        "pending": "待评估（数据未成熟）",
-        "effective": "有效",
-        "not_effective": "无明显效果",
-        # action types
-        "supplier_change": "更换供应商",
-        "incoming_inspection": "来料检验",
-        "process_fix": "工艺改进",
-        "packaging_fix": "包装改进",
-        "listing_removed": "商品下架",
-        "merchant_warning": "商家警告",
-        "merchant_penalty": "商家处罚",
-        "sku": "SKU",
-        "merchant": "商家",
-    },
-    "en": {
-        "quality_defect": "quality defect",
-        "cosmetic_flaw": "cosmetic flaw",
-        "counterfeit": "counterfeit",
-        "transport_damage": "transport damage",
-        "misuse": "misuse",
-        "misunderstanding": "misunderstanding",
-        "other": "other",
-        "acknowledge": "acknowledge",
-        "merchant_notified": "merchant notified",
-        "merchant_evidence": "merchant evidence",
-        "resolution": "resolution",
-        "in_progress": "in progress",
-        "pending": "pending (not mature yet)",
-        "effective": "effective",
-        "not_effective": "not effective",
-        "supplier_change": "supplier change",
-        "incoming_inspection": "incoming inspection",
-        "process_fix": "process fix",
-        "packaging_fix": "packaging fix",
-        "listing_removed": "listing removed",
-        "merchant_warning": "merchant warning",
-        "merchant_penalty": "merchant penalty",
-        "sku": "SKU",
-        "merchant": "merchant",
-    },
-}
+# Codes a scorecard shows without saying their kind, and which kind wins when a code is in two
+# (``merchant``: the scope of an action on a card, not a responsibility).
+_CARD_CODE_KINDS = (
+    "issue_type",
+    "stage",
+    "evaluation",
+    "action_type",
+    "scope",
+    "sla_status",
+    "channel",
+    "status",
+    "remedy",
+    "responsibility",
+)
 
 
 class Labels:
@@ -257,7 +209,6 @@ class Labels:
             )
         self.lang = lang
         self._text = _TEXT[lang]
-        self._codes = _CODES[lang]
 
     def __getitem__(self, key: str) -> str:
         return self._text[key]
@@ -265,8 +216,13 @@ class Labels:
     def fmt(self, key: str, **values: Any) -> str:
         return self._text[key].format(**values)
 
-    def code(self, value: object) -> str:
-        """The display name of an enumeration code (the code itself when unknown)."""
+    def code(self, value: object, kind: str | None = None) -> str:
+        """The word for a code from the one code table, ``flows.contract.CODES`` (the code
+        itself when unknown)."""
         if value is None:
             return self._text["none"]
-        return self._codes.get(str(value), str(value))
+        for candidate in (kind,) if kind else _CARD_CODE_KINDS:
+            label = code_label(candidate, value, self.lang)
+            if label is not None:
+                return label
+        return str(value)

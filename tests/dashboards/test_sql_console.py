@@ -100,7 +100,12 @@ def test_marts_and_ctes_are_allowed(warehouse):
              using (merchant_id) order by 1""",
     )
     assert result.error is None
-    assert len(result.frame) == 5
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (expected,) = con.execute(
+            """select count(distinct merchant_id) from marts.complaints
+               where merchant_id in (select merchant_id from marts.merchant_defect_rates_weekly)"""
+        ).fetchone()
+    assert len(result.frame) == expected > 1
 
 
 def test_sql_error_is_one_line(warehouse):
@@ -131,3 +136,16 @@ def test_schema_uses_dbt_docs_when_present(warehouse, tmp_path):
     assert docs[("build_info", "as_of")] == ""
     complaints = frame[frame["table_name"] == "complaints"]["column_name"].tolist()
     assert complaints[:3] == ["", "complaint_id", "order_id"]
+
+
+def test_analysts_call_the_marts_statistics(warehouse):
+    """The Wilson bounds the marts use are persisted in the warehouse (dbt on-run-end)."""
+    result = sql_console.run_query(
+        warehouse,
+        """select wilson_low(0, 7) as low0, wilson_high(7, 7) as high7,
+                  max(abs(wilson_low(defect_lines, order_lines) - defect_rate_ci_low)) as gap
+           from merchant_defect_rates_weekly""",
+    )
+    assert result.error is None, result.error
+    row = result.frame.iloc[0]
+    assert row["low0"] == 0 and row["high7"] == 1 and row["gap"] == 0
