@@ -6,6 +6,9 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 LANDING ?= data/landing
+# Where `make demo` serves the dashboard (`make demo PORT=8600 HOST=0.0.0.0`); empty = complaints.yml.
+PORT ?=
+HOST ?=
 
 .PHONY: help setup lint format test demo bench docs clean
 
@@ -42,7 +45,7 @@ demo: setup ## generate sample data (if the landing folder is empty), run the pi
 		echo "Generating the default sample into $(LANDING) ..."; \
 		$(RUN) complaints generate --out $(LANDING); \
 	else echo "Using the exports already in $(LANDING)"; fi
-	@UV="$(UV)" bash scripts/demo_pipeline.sh
+	@UV="$(UV)" PORT="$(PORT)" HOST="$(HOST)" bash scripts/demo_pipeline.sh
 
 bench: setup ## run the benchmarks (large data; minutes)
 	$(RUN) python benchmarks/run.py

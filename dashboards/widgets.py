@@ -59,8 +59,10 @@ def page_header(ctx: PageContext, title_key: str) -> None:
     st.caption(ctx.as_of_text)
 
 
-def no_data(ctx: PageContext) -> None:
-    st.info(ctx.t("no_data"))
+def no_data(ctx: PageContext, *, needs_orders: bool = False) -> None:
+    """The "no data" notice; for a figure per order line without any order export loaded, the
+    reason instead (absent, never an empty table or a 0)."""
+    st.info(ctx.t("no_orders" if needs_orders and not ctx.has_orders else "no_data"))
 
 
 def table_or_no_data(

@@ -11,17 +11,21 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.as_of import parse_as_of
+import duckdb
+
+from flows.as_of import check_as_of, loaded_span, parse_as_of
 from flows.config import Settings
 from flows.errors import UserError
 from flows.warehouse import publishing
+from flows.working_calendar import write_calendar
 
 if TYPE_CHECKING:
     from flows.landing.pipeline import IngestReport
@@ -94,6 +98,7 @@ def dbt_args(
     """The dbt command line: project and profile at the repository root, vars from the config."""
     return [
         *command,
+        "--no-send-anonymous-usage-stats",
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",
@@ -114,8 +119,12 @@ def run_dbt(
     as_of: str | None = None,
     target_path: Path | None = None,
     log_path: Path | None = None,
+    progress: Callable[[int | None, str], None] | None = None,
 ):
-    """Invoke dbt in-process on ``database``; returns dbt's own result object."""
+    """Invoke dbt in-process on ``database``; returns dbt's own result object.
+
+    ``progress(total, node_name)`` is called as each model, test or unit test finishes.
+    """
     from dbt.cli.main import dbtRunner  # heavy import: only when building
 
     args = dbt_args(
@@ -126,7 +135,48 @@ def run_dbt(
         log_path or PROJECT_DIR / "logs",
     )
     with _database_env(Path(database).resolve()):
-        return dbtRunner().invoke(["--quiet", *args])
+        callbacks = [_node_progress(progress)] if progress else []
+        try:
+            return dbtRunner(callbacks=callbacks).invoke(["--quiet", *args])
+        finally:
+            release_dbt_database()
+
+
+def release_dbt_database() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open after ``invoke`` returns.
+
+    dbt-duckdb holds one database instance per process (``DuckDBConnectionManager._ENV``) for
+    reuse by the next invocation. Left open, it keeps DuckDB's exclusive file lock on the private
+    copy, which the publish then renames onto the live name: every reader in another process got
+    "Could not set lock" until the writer exited. Closing it before the rename ends that window.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+        if env is not None:
+            env.close()
+
+
+# dbt announces what it found ("41 models, 156 data tests, 10 sources, 16 unit tests, ...");
+# the nodes a build runs are the models, seeds, snapshots and tests among them.
+_RUN_NODES = re.compile(r"(\d+) (?:models?|seeds?|snapshots?|data tests?|unit tests?)\b")
+
+
+def _node_progress(progress: Callable[[int | None, str], None]) -> Callable[[object], None]:
+    """A dbt event callback reporting each finished node (with the total once dbt knows it)."""
+    total: list[int | None] = [None]
+
+    def on_event(event) -> None:
+        name = event.info.name
+        if name == "FoundStats":
+            counts = [int(n) for n in _RUN_NODES.findall(event.data.stat_line)]
+            total[0] = sum(counts) or None
+        elif name == "NodeFinished":
+            progress(total[0], event.data.node_info.node_name)
+
+    return on_event
 
 
 def _node_results(result) -> list[NodeResult]:
@@ -152,18 +202,25 @@ def build_warehouse(
     as_of: str | None = None,
     target_path: Path | None = None,
     log_path: Path | None = None,
+    force: bool = False,
+    progress: Callable[[int | None, str], None] | None = None,
 ) -> BuildResult:
     """Run ``dbt build`` (every model, test and unit test) on ``database`` in place.
 
     Raises ``UserError`` naming the failed models and tests; callers that publish do so only
-    after this returns.
+    after this returns. A reference time outside the loaded data is refused unless ``force``.
     """
     database = Path(database)
     if not database.exists():
         raise UserError(f"no warehouse at {database}: run 'complaints ingest' first")
     instant = parse_as_of(as_of, settings.timezone) if as_of else None
+    with duckdb.connect(str(database)) as con:
+        span = loaded_span(con)
+    check_as_of(instant, span, settings.as_of_max_days_after_data, force)
     started = time.perf_counter()
-    outcome = run_dbt(["build"], database, settings, instant, target_path, log_path)
+    with duckdb.connect(str(database)) as con:
+        write_calendar(con, settings, instant)
+    outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)
     nodes = _node_results(outcome.result)
     result = BuildResult(
         success=bool(outcome.success),
@@ -211,13 +268,15 @@ def build_and_publish(
     as_of: str | None = None,
     target_path: Path | None = None,
     log_path: Path | None = None,
+    force: bool = False,
+    progress: Callable[[int | None, str], None] | None = None,
 ) -> BuildResult:
     """Build on a private copy of ``warehouse`` and publish it only if the build passed."""
     warehouse = Path(warehouse)
     if not warehouse.exists():
         raise UserError(f"no warehouse at {warehouse}: run 'complaints ingest' first")
     with publishing(warehouse) as staging:
-        return build_warehouse(staging, settings, as_of, target_path, log_path)
+        return build_warehouse(staging, settings, as_of, target_path, log_path, force, progress)
 
 
 def generate_docs(database: Path, settings: Settings, target_path: Path | None = None) -> Path:
@@ -230,17 +289,38 @@ def generate_docs(database: Path, settings: Settings, target_path: Path | None =
 
 
 def ingest_and_build(
-    settings: Settings, as_of: str | None = None
+    settings: Settings,
+    as_of: str | None = None,
+    force: bool = False,
+    stage: Callable[[str], AbstractContextManager[Progress | None]] | None = None,
+    on_ingested: Callable[[IngestReport], None] | None = None,
 ) -> tuple[IngestReport, BuildResult]:
     """The daily job: ingest the landing folder, then build the marts, in one atomic publish
     (readers see both steps or neither). What ``complaints run`` and the scheduled
     ``daily-pipeline`` flow both call. Raises UserError when the build fails (nothing is
-    published); files the ingest rejected are in the report (the others are published)."""
+    published); files the ingest rejected are in the report (the others are published).
+
+    ``stage(name)`` wraps each step ("ingest", "build") and yields its progress callback (the
+    command line's progress bars); ``on_ingested`` sees the ingest report before the build.
+    """
     from flows.landing.pipeline import ingest_landing
 
+    stage = stage or _no_progress
     if not settings.landing.is_dir():
         raise UserError(f"no landing folder at {settings.landing}")
     with publishing(settings.warehouse) as staging:
-        report = ingest_landing(settings.landing, staging, settings)
-        result = build_warehouse(staging, settings, as_of)
+        with stage("ingest") as progress:
+            report = ingest_landing(settings.landing, staging, settings, progress=progress)
+        if on_ingested is not None:
+            on_ingested(report)
+        with stage("build") as progress:
+            result = build_warehouse(staging, settings, as_of, force=force, progress=progress)
     return report, result
+
+
+Progress = Callable[[int | None, str], None]
+
+
+@contextmanager
+def _no_progress(name: str) -> Iterator[None]:
+    yield None

@@ -3,7 +3,6 @@ marts. Thin shells over ``flows.build``; dbt and the ingest are imported when a 
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,6 +17,10 @@ from flows.errors import UserError
 console = Console()
 
 
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Build on an --as-of outside the loaded data's time span."),
+]
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="List every dbt model and test, not only failures.")
 ]
@@ -40,14 +43,21 @@ def _print_result(result, verbose: bool = False) -> None:
 @app.command("build")
 @clean_errors
 def build_command(
-    warehouse: WarehouseOpt = None, as_of: AsOfOpt = None, verbose: VerboseOpt = False
+    warehouse: WarehouseOpt = None,
+    as_of: AsOfOpt = None,
+    force: ForceOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
     from flows.build import build_and_publish
+    from flows.cli_progress import send_library_logs_to_file, stage_progress
 
-    logging.basicConfig(level=logging.WARNING)
+    send_library_logs_to_file()
     settings = settings_for(warehouse=warehouse)
-    result = build_and_publish(settings.warehouse, settings, as_of)
+    with stage_progress("build") as progress:
+        result = build_and_publish(
+            settings.warehouse, settings, as_of, force=force, progress=progress
+        )
     _print_result(result, verbose)
     console.print(f"marts published in {settings.warehouse} (as_of {result.as_of or 'default'})")
 
@@ -58,15 +68,23 @@ def run_command(
     landing: LandingOpt = None,
     warehouse: WarehouseOpt = None,
     as_of: AsOfOpt = None,
+    force: ForceOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
     from flows.build import ingest_and_build
     from flows.cli_ingest import print_ingest_report
+    from flows.cli_progress import send_library_logs_to_file, stage_progress
 
+    send_library_logs_to_file()
     settings = settings_for(warehouse=warehouse, landing=landing)
-    report, result = ingest_and_build(settings, as_of)
-    print_ingest_report(report, settings.warehouse)
+    report, result = ingest_and_build(
+        settings,
+        as_of,
+        force=force,
+        stage=stage_progress,
+        on_ingested=lambda report: print_ingest_report(report, settings.warehouse, published=False),
+    )
     _print_result(result, verbose)
     console.print(f"ingested {settings.landing} and published {settings.warehouse}")
     if report.rejected:  # the other files were loaded and built; the exit code still says so

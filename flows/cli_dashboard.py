@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -63,5 +64,38 @@ def dashboard(
     if not settings.warehouse.exists():
         typer.echo(f"note: no warehouse at {settings.warehouse} yet; run 'complaints run' first")
     typer.echo(f"dashboard on http://{host}:{port} (warehouse {settings.warehouse})")
-    completed = subprocess.run(streamlit_command(host, port), env=env, check=False)
-    raise typer.Exit(completed.returncode)
+    raise typer.Exit(serve_until_stopped(streamlit_command(host, port), env))
+
+
+# The signals a terminal, a service manager or `kill` use to stop the command.
+FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def serve_until_stopped(command: list[str], env: dict[str, str]) -> int:
+    """Run the server as a child and hand it every stop signal the command receives.
+
+    Without this, stopping ``complaints dashboard`` (SIGTERM from a service manager, SIGHUP when
+    the terminal closes) ends only this process and leaves Streamlit holding the port.
+    """
+    child = subprocess.Popen(command, env=env)
+    previous = {sig: signal.getsignal(sig) for sig in FORWARDED_SIGNALS}
+
+    def forward(signum: int, _frame: object) -> None:
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    for sig in FORWARDED_SIGNALS:
+        signal.signal(sig, forward)
+    try:
+        return _exit_status(child.wait())  # the wait resumes after each forwarded signal
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def _exit_status(returncode: int) -> int:
+    """A child ended by a signal reports 128 + the signal number, as a shell would."""
+    return 128 - returncode if returncode < 0 else returncode

@@ -23,8 +23,8 @@
         {{ wilson_high('successes', 'trials') }};
     create or replace macro marts.safe_rate(successes, trials) as
         {{ safe_rate('successes', 'trials') }};
-    create or replace macro marts.funnel_z_warning() as {{ funnel_z_warning() }};
-    create or replace macro marts.funnel_z_control() as {{ funnel_z_control() }};
+    create or replace macro marts.funnel_z_warning() as cast({{ funnel_z_warning() }} as double);
+    create or replace macro marts.funnel_z_control() as cast({{ funnel_z_control() }} as double);
     create or replace macro marts.funnel_limit(rate, trials, z, sign) as
         {{ funnel_limit('rate', 'trials', 'z', '+ sign *') }};
     {%- endif -%}

@@ -11,5 +11,9 @@ complaints run || echo "(some files were rejected: see the Data quality page)"
 echo "== Weekly merchant scorecards (data/reports/scorecards/)"
 complaints scorecards --no-send
 
-echo "== Dashboard on http://127.0.0.1:8501 (Ctrl-C to stop)"
-exec $UV run --frozen complaints dashboard
+# PORT and HOST (from `make demo PORT=… HOST=…`) override complaints.yml's dashboard settings.
+serve=()
+[ -n "${PORT:-}" ] && serve+=(--port "$PORT")
+[ -n "${HOST:-}" ] && serve+=(--host "$HOST")
+echo "== Dashboard (Ctrl-C to stop)"
+exec $UV run --frozen complaints dashboard "${serve[@]}"

@@ -41,3 +41,17 @@ def test_second_writer_is_refused(tmp_path):
     with writer_lock(live), pytest.raises(UserError, match="already writing"):
         with writer_lock(live):
             pass
+
+
+@pytest.mark.parametrize("opener", ["read", "write"])
+def test_a_csv_given_as_the_warehouse_is_one_sentence(tmp_path, opener):
+    export = tmp_path / "orders.csv"
+    export.write_text("order_id,sku_id\nO1,S1\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"orders\.csv is not a DuckDB warehouse file"):
+        if opener == "read":
+            with read_only(export):
+                pass
+        else:
+            with publishing(export):
+                pass
+    assert export.read_text(encoding="utf-8").startswith("order_id")  # left as it was

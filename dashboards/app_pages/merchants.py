@@ -26,7 +26,7 @@ if ctx.filters.channel is not None:
 funnel = data.merchant_funnel(ctx.source, dataclasses.replace(ctx.filters, merchant_id=None))
 merchants, limits = funnel["merchants"], funnel["limits"]
 if merchants.empty:
-    no_data(ctx)
+    no_data(ctx, needs_orders=True)
     st.stop()
 
 platform = funnel["platform_rate"]

@@ -29,6 +29,7 @@ class ScorecardReport:
     index: Path
     categories: list[CategoryFiles]
     deliveries: list[DeliveryOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[DeliveryOutcome]:
@@ -93,6 +94,7 @@ class ScorecardReport:
             to = f" to {', '.join(d.recipients)}" if d.recipients else ""
             detail = f" ({d.detail})" if d.detail else ""
             lines.append(f"  {d.category}: {d.status}{to}{detail}")
+        lines.extend(f"warning: {warning}" for warning in self.warnings)
         return "\n".join(lines)
 
     def markdown(self) -> str:

@@ -13,7 +13,7 @@ from flows.scorecard.ledger import DeliveryLedger
 from flows.scorecard.mailer import SmtpSettings
 from flows.scorecard.paths import default_out_dir
 from flows.scorecard.produce import read_cards, write_all
-from flows.scorecard.queries import resolve_week
+from flows.scorecard.queries import resolve_week, scorecard_categories
 from flows.scorecard.recipients import load_recipients
 from flows.scorecard.report import ScorecardReport
 
@@ -41,6 +41,7 @@ def run_scorecards(
     report = ScorecardReport(cards.week.label, out_dir, index, written)
     if deliver:
         recipients = load_recipients(settings.recipients_file)
+        report.warnings.extend(unknown_recipient_categories(recipients, settings))
         ledger = DeliveryLedger(settings.delivery_ledger)
         as_of = fmt.local_time(cards.as_of, cards.timezone)
         for files, group in zip(written, cards.categories, strict=True):
@@ -60,3 +61,13 @@ def run_scorecards(
             )
     report.raise_for_failures()
     return report
+
+
+def unknown_recipient_categories(recipients: dict, settings: Settings) -> list[str]:
+    """A recipients entry whose category the marts do not know would never be mailed: say so."""
+    known = set(scorecard_categories(settings.warehouse))
+    return [
+        f"{settings.recipients_file} names category {category!r}, which the marts do not have "
+        f"(known: {', '.join(sorted(known))}); its addresses receive nothing"
+        for category in sorted(set(recipients) - known)
+    ]

@@ -35,6 +35,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_listening(port: int, timeout: float, process=None) -> None:
+    """Poll the server's health endpoint until it answers (or the process exits)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError("streamlit exited early")
+        try:
+            url = f"http://127.0.0.1:{port}/_stcore/health"
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"streamlit did not start within {timeout:g} s")
+        time.sleep(0.3)
+
+
 @contextlib.contextmanager
 def running_dashboard(warehouse: Path, timeout: float = 60.0) -> Iterator[str]:
     """Start the app on a free port; yield its base URL; stop it afterwards."""
@@ -46,19 +64,10 @@ def running_dashboard(warehouse: Path, timeout: float = 60.0) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited early; see {log.name}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start within {timeout:g} s")
-            time.sleep(0.3)
+        try:
+            wait_until_listening(port, timeout, process)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}; see {log.name}") from None
         yield base
     finally:
         process.terminate()

@@ -12,8 +12,10 @@ import time
 import duckdb
 import pytest
 
-from dashboards import data, sql_console
-from flows.warehouse import publishing, read_only
+from dashboards import data
+from flows import console
+from flows.serving import serving_path
+from flows.warehouse import SAFE_CONFIG, publishing, read_only
 from tests.warehouses import next_build
 
 
@@ -157,9 +159,9 @@ def test_missing_warehouse_is_reported_as_none(tmp_path):
 
 def test_dashboard_and_console_connections_coexist(warehouse, period):
     source = data.current_source(warehouse)
-    with read_only(warehouse, **sql_console.SAFE_CONFIG):
+    with read_only(warehouse, **SAFE_CONFIG), read_only(serving_path(warehouse)):
         assert data.build_info.uncached(source) is not None
-        assert sql_console.run_query(warehouse, "select 1 as x").error is None
+        assert console.run_query(serving_path(warehouse), "select 1 as x").error is None
 
 
 def test_readers_see_old_or_new_state_while_publishing(tmp_path, warehouse, period):

@@ -17,6 +17,10 @@ def test_build_command_publishes_and_lists_nodes(hand_build, tmp_path):
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(live, copy)
     args = ["build", "--warehouse", str(copy), "--as-of", "2026-02-01 00:00"]
+    refused = runner.invoke(app, args)  # weeks after the hand-built data's last event
+    assert refused.exit_code == 1
+    assert "lies outside the loaded data" in " ".join(refused.output.split())
+    args.append("--force")
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "merchant_scorecard_weekly" not in result.output  # only failures are listed

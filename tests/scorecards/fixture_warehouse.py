@@ -70,7 +70,15 @@ SCORECARD_COLUMNS = {
     "defect_rate_wow_change": "double",
     "defect_rate_4w_trend": "double",
     "grade": "varchar",
+    "grade_status": "varchar",
     "grade_rule": "varchar",
+    "graded_defect_rate": "double",
+    "graded_order_lines": "bigint",
+    "grade_window_start_iso_week": "varchar",
+    "grade_window_end_iso_week": "varchar",
+    "shrunk_defect_rate": "double",
+    "category_rank": "bigint",
+    "n_ranked_in_category": "bigint",
     "top_issue_types": "varchar",
     "top_skus": "varchar",
 }
@@ -141,7 +149,12 @@ def _scorecard_rows() -> list[dict]:
                     "compensation_amount": f"{(m * 11 + w * 7) % 90}.00",
                     "reopen_count": (m + w) % 3,
                     "grade": grade,
+                    "grade_status": "graded",
                     "grade_rule": rule,
+                    "graded_defect_rate": rate if rate is not None else 0.0098,
+                    "graded_order_lines": lines if rate is not None else 820,
+                    "grade_window_start_iso_week": "2026-W30",
+                    "grade_window_end_iso_week": "2026-W41",
                     "top_issue_types": (
                         f"quality_defect ({defects + 2}), transport_damage ({1 + w % 2})"
                     ),
@@ -348,8 +361,11 @@ def _action_rows() -> list[dict]:
             "after_defect_lines": 52,
             "after_defect_rate": 0.01,
             "relative_change": -0.5,
+            "relative_change_ci_low": -0.64,
+            "relative_change_ci_high": -0.30,
             "z_statistic": -4.1,
             "p_value": 0.00004,
+            "power": 0.99,
             "is_effective": True,
             "is_mature": True,
             "evaluation": "effective",
@@ -466,11 +482,24 @@ TABLES: dict[str, dict[str, str]] = {
         "after_defect_lines": "bigint",
         "after_defect_rate": "double",
         "relative_change": "double",
+        "relative_change_ci_low": "double",
+        "relative_change_ci_high": "double",
         "z_statistic": "double",
         "p_value": "double",
+        "power": "double",
         "is_effective": "boolean",
         "is_mature": "boolean",
+        "is_completed": "boolean",
         "evaluation": "varchar",
+    },
+    "sla_targets": {
+        "stage": "varchar",
+        "channel": "varchar",
+        "target_value": "double",
+        "target_unit": "varchar",
+        "target_hours": "double",
+        "working_calendar": "varchar",
+        "working_hours": "varchar",
     },
     "build_info": {
         "as_of": "timestamptz",
@@ -498,6 +527,29 @@ def _late_rows(complaints: list[dict]) -> list[dict]:
     ]
 
 
+def _sla_target_rows() -> list[dict]:
+    """Calendar hours everywhere, except a hotline acknowledgement in 2 working hours and web-form
+    merchant evidence in 2 working days (the documented examples)."""
+    hours = {"acknowledge": 2.0, "merchant_notified": 24.0, "merchant_evidence": 48.0,
+             "resolution": 168.0}  # fmt: skip
+    working = {("acknowledge", "hotline"): (2.0, "working_hours", 2.0),
+               ("merchant_evidence", "web_form"): (2.0, "working_days", 18.0)}  # fmt: skip
+    rows = []
+    for stage, default in hours.items():
+        for channel in ("app", "web_form", "hotline", "social_media"):
+            value, unit, target_hours = working.get(
+                (stage, channel), (default, "calendar_hours", default)
+            )
+            is_working = unit != "calendar_hours"
+            rows.append(
+                {"stage": stage, "channel": channel, "target_value": value, "target_unit": unit,
+                 "target_hours": target_hours,
+                 "working_calendar": "china" if is_working else None,
+                 "working_hours": "09:00–18:00" if is_working else None}
+            )  # fmt: skip
+    return rows
+
+
 def build_fixture_warehouse(path: Path) -> Path:
     """Write the fixture marts into a new DuckDB file at ``path`` and return it."""
     scorecard = _scorecard_rows()
@@ -509,6 +561,7 @@ def build_fixture_warehouse(path: Path) -> Path:
         "sla_compliance_merchant_weekly": _sla_rows(scorecard),
         "complaint_recurrence": _recurrence_rows(),
         "corrective_action_effectiveness": _action_rows(),
+        "sla_targets": _sla_target_rows(),
         "build_info": [
             {"as_of": AS_OF, "built_at": AS_OF, "timezone": "Asia/Shanghai", "dbt_version": "1.11"}
         ],

@@ -67,7 +67,7 @@ def test_options_week_category_lang_out(cli_env, fixture_warehouse):
     [
         (["--week", "2026-W60"], "does not exist"),
         (["--week", "2025-W10"], "no scorecard rows for 2025-W10"),
-        (["--category", "Toys"], "in category 'Toys'"),
+        (["--category", "Toys"], "there is no category 'Toys'; choose one of: "),
     ],
 )
 def test_bad_options_are_one_clear_error(cli_env, fixture_warehouse, args, message):
@@ -75,6 +75,23 @@ def test_bad_options_are_one_clear_error(cli_env, fixture_warehouse, args, messa
     assert result.exit_code == 1
     assert message in " ".join(result.output.split())
     assert "Traceback" not in result.output
+
+
+def test_unknown_category_lists_the_known_ones(cli_env, fixture_warehouse):
+    result = runner.invoke(
+        app, ["scorecards", "--warehouse", str(fixture_warehouse), "--category", "不存在"]
+    )
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert all(category in output for category in CATEGORIES)
+
+
+def test_recipients_naming_an_unknown_category_warn(cli_env, fixture_warehouse):
+    (cli_env / "recipients.yml").write_text("玩具: toys@example.com\n", encoding="utf-8")
+    result = runner.invoke(app, ["scorecards", "--warehouse", str(fixture_warehouse)])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "warning:" in output and "category '玩具', which the marts do not have" in output
 
 
 def test_failed_send_exits_non_zero(cli_env, fixture_warehouse, monkeypatch):

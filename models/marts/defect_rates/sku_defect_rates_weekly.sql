@@ -17,7 +17,8 @@ final as (
         sku_weeks.sku_id,
         sku_weeks.merchant_id,
         skus.sku_name,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, skus.merchant_id, per_week.order_merchant_id)
+            as merchant_name,
         merchants.category,
         skus.category_l1,
         {{ iso_week_label('sku_weeks.order_week') }} as iso_week,
