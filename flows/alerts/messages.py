@@ -26,6 +26,9 @@ _TEXT = {
         " · {merchant_name}",
         "sla_2": "SLA 已超时：投诉 {complaint_id} · 环节 {stage_label}"
         " · 已超 {overdue_hours:.1f} 小时 · {merchant_name}",
+        "below_entitlement": "低于法定权益：投诉 {complaint_id} · {rule_label}"
+        " · 应为 {entitled_label}，实为 {given_label}{shortfall_text} · {merchant_name}",
+        "shortfall": "，赔偿差额 {amount:.2f}",
         "title": "质量告警（{n} 条）",
         "digest_title": "质量告警汇总：{n} 条",
         "digest_more": "……另有 {n} 条，见看板",
@@ -46,6 +49,10 @@ _TEXT = {
         " {deadline} · {merchant_name}",
         "sla_2": "SLA breached: complaint {complaint_id} · stage {stage_label} · overdue"
         " {overdue_hours:.1f} h · {merchant_name}",
+        "below_entitlement": "Below the legal entitlement: complaint {complaint_id} ·"
+        " {rule_label} · entitled to {entitled_label}, given {given_label}{shortfall_text}"
+        " · {merchant_name}",
+        "shortfall": ", compensation short by {amount:.2f}",
         "title": "Quality alerts ({n})",
         "digest_title": "Quality alert digest: {n} alerts",
         "digest_more": "… and {n} more on the dashboard",
@@ -93,6 +100,16 @@ def line(alert: Alert, lang: str) -> str:
             else facts["scope_id"]
         )
         template = text["emerging_term"]
+    elif alert.kind == "below_entitlement":
+        labels = Labels(lang)
+        facts["rule_label"] = labels.code(facts["below_rule"])
+        facts["entitled_label"] = labels.code(facts["entitled_remedy"])
+        facts["given_label"] = labels.code(facts["remedy_given"])
+        shortfall = facts.get("compensation_shortfall")
+        facts["shortfall_text"] = (
+            text["shortfall"].format(amount=float(shortfall)) if shortfall else ""
+        )
+        template = text["below_entitlement"]
     else:
         template = text[alert.kind]
     facts = {k: ("-" if v is None else v) for k, v in facts.items()}
