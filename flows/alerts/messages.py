@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlencode
 
 from flows.alerts.kinds import Alert
-from flows.scorecard.labels import Labels
+from flows.contract import code_label
 
 # A mainland mobile number, clear or masked (138****5678), and buyer identifiers.
 _PERSONAL = re.compile(r"(?<!\d)1[3-9]\d(?:\d{4}|\*{4})\d{4}(?!\d)|buyer_id|buyer_phone")
@@ -81,12 +81,17 @@ def link(base_url: str, alert: Alert, lang: str) -> str:
     return f"{base_url.rstrip('/')}/{alert.page}?{query}"
 
 
+def _word(kind: str, code: object, lang: str) -> str:
+    """A code's word from the one code table (the code itself when unknown)."""
+    return code_label(kind, code, lang) or str(code)
+
+
 def line(alert: Alert, lang: str) -> str:
     """One alert in one line of text."""
     text = _TEXT[lang]
     facts = dict(alert.facts)
     if alert.kind == "sla":
-        facts["stage_label"] = Labels(lang).code(facts["stage"])
+        facts["stage_label"] = _word("stage", facts["stage"], lang)
         facts["deadline"] = (
             facts["deadline_at"].strftime("%Y-%m-%d %H:%M") if facts.get("deadline_at") else "-"
         )
@@ -101,10 +106,9 @@ def line(alert: Alert, lang: str) -> str:
         )
         template = text["emerging_term"]
     elif alert.kind == "below_entitlement":
-        labels = Labels(lang)
-        facts["rule_label"] = labels.code(facts["below_rule"])
-        facts["entitled_label"] = labels.code(facts["entitled_remedy"])
-        facts["given_label"] = labels.code(facts["remedy_given"])
+        facts["rule_label"] = _word("legal_rule", facts["below_rule"], lang)
+        facts["entitled_label"] = _word("remedy", facts["entitled_remedy"], lang)
+        facts["given_label"] = _word("remedy", facts["remedy_given"], lang)
         shortfall = facts.get("compensation_shortfall")
         facts["shortfall_text"] = (
             text["shortfall"].format(amount=float(shortfall)) if shortfall else ""

@@ -86,8 +86,8 @@ def test_right_messages_once_then_nothing_then_escalation(tmp_path, warehouse, w
     # SLA by mail: one breached, one about to breach
     mails = box.bodies()
     assert len(mails) == 2
-    assert any("SLA breached: complaint C100 · stage acknowledge" in m for m in mails)
-    assert any("SLA due soon: complaint C101 · stage merchant evidence" in m for m in mails)
+    assert any("SLA breached: complaint C100 · stage Acknowledge" in m for m in mails)
+    assert any("SLA due soon: complaint C101 · stage Merchant evidence" in m for m in mails)
     assert first.alerts_sent == 5 and first.messages_sent == 5
 
     second = run_alerts(settings)
