@@ -203,7 +203,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "working_calendar_china": (
         "中国（法定节假日休、调休上班）",
-        "China's (public holidays off, 调休 make-up days on)",
+        "China's (public holidays off, make-up working days on)",
     ),
     "working_calendar_weekdays": ("周一至周五", "Monday–Friday"),
     "sla_late_list": ("超时与逾期清单", "Breached and overdue"),

@@ -241,7 +241,7 @@ class Labels:
                 continue
             key = (float(row["target_value"]), str(row["target_unit"]))
             groups.setdefault(key, []).append(self.code(row["channel"], "channel"))
-        texts = {key: f"{key[0]:g} {self.code(key[1], "sla_target_unit")}" for key in groups}
+        texts = {key: f"{key[0]:g} {self.code(key[1], 'sla_target_unit')}" for key in groups}
         if len(groups) == 1 and len(next(iter(groups.values()))) == len(targets):
             return next(iter(texts.values()))
         sep = "；" if self.lang == "zh" else "; "
