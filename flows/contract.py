@@ -117,6 +117,13 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "insufficient_volume": ("样本量不足", "Insufficient volume"),
         "no_mature_weeks": ("暂无成熟周", "No mature weeks yet"),
     },
+    "legal_rule": {
+        "defect_return": ("三包·7日退换", "Defect: return within 7 days"),
+        "defect_exchange": ("三包·15日换修", "Defect: exchange within 15 days"),
+        "defect_repair": ("三包·保修", "Defect: repair"),
+        "no_reason_return": ("七日无理由退货", "Seven-day no-reason return"),
+        "counterfeit_compensation": ("假一赔三", "Counterfeit compensation (3x, min. 500)"),
+    },
     "scope": {"sku": ("SKU", "SKU"), "merchant": ("全店", "Whole merchant")},
     "chart_type": {"p": ("P 图", "p-chart"), "laney_p_prime": ("Laney P′ 图", "Laney p′-chart")},
     "backlog_age_bucket": {
@@ -147,6 +154,11 @@ CODED_COLUMNS: dict[str, str] = {
     "chart_type": "chart_type",
     "target_unit": "sla_target_unit",
     "grade_status": "grade_status",
+    "below_rule": "legal_rule",
+    "remedy_rule": "legal_rule",
+    "rule": "legal_rule",
+    "entitled_remedy": "remedy",
+    "remedy_given": "remedy",
     "age_bucket": "backlog_age_bucket",
     "backlog_age_bucket": "backlog_age_bucket",
 }

@@ -1,11 +1,11 @@
 """The analysts' copy of the warehouse: the marts only, without personal keys.
 
 Every publish writes ``<name>.serving.duckdb`` beside the warehouse (``warehouse.serving.duckdb``
-for ``warehouse.duckdb``). It holds one table per mart under ``marts`` (and the statistics macros
-dbt persisted there) and nothing else: no ``raw``, ``staging`` or ``intermediate`` schema, no
-``buyer_id`` and no phone hash. The SQL console (``flows.console``) opens only this file, so
-whatever a query does (table functions, EXPLAIN, serialized plans, catalog views) it can only
-reach what analysts may read.
+for ``warehouse.duckdb``). It holds one table per mart under ``marts`` (and the statistics
+macros dbt persisted there) and nothing else: no ``raw``, ``staging`` or ``intermediate``
+schema, no ``buyer_id`` and no phone hash. The SQL console (``flows.console``) opens only this
+file, so whatever a query does (table functions, EXPLAIN, serialized plans, catalog views) it
+can only reach what analysts may read.
 """
 
 from __future__ import annotations

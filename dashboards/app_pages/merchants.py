@@ -48,10 +48,13 @@ for bound, name, dash in (
             )
         )
 fig.add_hline(y=platform, line_color=PALETTE[0], annotation_text=ctx.t("series_platform"))
+# Only merchants at or above the minimum volume are flagged (data.merchant_funnel); the
+# small ones are drawn grey.
+enough = merchants["has_min_volume"].astype(bool)
 outside, warning = merchants["is_above_control"], merchants["is_above_warning"]
 colours = [
-    PALETTE[1] if out else (PALETTE[3] if warn else PALETTE[0])
-    for out, warn in zip(outside, warning, strict=True)
+    PALETTE[1] if out else (PALETTE[3] if warn else (PALETTE[0] if big else "#c8c8c8"))
+    for out, warn, big in zip(outside, warning, enough, strict=True)
 ]
 # Merchants whose period includes immature weeks are drawn as open circles.
 symbols = ["circle" if mature else "circle-open" for mature in merchants["is_mature"]]
@@ -60,7 +63,8 @@ fig.add_trace(
         x=merchants["order_lines"],
         y=merchants["defect_rate"],
         mode="markers+text",
-        # Names beside the merchants above the 95 % limit only; every point has a hover label.
+        # Names beside the flagged merchants only (no overlapping labels); every point has a
+        # hover label with its n, small merchants marked as too small to flag.
         text=[
             name if warn or mid == ctx.filters.merchant_id else ""
             for name, mid, warn in zip(
@@ -69,11 +73,13 @@ fig.add_trace(
         ],
         hovertext=[
             f"{name} ({mid})<br>{fmt.pct(rate)} · {fmt.count(n)}"
-            for name, mid, rate, n in zip(
+            + ("" if big else f"<br>{ctx.t('insufficient_volume')}")
+            for name, mid, rate, n, big in zip(
                 merchants["merchant_name"],
                 merchants["merchant_id"],
                 merchants["defect_rate"],
                 merchants["order_lines"],
+                enough,
                 strict=True,
             )
         ],
@@ -104,6 +110,8 @@ st.caption(
 )
 if not merchants["is_mature"].all():
     st.caption(ctx.t("funnel_immature"))
+if not enough.all():
+    st.caption(ctx.t("funnel_small", n=fmt.count(data.min_volume_order_lines())))
 
 st.subheader(ctx.t("merchant_table"))
 table(
@@ -118,6 +126,8 @@ table(
         "defect_rate",
         "defect_rate_ci_low",
         "defect_rate_ci_high",
+        "grade",
+        "grade_status",
         "shrunk_defect_rate",
         "category_rank",
         "has_min_volume",

@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import data
+from dashboards import data, terms
 from dashboards.context import page_context
 from dashboards.widgets import (
     PALETTE,
@@ -213,3 +213,13 @@ table_or_no_data(
         "complaint_ids",
     ],
 )
+
+term = terms.render(ctx, "overview")
+if term:
+    rows, total = data.complaints(ctx.source, ctx.filters, term=term)
+    st.caption(ctx.t("rows_shown", shown=len(rows), total=total))
+    table_or_no_data(
+        ctx,
+        rows,
+        ["complaint_id", "received_at", "sku_name", "merchant_name", "issue_type", "description"],
+    )

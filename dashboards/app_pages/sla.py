@@ -18,6 +18,7 @@ from dashboards.widgets import (
     table,
     table_or_no_data,
 )
+from flows import formatting as fmt
 from flows.config import SLA_STAGES
 
 ctx = page_context()
@@ -31,7 +32,7 @@ targets = data.sla_targets(ctx.source)
 if not targets.empty:
     st.subheader(ctx.t("sla_targets"))
     targets["target"] = [
-        f"{value:g} {ctx.enum('sla_target_unit', unit)}" if pd.notna(value) else ""
+        "" if fmt.is_missing(value) else f"{value:g} {ctx.enum('sla_target_unit', unit)}"
         for value, unit in zip(targets["target_value"], targets["target_unit"], strict=True)
     ]
     grid = targets.pivot(index="stage", columns="channel", values="target").reindex(
@@ -114,13 +115,51 @@ if not weekly.empty:
                 key="sla_table",
             )
 
+st.subheader(ctx.t("sla_merchant_ranking"))
+ranking_stage = st.selectbox(
+    ctx.t("sla_ranking_stage"),
+    list(SLA_STAGES),
+    index=list(SLA_STAGES).index("merchant_evidence"),
+    format_func=lambda stage: ctx.enum("stage", stage),
+    key="sla_ranking_stage",
+)
+st.caption(ctx.t("sla_ranking_caption"))
+ranking = data.sla_merchant_ranking(ctx.source, ranking_stage, ctx.filters.category)
+table_or_no_data(
+    ctx,
+    ranking,
+    [
+        "stage_rank",
+        "merchant_id",
+        "merchant_name",
+        "category",
+        "n_measured",
+        "n_met",
+        "compliance_rate",
+        "compliance_rate_ci_low",
+        "compliance_rate_ci_high",
+        "has_min_volume",
+    ],
+    key="sla_ranking_table",
+)
+
 st.subheader(ctx.t("sla_late_list"))
 st.caption(ctx.t("sla_late_caption"))
-late, total = data.sla_late(ctx.source, ctx.filters)
-if late.empty:
+PAGE_ROWS = 500
+_, total = data.sla_late(ctx.source, ctx.filters, limit=0)
+if total == 0:
     no_data(ctx)
 else:
-    st.caption(ctx.t("rows_shown", shown=len(late), total=total))
+    # Every late stage, page by page (not cut at the first page), and all of them as a CSV.
+    pages = -(-total // PAGE_ROWS)
+    page = (
+        st.number_input(ctx.t("page_number", pages=pages), 1, pages, 1, key="sla_late_page")
+        if pages > 1
+        else 1
+    )
+    late, _ = data.sla_late(ctx.source, ctx.filters, limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
+    first = (page - 1) * PAGE_ROWS + 1
+    st.caption(ctx.t("rows_page", first=first, last=first + len(late) - 1, total=total))
     table(
         ctx,
         late,
@@ -135,6 +174,18 @@ else:
             "elapsed_hours",
             "overdue_hours",
         ],
+    )
+    st.download_button(
+        ctx.t("download_late_csv", total=total),
+        data=lambda: (
+            data.sla_late(ctx.source, ctx.filters, limit=None)[0]
+            .to_csv(index=False)
+            .encode("utf-8-sig")
+        ),
+        file_name="sla_late_stages.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="sla_late_download",
     )
 
 st.subheader(ctx.t("chart_backlog"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import tempfile
 import time
 import zlib
@@ -166,6 +167,12 @@ def ingest_landing(
     return report
 
 
+def shown_name(lf: LandingFile) -> str:
+    """The file name as the warehouse, the report and the logs show it: phone numbers masked in
+    each part between `_` and `.` (in a file name those separate words, they join no id)."""
+    return re.sub(r"[^_.]+", lambda part: mask_text(part.group()), lf.name)
+
+
 def commit_retrying_io(
     con: duckdb.DuckDBPyConnection, prepared: PreparedFile, ctx: RunContext
 ) -> FileResult:
@@ -202,6 +209,7 @@ class PreparedFile:
     error: BaseException | None = None
     headers: list[str] = field(default_factory=list)
     personal: set[int] = field(default_factory=set)
+    identifiers: frozenset[int] = frozenset()  # positions of id columns: never masked
     defaulted: list[str] = field(default_factory=list)  # columns a profile default may supply
     delimiter: str | None = None  # CSV: the delimiter and header line used
     skipped: int = 0
@@ -234,7 +242,9 @@ def prepare_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContex
     A file whose name, size and modification time match a ledger entry is known without reading
     it. Otherwise its SHA-256 is computed in a background thread while DuckDB reads it.
     """
-    prepared = PreparedFile(lf=lf, con=con, result=FileResult(file_name=lf.name, format=lf.fmt))
+    prepared = PreparedFile(
+        lf=lf, con=con, result=FileResult(file_name=shown_name(lf), format=lf.fmt)
+    )
     result = prepared.result
     try:
         stat = lf.path.stat()
@@ -242,7 +252,7 @@ def prepare_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContex
         prepared.error = exc
         return prepared
     result.file_size, result.file_mtime_ns = stat.st_size, stat.st_mtime_ns
-    prepared.known_id = ledger.known_by_stat(con, lf.name, stat.st_size, stat.st_mtime_ns)
+    prepared.known_id = ledger.known_by_stat(con, shown_name(lf), stat.st_size, stat.st_mtime_ns)
     if prepared.known_id:
         return prepared
     if ctx.settings.gx_max_rows_per_file > 0:
@@ -366,7 +376,7 @@ def _reject_hashed(
         result.file_id, seen = ledger.identify(con, result.content_sha256, result.entity)
         if seen is not None:
             return _skipped(con, lf, result.file_id, result)
-    result.file_id = result.file_id or f"unreadable:{lf.name}:{result.file_size}"
+    result.file_id = result.file_id or f"unreadable:{shown_name(lf)}:{result.file_size}"
     if ledger.lookup(con, result.file_id) is not None:
         return _skipped(con, lf, result.file_id, result)
     return _reject(con, lf, ctx, result, exc)
@@ -377,8 +387,10 @@ def reject_after_io_failure(
 ) -> FileResult:
     """Record a file whose reading kept failing with I/O errors (after any retries)."""
     stat_size = lf.path.stat().st_size if lf.path.exists() else None
-    result = FileResult(file_name=lf.name, format=lf.fmt, entity=lf.entity, file_size=stat_size)
-    result.file_id = f"unreadable:{lf.name}:{stat_size}"
+    result = FileResult(
+        file_name=shown_name(lf), format=lf.fmt, entity=lf.entity, file_size=stat_size
+    )
+    result.file_id = f"unreadable:{shown_name(lf)}:{stat_size}"
     existing = ledger.lookup(con, result.file_id)
     if existing is not None:
         return _skipped(con, lf, result.file_id, result)
@@ -392,15 +404,17 @@ def _skipped(
     rejected before is skipped with a warning until it changes: it was reported when it was
     rejected, and one bad delivery must not fail every later run (``--strict`` still does)."""
     seen = ledger.lookup(con, file_id)
-    ledger.note_duplicate_delivery(con, file_id, lf.name)
-    first = seen[0] if seen else lf.name
-    reason = "already ingested" if first == lf.name else f"same content as {first} (duplicate)"
+    ledger.note_duplicate_delivery(con, file_id, shown_name(lf))
+    first = seen[0] if seen else shown_name(lf)
+    reason = (
+        "already ingested" if first == shown_name(lf) else f"same content as {first} (duplicate)"
+    )
     rejected_before = seen is not None and seen[1] == "rejected"
     if rejected_before and seen:
         reason = f"rejected earlier, skipped until its content changes: {seen[2]}"
-        log.warning("%s: %s", lf.name, reason)
+        log.warning("%s: %s", shown_name(lf), reason)
     return FileResult(
-        file_name=lf.name,
+        file_name=shown_name(lf),
         file_id=file_id,
         format=lf.fmt,
         status="skipped",
@@ -419,10 +433,10 @@ def _reject(
     exc: BaseException,
 ) -> FileResult:
     reason = mask_text(full_reason(exc))
-    log.warning("%s rejected: %s", lf.name, reason)
+    log.warning("%s rejected: %s", shown_name(lf), reason)
     rows_read = _rows_as_far_as_counted(con, lf)
     rejected = FileResult(
-        file_name=lf.name,
+        file_name=shown_name(lf),
         file_id=result.file_id,
         entity=result.entity,
         format=lf.fmt,
@@ -513,7 +527,7 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
         result.headers = [mask_text(h) for h in headers]
     result.profile = profile.name
     positions, extra = map_headers(profile, entity_name, headers)
-    result.extra_columns = extra
+    result.extra_columns = [mask_text(h) for h in extra]
     try:
         templates = template_positions(profile, entity_name, headers)
     except KeyError as missing_header:
@@ -556,6 +570,7 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
     keep_quarantined_source(con)
     prepared.headers = headers
     prepared.personal = {p for name, p in positions.items() if entity.column(name).personal}
+    prepared.identifiers = frozenset(p for name, p in positions.items() if name.endswith("_id"))
 
 
 def _write(prepared: PreparedFile, ctx: RunContext) -> None:
@@ -566,7 +581,7 @@ def _write(prepared: PreparedFile, ctx: RunContext) -> None:
     store_validation(con, prepared.validation, file_id)
     merged = merge_batch(con, entity, value_columns(entity.name), file_id, ctx.ingested_at)
     result.rows_quarantined = record_quarantine(
-        con, file_id, prepared.lf.name, prepared.headers, prepared.personal
+        con, file_id, result.file_name, prepared.headers, prepared.personal, prepared.identifiers
     )
     result.rows_loaded = merged.loaded
     result.rows_duplicate += merged.duplicate

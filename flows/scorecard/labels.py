@@ -53,6 +53,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "sla": "SLA compliance by stage",
         "stage": "Stage",
         "target": "Target",
+        "legal": "Legal entitlements (complaints received this week, closed)",
+        "legal_summary": "{checked} checked, {entitled} with an entitlement, {below} below it",
+        "legal_rule": "Rule fallen short of",
+        "legal_remedy": "Remedy given < entitled",
+        "legal_shortfall": "Compensation shortfall",
         "measured": "Measured",
         "compliance": "Compliance",
         "overdue": "Overdue complaints (open at data time)",
@@ -146,6 +151,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "sla": "各环节时效达标率",
         "stage": "环节",
         "target": "时限",
+        "legal": "法定权益合规（本周受理、已关闭的投诉）",
+        "legal_summary": "已核对 {checked} 件，其中有法定权益 {entitled} 件，低于权益 {below} 件",
+        "legal_rule": "未满足的规则",
+        "legal_remedy": "实际处理 < 法定处理",
+        "legal_shortfall": "赔偿差额",
         "measured": "考核数",
         "compliance": "达标率",
         "overdue": "超时投诉（截至数据时间仍未完成）",
@@ -212,6 +222,7 @@ _CARD_CODE_KINDS = (
     "responsibility",
     "grade_status",
     "sla_target_unit",
+    "legal_rule",
 )
 
 

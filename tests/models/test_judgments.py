@@ -70,3 +70,19 @@ def test_recurrence_is_exactly_the_matured_planted_remedy_failures(default_sampl
         "select recurrence_rate from marts.recurrence_rates where group_type = 'platform'",
     )["recurrence_rate"]
     assert 0 < rate < 0.2
+
+
+def test_slow_evidence_merchants_are_the_bottom_of_the_evidence_ranking(default_sample):
+    truth, warehouse = default_sample
+    ranking = _mart(
+        warehouse,
+        "select merchant_id, stage_rank, compliance_rate, n_measured, has_min_volume "
+        "from marts.sla_merchant_ranking where stage = 'merchant_evidence'",
+    )
+    slow = set(truth["slow_evidence_merchants"])
+    ranked = ranking[ranking["has_min_volume"]].sort_values("stage_rank")
+    ranked_slow = slow & set(ranked["merchant_id"])
+    assert ranked_slow, "some slow merchant reaches the minimum volume"
+    assert set(ranked["merchant_id"].head(len(ranked_slow))) == ranked_slow
+    assert ranked["stage_rank"].tolist() == list(range(1, len(ranked) + 1))
+    assert ranking.loc[~ranking["has_min_volume"], "stage_rank"].isna().all()

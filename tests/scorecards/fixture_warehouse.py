@@ -492,6 +492,34 @@ TABLES: dict[str, dict[str, str]] = {
         "is_completed": "boolean",
         "evaluation": "varchar",
     },
+    # Only whether order exports were loaded is read from it (complaint-only sources have none).
+    "merchant_defect_rates_weekly": {
+        "merchant_id": "varchar",
+        "order_week": "date",
+        "order_lines": "bigint",
+    },
+    "legal_compliance_weekly": {
+        "merchant_id": "varchar",
+        "category": "varchar",
+        "channel": "varchar",
+        "received_week": "date",
+        "n_checked": "bigint",
+        "n_entitled": "bigint",
+        "n_below": "bigint",
+        "compensation_shortfall": "decimal(38,2)",
+    },
+    "legal_entitlement_checks": {
+        "complaint_id": "varchar",
+        "merchant_id": "varchar",
+        "category": "varchar",
+        "sku_id": "varchar",
+        "received_week": "date",
+        "below_rule": "varchar",
+        "entitled_remedy": "varchar",
+        "remedy_given": "varchar",
+        "compensation_shortfall": "double",
+        "is_below_entitlement": "boolean",
+    },
     "sla_targets": {
         "stage": "varchar",
         "channel": "varchar",
@@ -508,6 +536,30 @@ TABLES: dict[str, dict[str, str]] = {
         "dbt_version": "varchar",
     },
 }
+
+
+def _legal_rows() -> dict[str, list[dict]]:
+    """M01 in the target week: 3 closed complaints checked, 2 below entitlement (an exchange
+    where return was due, and a counterfeit paid 300 short of the 500 CNY floor)."""
+    week = week_start(TARGET_WEEK)
+    checks = [
+        ("LC1", "S01A", "no_reason_return", "return_refund", "exchange", None, True),
+        ("LC2", "S01B", "counterfeit_compensation", "repair", "return_refund", 300.0, True),
+        ("LC3", "S01B", None, "repair", "repair", None, False),
+    ]
+    return {
+        "legal_compliance_weekly": [
+            {"merchant_id": "M01", "category": "家用电器", "channel": "app",
+             "received_week": week, "n_checked": 3, "n_entitled": 3, "n_below": 2,
+             "compensation_shortfall": 300}
+        ],
+        "legal_entitlement_checks": [
+            {"complaint_id": c, "merchant_id": "M01", "category": "家用电器", "sku_id": sku,
+             "received_week": week, "below_rule": rule, "entitled_remedy": due,
+             "remedy_given": given, "compensation_shortfall": short, "is_below_entitlement": below}
+            for c, sku, rule, due, given, short, below in checks
+        ],
+    }  # fmt: skip
 
 
 def _late_rows(complaints: list[dict]) -> list[dict]:
@@ -562,6 +614,10 @@ def build_fixture_warehouse(path: Path) -> Path:
         "complaint_recurrence": _recurrence_rows(),
         "corrective_action_effectiveness": _action_rows(),
         "sla_targets": _sla_target_rows(),
+        **_legal_rows(),
+        "merchant_defect_rates_weekly": [
+            {"merchant_id": "M01", "order_week": week_start(TARGET_WEEK), "order_lines": 1}
+        ],
         "build_info": [
             {"as_of": AS_OF, "built_at": AS_OF, "timezone": "Asia/Shanghai", "dbt_version": "1.11"}
         ],

@@ -253,3 +253,21 @@ def test_sla_section_states_each_targets_unit(written):
     zh, _, _ = written("zh")
     html = zh["M01"].read_text(encoding="utf-8")
     assert "在线表单: 2 个工作日" in html and "客服热线: 2 工作小时" in html
+
+
+def test_legal_section_lists_the_below_entitlement_complaints(written, settings):
+    en, _, _ = written("en")
+    html = en["M01"].read_text(encoding="utf-8")
+    (section,) = re.findall(r'<section data-section="legal">(.*?)</section>', html, re.S)
+    assert "3 checked, 3 with an entitlement, 2 below it" in section
+    rows = dict(re.findall(r'<tr data-legal="(\w+)">(.*?)</tr>', section, re.S))
+    assert set(rows) == {"LC1", "LC2"}  # LC3 met its entitlement
+    assert (
+        "seven-day no-reason return" in rows["LC1"]
+        and "exchange &lt; return and refund" in rows["LC1"]
+    )
+    assert "假一赔三" in rows["LC2"] and "300.00" in rows["LC2"]
+    # A merchant without checked complaints shows no legal section.
+    assert 'data-section="legal"' not in en["M02"].read_text(encoding="utf-8")
+    zh, _, _ = written("zh")
+    assert "七日无理由退货" in zh["M01"].read_text(encoding="utf-8")
