@@ -1,6 +1,5 @@
 """SLA: compliance by stage × channel × week, who is late on what, backlog ageing."""
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
