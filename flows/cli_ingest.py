@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli import LandingOpt, WarehouseOpt, app, clean_errors, settings_for
+from flows.cli_app import LandingOpt, WarehouseOpt, app, clean_errors, settings_for
 from flows.landing.pipeline import IngestReport
 
 ProfilesOpt = Annotated[
