@@ -10,6 +10,7 @@ import pytest
 from flows.build import BuildResult, build_and_publish
 from flows.config import Settings
 from flows.warehouse import publishing
+from tests.models.generated import SAMPLE_START, generate, ingest
 from tests.models.raw_tables import create_tables, insert_rows
 
 UTC8 = "+08:00"
@@ -137,3 +138,24 @@ def hand_build(tmp_path_factory, dbt_dirs) -> tuple[Path, BuildResult]:
     live = make_hand_warehouse(tmp_path_factory.mktemp("hand") / "warehouse.duckdb")
     result = build_and_publish(live, Settings(), **dbt_dirs)
     return live, result
+
+
+@pytest.fixture(scope="session")
+def generated_in(tmp_path_factory, dbt_dirs):
+    """The same small clean sample generated, ingested and built for a platform zone (cached)."""
+    built: dict[str, tuple[Path, Path, object]] = {}
+
+    def make(zone: str):
+        if zone not in built:
+            root = tmp_path_factory.mktemp("generated_" + zone.replace("/", "_"))
+            landing, truth = root / "landing", root / "truth.json"
+            warehouse = root / "warehouse.duckdb"
+            settings = Settings(timezone=zone)
+            generate(landing, truth, "--orders", "20000", "--weeks", "16", "--merchants", "8",
+                     "--dirty-rate", "0", "--start", SAMPLE_START, timezone=zone)  # fmt: skip
+            ingest(landing, warehouse, settings)
+            result = build_and_publish(warehouse, settings, **dbt_dirs)
+            built[zone] = (landing, warehouse, result)
+        return built[zone]
+
+    return make
