@@ -100,9 +100,10 @@ else:
             "after_order_lines",
             "after_defect_rate",
             "relative_change",
-            "z_statistic",
+            "relative_change_ci_low",
+            "relative_change_ci_high",
             "p_value",
-            "is_mature",
+            "power",
             "evaluation",
         ],
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from flows.scorecard import formatting as fmt
+from flows import formatting as fmt
+from flows.file_modes import restrict
 from flows.scorecard.cards import WeekCards
 from flows.scorecard.labels import Labels
 from flows.scorecard.paths import card_path, index_path, workbook_path
@@ -59,4 +60,5 @@ def write_index(cards: WeekCards, out_dir: Path, labels: Labels) -> Path:
     path = index_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
+    restrict(path)
     return path

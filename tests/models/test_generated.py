@@ -4,16 +4,14 @@ of the landing files, and the SKU alerts find the planted bad batches."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from flows.build import build_and_publish
 from flows.config import Settings
 from flows.warehouse import read_only
-from tests.models.generated import ZONES, generate, ingest
 from tests.models.reference_metrics import Reference
+from tests.models.samples import ZONES, _mart
 
 
 @pytest.fixture(scope="session", params=ZONES)
@@ -30,11 +28,6 @@ def reference(small_generated) -> Reference:
     settings = Settings(timezone=zone)
     hours = {stage: targets["app"] for stage, targets in settings.sla_targets_hours.items()}
     return Reference(landing, zone, hours)
-
-
-def _mart(warehouse: Path, sql: str) -> pd.DataFrame:
-    with read_only(warehouse) as con:
-        return con.execute(sql).df()
 
 
 def test_dbt_build_passes_with_all_tests(small_generated):
@@ -86,9 +79,10 @@ def test_sla_status_counts_match_pandas(small_generated, reference):
         warehouse,
         "unpivot (select received_week, channel, stage, n_met as met, n_breached as breached, "
         "n_open_overdue as open_overdue, n_open_not_due as open_not_due, "
-        "n_not_started as not_started, n_not_applicable as not_applicable "
+        "n_not_started as not_started, n_not_applicable as not_applicable, "
+        "n_not_observed as not_observed "
         "from marts.sla_compliance_weekly) on met, breached, open_overdue, open_not_due, "
-        "not_started, not_applicable into name status value n",
+        "not_started, not_applicable, not_observed into name status value n",
     )
     mart = mart[mart["n"] > 0].assign(received_week=mart["received_week"].dt.date)
     key = ["received_week", "channel", "stage", "status"]
@@ -126,7 +120,7 @@ def test_recurrence_flags_match_pandas(small_generated, reference):
         _mart(
             warehouse,
             "select complaint_id, has_recurred, recurred_by_complaint_id as recurred_by, "
-            "is_mature from marts.complaint_recurrence",
+            "is_mature, is_in_rate from marts.complaint_recurrence",
         )
         .set_index("complaint_id")
         .sort_index()
@@ -135,10 +129,11 @@ def test_recurrence_flags_match_pandas(small_generated, reference):
     assert list(mart.index) == list(expected.index)
     assert (mart["has_recurred"] == expected["has_recurred"]).all()
     assert (mart["is_mature"] == expected["is_mature"]).all()
+    assert (mart["is_in_rate"] == expected["is_in_rate"]).all()
     assert (mart["recurred_by"].fillna("") == expected["recurred_by"].fillna("")).all()
 
 
-def test_corrective_action_counts_match_pandas(small_generated, reference):
+def test_corrective_action_counts_and_verdicts_match_pandas(small_generated, reference):
     _, warehouse, _ = small_generated
     expected = reference.action_counts().set_index("action_id").sort_index()
     cols = list(expected.columns)
@@ -152,18 +147,6 @@ def test_corrective_action_counts_match_pandas(small_generated, reference):
     )
     assert len(expected) >= 1
     pd.testing.assert_frame_equal(mart[cols], expected, check_dtype=False)
-
-
-@pytest.fixture(scope="module")
-def default_sample(tmp_path_factory, dbt_dirs):
-    """The generator's default data (seed 42), ingested and built."""
-    root = tmp_path_factory.mktemp("default")
-    landing, truth, warehouse = root / "landing", root / "truth.json", root / "warehouse.duckdb"
-    settings = Settings()
-    generate(landing, truth)
-    ingest(landing, warehouse, settings)
-    build_and_publish(warehouse, settings, **dbt_dirs)
-    return json.loads(truth.read_text()), warehouse
 
 
 def test_alerts_find_the_planted_bad_batches(default_sample):
@@ -189,6 +172,50 @@ def test_alerts_find_the_planted_bad_batches(default_sample):
     assert precision >= 0.8, (precision, recall)
     assert recall >= 0.9, (precision, recall)
     assert batches_found == len(truth["bad_batches"])
+
+
+def test_the_planted_term_burst_emerges_in_its_week_and_not_before(default_sample):
+    """The burst's term is an emerging term on its SKU in the first week its planted mentions
+    reach the minimum count, and in no week before the first planted mention."""
+    truth, warehouse = default_sample
+    (burst,) = truth["term_bursts"]
+    planted = burst["planted_by_received_week"]
+    first_planted = min(planted)
+    its_week = min(week for week, n in planted.items() if n >= Settings().emerging_min_count)
+    with read_only(warehouse) as con:
+        emerging = con.execute(
+            "select received_week::varchar as week, p_value, expected_complaints, n_complaints "
+            "from marts.emerging_terms where scope = 'sku' and scope_id = ? and term = ?",
+            [burst["sku_id"], burst["term"]],
+        ).df()
+    weeks = set(emerging["week"])
+    assert its_week in weeks, (its_week, emerging)
+    assert not {week for week in weeks if week < first_planted}, emerging
+    # the test the mart applied is the exact one-sided Poisson tail
+    from scipy.stats import poisson
+
+    expected = poisson.sf(emerging["n_complaints"] - 1, emerging["expected_complaints"])
+    assert (abs(emerging["p_value"] - expected) <= 1e-9 + 1e-6 * expected).all()
+
+
+def test_emerging_terms_are_few_and_their_p_values_exact(default_sample):
+    """Every emerging row passes the configured test; no more than a few per week overall."""
+    from scipy.stats import poisson
+
+    _, warehouse = default_sample
+    settings = Settings()
+    rows = _mart(
+        warehouse,
+        "select n_complaints, expected_complaints, p_value, baseline_weeks, received_week "
+        "from marts.emerging_terms",
+    )
+    assert len(rows) > 0
+    expected = poisson.sf(rows["n_complaints"] - 1, rows["expected_complaints"])
+    assert ((rows["p_value"] - expected).abs() <= 1e-9 + 1e-6 * expected).all()
+    assert (rows["p_value"] < settings.emerging_p_value).all()
+    assert (rows["n_complaints"] >= settings.emerging_min_count).all()
+    assert (rows["baseline_weeks"] >= settings.emerging_min_baseline_weeks).all()
+    assert len(rows) / rows["received_week"].nunique() < 6
 
 
 def test_order_weeks_near_local_midnight_and_dst(small_generated, reference):

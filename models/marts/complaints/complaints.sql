@@ -20,11 +20,18 @@ skus as (
     select * from {{ ref('stg_raw__skus') }}
 ),
 
+build_context as (
+    select * from {{ ref('int_build_context') }}
+),
+
 stages_wide as (
     select
         complaint_id,
         {%- for stage in sla_stages() %}
         max(case when stage = '{{ stage }}' then target_hours end) as {{ stage }}_target_hours,
+        max(case when stage = '{{ stage }}' then target_unit end) as {{ stage }}_target_unit,
+        max(case when stage = '{{ stage }}' then elapsed_working_hours end)
+            as {{ stage }}_elapsed_working_hours,
         max(case when stage = '{{ stage }}' then deadline_at end) as {{ stage }}_deadline_at,
         max(case when stage = '{{ stage }}' then elapsed_hours end) as {{ stage }}_elapsed_hours,
         max(case when stage = '{{ stage }}' then status end) as {{ stage }}_status,
@@ -61,7 +68,9 @@ final as (
         coalesce(milestones.reopen_count, 0) as reopen_count,
         {%- for stage in sla_stages() %}
         stages_wide.{{ stage }}_target_hours,
+        stages_wide.{{ stage }}_target_unit,
         stages_wide.{{ stage }}_elapsed_hours,
+        stages_wide.{{ stage }}_elapsed_working_hours,
         stages_wide.{{ stage }}_overdue_hours,
         stages_wide.{{ stage }}_status,
         {%- endfor %}
@@ -84,8 +93,16 @@ final as (
         {%- for stage in sla_stages() %}
         stages_wide.{{ stage }}_deadline_at,
         {%- endfor %}
-        complaints.updated_at
+        complaints.updated_at,
+        {{ is_open_complaint('complaints.is_counted', 'stages_wide.resolved_at') }} as is_open,
+        case when {{ is_open_complaint('complaints.is_counted', 'stages_wide.resolved_at') }} then
+            {{ elapsed_hours('complaints.received_at', 'build_context.as_of') }} / 24.0
+        end as backlog_age_days,
+        case when {{ is_open_complaint('complaints.is_counted', 'stages_wide.resolved_at') }} then
+            {{ backlog_age_bucket(elapsed_hours('complaints.received_at', 'build_context.as_of') ~ ' / 24.0') }}
+        end as backlog_age_bucket
     from complaints
+    cross join build_context
     left join milestones
         on complaints.complaint_id = milestones.complaint_id
     left join stages_wide
