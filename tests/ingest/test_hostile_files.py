@@ -53,8 +53,6 @@ def test_retry_rejected_judges_an_earlier_rejection_again(run, monkeypatch):
     assert [f.status for f in run().files] == ["rejected"]
     monkeypatch.setattr(pipeline, "read_csv", real)
     assert [f.rejected_earlier for f in run().files] == [True]  # skipped until it changes
-    retried = pipeline.ingest_landing(
-        run.landing, run.database, run.settings, retry_rejected=True
-    )
+    retried = pipeline.ingest_landing(run.landing, run.database, run.settings, retry_rejected=True)
     assert [f.status for f in retried.files] == ["loaded"]
     assert run.rows("select status from meta.file_ledger") == [("loaded",)]
