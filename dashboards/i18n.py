@@ -239,7 +239,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "已关闭且订单已签收的投诉，按《消费者权益保护法》七日无理由退货、三包与假一赔三核对处理结果；"
         "低于法定权益且买家未确认接受（或在期限内直接驳回）即为不合规",
         "Closed complaints on delivered order lines, checked against the seven-day no-reason "
-        "return, the three guarantees (三包) and 假一赔三; a remedy below the buyer's entitlement "
+        "return, the three guarantees on defects (return, exchange, repair) and threefold "
+        "counterfeit compensation (at least 500); a remedy below the buyer's entitlement "
         "that the buyer did not accept (or a rejection inside a window) is below entitlement",
     ),
     "compliance_rules": ("各规则不合规次数", "Below entitlement per rule"),
