@@ -263,7 +263,7 @@ def build_info(source: Source) -> dict[str, Any] | None:
 @_cached
 def filter_options(source: Source) -> dict[str, Any]:
     """Weeks, categories, merchants and channels the sidebar offers."""
-    weeks, merchants, channels = _frames(
+    weeks, merchants, orders, channels = _frames(
         source,
         (
             """select distinct week from (
@@ -273,12 +273,21 @@ def filter_options(source: Source) -> dict[str, Any]:
             (),
         ),
         (
+            # Merchants with order lines or with complaints (a complaint-only source has no
+            # order lines; its merchants are known from the complaints).
             """select merchant_id, any_value(merchant_name) as merchant_name,
                       any_value(category) as category
-               from marts.merchant_defect_rates_weekly group by merchant_id
+               from (
+                   select merchant_id, merchant_name, category
+                   from marts.merchant_defect_rates_weekly
+                   union all
+                   select merchant_id, merchant_name, category
+                   from marts.complaints where merchant_id is not null
+               ) group by merchant_id
                order by merchant_id""",
             (),
         ),
+        ("select exists (select 1 from marts.merchant_defect_rates_weekly) as has_orders", ()),
         ("select distinct channel from marts.complaints where channel is not null", ()),
     )
     return {
@@ -286,6 +295,8 @@ def filter_options(source: Source) -> dict[str, Any]:
         "categories": sorted(merchants["category"].dropna().unique().tolist()),
         "merchants": merchants,
         "channels": sorted(channels["channel"].tolist()),
+        # False: no order exports loaded, so every rate per order line is absent (never 0).
+        "has_orders": bool(orders["has_orders"].iloc[0]),
     }
 
 
@@ -307,8 +318,8 @@ def _kpi_queries(filters: Filters) -> list[tuple[str, list[object]]]:
     return [
         (
             f"""select count(*) as n_complaints,
-                   coalesce(sum(refund_amount), 0)::double as refunds,
-                   coalesce(sum(compensation_amount), 0)::double as compensation
+                   sum(refund_amount)::double as refunds,
+                   sum(compensation_amount)::double as compensation
                from marts.complaints where is_counted and {complaints_where}""",
             complaints_params,
         ),
@@ -343,6 +354,10 @@ def _kpi_queries(filters: Filters) -> list[tuple[str, list[object]]]:
     ]
 
 
+def _zero_if_na(value: Any) -> float:
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
 def _ratio(numerator: Any, denominator: Any) -> float | None:
     if denominator is None or pd.isna(denominator) or denominator == 0:
         return None
@@ -362,7 +377,10 @@ def _kpi_values(frames: list[pd.DataFrame]) -> dict[str, Any]:
     }
     return {
         "n_complaints": int(row["n_complaints"]),
-        "refunds_compensation": float(row["refunds"] + row["compensation"]),
+        # Absent (None) when no complaint of the period carries an amount, never 0.
+        "refunds_compensation": None
+        if pd.isna(row["refunds"]) and pd.isna(row["compensation"])
+        else float(_zero_if_na(row["refunds"]) + _zero_if_na(row["compensation"])),
         "order_lines": int(order_lines) if has_orders else 0,
         "complaint_rate": _ratio(rate_row["complaint_lines"], order_lines) if has_orders else None,
         "defect_rate": _ratio(rate_row["defect_lines"], order_lines) if has_orders else None,
@@ -485,9 +503,16 @@ def _wilson(k: str, n: str, sign: str) -> str:
     return _WILSON_SQL.format(k=k, n=n, sign=sign, z2="3.841458820694124")
 
 
+def min_volume_order_lines() -> int:
+    """The order lines a merchant needs in a window to be graded, ranked or flagged."""
+    return _SETTINGS.min_volume_order_lines
+
+
 @_cached
 def merchant_rates(source: Source, filters: Filters) -> pd.DataFrame:
-    """Per merchant over the period: defect rate with its Wilson interval, shrunk rate, volume."""
+    """Per merchant over the period: defect rate with its Wilson interval and volume; the grade,
+    shrunk rate and category rank of the latest mature grading window (marts.merchant_grades),
+    ranked merchants first by shrunk rate, then the rest (insufficient volume) by volume."""
     where, params = _where(filters, "order_week", alias="w", channel=False)
     return _frame(
         source,
@@ -506,12 +531,15 @@ def merchant_rates(source: Source, filters: Filters) -> pd.DataFrame:
                period.defect_lines / nullif(period.order_lines, 0) as defect_rate,
                {_wilson("period.defect_lines", "period.order_lines", "-")} as defect_rate_ci_low,
                {_wilson("period.defect_lines", "period.order_lines", "+")} as defect_rate_ci_high,
-               rolling.shrunk_defect_rate, rolling.category_rank,
+               grades.shrunk_defect_rate, grades.category_rank, grades.grade,
+               coalesce(grades.grade_status, 'insufficient_volume') as grade_status,
+               grades.order_lines as graded_order_lines,
                period.order_lines >= ? as has_min_volume, period.is_mature
            from period
-           left join marts.merchant_defect_rates_rolling as rolling
-               on rolling.merchant_id = period.merchant_id and rolling.window_days = 90
-           order by defect_rate desc nulls last""",
+           left join marts.merchant_grades as grades
+               on grades.merchant_id = period.merchant_id and grades.is_latest_window
+           order by grades.category_rank is null, grades.shrunk_defect_rate desc nulls last,
+               period.order_lines desc, period.merchant_id""",
         [*params, _SETTINGS.min_volume_order_lines],
     )
 
@@ -545,13 +573,23 @@ _COMPLAINT_COLUMNS = (
 
 @_cached
 def complaints(
-    source: Source, filters: Filters, sku_id: str | None = None, limit: int = 500
+    source: Source,
+    filters: Filters,
+    sku_id: str | None = None,
+    limit: int = 500,
+    term: str | None = None,
 ) -> tuple[pd.DataFrame, int]:
-    """The latest complaints of the selection (never the phone hash) and how many there are."""
+    """The latest complaints of the selection (never the phone hash) and how many there are;
+    with ``term``, only those whose description mentions it (``marts.complaint_terms``)."""
     where, params = _where(filters, "received_week")
     if sku_id is not None:
         where += " and sku_id = ?"
         params.append(sku_id)
+    if term is not None:
+        where += (
+            " and complaint_id in (select complaint_id from marts.complaint_terms where term = ?)"
+        )
+        params.append(term)
     rows, total = _frames(
         source,
         (
@@ -639,8 +677,22 @@ def sla_by_stage(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 @_cached
-def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.DataFrame, int]:
-    """Who is late on what: breached and open-overdue stages, longest overdue first."""
+def sla_targets(source: Source) -> pd.DataFrame:
+    """The configured target of every stage × channel with its unit (marts.sla_targets)."""
+    return _frame(
+        source,
+        """select stage, channel, target_value, target_unit, working_calendar, working_hours
+           from marts.sla_targets order by stage, channel""",
+        [],
+    )
+
+
+@_cached
+def sla_late(
+    source: Source, filters: Filters, limit: int | None = 500, offset: int = 0
+) -> tuple[pd.DataFrame, int]:
+    """Who is late on what: breached and open-overdue stages, longest overdue first; one page of
+    ``limit`` rows from ``offset`` (``limit=None``: all of them, for the download)."""
     where, params = _where(filters, "received_week")
     rows, total = _frames(
         source,
@@ -650,12 +702,130 @@ def sla_late(source: Source, filters: Filters, limit: int = 500) -> tuple[pd.Dat
                    overdue_hours
                from marts.sla_late_stages where {where}
                order by sla_status desc, overdue_hours desc nulls last, complaint_id, stage
-               limit ?""",
-            [*params, limit],
+               limit ? offset ?""",
+            [*params, limit if limit is not None else 2**62, offset],
         ),
         (f"select count(*) as n from marts.sla_late_stages where {where}", params),
     )
     return rows, int(total["n"].iloc[0])
+
+
+# ---- compliance (legal entitlements) --------------------------------------------------------
+
+LEGAL_RULES = (
+    "defect_return",
+    "defect_exchange",
+    "defect_repair",
+    "no_reason_return",
+    "counterfeit_compensation",
+)
+LEGAL_BELOW_COLUMNS = (
+    "complaint_id",
+    "merchant_id",
+    "merchant_name",
+    "category",
+    "sku_id",
+    "channel",
+    "issue_type",
+    "days_since_delivery",
+    "below_rule",
+    "entitled_remedy",
+    "remedy_given",
+    "is_accepted",
+    "paid_amount",
+    "required_compensation",
+    "compensation_amount",
+    "compensation_shortfall",
+    "received_at",
+    "closed_at",
+)
+
+
+def _legal_where(filters: Filters, rule: str | None) -> tuple[str, list[object]]:
+    where, params = _where(filters, "received_week")
+    if rule is not None:
+        if rule not in LEGAL_RULES:
+            raise ValueError(f"not a legal rule: {rule}")
+        where += " and below_rule = ?"
+        params.append(rule)
+    return where, params
+
+
+@_cached
+def legal_below(
+    source: Source, filters: Filters, rule: str | None = None, limit: int | None = 500
+) -> tuple[pd.DataFrame, int]:
+    """Closed complaints below the buyer's legal entitlement, largest money shortfall first."""
+    where, params = _legal_where(filters, rule)
+    rows, total = _frames(
+        source,
+        (
+            f"""select {", ".join(LEGAL_BELOW_COLUMNS)}
+               from marts.legal_entitlement_checks where is_below_entitlement and {where}
+               order by compensation_shortfall desc nulls last, received_at, complaint_id
+               limit ?""",
+            [*params, limit if limit is not None else 2**62],
+        ),
+        (
+            f"""select count(*) as n from marts.legal_entitlement_checks
+               where is_below_entitlement and {where}""",
+            params,
+        ),
+    )
+    return rows, int(total["n"].iloc[0])
+
+
+@_cached
+def legal_rates_by_merchant(source: Source, filters: Filters) -> pd.DataFrame:
+    """Per merchant over the period: below-entitlement rate among complaints with an
+    entitlement, with its Wilson interval, worst first."""
+    where, params = _where(filters, "received_week")
+    return _frame(
+        source,
+        f"""with period as (
+               select merchant_id, any_value(merchant_name) as merchant_name,
+                   any_value(category) as category, sum(n_checked)::bigint as n_checked,
+                   sum(n_entitled)::bigint as n_entitled, sum(n_below)::bigint as n_below,
+                   sum(n_lower_accepted)::bigint as n_lower_accepted,
+                   sum(compensation_shortfall) as compensation_shortfall
+               from marts.legal_compliance_weekly where {where} group by merchant_id
+           )
+           select *, n_below / nullif(n_entitled, 0) as below_rate,
+               {_wilson("n_below", "n_entitled", "-")} as below_rate_ci_low,
+               {_wilson("n_below", "n_entitled", "+")} as below_rate_ci_high
+           from period
+           order by below_rate desc nulls last, n_below desc, merchant_id""",
+        params,
+    )
+
+
+@_cached
+def legal_rules_broken(source: Source, filters: Filters) -> pd.DataFrame:
+    """How often each rule was fallen short of over the period, most broken first."""
+    where, params = _where(filters, "received_week")
+    sums = ", ".join(f"sum(n_below_{rule})::bigint as {rule}" for rule in LEGAL_RULES)
+    frame = _frame(
+        source, f"select {sums} from marts.legal_compliance_weekly where {where}", params
+    )
+    counts = frame.iloc[0].fillna(0).astype(int) if not frame.empty else pd.Series(dtype=int)
+    out = pd.DataFrame(
+        {"rule": list(LEGAL_RULES), "n_below": [int(counts.get(r, 0)) for r in LEGAL_RULES]}
+    )
+    return out.sort_values(["n_below", "rule"], ascending=[False, True]).reset_index(drop=True)
+
+
+@_cached
+def sla_merchant_ranking(source: Source, stage: str, category: str | None) -> pd.DataFrame:
+    """Merchants of one SLA stage, worst compliance first; unranked (too few measured) last."""
+    return _frame(
+        source,
+        """select stage_rank, merchant_id, merchant_name, category, n_measured, n_met,
+               compliance_rate, compliance_rate_ci_low, compliance_rate_ci_high, has_min_volume
+           from marts.sla_merchant_ranking
+           where stage = ? and (? is null or category = ?)
+           order by stage_rank nulls last, n_measured desc, merchant_id""",
+        [stage, category, category],
+    )
 
 
 AGE_BUCKETS = ("age_lt1d", "age_1_3d", "age_3_7d", "age_7_14d", "age_14_30d", "age_gt30d")
@@ -774,8 +944,8 @@ def corrective_actions(source: Source, filters: Filters) -> pd.DataFrame:
         source,
         f"""select action_id, merchant_id, merchant_name, category, sku_id, scope, issue_type,
                action_type, opened_at, completed_at, before_order_lines, before_defect_rate,
-               after_order_lines, after_defect_rate, relative_change, z_statistic, p_value,
-               is_effective,
+               after_order_lines, after_defect_rate, relative_change, relative_change_ci_low,
+               relative_change_ci_high, z_statistic, p_value, power, is_effective,
                is_mature, evaluation
            from marts.corrective_action_effectiveness where {where}
            order by opened_at desc, action_id""",
@@ -820,6 +990,7 @@ DQ_TABLES = {
     "dq_expectations": "marts.dq_expectation_results",
     "dq_warnings": "marts.dq_warnings",
     "dq_orphans": "marts.dq_orphans",
+    "dq_sla_stage_observation": "marts.dq_sla_stage_observation",
     "dq_build": "marts.build_info",
 }
 
@@ -830,3 +1001,107 @@ def dq_table(source: Source, name: str, limit: int = 1000) -> pd.DataFrame:
     if name not in DQ_TABLES:
         raise ValueError(f"not a data-quality table: {name}")
     return _frame(source, f"select * from {DQ_TABLES[name]} limit ?", [limit])
+
+
+# ---- complaint text --------------------------------------------------------------------------
+
+_TEXT_MARTS = ("complaint_terms", "term_trends_weekly", "emerging_terms")
+
+
+@_cached
+def has_text_marts(source: Source) -> bool:
+    """Whether the build holds the complaint-text marts (older warehouses do not)."""
+    found = _frame(
+        source,
+        "select count(*) as n from information_schema.tables "
+        "where table_schema = 'marts' and table_name in (?, ?, ?)",
+        _TEXT_MARTS,
+    )
+    return int(found["n"].iloc[0]) == len(_TEXT_MARTS)
+
+
+def _term_scope(filters: Filters, sku_id: str | None) -> tuple[str, list[object]]:
+    """The term marts' scope for a page: the SKU, else the categories of the filter."""
+    if sku_id is not None:
+        return "scope = 'sku' and scope_id = ?", [sku_id]
+    if filters.category is not None:
+        return "scope = 'category' and scope_id = ?", [filters.category]
+    return "scope = 'category'", []
+
+
+@_cached
+def top_terms(
+    source: Source, filters: Filters, sku_id: str | None = None, limit: int = 15
+) -> pd.DataFrame:
+    """The most mentioned terms of the period's last week, with their baseline (mart columns
+    summed over the categories when the page shows all of them)."""
+    if filters.week_to is None:
+        return pd.DataFrame(columns=["term", "n_complaints", "baseline_mean", "share"])
+    scope, params = _term_scope(filters, sku_id)
+    return _frame(
+        source,
+        f"""select term, sum(n_complaints)::bigint as n_complaints,
+                   sum(coalesce(baseline_mean, 0)) as baseline_mean,
+                   sum(n_complaints) / sum(n_scope_complaints) as share
+            from marts.term_trends_weekly
+            where {scope} and received_week = ?
+            group by term order by n_complaints desc, term limit ?""",
+        [*params, filters.week_to, limit],
+    )
+
+
+@_cached
+def term_trend(
+    source: Source, filters: Filters, terms: tuple[str, ...], sku_id: str | None = None
+) -> pd.DataFrame:
+    """Weekly mentions of ``terms`` in the period (weeks without a mention are absent)."""
+    if not terms:
+        return pd.DataFrame(columns=["term", "received_week", "n_complaints"])
+    scope, params = _term_scope(filters, sku_id)
+    where, week_params = _where(filters, "received_week", channel=False, merchant=False,
+                                category=False)  # fmt: skip
+    marks = ", ".join("?" for _ in terms)
+    return _frame(
+        source,
+        f"""select term, received_week, sum(n_complaints)::bigint as n_complaints
+            from marts.term_trends_weekly
+            where {scope} and {where} and term in ({marks})
+            group by term, received_week order by term, received_week""",
+        [*params, *week_params, *terms],
+    )
+
+
+@_cached
+def emerging_terms(
+    source: Source, filters: Filters, sku_id: str | None = None, limit: int = 50
+) -> pd.DataFrame:
+    """Emerging terms of the period: the SKU's, else those of SKUs and categories in the filter."""
+    where, params = _where(filters, "received_week", channel=False)
+    if sku_id is not None:
+        where += " and scope = 'sku' and scope_id = ?"
+        params.append(sku_id)
+    return _frame(
+        source,
+        f"""select iso_week, received_week, scope, scope_id, sku_name, merchant_name, term,
+                   n_complaints, expected_complaints, p_value, complaint_ids
+            from marts.emerging_terms where {where}
+            order by received_week desc, p_value, scope, scope_id, term limit ?""",
+        [*params, limit],
+    )
+
+
+@_cached
+def term_examples(source: Source, complaint_ids: tuple[str, ...], limit: int = 3) -> list[str]:
+    """Descriptions (phones masked in the warehouse) of a few of the given complaints."""
+    ids = complaint_ids[:limit]
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    frame = _frame(
+        source,
+        f"""select description from marts.complaints
+            where complaint_id in ({marks}) and description is not null
+            order by complaint_id""",
+        list(ids),
+    )
+    return frame["description"].tolist()

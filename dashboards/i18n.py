@@ -22,6 +22,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "filters": ("筛选", "Filters"),
     "week_from": ("起始周", "From week"),
     "week_to": ("截止周", "To week"),
+    "weeks_outside_period": (
+        "另有 {n} 周数据不在所选区间内（数据范围 {first} 至 {last}），扩大区间即可查看。",
+        "{n} more weeks of data lie outside the period (data from {first} to {last}); "
+        "widen the period to see them.",
+    ),
     "category": ("类目", "Category"),
     "merchant": ("商家", "Merchant"),
     "channel": ("渠道", "Channel"),
@@ -47,6 +52,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "then reload this page.",
     ),
     "no_data": ("当前筛选条件下没有数据", "No data for this selection"),
+    "no_orders": (
+        "未加载订单导出：比率需要订单行（投诉、SLA、重开与问题分布照常计算）",
+        "No order exports loaded: rates need order lines (complaints, SLA, reopens and issue "
+        "mixes are computed as usual)",
+    ),
+    "no_orders_recurrence": (
+        "未加载订单导出：复发率需要订单行上的买家",
+        "No order exports loaded: recurrence rates need the buyers of order lines",
+    ),
     "immature_note": (
         "虚线/灰色 = 未成熟周（订单周结束不足 30 天，投诉仍会增加，比率可能上升）",
         "Dashed/grey = immature weeks (fewer than 30 days since the order week ended; "
@@ -79,6 +93,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_merchants": ("商家", "Merchants"),
     "page_skus": ("商品 SKU", "SKUs"),
     "page_sla": ("时效 SLA", "SLA"),
+    "page_compliance": ("合规", "Compliance"),
     "page_recurrence": ("复发与整改", "Recurrence & actions"),
     "page_scorecards": ("商家周评分卡", "Scorecards"),
     "page_data_quality": ("数据质量", "Data quality"),
@@ -170,7 +185,30 @@ LABELS: dict[str, tuple[str, str]] = {
         "Open circles = the period includes immature weeks (the rate can still rise); "
         "orange = above the 95 % limit, red = above the 99.8 % limit",
     ),
+    "sla_merchant_ranking": (
+        "商家 SLA 排名（最差在前）",
+        "Merchants by SLA compliance (worst first)",
+    ),
+    "sla_ranking_caption": (
+        "近 26 周受理的投诉；按达成率从低到高排名，附 95% 区间；"
+        "被考核投诉不足 20 条的商家只列出 n，不排名",
+        "Complaints received in the last 26 weeks; ranked by compliance, lowest first, with its "
+        "95 % interval; merchants with fewer than 20 measured complaints are listed with n, "
+        "unranked",
+    ),
+    "sla_ranking_stage": ("环节", "Stage"),
+    "page_number": ("页码（共 {pages} 页）", "Page (of {pages})"),
+    "rows_page": ("第 {first}–{last} 行，共 {total} 行", "Rows {first}–{last} of {total}"),
+    "download_late_csv": ("下载全部 {total} 行（CSV）", "Download all {total} rows (CSV)"),
     "outside_998": ("超出 99.8% 控制限的商家：{n}", "Merchants above the 99.8 % limit: {n}"),
+    "insufficient_volume": (
+        "订单量不足，不评级、不排名、不标记",
+        "too few order lines: not graded, ranked or flagged",
+    ),
+    "funnel_small": (
+        "灰色点 = 订单量低于 {n} 行的商家：不标记、不排名（悬停查看 n）",
+        "Grey points = merchants under {n} order lines: never flagged or ranked (hover for n)",
+    ),
     # sku page
     "select_sku": ("选择 SKU", "Select a SKU"),
     "chart_type_caption": (
@@ -178,6 +216,21 @@ LABELS: dict[str, tuple[str, str]] = {
         "Chart type: {chart_type}; baseline weeks: {n_baseline}",
     ),
     "complaints_list": ("投诉列表", "Complaints"),
+    "terms_title": ("买家在说什么", "What buyers write"),
+    "terms_top": ("{week} 高频词与基线", "Top terms in {week} vs baseline"),
+    "terms_series_week": ("本周", "This week"),
+    "terms_series_baseline": ("前 8 周周均", "Weekly mean of the 8 weeks before"),
+    "terms_emerging": ("新出现的投诉词", "Emerging terms"),
+    "terms_no_emerging": ("所选区间内没有新出现的投诉词。", "No emerging terms in the period."),
+    "terms_trend": ("高频词趋势", "Term trends"),
+    "terms_pick": ("点击一个词筛选投诉列表", "Click a word to filter the complaint list"),
+    "terms_filtered": ("只显示提到“{term}”的投诉", 'Only complaints mentioning "{term}"'),
+    "terms_not_built": (
+        "数据仓库中还没有投诉文本数据，请重新运行 complaints build。",
+        "The warehouse holds no complaint-text marts yet; run complaints build again.",
+    ),
+    "axis_mentions": ("提及投诉数", "Complaints mentioning"),
+    "axis_term": ("词", "Term"),
     "rows_shown": ("显示 {shown} / {total} 行", "Showing {shown} of {total} rows"),
     # sla page
     "sla_by_stage": ("各环节 SLA（所选期间）", "SLA by stage (selected period)"),
@@ -185,6 +238,34 @@ LABELS: dict[str, tuple[str, str]] = {
         "明细：环节 × 渠道 × 周",
         "Details: stage × channel × week",
     ),
+    "sla_targets": ("SLA 时限（环节 × 渠道）", "SLA targets (stage × channel)"),
+    # compliance page
+    "compliance_caption": (
+        "已关闭且订单已签收的投诉，按《消费者权益保护法》七日无理由退货、三包与假一赔三核对处理结果；"
+        "低于法定权益且买家未确认接受（或在期限内直接驳回）即为不合规",
+        "Closed complaints on delivered order lines, checked against the seven-day no-reason "
+        "return, the three guarantees (三包) and 假一赔三; a remedy below the buyer's entitlement "
+        "that the buyer did not accept (or a rejection inside a window) is below entitlement",
+    ),
+    "compliance_rules": ("各规则不合规次数", "Below entitlement per rule"),
+    "compliance_by_merchant": ("商家不合规率", "Below-entitlement rate per merchant"),
+    "compliance_list": ("低于法定权益的投诉", "Complaints below the legal entitlement"),
+    "compliance_rule_filter": ("规则", "Rule"),
+    "compliance_all_rules": ("全部规则", "All rules"),
+    "compliance_download": ("下载 CSV（全部符合条件的行）", "Download CSV (every matching row)"),
+    "axis_rule": ("规则", "Rule"),
+    "axis_below": ("不合规次数", "Below entitlement"),
+    "sla_targets_caption": (
+        "小时 = 自然小时；工作小时 / 工作日 按{calendar}工作日历的 {hours} 计"
+        "（1 个工作日 = 一天的工作时长）；空白 = 该渠道不考核",
+        "h = calendar hours; working h / working days count {hours} on {calendar} working days "
+        "(1 working day = one business day's hours); blank = not measured on the channel",
+    ),
+    "working_calendar_china": (
+        "中国（法定节假日休、调休上班）",
+        "China's (public holidays off, make-up working weekends on)",
+    ),
+    "working_calendar_weekdays": ("周一至周五", "Monday–Friday"),
     "sla_late_list": ("超时与逾期清单", "Breached and overdue"),
     "sla_late_caption": (
         "已超时（完成但超时限）与逾期未完成；逾期时长 = 超出时限的小时数",
@@ -200,16 +281,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "group_sku": ("SKU", "SKU"),
     "group_issue_type": ("问题类型", "Issue type"),
     "recurrence_caption": (
-        "按关闭周筛选；仅计入已成熟（关闭满 90 天）且已分类的投诉",
-        "Filtered by closed week; only mature (closed ≥ 90 days ago) classified complaints count",
+        "复发 = 同一买家在投诉关闭后 90 天内就同一 SKU、同一问题再次投诉（处理没有解决他的问题）；"
+        "按关闭周筛选，仅计入已成熟（关闭满 90 天）、已分类且有买家的投诉",
+        "Recurrence = the same buyer complains again about the same SKU and issue within 90 days "
+        "of the close (the remedy did not fix their problem); filtered by closed week, only "
+        "mature (closed ≥ 90 days ago) classified complaints with a buyer count",
     ),
     "reopen_rates": ("重开率与重复投诉买家", "Reopen and repeat-buyer rates"),
     "corrective_actions": ("整改措施效果", "Corrective-action effectiveness"),
     "actions_caption": (
-        "显示在所选期间内进行中的整改；未完成 = 进行中，"
-        "已完成但观察期未满 = 待评估，均不判定为有效",
-        "Actions active during the period; not completed = in progress, completed but not "
-        "mature = pending; neither is ever shown as effective",
+        "显示在所选期间内进行中的整改；未完成或观察期未满 = 待评估；显著下降 = 有效，"
+        "显著上升 = 恶化；否则检验功效 ≥ 80% 时为无可检测变化，不足时为数据不足（不判定无效）",
+        "Actions active during the period; not completed or not mature = pending; a significant "
+        "drop = effective, a significant rise = worsened; otherwise no detectable change when "
+        "the test had ≥ 80 % power to see a halving, else insufficient data (never ineffective)",
     ),
     # scorecards page
     "scorecard_week": ("评分周", "Scorecard week"),
@@ -224,6 +309,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "dq_expectations": ("数据校验结果", "Expectation results"),
     "dq_warnings": ("数据告警（可选字段已置空）", "Warnings (optional fields nulled)"),
     "dq_orphans": ("孤儿记录", "Orphans"),
+    "dq_sla_stage_observation": (
+        "SLA 环节记录情况（渠道从未记录的环节不计超时）",
+        "SLA stages recorded per channel (a stage a channel never records is not counted late)",
+    ),
     "dq_build": ("构建信息", "Build"),
     "dq_failed_expectations": ("未通过的校验：{n}", "Failed expectations: {n}"),
     # sql console
@@ -299,6 +388,18 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "merchant_evidence": ("商家举证", "Merchant evidence"),
         "resolution": ("问题解决", "Resolution"),
     },
+    "legal_rule": {
+        "defect_return": ("三包·7日退换", "三包: return within 7 days"),
+        "defect_exchange": ("三包·15日换修", "三包: exchange within 15 days"),
+        "defect_repair": ("三包·保修", "三包: repair"),
+        "no_reason_return": ("七日无理由退货", "Seven-day no-reason return"),
+        "counterfeit_compensation": ("假一赔三", "Counterfeit compensation (假一赔三)"),
+    },
+    "sla_target_unit": {
+        "calendar_hours": ("小时", "h"),
+        "working_hours": ("工作小时", "working h"),
+        "working_days": ("个工作日", "working days"),
+    },
     "sla_status": {
         "met": ("达标", "Met"),
         "breached": ("超时", "Breached"),
@@ -306,12 +407,19 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "open_not_due": ("未到期", "Open, not due"),
         "not_started": ("未开始", "Not started"),
         "not_applicable": ("不适用", "Not applicable"),
+        "not_observed": ("渠道未记录", "Not recorded on the channel"),
     },
     "evaluation": {
-        "in_progress": ("进行中", "In progress"),
-        "pending": ("待评估（观察期未满）", "Pending (not mature)"),
+        "pending": ("待评估（数据未成熟）", "Pending (not mature yet)"),
         "effective": ("有效", "Effective"),
-        "not_effective": ("无效", "Not effective"),
+        "worsened": ("恶化", "Worsened"),
+        "no_detectable_change": ("无可检测变化", "No detectable change"),
+        "insufficient_data": ("数据不足", "Insufficient data"),
+    },
+    "grade_status": {
+        "graded": ("已评级", "Graded"),
+        "insufficient_volume": ("订单量不足", "Insufficient volume"),
+        "no_mature_weeks": ("暂无成熟周", "No mature week yet"),
     },
     "action_type": {
         "supplier_change": ("更换供应商", "Supplier change"),
@@ -328,8 +436,29 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
 
 # Table headers: every column a page shows. Unknown columns (SQL console results) stay as they are.
 COLUMNS: dict[str, tuple[str, str]] = {
+    "term": ("词", "Term"),
+    "baseline_mean": ("基线（周均）", "Baseline (per week)"),
+    "expected_complaints": ("预期次数", "Expected"),
+    "scope_name": ("范围", "Scope"),
+    "examples": ("示例描述（已脱敏）", "Example descriptions (masked)"),
     "merchant_id": ("商家ID", "Merchant ID"),
     "merchant_name": ("商家名称", "Merchant"),
+    "below_rule": ("未满足的规则", "Rule fallen short of"),
+    "entitled_remedy": ("法定处理方式", "Entitled remedy"),
+    "remedy_given": ("实际处理方式", "Remedy given"),
+    "is_accepted": ("买家已接受", "Buyer accepted"),
+    "days_since_delivery": ("签收后天数", "Days after delivery"),
+    "required_compensation": ("应赔金额", "Compensation due"),
+    "compensation_shortfall": ("赔偿差额", "Compensation shortfall"),
+    "paid_amount": ("实付金额", "Paid"),
+    "closed_at": ("关闭时间", "Closed"),
+    "n_entitled": ("有法定权益", "With an entitlement"),
+    "n_below": ("低于权益", "Below entitlement"),
+    "n_checked": ("已核对", "Checked"),
+    "n_lower_accepted": ("较低但买家接受", "Lower, accepted"),
+    "below_rate": ("不合规率", "Below-entitlement rate"),
+    "below_rate_ci_low": ("不合规率下限", "Rate, 95 % low"),
+    "below_rate_ci_high": ("不合规率上限", "Rate, 95 % high"),
     "category": ("类目", "Category"),
     "sku_id": ("SKU编码", "SKU"),
     "sku_name": ("商品名称", "Product"),
@@ -356,9 +485,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "defect_rate": ("缺陷率", "Defect rate"),
     "defect_rate_ci_low": ("缺陷率 95% 下限", "Defect rate 95 % low"),
     "defect_rate_ci_high": ("缺陷率 95% 上限", "Defect rate 95 % high"),
-    "shrunk_defect_rate": ("收缩缺陷率（90 天）", "Shrunk defect rate (90 d)"),
+    "shrunk_defect_rate": ("收缩缺陷率（成熟 12 周）", "Shrunk defect rate (mature 12 weeks)"),
+    "grade_status": ("评级状态", "Grade status"),
     "has_min_volume": ("订单量达标", "Enough volume"),
-    "category_rank": ("类目排名", "Category rank"),
+    "category_rank": ("类目排名（1 = 最差）", "Category rank (1 = worst)"),
     "is_mature": ("已成熟", "Mature"),
     "n_complaints": ("投诉量", "Complaints"),
     "share": ("占比", "Share"),
@@ -382,6 +512,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "n_closed_in_rate": ("计入的已关闭投诉", "Closed complaints in rate"),
     "n_recurred": ("复发数", "Recurred"),
     "recurrence_rate": ("复发率", "Recurrence rate"),
+    "stage_rank": ("排名（1 = 最差）", "Rank (1 = worst)"),
+    "relative_change_ci_low": ("相对变化 95% 下限", "Relative change 95 % low"),
+    "relative_change_ci_high": ("相对变化 95% 上限", "Relative change 95 % high"),
+    "power": ("检验功效（检出减半）", "Power (to see a halving)"),
     "recurrence_rate_ci_low": ("复发率 95% 下限", "Recurrence 95 % low"),
     "recurrence_rate_ci_high": ("复发率 95% 上限", "Recurrence 95 % high"),
     "n_counted": ("有效投诉", "Counted complaints"),
@@ -457,6 +591,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "as_of": ("数据截至", "As of"),
     "built_at": ("构建时间", "Built at"),
     "timezone": ("时区", "Time zone"),
+    "currency": ("币种", "Currency"),
     "dbt_version": ("dbt 版本", "dbt version"),
     "table_name": ("表", "Table"),
     "data_type": ("类型", "Type"),
@@ -481,7 +616,11 @@ COLUMN_ENUMS = {
     "remedy": "remedy",
     "stage": "stage",
     "sla_status": "sla_status",
+    "below_rule": "legal_rule",
+    "entitled_remedy": "remedy",
+    "remedy_given": "remedy",
     "evaluation": "evaluation",
+    "grade_status": "grade_status",
     "action_type": "action_type",
     "scope": "scope",
 }

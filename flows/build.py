@@ -25,6 +25,7 @@ from flows.config import Settings
 from flows.errors import UserError
 from flows.run_artifacts import MODEL_COLUMNS, publish_table
 from flows.warehouse import publishing
+from flows.working_calendar import write_calendar
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATABASE_ENV = "COMPLAINTS_DBT_DATABASE"
@@ -214,6 +215,9 @@ def build_warehouse(
         span = loaded_span(con)
     check_as_of(instant, span, settings.as_of_max_days_after_data, force)
     started = time.perf_counter()
+    with duckdb.connect(str(database)) as con:
+        write_calendar(con, settings, instant)
+    prepare_text(database, settings)
     outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)
     nodes = _node_results(outcome.result)
     result = BuildResult(
@@ -235,6 +239,19 @@ def build_warehouse(
         raise UserError(_failure_message(result, outcome.exception))
     log.info(result.summary())
     return result
+
+
+def prepare_text(database: Path, settings: Settings) -> None:
+    """Segment the descriptions not segmented yet and group the unclassified complaints: the
+    text marts read both from ``meta``."""
+    import duckdb
+
+    from flows.text.groups import group_unclassified  # jieba and scikit-learn: only when building
+    from flows.text.store import segment_new_descriptions
+
+    with duckdb.connect(str(database)) as con:
+        segment_new_descriptions(con)
+        group_unclassified(con, settings.text_groups, settings.text_groups_seed)
 
 
 def _failure_message(result: BuildResult, exception: BaseException | None) -> str:

@@ -9,6 +9,7 @@ key, and the path settings can also be given by environment variables or command
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,28 @@ DEFAULT_SLA_HOURS = {
 }
 
 
-def _default_sla_targets() -> dict[str, dict[str, float | None]]:
+# Units a target may be given in; calendar hours are the contract's default.
+SLA_TARGET_UNITS = ("calendar_hours", "working_hours", "working_days")
+# Mainland China's zones: the only ones where working-time targets follow China's calendar
+# unless ``working_calendar`` says otherwise.
+CHINA_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Chongqing",
+    "Asia/Chungking",
+    "Asia/Harbin",
+    "Asia/Urumqi",
+    "PRC",
+)
+WORKING_CALENDARS = ("china", "weekdays")
+
+SlaTarget = float | str | None
+_TARGET_TEXT = re.compile(
+    r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>working\s+hours?|working\s+days?|hours?|h)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _default_sla_targets() -> dict[str, dict[str, SlaTarget]]:
     return {stage: dict.fromkeys(CHANNELS, hours) for stage, hours in DEFAULT_SLA_HOURS.items()}
 
 
@@ -48,6 +70,36 @@ def default_key_file() -> Path:
     return Path(base) / "complaint-insight" / "pii.key"
 
 
+def parse_sla_target(target: SlaTarget, where: str = "target") -> dict[str, Any] | None:
+    """A target as {value, unit}: a number is calendar hours; text may say "2 working days",
+    "2 working hours" or "24 hours". None = the stage is not measured there."""
+    if target is None:
+        return None
+    if isinstance(target, bool):
+        raise ValueError(f"{where}: {target!r} is not an SLA target")
+    if isinstance(target, int | float):
+        value, unit = float(target), "calendar_hours"
+    else:
+        match = _TARGET_TEXT.match(str(target))
+        if not match:
+            raise ValueError(
+                f"{where}: {target!r} is not an SLA target (a number of calendar hours, or text "
+                "like '24 hours', '2 working hours', '2 working days')"
+            )
+        value = float(match["value"])
+        word = match["unit"].lower()
+        unit = (
+            "working_days"
+            if "day" in word
+            else "working_hours"
+            if "working" in word
+            else "calendar_hours"
+        )
+    if value <= 0:
+        raise ValueError(f"{where}: an SLA target must be positive, got {target!r}")
+    return {"value": value, "unit": unit}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings shared by every stage of the pipeline."""
@@ -62,15 +114,38 @@ class Settings:
     key_file: Path = field(default_factory=lambda: default_key_file())
     timezone: str = "Asia/Shanghai"
     currency: str = "CNY"
-    # Per stage and channel; None = not measured for that channel (not_applicable).
-    sla_targets_hours: dict[str, dict[str, float | None]] = field(
-        default_factory=_default_sla_targets
-    )
+    # Per stage and channel; None = not measured for that channel (not_applicable). A number is
+    # calendar hours; text such as "2 working days" or "2 working hours" is working time.
+    sla_targets_hours: dict[str, dict[str, SlaTarget]] = field(default_factory=_default_sla_targets)
+    # Working time: business hours (local, in the platform zone) on the working days of
+    # ``working_calendar`` ("china": public holidays off, 调休 make-up days on, from the
+    # chinesecalendar library; "weekdays": Monday to Friday). None = "china" in a mainland China
+    # zone, else "weekdays".
+    working_hours_start: str = "09:00"
+    working_hours_end: str = "18:00"
+    working_calendar: str | None = None
     recurrence_window_days: int = 90
+    # Legal entitlements (PRC consumer law defaults): windows in days after delivery, the
+    # counterfeit compensation rule, and the SKU categories (level 1 or 2) exempt from the
+    # seven-day no-reason return (fresh, custom-made, digital goods, periodicals).
+    legal_no_reason_return_days: int = 7
+    legal_defect_return_days: int = 7
+    legal_defect_exchange_days: int = 15
+    legal_counterfeit_multiple: float = 3.0
+    legal_counterfeit_min_compensation: float = 500.0
+    legal_exempt_categories: tuple[str, ...] = ("生鲜", "定制商品", "数字商品", "报纸期刊")
     effectiveness_window_days: int = 90
     complaint_lag_days: int = 30
     rate_maturity_days: int = 30
     min_volume_order_lines: int = 200
+    # Grades and rankings: the mature order weeks they judge, the merchants a category needs at the
+    # minimum volume for a prior of its own, and the weakest prior allowed (in order lines).
+    grade_window_weeks: int = 12
+    prior_min_merchants: int = 5
+    prior_strength_floor: float = 50.0
+    # SLA ranking of merchants per stage: received weeks counted, measured complaints to be ranked.
+    sla_ranking_weeks: int = 26
+    sla_min_measured: int = 20
     # Merchant grade thresholds on the defect rate (upper bounds, inclusive) for A, B, C; else D.
     grade_thresholds: dict[str, float] = field(
         default_factory=lambda: {"A": 0.005, "B": 0.01, "C": 0.02}
@@ -82,12 +157,27 @@ class Settings:
     ingest_files_ahead: int = 2
     # Metric parameters beyond the contract's defaults (dbt vars of the same names).
     effectiveness_p_value: float = 0.05
+    # Power to detect a halving of the before rate below which a mature action without a
+    # significant change is insufficient_data rather than no_detectable_change.
+    effectiveness_min_power: float = 0.8
     repeat_buyer_window_days: int = 90
     rolling_windows_days: tuple[int, ...] = (30, 90)
     # SKU control charts: limit width in sigmas, baseline weeks needed, defect lines to alert.
     spc_sigma: float = 3.0
     spc_min_baseline_weeks: int = 4
     spc_min_defect_lines: int = 3
+    # Complaint terms (docs/marts.md, "Complaint text"): a term emerges on a SKU or category when
+    # its weekly count is improbably high for a Poisson count at the baseline's weekly mean
+    # (one-sided, at this level) and reaches the minimum count. The baseline is the previous
+    # weeks (at least the minimum of them in the data); an expected count never below the floor.
+    emerging_p_value: float = 0.001
+    emerging_min_count: int = 4
+    emerging_baseline_weeks: int = 8
+    emerging_min_baseline_weeks: int = 4
+    emerging_min_expected: float = 0.5
+    # Unclassified complaints grouped by their descriptions (k-means groups, and its seed).
+    text_groups: int = 12
+    text_groups_seed: int = 0
     # ``--as-of`` may lie at most this many days after the latest complaint update or event
     # loaded (and never before the earliest order or complaint) unless ``--force`` is given.
     as_of_max_days_after_data: int = 7
@@ -95,6 +185,9 @@ class Settings:
     # Sign-in and roles (dashboards/auth.py); without this file the dashboard is open and
     # ``complaints dashboard`` serves it on loopback addresses only.
     dashboard_users_file: Path = Path("data/dashboard_users.yml")
+    # Weeks the dashboard's period covers when a link names none: half a year shows the slow
+    # patterns (bad batches months apart, corrective actions judged 4 months after completion).
+    dashboard_default_weeks: int = 26
     dashboard_port: int = 8501
     # Dashboard query cache lifetime and size, and the SQL console's limits.
     dashboard_cache_ttl_seconds: int = 300
@@ -121,6 +214,15 @@ class Settings:
     smtp_attempts: int = 4
     smtp_backoff_seconds: float = 2.0
     smtp_timeout_seconds: float = 30.0
+    # Alerts (docs/alerts.md): rules, the ledger beside the warehouse, delivery retries, the
+    # digest size, and the dashboard address the messages link to.
+    alert_rules: list[dict[str, Any]] = field(default_factory=list)
+    alert_ledger: Path = Path("data/alerts/ledger.sqlite")
+    alert_digest_threshold: int = 5
+    alert_attempts: int = 4
+    alert_backoff_seconds: float = 2.0
+    dashboard_url: str = "http://127.0.0.1:8501"
+    alerts_cron: str = "0 * * * *"
     # Schedules served by ``complaints serve`` (cron in ``schedule_timezone``).
     schedule_timezone: str = "Asia/Shanghai"
     daily_pipeline_cron: str = "0 2 * * *"
@@ -132,23 +234,70 @@ class Settings:
         """The dbt vars that carry these settings into the models."""
         out: dict[str, Any] = {
             "timezone": self.timezone,
-            "sla_targets_hours": self.sla_targets_hours,
+            "currency": self.currency,
+            "sla_targets_hours": self.sla_targets_normalised(),
+            "working_hours": {"start": self.working_hours_start, "end": self.working_hours_end},
             "recurrence_window_days": self.recurrence_window_days,
+            "legal_no_reason_return_days": self.legal_no_reason_return_days,
+            "legal_defect_return_days": self.legal_defect_return_days,
+            "legal_defect_exchange_days": self.legal_defect_exchange_days,
+            "legal_counterfeit_multiple": self.legal_counterfeit_multiple,
+            "legal_counterfeit_min_compensation": self.legal_counterfeit_min_compensation,
+            "legal_exempt_categories": list(self.legal_exempt_categories),
             "effectiveness_window_days": self.effectiveness_window_days,
             "complaint_lag_days": self.complaint_lag_days,
             "rate_maturity_days": self.rate_maturity_days,
             "min_volume_order_lines": self.min_volume_order_lines,
+            "grade_window_weeks": self.grade_window_weeks,
+            "prior_min_merchants": self.prior_min_merchants,
+            "prior_strength_floor": self.prior_strength_floor,
+            "sla_ranking_weeks": self.sla_ranking_weeks,
+            "sla_min_measured": self.sla_min_measured,
             "grade_thresholds": self.grade_thresholds,
             "effectiveness_p_value": self.effectiveness_p_value,
+            "effectiveness_min_power": self.effectiveness_min_power,
             "repeat_buyer_window_days": self.repeat_buyer_window_days,
             "rolling_windows_days": list(self.rolling_windows_days),
             "spc_sigma": self.spc_sigma,
             "spc_min_baseline_weeks": self.spc_min_baseline_weeks,
             "spc_min_defect_lines": self.spc_min_defect_lines,
+            "emerging_p_value": self.emerging_p_value,
+            "emerging_min_count": self.emerging_min_count,
+            "emerging_baseline_weeks": self.emerging_baseline_weeks,
+            "emerging_min_baseline_weeks": self.emerging_min_baseline_weeks,
+            "emerging_min_expected": self.emerging_min_expected,
         }
         if as_of:
             out["as_of"] = as_of
         return out
+
+    def sla_targets_normalised(self) -> dict[str, dict[str, Any]]:
+        """The targets as dbt reads them: calendar hours as plain numbers, working time as
+        {value, unit}, unset as null."""
+        out: dict[str, dict[str, Any]] = {}
+        for stage, per_channel in self.sla_targets_hours.items():
+            out[stage] = {}
+            for channel, target in per_channel.items():
+                parsed = parse_sla_target(target, f"sla_targets_hours.{stage}.{channel}")
+                if parsed is None or parsed["unit"] == "calendar_hours":
+                    out[stage][channel] = None if parsed is None else parsed["value"]
+                else:
+                    out[stage][channel] = parsed
+        return out
+
+    def uses_working_time(self) -> bool:
+        """Whether any stage of any channel has a target in working time."""
+        return any(
+            isinstance(target, dict)
+            for per_channel in self.sla_targets_normalised().values()
+            for target in per_channel.values()
+        )
+
+    def working_calendar_name(self) -> str:
+        """The calendar of working days: as configured, else China's in a mainland China zone."""
+        if self.working_calendar is not None:
+            return self.working_calendar
+        return "china" if self.timezone in CHINA_ZONES else "weekdays"
 
     def with_paths(self, **paths: Path | str | None) -> Settings:
         """A copy with the given path settings replaced (None leaves a setting as it is)."""
@@ -166,6 +315,7 @@ _ENV_PATHS = {
     "recipients_file": "COMPLAINTS_RECIPIENTS",
     "delivery_ledger": "COMPLAINTS_DELIVERY_LEDGER",
     "dashboard_users_file": "COMPLAINTS_DASHBOARD_USERS",
+    "alert_ledger": "COMPLAINTS_ALERT_LEDGER",
 }
 
 
@@ -207,4 +357,27 @@ def load_settings(config_file: Path | str | None = None) -> Settings:
         if not key_file.is_absolute() and os.environ.get("COMPLAINTS_KEY_FILE") is None:
             key_file = path.resolve().parent / key_file
         values["key_file"] = key_file.resolve()
-    return Settings(**values)
+    settings = Settings(**values)
+    _validate_working_time(settings, path)
+    return settings
+
+
+def _validate_working_time(settings: Settings, path: Path) -> None:
+    """Fail at load, naming the file and setting, rather than in the middle of a build."""
+    try:
+        settings.sla_targets_normalised()
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+    if settings.working_calendar is not None and settings.working_calendar not in WORKING_CALENDARS:
+        raise ValueError(
+            f"{path}: working_calendar must be one of {', '.join(WORKING_CALENDARS)}, "
+            f"got {settings.working_calendar!r}"
+        )
+    times = {}
+    for key in ("working_hours_start", "working_hours_end"):
+        text = str(getattr(settings, key))
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text):
+            raise ValueError(f"{path}: {key} must be HH:MM (24 h), got {text!r}")
+        times[key] = text
+    if times["working_hours_start"] >= times["working_hours_end"]:
+        raise ValueError(f"{path}: working_hours_start must be before working_hours_end")

@@ -60,3 +60,45 @@
 {% macro integers_below(k) -%}
     unnest(range(cast({{ k }} as bigint)))
 {%- endmacro %}
+
+{#- Standard normal CDF, Phi(x), from the same upper-tail approximation. -#}
+{% macro normal_cdf(x) -%}
+    (case when ({{ x }}) >= 0 then 1.0 - {{ normal_upper_tail(x) }} else {{ normal_upper_tail(x) }} end)
+{%- endmacro %}
+
+{#- Power of the pooled two-sided two-proportion z-test at alpha = 0.05 to detect a halving of the
+    before rate p1 (data contract, "Corrective-action effectiveness"): p2 = p1 / 2,
+    pbar = (n1 p1 + n2 p2) / (n1 + n2),
+    power = Phi((|p1 - p2| - z sqrt(pbar (1 - pbar) (1/n1 + 1/n2))) / sqrt(p1 (1 - p1)/n1 + p2 (1 - p2)/n2)),
+    z the 97.5 % normal quantile (wilson_z, the one definition). Null when a window has no order
+    lines or the before rate is 0 (a halving of nothing cannot be detected). -#}
+{% macro halving_power(p1, n1, n2) -%}
+    {%- set p2 = '((' ~ p1 ~ ') / 2.0)' -%}
+    {%- set pbar = '((' ~ n1 ~ ') * (' ~ p1 ~ ') + (' ~ n2 ~ ') * ' ~ p2 ~ ') / ((' ~ n1 ~ ') + (' ~ n2 ~ '))' -%}
+    case when ({{ n1 }}) > 0 and ({{ n2 }}) > 0 and ({{ p1 }}) > 0 then
+        {{ normal_cdf(
+            '(abs((' ~ p1 ~ ') - ' ~ p2 ~ ') - ' ~ wilson_z() ~ ' * sqrt(' ~ pbar ~ ' * (1.0 - ' ~ pbar
+            ~ ') * (1.0 / (' ~ n1 ~ ') + 1.0 / (' ~ n2 ~ '))))'
+            ~ ' / sqrt((' ~ p1 ~ ') * (1.0 - (' ~ p1 ~ ')) / (' ~ n1 ~ ') + ' ~ p2 ~ ' * (1.0 - ' ~ p2
+            ~ ') / (' ~ n2 ~ '))'
+        ) }}
+    end
+{%- endmacro %}
+
+{#- 95 % interval of the relative change after / before - 1 of two proportions, by the log risk
+    ratio (Katz): exp(ln(RR) +- z sqrt(1/k2 - 1/n2 + 1/k1 - 1/n1)) - 1. An after window without
+    defects takes 0.5 on both defect counts (Haldane-Anscombe) so a drop to zero still gets a
+    finite interval; null when the before window has no defect or a window has no lines.
+    `bound` is -1 for the low end, +1 for the high end. -#}
+{% macro relative_change_bound(k1, n1, k2, n2, bound) -%}
+    {%- set c = '(case when (' ~ k2 ~ ') = 0 then 0.5 else 0.0 end)' -%}
+    case when ({{ k1 }}) > 0 and ({{ n1 }}) > 0 and ({{ n2 }}) > 0 then
+        exp(
+            ln((({{ k2 }}) + {{ c }}) / ({{ n2 }}) / ((({{ k1 }}) + {{ c }}) / ({{ n1 }})))
+            + ({{ bound }}) * {{ wilson_z() }} * sqrt(
+                1.0 / (({{ k2 }}) + {{ c }}) - 1.0 / ({{ n2 }})
+                + 1.0 / (({{ k1 }}) + {{ c }}) - 1.0 / ({{ n1 }})
+            )
+        ) - 1.0
+    end
+{%- endmacro %}

@@ -30,7 +30,7 @@ if ctx.filters.channel is not None:
 merchants = data.merchant_rates(ctx.source, dataclasses.replace(ctx.filters, merchant_id=None))
 merchants = merchants[merchants["order_lines"] > 0]
 if merchants.empty:
-    no_data(ctx)
+    no_data(ctx, needs_orders=True)
     st.stop()
 
 lines, defects = int(merchants["order_lines"].sum()), int(merchants["defect_lines"].sum())
@@ -55,11 +55,13 @@ for z, name, dash in ((Z95, "series_limit95", "dash"), (Z998, "series_limit998",
         )
 fig.add_hline(y=platform, line_color=PALETTE[0], annotation_text=ctx.t("series_platform"))
 merchant_spread = np.sqrt(platform * (1 - platform) / merchants["order_lines"])
-outside = merchants["defect_rate"] > platform + Z998 * merchant_spread
-warning = merchants["defect_rate"] > platform + Z95 * merchant_spread
+# Only merchants at or above the minimum volume are flagged; the small ones are drawn grey.
+enough = merchants["has_min_volume"].astype(bool)
+outside = enough & (merchants["defect_rate"] > platform + Z998 * merchant_spread)
+warning = enough & (merchants["defect_rate"] > platform + Z95 * merchant_spread)
 colours = [
-    PALETTE[1] if out else (PALETTE[3] if warn else PALETTE[0])
-    for out, warn in zip(outside, warning, strict=True)
+    PALETTE[1] if out else (PALETTE[3] if warn else (PALETTE[0] if big else "#c8c8c8"))
+    for out, warn, big in zip(outside, warning, enough, strict=True)
 ]
 # Merchants whose period includes immature weeks are drawn as open circles.
 symbols = ["circle" if mature else "circle-open" for mature in merchants["is_mature"]]
@@ -68,7 +70,8 @@ fig.add_trace(
         x=merchants["order_lines"],
         y=merchants["defect_rate"],
         mode="markers+text",
-        # Names beside the merchants above the 95 % limit only; every point has a hover label.
+        # Names beside the flagged merchants only (no overlapping labels); every point has a
+        # hover label with its n, small merchants marked as too small to flag.
         text=[
             name if warn or mid == ctx.filters.merchant_id else ""
             for name, mid, warn in zip(
@@ -76,12 +79,14 @@ fig.add_trace(
             )
         ],
         hovertext=[
-            f"{name} ({mid})<br>{fmt_pct(rate)} · {fmt_int(n)}"
-            for name, mid, rate, n in zip(
+            f"{name} ({mid})<br>{fmt_pct(rate)} · n = {fmt_int(n)}"
+            + ("" if big else f"<br>{ctx.t('insufficient_volume')}")
+            for name, mid, rate, n, big in zip(
                 merchants["merchant_name"],
                 merchants["merchant_id"],
                 merchants["defect_rate"],
                 merchants["order_lines"],
+                enough,
                 strict=True,
             )
         ],
@@ -112,6 +117,8 @@ st.caption(
 )
 if not merchants["is_mature"].all():
     st.caption(ctx.t("funnel_immature"))
+if not enough.all():
+    st.caption(ctx.t("funnel_small", n=fmt_int(data.min_volume_order_lines())))
 
 st.subheader(ctx.t("merchant_table"))
 table(
@@ -126,6 +133,8 @@ table(
         "defect_rate",
         "defect_rate_ci_low",
         "defect_rate_ci_high",
+        "grade",
+        "grade_status",
         "shrunk_defect_rate",
         "category_rank",
         "has_min_volume",

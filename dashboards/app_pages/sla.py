@@ -27,6 +27,30 @@ st.subheader(ctx.t("sla_by_stage"))
 by_stage = data.sla_by_stage(ctx.source, ctx.filters)
 table_or_no_data(ctx, by_stage, data.SLA_STAGE_COLUMNS)
 
+targets = data.sla_targets(ctx.source)
+if not targets.empty:
+    st.subheader(ctx.t("sla_targets"))
+    targets["target"] = [
+        f"{value:g} {ctx.enum('sla_target_unit', unit)}" if pd.notna(value) else ""
+        for value, unit in zip(targets["target_value"], targets["target_unit"], strict=True)
+    ]
+    grid = targets.pivot(index="stage", columns="channel", values="target").reindex(
+        [s for s in SLA_STAGES if s in set(targets["stage"])]
+    )
+    grid.index = [ctx.enum("stage", stage) for stage in grid.index]
+    grid.columns = [ctx.enum("channel", channel) for channel in grid.columns]
+    st.dataframe(grid, width="stretch")
+    working = targets.dropna(subset=["working_calendar"])
+    if not working.empty:
+        first = working.iloc[0]
+        st.caption(
+            ctx.t(
+                "sla_targets_caption",
+                calendar=ctx.t(f"working_calendar_{first['working_calendar']}"),
+                hours=first["working_hours"],
+            )
+        )
+
 
 def compliance_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The weekly counts summed over ``keys``, with met ÷ measured (missing when none)."""
@@ -98,13 +122,51 @@ if not weekly.empty:
                 key="sla_table",
             )
 
+st.subheader(ctx.t("sla_merchant_ranking"))
+ranking_stage = st.selectbox(
+    ctx.t("sla_ranking_stage"),
+    list(SLA_STAGES),
+    index=list(SLA_STAGES).index("merchant_evidence"),
+    format_func=lambda stage: ctx.enum("stage", stage),
+    key="sla_ranking_stage",
+)
+st.caption(ctx.t("sla_ranking_caption"))
+ranking = data.sla_merchant_ranking(ctx.source, ranking_stage, ctx.filters.category)
+table_or_no_data(
+    ctx,
+    ranking,
+    [
+        "stage_rank",
+        "merchant_id",
+        "merchant_name",
+        "category",
+        "n_measured",
+        "n_met",
+        "compliance_rate",
+        "compliance_rate_ci_low",
+        "compliance_rate_ci_high",
+        "has_min_volume",
+    ],
+    key="sla_ranking_table",
+)
+
 st.subheader(ctx.t("sla_late_list"))
 st.caption(ctx.t("sla_late_caption"))
-late, total = data.sla_late(ctx.source, ctx.filters)
-if late.empty:
+PAGE_ROWS = 500
+_, total = data.sla_late(ctx.source, ctx.filters, limit=0)
+if total == 0:
     no_data(ctx)
 else:
-    st.caption(ctx.t("rows_shown", shown=len(late), total=total))
+    # Every late stage, page by page (not cut at the first page), and all of them as a CSV.
+    pages = -(-total // PAGE_ROWS)
+    page = (
+        st.number_input(ctx.t("page_number", pages=pages), 1, pages, 1, key="sla_late_page")
+        if pages > 1
+        else 1
+    )
+    late, _ = data.sla_late(ctx.source, ctx.filters, limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
+    first = (page - 1) * PAGE_ROWS + 1
+    st.caption(ctx.t("rows_page", first=first, last=first + len(late) - 1, total=total))
     table(
         ctx,
         late,
@@ -119,6 +181,18 @@ else:
             "elapsed_hours",
             "overdue_hours",
         ],
+    )
+    st.download_button(
+        ctx.t("download_late_csv", total=total),
+        data=lambda: (
+            data.sla_late(ctx.source, ctx.filters, limit=None)[0]
+            .to_csv(index=False)
+            .encode("utf-8-sig")
+        ),
+        file_name="sla_late_stages.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="sla_late_download",
     )
 
 st.subheader(ctx.t("chart_backlog"))

@@ -214,3 +214,30 @@ def draw_complaints(
         reopens=(withdraw_stage < 0) & (rng.random(m) < 0.05),
         satisfaction_base=np.array([sat_base[r] for r in remedy], dtype=float),
     )
+
+
+def follow_up_complaints(
+    c: Complaints, failed: np.ndarray, received: np.ndarray, paid: np.ndarray
+) -> Complaints:
+    """The buyer's second complaint after a failed repair or exchange: the same order line and
+    issue, received at ``received``; this time the merchant takes the item back (return and
+    refund), the buyer never withdraws and nothing is reopened, so each failure recurs once."""
+    m = len(failed)
+    line = c.line[failed]
+    return Complaints(
+        line=line,
+        issue=c.issue[failed],
+        responsibility=c.responsibility[failed],
+        remedy=np.full(m, "return_refund", dtype=object),
+        major=c.major[failed],
+        channel=c.channel[failed],
+        received=received,
+        refund=paid[line].astype(float),
+        compensation=np.zeros(m),
+        evidence_count=c.evidence_count[failed],
+        withdraw_stage=np.full(m, -1),
+        needs_info=np.zeros(m, dtype=bool),
+        needs_lab=np.zeros(m, dtype=bool),
+        reopens=np.zeros(m, dtype=bool),
+        satisfaction_base=np.full(m, 2.8),
+    )

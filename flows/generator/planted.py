@@ -187,3 +187,48 @@ def line_propensity(
         )
         p[scope & (ordered_s >= action.completed_s)] *= action.factor
     return np.minimum(p, 0.6)
+
+
+REMEDY_FAILURE_REMEDIES = ("repair", "exchange")
+
+
+def plan_remedy_failure_rates(rng: np.random.Generator, n_merchants: int) -> np.ndarray:
+    """Chance, per merchant, that a repair or exchange does not fix the buyer's problem.
+
+    Most merchants fail about 2 % of them; roughly one in eight fails about 25 % (sloppy repairs,
+    replacement units from the same bad stock). At least one of each kind when there are 5+
+    merchants, so the recurrence pages have something to find.
+    """
+    poor = rng.random(n_merchants) < 0.12
+    if n_merchants >= 5:
+        if not poor.any():
+            poor[rng.integers(0, n_merchants)] = True
+        if poor.all():
+            poor[rng.integers(0, n_merchants)] = False
+    return np.where(poor, 0.25, 0.02)
+
+
+def remedy_failures(
+    rng: np.random.Generator,
+    remedy: np.ndarray,
+    withdrawn: np.ndarray,
+    closed_at: np.ndarray,
+    fail_rate: np.ndarray,
+    as_of_s: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which closed complaints come back, and when the same buyer complains again.
+
+    A complaint closed after a repair or exchange fails with its merchant's rate; the buyer
+    complains again about the same order line (same SKU and issue) 3 to 60 days after the close.
+    Returns the indices of the failed complaints and the follow-ups' receipt times (only those
+    received by the export moment).
+    """
+    candidate = np.isin(remedy, REMEDY_FAILURE_REMEDIES) & ~withdrawn & (closed_at >= 0)
+    fails = candidate & (rng.random(len(remedy)) < fail_rate)
+    idx = np.where(fails)[0]
+    received = closed_at[idx] + (rng.uniform(3, 60, len(idx)) * DAY).astype(np.int64)
+    # buyers complain in waking hours
+    hour = (received // 3600) % 24
+    received = np.where(hour < 8, received + (8 - hour) * 3600, received)
+    keep = received <= as_of_s
+    return idx[keep], received[keep]

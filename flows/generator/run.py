@@ -14,8 +14,9 @@ import pandas as pd
 
 from flows.errors import UserError
 from flows.generator import timestamps as ts
+from flows.generator.bursts import apply_term_burst, plan_term_burst
 from flows.generator.catalog import CATEGORY_NAMES, build_catalog
-from flows.generator.complaints import draw_complaints
+from flows.generator.complaints import Complaints, draw_complaints, follow_up_complaints
 from flows.generator.descriptions import describe, fake_phones
 from flows.generator.dirt import inject
 from flows.generator.events import CLOSED, CLOSED2, EXECUTED, event_rows, state_at, timelines
@@ -28,7 +29,13 @@ from flows.generator.frames import (
     to_chinese_values,
 )
 from flows.generator.orders import CARRIER_NAMES, week_order_lines
-from flows.generator.planted import line_propensity, plan_bad_batches, plan_corrective_actions
+from flows.generator.planted import (
+    line_propensity,
+    plan_bad_batches,
+    plan_corrective_actions,
+    plan_remedy_failure_rates,
+    remedy_failures,
+)
 from flows.generator.truth import write_truth
 from flows.generator.volume import PROMOTION_DAYS, allocate, day_weights
 from flows.generator.writers import FORMATS, ExportWriter
@@ -218,6 +225,10 @@ def _generate_into(
         _rng(opts.seed, 1), catalog, lines_per_week, start_s, opts.weeks
     )
     batches = plan_bad_batches(_rng(opts.seed, 2), catalog, lines_per_week, actions)
+    burst = plan_term_burst(catalog, lines_per_week, batches)
+    burst_received: dict[int, int] = {}  # received week -> planted descriptions
+    remedy_fail_rate = plan_remedy_failure_rates(_rng(opts.seed, 3), len(catalog.merchants))
+    planted_failures: list[dict[str, str]] = []
     days = start_day + np.arange(n_days).astype("timedelta64[D]")
     month_day = [(int(str(d)[5:7]), int(str(d)[8:10])) for d in days]
     promo = np.array([md in PROMOTION_DAYS for md in month_day])
@@ -269,12 +280,47 @@ def _generate_into(
 
         p = line_propensity(catalog, lines.sku, lines.ordered, week, batches, actions)
         c = draw_complaints(rng, lines, catalog.sku_category, p, as_of_s)
-        n = len(c)
-        if n == 0:
+        if len(c) == 0:
             return
+        t = write_complaints(
+            rng,
+            dirt_rng,
+            lines,
+            c,
+            f"TS{week:03d}{part:02d}",
+            (week, _rng(opts.seed, 14, week, part)),
+        )
+        # Remedy failures: the same buyer complains again about the same line and issue.
+        closed_at = np.maximum(t[:, CLOSED], t[:, CLOSED2])
+        failed, received = remedy_failures(
+            _rng(opts.seed, 12, week, part),
+            c.remedy,
+            c.withdraw_stage >= 0,
+            closed_at,
+            remedy_fail_rate[catalog.sku_merchant[lines.sku[c.line]]],
+            as_of_s,
+        )
+        if len(failed) == 0:
+            return
+        follow = follow_up_complaints(c, failed, received, lines.paid)
+        prefix = f"TR{week:03d}{part:02d}"
+        write_complaints(_rng(opts.seed, 13, week, part), dirt_rng, lines, follow, prefix)
+        planted_failures.extend(
+            {"complaint_id": f"TS{week:03d}{part:02d}{a:06d}", "recurred_by": f"{prefix}{i:06d}"}
+            for i, a in enumerate(failed)
+        )
+
+    def write_complaints(
+        rng, dirt_rng, lines, c: Complaints, prefix: str, burst_at=None
+    ) -> np.ndarray:
+        """Timelines, export rows and events of one set of complaints; returns the timelines.
+
+        ``burst_at`` (order week, random stream) lets the term burst rewrite texts of the week.
+        """
+        n = len(c)
         sku = lines.sku[c.line]
         t = timelines(rng, c, catalog.merchant_slow[catalog.sku_merchant[sku]], as_of_s)
-        ids = np.array([f"TS{week:03d}{part:02d}{i:06d}" for i in range(n)], dtype=object)
+        ids = np.array([f"{prefix}{i:06d}" for i in range(n)], dtype=object)
         phones = fake_phones(rng, n)
         cats = [CATEGORY_NAMES[k] for k in catalog.sku_category[sku]]
         texts, has_phone = describe(
@@ -287,6 +333,14 @@ def _generate_into(
             list(CARRIER_NAMES[lines.carrier[c.line]]),
             phones,
         )
+        planted = np.zeros(n, dtype=bool)
+        if burst_at is not None:
+            burst_week, burst_rng = burst_at
+            planted = apply_term_burst(
+                burst_rng, burst, burst_week, sku, c.issue, list(sku_l2[sku]), texts, has_phone
+            )
+        for received_week in (c.received[planted] - start_s) // (7 * DAY):
+            burst_received[int(received_week)] = burst_received.get(int(received_week), 0) + 1
         merchant = merchant_ids[catalog.sku_merchant[sku]].astype(object)
         merchant[rng.random(n) < 0.005] = None  # derivable from the SKU; exports sometimes omit it
         base = {
@@ -331,6 +385,7 @@ def _generate_into(
             events_frame(ids, ev, forms["complaint_events"]),
             dirt_rng,
         )
+        return t
 
     for week in range(opts.weeks):
         total = int(lines_per_week[week])
@@ -394,7 +449,22 @@ def _generate_into(
             }
             for a in actions
         ],
+        "term_bursts": []
+        if burst is None
+        else [
+            {
+                "sku_id": str(sku_ids[burst.sku]),
+                "merchant_id": str(merchant_ids[catalog.sku_merchant[burst.sku]]),
+                "term": burst.term,
+                "order_weeks": [monday(w) for w in burst.weeks],
+                "planted_by_received_week": {
+                    monday(w): n for w, n in sorted(burst_received.items())
+                },
+            }
+        ],
         "slow_evidence_merchants": [str(m) for m in merchant_ids[catalog.merchant_slow]],
+        "remedy_failures": sorted(planted_failures, key=lambda f: f["complaint_id"]),
+        "poor_remedy_merchants": [str(m) for m in merchant_ids[remedy_fail_rate > 0.1]],
         "dirty_rows": sorted(files.dirty, key=lambda d: (d["file"], d["row_number"])),
         "files": dict(sorted(files.rows.items())),
     }

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import tempfile
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,7 +27,7 @@ from flows.contract import ENTITIES
 from flows.landing import ledger
 from flows.landing.classify import classify, exclude_failed_expectations, keep_quarantined_source
 from flows.landing.discovery import LandingFile, discover
-from flows.landing.dq_warnings import record_warnings
+from flows.landing.dq_warnings import record_assumed, record_file_notes, record_warnings
 from flows.landing.expectations_run import (
     Validation,
     store_validation,
@@ -50,17 +52,20 @@ from flows.landing.profiles import (
     map_headers,
     normalise_header,
     profile_for_name,
+    template_positions,
 )
 from flows.landing.quarantine import record_quarantine
 from flows.landing.readers import (
+    CsvLayout,
     UnreadableFile,
     invalid_utf8_seen,
+    looks_delimited_by,
     read_csv,
     read_jsonl,
     read_parquet,
     read_xlsx,
 )
-from flows.landing.rules import RuleContext, build_typed, value_columns
+from flows.landing.rules import RuleContext, build_assumed, build_typed, value_columns
 from flows.landing.schema import ensure_schema
 from flows.landing.sqltext import ident
 from flows.landing.transcode import transcode_to_utf8
@@ -82,7 +87,7 @@ class RunContext:
     def known_headers(self) -> set[str]:
         names = set(FALLBACK)
         for profile in self.profiles:
-            names |= set(profile.own_headers())
+            names |= set(profile.own_headers()) | profile.template_headers()
         return names
 
 
@@ -93,6 +98,11 @@ class IngestReport:
     @property
     def rejected(self) -> list[FileResult]:
         return [f for f in self.files if f.status == "rejected"]
+
+    @property
+    def rejected_earlier(self) -> list[FileResult]:
+        """Files skipped because this content was rejected by an earlier run."""
+        return [f for f in self.files if f.rejected_earlier]
 
     @property
     def ok(self) -> bool:
@@ -156,6 +166,12 @@ def ingest_landing(
     return report
 
 
+def shown_name(lf: LandingFile) -> str:
+    """The file name as the warehouse, the report and the logs show it: phone numbers masked in
+    each part between `_` and `.` (in a file name those separate words, they join no id)."""
+    return re.sub(r"[^_.]+", lambda part: mask_text(part.group()), lf.name)
+
+
 class AlreadyIngested(Exception):
     """The file's content turned out to be in the ledger already (known once hashed)."""
 
@@ -176,6 +192,10 @@ class PreparedFile:
     error: BaseException | None = None
     headers: list[str] = field(default_factory=list)
     personal: set[int] = field(default_factory=set)
+    identifiers: frozenset[int] = frozenset()  # positions of id columns: never masked
+    defaulted: list[str] = field(default_factory=list)  # columns a profile default may supply
+    delimiter: str | None = None  # CSV: the delimiter and header line used
+    skipped: int = 0
     validation: Validation = field(default_factory=Validation)
     committed: bool = False
 
@@ -205,7 +225,9 @@ def prepare_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContex
     A file whose name, size and modification time match a ledger entry is known without reading
     it. Otherwise its SHA-256 is computed in a background thread while DuckDB reads it.
     """
-    prepared = PreparedFile(lf=lf, con=con, result=FileResult(file_name=lf.name, format=lf.fmt))
+    prepared = PreparedFile(
+        lf=lf, con=con, result=FileResult(file_name=shown_name(lf), format=lf.fmt)
+    )
     result = prepared.result
     try:
         stat = lf.path.stat()
@@ -213,7 +235,7 @@ def prepare_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContex
         prepared.error = exc
         return prepared
     result.file_size, result.file_mtime_ns = stat.st_size, stat.st_mtime_ns
-    prepared.known_id = ledger.known_by_stat(con, lf.name, stat.st_size, stat.st_mtime_ns)
+    prepared.known_id = ledger.known_by_stat(con, shown_name(lf), stat.st_size, stat.st_mtime_ns)
     if prepared.known_id:
         return prepared
     if ctx.settings.gx_max_rows_per_file > 0:
@@ -247,8 +269,13 @@ def commit_file(prepared: PreparedFile, ctx: RunContext, raise_io: bool = False)
             return _reject_hashed(con, lf, ctx, result, prepared.digest, prepared.error)
         con.execute("begin transaction")
         try:
-            if ledger.lookup(con, result.file_id or "") is not None:
-                raise AlreadyIngested  # the same content came in another file of this run
+            if result.content_sha256:
+                # The same content as the same entity may have come in another file of this run.
+                file_id, seen = ledger.identify(con, result.content_sha256, result.entity)
+                if seen is not None:
+                    result.file_id = file_id
+                    raise AlreadyIngested
+                result.file_id = file_id
             _write(prepared, ctx)
             ledger.record(con, result, ctx.ingested_at)
             con.execute("commit")
@@ -327,8 +354,12 @@ def _reject_hashed(
     even be hashed, an id from its name and size), unless that content is known already."""
     if digest is not None:
         with contextlib.suppress(OSError):
-            result.file_id = digest.result().sha256
-    result.file_id = result.file_id or f"unreadable:{lf.name}:{result.file_size}"
+            result.content_sha256 = digest.result().sha256
+    if result.content_sha256:
+        result.file_id, seen = ledger.identify(con, result.content_sha256, result.entity)
+        if seen is not None:
+            return _skipped(con, lf, result.file_id, result)
+    result.file_id = result.file_id or f"unreadable:{shown_name(lf)}:{result.file_size}"
     if ledger.lookup(con, result.file_id) is not None:
         return _skipped(con, lf, result.file_id, result)
     return _reject(con, lf, ctx, result, exc)
@@ -339,8 +370,10 @@ def reject_after_io_failure(
 ) -> FileResult:
     """Record a file whose reading kept failing with I/O errors (after any retries)."""
     stat_size = lf.path.stat().st_size if lf.path.exists() else None
-    result = FileResult(file_name=lf.name, format=lf.fmt, entity=lf.entity, file_size=stat_size)
-    result.file_id = f"unreadable:{lf.name}:{stat_size}"
+    result = FileResult(
+        file_name=shown_name(lf), format=lf.fmt, entity=lf.entity, file_size=stat_size
+    )
+    result.file_id = f"unreadable:{shown_name(lf)}:{stat_size}"
     existing = ledger.lookup(con, result.file_id)
     if existing is not None:
         return _skipped(con, lf, result.file_id, result)
@@ -351,20 +384,27 @@ def _skipped(
     con: duckdb.DuckDBPyConnection, lf: LandingFile, file_id: str, result: FileResult
 ) -> FileResult:
     """Known content: nothing is written (a delivery under a new name is noted). Content that was
-    rejected before is reported as rejected again, so the run still signals it."""
+    rejected before is skipped with a warning until it changes: it was reported when it was
+    rejected, and one bad delivery must not fail every later run (``--strict`` still does)."""
     seen = ledger.lookup(con, file_id)
-    ledger.note_duplicate_delivery(con, file_id, lf.name)
-    first = seen[0] if seen else lf.name
-    reason = "already ingested" if first == lf.name else f"same content as {first} (duplicate)"
+    ledger.note_duplicate_delivery(con, file_id, shown_name(lf))
+    first = seen[0] if seen else shown_name(lf)
+    reason = (
+        "already ingested" if first == shown_name(lf) else f"same content as {first} (duplicate)"
+    )
     rejected_before = seen is not None and seen[1] == "rejected"
+    if rejected_before and seen:
+        reason = f"rejected earlier, skipped until its content changes: {seen[2]}"
+        log.warning("%s: %s", shown_name(lf), reason)
     return FileResult(
-        file_name=lf.name,
+        file_name=shown_name(lf),
         file_id=file_id,
         format=lf.fmt,
-        status="rejected" if rejected_before else "skipped",
-        reason=f"rejected earlier: {seen[2]}" if rejected_before and seen else reason,
+        status="skipped",
+        reason=reason,
         file_size=result.file_size,
         file_mtime_ns=result.file_mtime_ns,
+        rejected_earlier=rejected_before,
     )
 
 
@@ -375,10 +415,11 @@ def _reject(
     result: FileResult,
     exc: BaseException,
 ) -> FileResult:
-    reason = mask_text(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-    log.warning("%s rejected: %s", lf.name, reason)
+    reason = mask_text(full_reason(exc))
+    log.warning("%s rejected: %s", shown_name(lf), reason)
+    rows_read = _rows_as_far_as_counted(con, lf)
     rejected = FileResult(
-        file_name=lf.name,
+        file_name=shown_name(lf),
         file_id=result.file_id,
         entity=result.entity,
         format=lf.fmt,
@@ -388,9 +429,46 @@ def _reject(
         reason=reason,
         file_size=result.file_size,
         file_mtime_ns=result.file_mtime_ns,
+        rows_read=rows_read,
+        content_sha256=result.content_sha256,
+        headers=result.headers,
     )
     ledger.record(con, rejected, ctx.ingested_at)
     return rejected
+
+
+MAX_REASON = 4000
+
+
+def full_reason(exc: BaseException) -> str:
+    """The whole message (DuckDB's run over several lines), on one line, bounded."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = " | ".join(lines) if lines else type(exc).__name__
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
+
+
+def _rows_as_far_as_counted(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> int:
+    """Records of a rejected file: those the reader split (when it got that far), else the
+    lines after the header of a text format up to where it became unreadable."""
+    with contextlib.suppress(duckdb.Error):
+        (n_src,) = con.execute("select count(*) from src").fetchone()
+        (n_rejects,) = con.execute("select count(*) from src_rejects").fetchone()
+        return int(n_src + n_rejects)
+    if lf.fmt not in ("csv", "csv.gz", "jsonl"):
+        return 0
+    lines = 0
+    last = b"\n"
+    # gzip by hand: the gzip module raises on a truncated archive before handing out what it
+    # did decompress.
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if lf.fmt == "csv.gz" else None
+    with contextlib.suppress(OSError, ValueError, zlib.error), lf.path.open("rb") as handle:
+        while raw := handle.read(1 << 20):
+            chunk = inflate.decompress(raw) if inflate else raw
+            if chunk:
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    lines += last != b"\n"  # a last line without a newline
+    return max(lines - (lf.fmt != "jsonl"), 0)
 
 
 def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
@@ -419,30 +497,53 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
         )
     if result.file_size == 0:
         raise UnreadableFile("empty file")
-    headers = _read(con, lf, ctx, result, named)
+    headers = _read(con, lf, ctx, result, named, prepared)
     if not headers:
         raise UnreadableFile("empty file (no header row)")
+    result.headers = [mask_text(h) for h in headers]
     entity = ENTITIES[entity_name]
     profile = choose_profile(ctx.profiles, entity_name, lf.name, headers)
+    if _layout_differs(profile, prepared, result):
+        # The profile recognised by the headers states another layout: read again with it.
+        _drop_temporaries(con)
+        headers = _read(con, lf, ctx, result, profile, prepared)
+        result.headers = [mask_text(h) for h in headers]
     result.profile = profile.name
     positions, extra = map_headers(profile, entity_name, headers)
-    result.extra_columns = extra
-    mapped = set(positions.values()) | set(profile.defaults)
+    result.extra_columns = [mask_text(h) for h in extra]
+    try:
+        templates = template_positions(profile, entity_name, headers)
+    except KeyError as missing_header:
+        raise UnreadableFile(
+            f"profile {profile.name}: a template needs the header {missing_header.args[0]!r}, "
+            f"which the file lacks (headers: {', '.join(headers)})"
+        ) from None
+    mapped = set(positions) | set(templates) | set(profile.defaults)
     missing = [c for c in entity.required if c not in mapped]
     if missing:
-        raise UnreadableFile(f"missing required column(s): {', '.join(missing)}")
+        raise UnreadableFile(_missing_columns_reason(missing, headers, prepared.delimiter, profile))
+    timezone = profile.timezone or ctx.settings.timezone
+    if timezone != ctx.settings.timezone:
+        result.notes.append(
+            f"profile {profile.name} reads naive times in {timezone}, but weeks and as_of follow "
+            f"the platform time zone {ctx.settings.timezone}"
+        )
     rule_ctx = RuleContext(
         entity=entity,
         profile=profile,
         positions=positions,
-        timezone=profile.timezone or ctx.settings.timezone,
+        timezone=timezone,
         key=ctx.key,
+        templates=templates,
     )
+    prepared.defaulted = build_assumed(con, rule_ctx)
     build_typed(con, rule_ctx)
     # The content hash is needed from here on, and may reveal a known file.
-    result.file_id = prepared.digest.result().sha256 if prepared.digest else None
-    if result.file_id and ledger.lookup(con, result.file_id) is not None:
-        raise AlreadyIngested
+    result.content_sha256 = prepared.digest.result().sha256 if prepared.digest else None
+    if result.content_sha256:
+        result.file_id, seen = ledger.identify(con, result.content_sha256, entity_name)
+        if seen is not None:
+            raise AlreadyIngested
     n_src = con.execute("select count(*) from src").fetchone()[0]
     n_rejects = con.execute("select count(*) from src_rejects").fetchone()[0]
     result.rows_read = n_src + n_rejects
@@ -451,7 +552,8 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
     exclude_failed_expectations(con, prepared.validation.failed_rows, prepared.validation.reason)
     keep_quarantined_source(con)
     prepared.headers = headers
-    prepared.personal = {p for p, name in positions.items() if entity.column(name).personal}
+    prepared.personal = {p for name, p in positions.items() if entity.column(name).personal}
+    prepared.identifiers = frozenset(p for name, p in positions.items() if name.endswith("_id"))
 
 
 def _write(prepared: PreparedFile, ctx: RunContext) -> None:
@@ -462,13 +564,51 @@ def _write(prepared: PreparedFile, ctx: RunContext) -> None:
     store_validation(con, prepared.validation, file_id)
     merged = merge_batch(con, entity, value_columns(entity.name), file_id, ctx.ingested_at)
     result.rows_quarantined = record_quarantine(
-        con, file_id, prepared.lf.name, prepared.headers, prepared.personal
+        con, file_id, result.file_name, prepared.headers, prepared.personal, prepared.identifiers
     )
     result.rows_loaded = merged.loaded
     result.rows_duplicate += merged.duplicate
     result.rows_superseded = merged.superseded
     record_warnings(con, result)
+    record_assumed(con, result, prepared.defaulted, ctx.profiles)
+    record_file_notes(con, result)
     ledger.check_reconciles(result)
+
+
+def _missing_columns_reason(
+    missing: list[str], headers: list[str], delimiter: str | None, profile: Profile
+) -> str:
+    """Why required columns are missing, naming the likely real cause."""
+    reason = f"missing required column(s): {', '.join(missing)}"
+    other = looks_delimited_by(headers, delimiter or ",") if delimiter else None
+    if other:
+        shown = "TAB" if other == "\t" else other
+        return (
+            f"the header has one column; the file looks {shown!r}-delimited "
+            f"(set delimiter in profile {profile.name}, or leave it unset to detect it); {reason}"
+        )
+    return f"{reason} (profile {profile.name}; the file's headers: {', '.join(headers)})"
+
+
+def _csv_layout(named: Profile | None) -> CsvLayout:
+    """The CSV layout a profile states (None parts are detected)."""
+    if named is None:
+        return CsvLayout()
+    return CsvLayout(named.delimiter, named.quote, named.skip_lines)
+
+
+def _layout_differs(profile: Profile, prepared: PreparedFile, result: FileResult) -> bool:
+    """Whether the chosen profile states a CSV layout or encoding other than the one read."""
+    if prepared.lf.fmt not in ("csv", "csv.gz") or profile.builtin:
+        return False
+    return (
+        (profile.delimiter is not None and profile.delimiter != prepared.delimiter)
+        or (profile.skip_lines is not None and profile.skip_lines != prepared.skipped)
+        or profile.quote != '"'
+        or (
+            profile.encoding is not None and normalise_encoding(profile.encoding) != result.encoding
+        )
+    )
 
 
 def _read(
@@ -477,9 +617,10 @@ def _read(
     ctx: RunContext,
     result: FileResult,
     named: Profile | None,
+    prepared: PreparedFile,
 ) -> list[str]:
     if lf.fmt in ("csv", "csv.gz"):
-        return _read_csv_any_encoding(con, lf, ctx, result, named)
+        return _read_csv_any_encoding(con, lf, ctx, result, named, prepared)
     if lf.fmt == "jsonl":
         result.encoding = "utf-8"
         return read_jsonl(con, lf.path).headers
@@ -496,6 +637,7 @@ def _read_csv_any_encoding(
     ctx: RunContext,
     result: FileResult,
     named: Profile | None,
+    prepared: PreparedFile,
 ) -> list[str]:
     """UTF-8 when the bytes are valid UTF-8, else GB18030 (unless a profile states the encoding).
 
@@ -509,9 +651,18 @@ def _read_csv_any_encoding(
     else:
         encoding = "utf-8" if head_is_utf8(lf.path, lf.fmt) else "gb18030"
     result.encoding = encoding
+    layout = _csv_layout(named)
+    known = ctx.known_headers
+
+    def read(path: Path) -> list[str]:
+        read_result = read_csv(con, path, layout, known)
+        prepared.delimiter = read_result.delimiter
+        prepared.skipped = read_result.skipped_lines
+        return read_result.headers
+
     if encoding == "utf-8":
         try:
-            headers = read_csv(con, lf.path).headers
+            headers = read(lf.path)
         except UnreadableFile:
             if lf.fmt == "csv.gz":
                 check_gzip(lf.path)  # a clearer reason for a truncated or corrupt archive
@@ -523,6 +674,6 @@ def _read_csv_any_encoding(
     source = ctx.work_dir / f"{lf.name}.utf8.csv"
     transcode_to_utf8(lf.path, lf.fmt, encoding, source)
     try:
-        return read_csv(con, source).headers
+        return read(source)
     finally:
         source.unlink(missing_ok=True)

@@ -93,6 +93,8 @@ def compose(
             )
             if card.recommendations:
                 summary += f" · {card.recommendations[0].text}"
+        elif not card.orders_loaded:
+            summary = labels["no_orders_title"]
         else:
             summary = labels["no_activity_title"]
         lines.append(f"- {card.merchant_name} ({card.merchant_id}): {summary}")

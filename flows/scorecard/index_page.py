@@ -29,6 +29,7 @@ def write_index(cards: WeekCards, out_dir: Path, labels: Labels) -> Path:
                     "merchant_id": card.merchant_id,
                     "merchant_name": card.merchant_name,
                     "has_orders": card.has_orders,
+                    "orders_loaded": card.orders_loaded,
                     "grade": row.get("grade"),
                     "defect_rate": row.get("defect_rate"),
                     "category_median_defect_rate": row.get("category_median_defect_rate"),

@@ -50,6 +50,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "window": "last {n} weeks",
         "sla": "SLA compliance by stage",
         "stage": "Stage",
+        "target": "Target",
+        "legal": "Legal entitlements (complaints received this week, closed)",
+        "legal_summary": "{checked} checked, {entitled} with an entitlement, {below} below it",
+        "legal_rule": "Rule fallen short of",
+        "legal_remedy": "Remedy given < entitled",
+        "legal_shortfall": "Compensation shortfall",
         "measured": "Measured",
         "met": "Met",
         "compliance": "Compliance",
@@ -76,7 +82,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "after": "After",
         "change": "Change",
         "evaluation": "Evaluation",
+        "power": "power",
         "whole_merchant": "whole merchant",
+        "no_orders_title": "No order exports loaded: rates need order lines",
+        "no_orders": (
+            "This platform's data has complaints but no orders, so defect and complaint rates, "
+            "grades and recurrence are absent (not zero). Complaints received in {week}: {n}."
+        ),
         "no_activity_title": "No activity this week",
         "no_activity": (
             "This merchant had no orders in {week}, so there is no defect rate for the week."
@@ -139,6 +151,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "window": "近 {n} 周",
         "sla": "各环节时效达标率",
         "stage": "环节",
+        "target": "时限",
+        "legal": "法定权益合规（本周受理、已关闭的投诉）",
+        "legal_summary": "已核对 {checked} 件，其中有法定权益 {entitled} 件，低于权益 {below} 件",
+        "legal_rule": "未满足的规则",
+        "legal_remedy": "实际处理 < 法定处理",
+        "legal_shortfall": "赔偿差额",
         "measured": "考核数",
         "met": "达标",
         "compliance": "达标率",
@@ -165,7 +183,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "after": "整改后",
         "change": "变化",
         "evaluation": "评估",
+        "power": "检验功效",
         "whole_merchant": "整个商家",
+        "no_orders_title": "未加载订单导出：比率需要订单行",
+        "no_orders": (
+            "本平台数据只有投诉、没有订单，因此缺陷率、投诉率、评级和复发均缺失（不是 0）。"
+            "{week} 收到投诉：{n}。"
+        ),
         "no_activity_title": "本周无经营活动",
         "no_activity": "该商家在 {week} 没有订单，因此本周没有缺陷率。",
         "last_active": "最近有订单的一周：{week}。",
@@ -202,11 +226,15 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_notified": "通知商家",
         "merchant_evidence": "商家举证",
         "resolution": "处理完结",
-        # action evaluation
-        "in_progress": "进行中",
+        # grade status
+        "insufficient_volume": "样本量不足",
+        "no_mature_weeks": "暂无成熟周",
+        # corrective-action verdicts (data contract)
         "pending": "待评估（数据未成熟）",
         "effective": "有效",
-        "not_effective": "无明显效果",
+        "worsened": "恶化",
+        "no_detectable_change": "无可检测变化",
+        "insufficient_data": "数据不足",
         # action types
         "supplier_change": "更换供应商",
         "incoming_inspection": "来料检验",
@@ -217,6 +245,27 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_penalty": "商家处罚",
         "sku": "SKU",
         "merchant": "商家",
+        # legal rules and remedies
+        "defect_return": "三包·7日退换",
+        "defect_exchange": "三包·15日换修",
+        "defect_repair": "三包·保修",
+        "no_reason_return": "七日无理由退货",
+        "counterfeit_compensation": "假一赔三",
+        "return_refund": "退货退款",
+        "exchange": "换货",
+        "repair": "维修",
+        "partial_refund": "部分退款",
+        "return_shipping_refund": "退货补运费",
+        "rejected": "驳回",
+        "none": "无",
+        # SLA target units and channels
+        "calendar_hours": "小时",
+        "working_hours": "工作小时",
+        "working_days": "个工作日",
+        "app": "APP客服",
+        "web_form": "在线表单",
+        "hotline": "客服热线",
+        "social_media": "社交媒体",
     },
     "en": {
         "quality_defect": "quality defect",
@@ -230,10 +279,13 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_notified": "merchant notified",
         "merchant_evidence": "merchant evidence",
         "resolution": "resolution",
-        "in_progress": "in progress",
+        "insufficient_volume": "insufficient volume",
+        "no_mature_weeks": "no mature week yet",
         "pending": "pending (not mature yet)",
         "effective": "effective",
-        "not_effective": "not effective",
+        "worsened": "worsened",
+        "no_detectable_change": "no detectable change",
+        "insufficient_data": "insufficient data",
         "supplier_change": "supplier change",
         "incoming_inspection": "incoming inspection",
         "process_fix": "process fix",
@@ -243,6 +295,25 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_penalty": "merchant penalty",
         "sku": "SKU",
         "merchant": "merchant",
+        "defect_return": "三包 return within 7 days",
+        "defect_exchange": "三包 exchange within 15 days",
+        "defect_repair": "三包 repair",
+        "no_reason_return": "seven-day no-reason return",
+        "counterfeit_compensation": "counterfeit compensation (假一赔三)",
+        "return_refund": "return and refund",
+        "exchange": "exchange",
+        "repair": "repair",
+        "partial_refund": "partial refund",
+        "return_shipping_refund": "return shipping refund",
+        "rejected": "rejected",
+        "none": "none",
+        "calendar_hours": "h",
+        "working_hours": "working h",
+        "working_days": "working days",
+        "app": "app",
+        "web_form": "web form",
+        "hotline": "hotline",
+        "social_media": "social media",
     },
 }
 
@@ -264,6 +335,25 @@ class Labels:
 
     def fmt(self, key: str, **values: Any) -> str:
         return self._text[key].format(**values)
+
+    def sla_target(self, targets: list[dict[str, Any]]) -> str:
+        """A stage's targets as text, with units: "2 h", or per channel when they differ
+        ("app, web form: 2 h; hotline: 2 working h"); channels without a target are left out."""
+        groups: dict[tuple[float, str], list[str]] = {}
+        for row in targets:
+            if row.get("target_value") is None:
+                continue
+            key = (float(row["target_value"]), str(row["target_unit"]))
+            groups.setdefault(key, []).append(self.code(row["channel"]))
+        texts = {key: f"{key[0]:g} {self.code(key[1])}" for key in groups}
+        if len(groups) == 1 and len(next(iter(groups.values()))) == len(targets):
+            return next(iter(texts.values()))
+        sep = "；" if self.lang == "zh" else "; "
+        joiner = "、" if self.lang == "zh" else ", "
+        return (
+            sep.join(f"{joiner.join(groups[key])}: {texts[key]}" for key in groups)
+            or (self._text["none"])
+        )
 
     def code(self, value: object) -> str:
         """The display name of an enumeration code (the code itself when unknown)."""

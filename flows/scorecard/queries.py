@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from flows.config import SLA_STAGES, Settings
+from flows.config import CHANNELS, SLA_STAGES, Settings
 from flows.errors import UserError
 from flows.scorecard.cards import CategoryCards, MerchantCard, Row, WeekCards
 from flows.scorecard.weeks import IsoWeek, last_complete_week
@@ -172,12 +172,85 @@ def load_week(
         sku_params = {**params, "first_week": sku_first}
         skus = _rows(con, _SKUS, sku_params)
         breakdown = _rows(con, _SLA_BREAKDOWN, params)
+        targets = _sla_targets(con)
+        legal_counts, legal_below = _legal(con, params)
         overdue = _rows(con, _OVERDUE, params)
         recurrences = _rows(con, _RECURRENCES, params)
         actions = _rows(con, _ACTIONS, params)
-    return _assemble(
-        week, as_of, timezone, settings, scorecards, skus, breakdown, overdue, recurrences, actions
+        (orders_loaded,) = con.execute(_ORDERS_LOADED).fetchone()
+    cards = _assemble(
+        week,
+        as_of,
+        timezone,
+        settings,
+        scorecards,
+        skus,
+        breakdown,
+        overdue,
+        recurrences,
+        actions,
+        targets,
+        (legal_counts, legal_below),
     )
+    for category_cards in cards.categories:
+        for card in category_cards.merchants:
+            card.orders_loaded = bool(orders_loaded)
+    return cards
+
+
+# A complaint-only source: no order lines at all, so every rate is absent (the cards say why).
+_ORDERS_LOADED = "select coalesce(max(order_lines), 0) > 0 from marts.merchant_scorecard_weekly"
+
+
+_LEGAL_COUNTS = """
+    select merchant_id, sum(n_checked) as n_checked, sum(n_entitled) as n_entitled,
+        sum(n_below) as n_below, sum(compensation_shortfall) as compensation_shortfall
+    from marts.legal_compliance_weekly
+    where received_week = $week and ($category is null or category = $category)
+    group by merchant_id
+"""
+
+_LEGAL_BELOW = """
+    select merchant_id, complaint_id, sku_id, below_rule, entitled_remedy, remedy_given,
+        compensation_shortfall
+    from marts.legal_entitlement_checks
+    where is_below_entitlement and received_week = $week
+        and ($category is null or category = $category)
+    order by compensation_shortfall desc nulls last, complaint_id
+"""
+
+
+def _has_mart(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    (present,) = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = ?",
+        [name],
+    ).fetchone()
+    return bool(present)
+
+
+def _legal(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> tuple[list[Row], list[Row]]:
+    """The week's legal-entitlement counts and below-entitlement complaints (none in a
+    warehouse built before the legal marts existed)."""
+    if not _has_mart(con, "legal_compliance_weekly"):
+        return [], []
+    week = {"week": params["week"], "category": params["category"]}
+    return _rows(con, _LEGAL_COUNTS, week), _rows(con, _LEGAL_BELOW, week)
+
+
+def _sla_targets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Row]]:
+    """Per stage, the channels' targets with their units (marts.sla_targets; none in a
+    warehouse built before the mart existed, so such cards simply show no target)."""
+    if not _has_mart(con, "sla_targets"):
+        return {}
+    rows = _rows(
+        con,
+        "select stage, channel, target_value, target_unit from marts.sla_targets",
+        {},
+    )
+    order = {channel: i for i, channel in enumerate(CHANNELS)}
+    rows.sort(key=lambda r: (r["stage"], order.get(r["channel"], len(order)), r["channel"]))
+    return _group(rows, "stage")
 
 
 def _raise_no_rows(con: duckdb.DuckDBPyConnection, week: IsoWeek, category: str | None) -> None:
@@ -228,6 +301,8 @@ def _assemble(
     overdue: list[Row],
     recurrences: list[Row],
     actions: list[Row],
+    targets: dict[str, list[Row]] | None = None,
+    legal: tuple[list[Row], list[Row]] = ([], []),
 ) -> WeekCards:
     history = _group(scorecards)
     skus_by = _group(skus)
@@ -235,6 +310,8 @@ def _assemble(
     overdue_by = _group(overdue)
     recurrences_by = _group(recurrences)
     actions_by = _group(actions)
+    legal_counts_by = {row["merchant_id"]: row for row in legal[0]}
+    legal_below_by = _group(legal[1])
     trend_first = week.shifted(-(settings.scorecard_trend_weeks - 1)).start
     window_first = week.shifted(-(settings.reco_sku_window_weeks - 1)).start
     by_category: dict[str, list[MerchantCard]] = defaultdict(list)
@@ -248,13 +325,15 @@ def _assemble(
             previous=previous,
             trend=[r for r in rows if trend_first <= r["week_start"] <= week.start],
             skus=_sku_rows(skus_by.get(merchant_id, [])),
-            sla=_sla_rows(row, breakdown_by.get(merchant_id, [])),
+            sla=_sla_rows(row, breakdown_by.get(merchant_id, []), targets or {}),
             overdue=sorted(
                 overdue_by.get(merchant_id, []),
                 key=lambda r: (-(r["overdue_hours"] or 0), r["complaint_id"]),
             ),
             recurrences=recurrences_by.get(merchant_id, []),
             actions=actions_by.get(merchant_id, []),
+            legal_counts=legal_counts_by.get(merchant_id),
+            legal_below=legal_below_by.get(merchant_id, []),
             category_window_median=_median(
                 r.get("category_median_defect_rate")
                 for r in rows
@@ -286,8 +365,11 @@ def _sku_rows(rows: list[Row]) -> list[Row]:
     )
 
 
-def _sla_rows(card_row: Row, breakdown: list[Row]) -> list[Row]:
-    """Per stage: the scorecard's measured/met/rate, plus breached and overdue counts."""
+def _sla_rows(
+    card_row: Row, breakdown: list[Row], targets: dict[str, list[Row]] | None = None
+) -> list[Row]:
+    """Per stage: the scorecard's measured/met/rate, breached and overdue counts, and the
+    channels' targets with their units (calendar or working time)."""
     extra = {row["stage"]: row for row in breakdown}
     out = []
     for stage in SLA_STAGES:
@@ -302,6 +384,7 @@ def _sla_rows(card_row: Row, breakdown: list[Row]) -> list[Row]:
                 "n_open_overdue": counts.get("n_open_overdue"),
                 "n_open_not_due": counts.get("n_open_not_due"),
                 "n_not_started": counts.get("n_not_started"),
+                "targets": (targets or {}).get(stage, []),
             }
         )
     return out

@@ -10,10 +10,13 @@ threshold from ``flows/config.py``. docs/scorecards.md lists the rules; keep the
 - ``sla-<stage>``: a stage's compliance < ``reco_sla_target_rate`` over ≥ ``reco_sla_min_measured``
   measured complaints → the stage's remedy.
 - ``grade-d``: grade D → quality review with the merchant.
-- ``recurrence``: a closed complaint of a defect issue type (quality defect, cosmetic flaw,
-  counterfeit) recurred on the same SKU → the fix did not hold.
-- ``action-not-effective``: a corrective action evaluated ``not_effective`` (no significant
-  reduction) → escalate.
+- ``recurrence``: a buyer complained again about the same SKU and defect issue type (quality
+  defect, cosmetic flaw, counterfeit) after the complaint was closed → the remedy did not fix it.
+
+Each finding is one line: at most ``MAX_IDS`` complaint ids, then "and N more" (the workbook
+lists them all); no ratio against a zero category median.
+- ``action-escalate``: a corrective action judged ``no_detectable_change`` (the test could have
+  seen a halving and did not) or ``worsened`` → escalate; never on ``insufficient_data``.
 - ``rising``: defect rate up ≥ ``reco_rising_defect_rate_change`` on last week and a positive
   4-week trend → look at the newest batches before it shows in the grade.
 """
@@ -28,25 +31,27 @@ from flows.scorecard.cards import MerchantCard, Recommendation
 from flows.scorecard.labels import Labels
 from flows.scorecard.phone_mask import mask_phones
 
-_OPEN_EVALUATIONS = ("in_progress", "pending")
+_OPEN_EVALUATIONS = ("pending",)
+_ESCALATE_VERDICTS = ("no_detectable_change", "worsened")
+MAX_IDS = 3
 # Issue types a merchant's corrective action addresses (the contract's confirmed-defect types).
 DEFECT_ISSUE_TYPES = ("quality_defect", "cosmetic_flaw", "counterfeit")
 
 _TEXT = {
     "en": {
         "sku-defects": (
-            "{sku} {name}: defect rate {rate} over the last {weeks} weeks is {ratio} the "
-            "category median ({median}), over {defects} confirmed defects — open a corrective "
-            "action (root cause with the merchant, then supplier or process fix)."
+            "{sku} {name}: defect rate {rate} over {weeks} weeks, {ratio}, {defects} confirmed "
+            "defects — open a corrective action (root cause, then supplier or process fix)."
         ),
         "sku-defects-followup": (
-            "{sku} {name}: defect rate {rate} over the last {weeks} weeks is {ratio} the "
-            "category median ({median}), over {defects} confirmed defects — corrective action "
-            "{action} ({action_type}) is {evaluation}: check that it addresses these defects."
+            "{sku} {name}: defect rate {rate} over {weeks} weeks, {ratio}, {defects} confirmed "
+            "defects — action {action} ({action_type}) is {evaluation}: check it targets them."
         ),
+        "ratio": "{ratio} the category median {median}",
+        "zero-median": "category median is 0",
+        "more": " and {n} more",
         "overdue": (
-            "{n} complaint(s) open and past their deadline (longest {hours} h overdue: {ids}) — "
-            "chase them today."
+            "{n} complaint(s) past their deadline (longest {hours} h: {ids}) — chase them today."
         ),
         "sla-acknowledge": (
             "Acknowledgement on time {rate} < {target} target ({met}/{measured}) — check the "
@@ -65,16 +70,16 @@ _TEXT = {
             "cases with the merchant and agree remedies faster."
         ),
         "grade-d": (
-            "Grade D (defect rate {rate}, category median {median}) — schedule a quality review "
-            "with the merchant and consider a merchant warning."
+            "Grade D (defect rate {rate} in {window}, category median {median}) — schedule a "
+            "quality review with the merchant and consider a merchant warning."
         ),
         "recurrence": (
-            "{sku} {name}: {issue} came back {n} time(s) within the recurrence window after "
-            "closure ({ids}) — the fix did not hold; reopen the root-cause analysis."
+            "{sku} {name}: {n} buyer(s) complained again of {issue} after closure ({ids}) — "
+            "the remedy did not fix it; review repairs and replacement stock."
         ),
-        "action-not-effective": (
-            "Corrective action {action} ({action_type}) brought no significant reduction of "
-            "defects ({before} → {after}, p = {p}) — escalate to a stronger measure."
+        "action-escalate": (
+            "Action {action} ({action_type}) {evaluation}: {before} → {after}, change {change} "
+            "(95 % {low} to {high}), power {power} — escalate to a stronger measure."
         ),
         "rising": (
             "Defect rate up {change} on last week and rising over 4 weeks — inspect the newest "
@@ -84,15 +89,17 @@ _TEXT = {
     },
     "zh": {
         "sku-defects": (
-            "{sku} {name}：近 {weeks} 周缺陷率 {rate}，是类目中位数（{median}）的 {ratio}，"
-            "共 {defects} 个确认缺陷——请发起整改（与商家查明根因，更换供应商或改进工艺）。"
+            "{sku} {name}：近 {weeks} 周缺陷率 {rate}，{ratio}，{defects} 个确认缺陷——"
+            "请发起整改（查明根因，更换供应商或改进工艺）。"
         ),
         "sku-defects-followup": (
-            "{sku} {name}：近 {weeks} 周缺陷率 {rate}，是类目中位数（{median}）的 {ratio}，"
-            "共 {defects} 个确认缺陷——整改 {action}（{action_type}）{evaluation}：请确认其针对"
-            "这些缺陷。"
+            "{sku} {name}：近 {weeks} 周缺陷率 {rate}，{ratio}，{defects} 个确认缺陷——"
+            "整改 {action}（{action_type}）{evaluation}：请确认其针对这些缺陷。"
         ),
-        "overdue": "{n} 条投诉未完成且已超时（最长超时 {hours} 小时：{ids}）——请今天跟进。",
+        "ratio": "是类目中位数 {median} 的 {ratio}",
+        "zero-median": "类目中位数为 0",
+        "more": " 等另 {n} 条",
+        "overdue": "{n} 条投诉已超时（最长 {hours} 小时：{ids}）——请今天跟进。",
         "sla-acknowledge": (
             "受理响应按时率 {rate} 低于 {target} 目标（{met}/{measured}）——检查客服排班和"
             "该商家渠道的自动受理。"
@@ -110,14 +117,16 @@ _TEXT = {
             "投诉，加快确定处理方式。"
         ),
         "grade-d": (
-            "等级 D（缺陷率 {rate}，类目中位数 {median}）——安排与商家的质量复盘，考虑发出商家警告。"
+            "等级 D（{window} 缺陷率 {rate}，类目中位数 {median}）——"
+            "安排质量复盘，考虑发出商家警告。"
         ),
         "recurrence": (
-            "{sku} {name}：{issue} 在关闭后复发 {n} 次（{ids}）——整改未奏效，请重新分析根因。"
+            "{sku} {name}：{n} 位买家在投诉关闭后再次投诉{issue}（{ids}）——处理未解决问题，"
+            "请复查维修和换货库存。"
         ),
-        "action-not-effective": (
-            "整改 {action}（{action_type}）未使缺陷率显著下降（{before} → {after}，p = {p}）——"
-            "请升级为更严格的措施。"
+        "action-escalate": (
+            "整改 {action}（{action_type}）{evaluation}：{before} → {after}，变化 {change}"
+            "（95% {low} 至 {high}），检验功效 {power}——请升级为更严格的措施。"
         ),
         "rising": "缺陷率环比上升 {change}，且近 4 周呈上升趋势——请检查最新批次，防止影响等级。",
         "immature": "（含未成熟周：仍可能上升）",
@@ -136,7 +145,7 @@ def recommend(card: MerchantCard, settings: Settings, labels: Labels) -> list[Re
         out += _rising(card, settings, text)
     out += _sla(card, settings, text)
     out += _recurrences(card, labels, text)
-    out += _not_effective(card, labels, text)
+    out += _escalate(card, labels, text)
     out.sort(key=lambda r: r.priority)
     return out[: settings.reco_max_items]
 
@@ -146,8 +155,17 @@ def _sku_label(sku_id: str) -> str:
     return sku_id if sku_id.upper().startswith("SKU") else f"SKU {sku_id}"
 
 
-def _ratio(rate: float, median: float) -> str:
-    return f"{rate / median:.1f}×" if median > 0 else "∞×"
+def _ratio(rate: float, median: float, text: dict[str, str]) -> str:
+    """ "2.3× the category median 0.40 %", or "category median is 0" (no ratio against zero)."""
+    if not median or median <= 0:
+        return text["zero-median"]
+    return text["ratio"].format(ratio=f"{rate / median:.1f}×", median=fmt.pct(median))
+
+
+def _ids(ids: list[str], text: dict[str, str]) -> str:
+    """At most MAX_IDS ids, then "and N more" (the workbook lists them all)."""
+    shown = ", ".join(ids[:MAX_IDS])
+    return shown + (text["more"].format(n=len(ids) - MAX_IDS) if len(ids) > MAX_IDS else "")
 
 
 def _sku_defects(
@@ -176,8 +194,7 @@ def _sku_defects(
             "name": mask_phones(sku.get("sku_name") or ""),
             "rate": fmt.pct(rate),
             "weeks": settings.reco_sku_window_weeks,
-            "ratio": _ratio(rate, median),
-            "median": fmt.pct(median),
+            "ratio": _ratio(rate, median, text),
             "defects": defects,
         }
         if action:
@@ -200,9 +217,8 @@ def _overdue(card: MerchantCard, text: dict[str, str]) -> list[Recommendation]:
     if not card.overdue:
         return []
     ids = list(dict.fromkeys(row["complaint_id"] for row in card.overdue))
-    shown = ", ".join(ids[:5]) + (" …" if len(ids) > 5 else "")
     longest = max((row["overdue_hours"] or 0) for row in card.overdue)
-    message = text["overdue"].format(n=len(ids), hours=fmt.hours(longest), ids=shown)
+    message = text["overdue"].format(n=len(ids), hours=fmt.hours(longest), ids=_ids(ids, text))
     return [Recommendation("overdue", 1, message)]
 
 
@@ -227,14 +243,16 @@ def _sla(card: MerchantCard, settings: Settings, text: dict[str, str]) -> list[R
 def _grade_d(card: MerchantCard, text: dict[str, str]) -> list[Recommendation]:
     if card.row.get("grade") != "D":
         return []
-    # The rate the grade was given on (pooled over weeks for a small week) when the mart says.
-    rate = card.row.get("graded_defect_rate", card.row.get("defect_rate"))
+    # The grade rests on the mature grading window, never on this week's provisional rate.
+    window = " – ".join(
+        str(card.row.get(key) or "")
+        for key in ("grade_window_start_iso_week", "grade_window_end_iso_week")
+    )
     message = text["grade-d"].format(
-        rate=fmt.pct(rate),
+        rate=fmt.pct(card.row.get("graded_defect_rate")),
+        window=window,
         median=fmt.pct(card.row.get("category_median_defect_rate")),
     )
-    if not card.row.get("is_mature", True):
-        message += text["immature"]
     return [Recommendation("grade-d", 2, message)]
 
 
@@ -251,27 +269,32 @@ def _recurrences(card: MerchantCard, labels: Labels, text: dict[str, str]) -> li
             name=mask_phones(rows[0].get("sku_name") or ""),
             issue=labels.code(issue),
             n=len(rows),
-            ids=", ".join(f"{r['complaint_id']} → {r['recurred_by_complaint_id']}" for r in rows),
+            ids=_ids(
+                [f"{r['complaint_id']} → {r['recurred_by_complaint_id']}" for r in rows], text
+            ),
         )
         out.append(Recommendation("recurrence", 2, message, subject=sku))
     return out
 
 
-def _not_effective(
-    card: MerchantCard, labels: Labels, text: dict[str, str]
-) -> list[Recommendation]:
+def _escalate(card: MerchantCard, labels: Labels, text: dict[str, str]) -> list[Recommendation]:
+    """Escalate only what the test could judge: no detectable change, or worse after."""
     out = []
     for action in card.actions:
-        if action.get("evaluation") != "not_effective":
+        if action.get("evaluation") not in _ESCALATE_VERDICTS:
             continue
-        message = text["action-not-effective"].format(
+        message = text["action-escalate"].format(
             action=action["action_id"],
             action_type=labels.code(action.get("action_type")),
+            evaluation=labels.code(action.get("evaluation")),
             before=fmt.pct(action.get("before_defect_rate")),
             after=fmt.pct(action.get("after_defect_rate")),
-            p=fmt.number(action.get("p_value"), 3),
+            change=fmt.signed_pct(action.get("relative_change")),
+            low=fmt.signed_pct(action.get("relative_change_ci_low")),
+            high=fmt.signed_pct(action.get("relative_change_ci_high")),
+            power=fmt.pct(action.get("power"), 0),
         )
-        out.append(Recommendation("action-not-effective", 2, message, subject=action["action_id"]))
+        out.append(Recommendation("action-escalate", 2, message, subject=action["action_id"]))
     return out
 
 

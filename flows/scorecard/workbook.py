@@ -270,7 +270,12 @@ def _write_merchant(
     _cell(ws, r, 1, card.row.get("grade"), grade_style)
     _cell(ws, r, 2, card.row.get("grade_rule"), styles["text"])
     r += 2
-    if not card.has_orders:
+    if not card.orders_loaded:
+        ws.write_string(r, 0, labels["no_orders_title"], styles["section"])
+        text = labels.fmt("no_orders", week=week.label, n=card.row.get("n_complaints_received"))
+        ws.write_string(r + 1, 0, text, styles["note"])
+        r += 3
+    elif not card.has_orders:
         ws.write_string(r, 0, labels["no_activity_title"], styles["section"])
         ws.write_string(r + 1, 0, labels.fmt("no_activity", week=week.label), styles["note"])
         r += 3
@@ -306,11 +311,15 @@ def _write_merchant(
         labels["none"],
     )
     r = _table(ws, r, labels["top_skus"], _SKU_COLUMNS, card.skus, styles, labels["none"])
-    r = _table(ws, r, labels["sla"], _SLA_COLUMNS, card.sla, styles, labels["none"])
+    sla = [{**row, "target": labels.sla_target(row.get("targets", []))} for row in card.sla]
+    r = _table(ws, r, labels["sla"], _SLA_COLUMNS, sla, styles, labels["none"])
     overdue = [
         {**o, "received_at": fmt.local_time(o.get("received_at"), timezone)} for o in card.overdue
     ]
     r = _table(ws, r, labels["overdue"], _OVERDUE_COLUMNS, overdue, styles, labels["no_overdue"])
+    if card.legal_counts and card.legal_counts.get("n_checked"):
+        legal = [{**x, "below_rule": labels.code(x.get("below_rule"))} for x in card.legal_below]
+        r = _table(ws, r, labels["legal"], _LEGAL_COLUMNS, legal, styles, labels["none"])
     recurrences = [
         {**x, "closed_at": fmt.local_time(x.get("closed_at"), timezone)} for x in card.recurrences
     ]
@@ -329,11 +338,17 @@ def _write_merchant(
             "opened_at": fmt.local_time(a.get("opened_at"), timezone),
             "completed_at": fmt.local_time(a.get("completed_at"), timezone),
             "evaluation": labels.code(a.get("evaluation")),
-            # Not evaluated yet (in progress, or pending maturity): no effect is shown.
+            # Not judged yet (pending: in progress or not mature): no effect is shown.
             **(
                 {}
-                if a.get("evaluation") in ("effective", "not_effective")
-                else {"relative_change": None, "p_value": None}
+                if a.get("evaluation") != "pending"
+                else {
+                    "relative_change": None,
+                    "relative_change_ci_low": None,
+                    "relative_change_ci_high": None,
+                    "p_value": None,
+                    "power": None,
+                }
             ),
         }
         for a in card.actions
@@ -385,6 +400,7 @@ _SKU_COLUMNS = [
 ]
 _SLA_COLUMNS = [
     ("stage", "text"),
+    ("target", "text"),
     ("n_measured", "int"),
     ("n_met", "int"),
     ("compliance_rate", "rate"),
@@ -392,6 +408,14 @@ _SLA_COLUMNS = [
     ("n_open_overdue", "int"),
     ("n_open_not_due", "int"),
     ("n_not_started", "int"),
+]
+_LEGAL_COLUMNS = [
+    ("complaint_id", "text"),
+    ("sku_id", "text"),
+    ("below_rule", "text"),
+    ("entitled_remedy", "text"),
+    ("remedy_given", "text"),
+    ("compensation_shortfall", "money"),
 ]
 _OVERDUE_COLUMNS = [
     ("complaint_id", "text"),
@@ -425,6 +449,9 @@ _ACTION_COLUMNS = [
     ("after_defect_lines", "int"),
     ("after_defect_rate", "rate"),
     ("relative_change", "rate"),
+    ("relative_change_ci_low", "rate"),
+    ("relative_change_ci_high", "rate"),
     ("p_value", "number"),
+    ("power", "rate"),
     ("evaluation", "text"),
 ]

@@ -375,6 +375,39 @@ _MART_SQL = [
             order by (defect_lines + prior_alpha) / (order_lines + prior_alpha + prior_beta) desc
         )::integer as category_rank
     from agg inner join priors using (category, window_days)""",
+    # The grading window: the 12 mature order weeks up to 2026-10-19 (the last four are immature).
+    """create table marts.merchant_grades as
+    with agg as (
+        select merchant_id, any_value(merchant_name) as merchant_name,
+            any_value(category) as category,
+            sum(order_lines)::bigint as order_lines, sum(defect_lines)::bigint as defect_lines
+        from fx_sku_week
+        where order_week between date '2026-08-03' and date '2026-10-19'
+        group by merchant_id
+    ),
+    shrunk as (
+        select *, order_lines >= 200 as has_min_volume,
+            (defect_lines + 2.0) / (order_lines + 200.0) as shrunk_defect_rate
+        from agg
+    )
+    select merchant_id::varchar as merchant_id, merchant_name::varchar as merchant_name,
+        category::varchar as category, date '2026-08-03' as window_start_week,
+        date '2026-10-19' as window_end_week, '2026-W32' as window_start_iso_week,
+        '2026-W43' as window_end_iso_week, true as is_latest_window, order_lines, defect_lines,
+        ratio(defect_lines, order_lines) as defect_rate,
+        wilson_low(defect_lines, order_lines) as defect_rate_ci_low,
+        wilson_high(defect_lines, order_lines) as defect_rate_ci_high,
+        2.0 as prior_alpha, 198.0 as prior_beta, 200.0 as prior_strength,
+        'category' as prior_source, shrunk_defect_rate, has_min_volume,
+        case when has_min_volume then 'graded' else 'insufficient_volume' end as grade_status,
+        case when not has_min_volume then null
+            when defect_lines / order_lines <= 0.005 then 'A'
+            when defect_lines / order_lines <= 0.01 then 'B'
+            when defect_lines / order_lines <= 0.02 then 'C' else 'D' end as grade,
+        case when has_min_volume then row_number() over (
+            partition by category, has_min_volume order by shrunk_defect_rate desc, merchant_id
+        ) end as category_rank
+    from shrunk""",
     """create table marts.sku_defect_rates_rolling as
     with windows as (select unnest([30, 90]) as window_days),
     agg as (
@@ -418,13 +451,14 @@ _MART_SQL = [
             count(*) filter (where sla_status = 'open_overdue')::bigint as n_open_overdue,
             count(*) filter (where sla_status = 'open_not_due')::bigint as n_open_not_due,
             count(*) filter (where sla_status = 'not_started')::bigint as n_not_started,
-            count(*) filter (where sla_status = 'not_applicable')::bigint as n_not_applicable
+            count(*) filter (where sla_status = 'not_applicable')::bigint as n_not_applicable,
+            count(*) filter (where sla_status = 'not_observed')::bigint as n_not_observed
         from fx_stage_rows group by all
     )
     select received_week, channel::varchar as channel, stage::varchar as stage,
         merchant_id, merchant_name, category,
         n_met, n_breached, n_open_overdue, n_open_not_due, n_not_started, n_not_applicable,
-        (n_met + n_breached + n_open_overdue)::bigint as n_measured,
+        n_not_observed, (n_met + n_breached + n_open_overdue)::bigint as n_measured,
         ratio(n_met, n_met + n_breached + n_open_overdue) as compliance_rate,
         wilson_low(n_met, n_met + n_breached + n_open_overdue) as compliance_rate_ci_low,
         wilson_high(n_met, n_met + n_breached + n_open_overdue) as compliance_rate_ci_high
@@ -436,7 +470,8 @@ _MART_SQL = [
             sum(n_open_overdue)::bigint as n_open_overdue,
             sum(n_open_not_due)::bigint as n_open_not_due,
             sum(n_not_started)::bigint as n_not_started,
-            sum(n_not_applicable)::bigint as n_not_applicable
+            sum(n_not_applicable)::bigint as n_not_applicable,
+            sum(n_not_observed)::bigint as n_not_observed
         from marts.sla_compliance_merchant_weekly group by all
     )
     select *, (n_met + n_breached + n_open_overdue)::bigint as n_measured,
@@ -444,6 +479,24 @@ _MART_SQL = [
         wilson_low(n_met, n_met + n_breached + n_open_overdue) as compliance_rate_ci_low,
         wilson_high(n_met, n_met + n_breached + n_open_overdue) as compliance_rate_ci_high
     from agg order by received_week, channel, stage""",
+    """create table marts.sla_merchant_ranking as
+    with per_merchant as (
+        select stage, merchant_id, any_value(merchant_name) as merchant_name,
+            any_value(category) as category, sum(n_measured)::bigint as n_measured,
+            sum(n_met)::bigint as n_met
+        from marts.sla_compliance_merchant_weekly group by stage, merchant_id
+    )
+    select stage, merchant_id, merchant_name, category, date '2026-05-25' as window_start_week,
+        date '2026-11-23' as window_end_week, n_measured, n_met,
+        ratio(n_met, n_measured) as compliance_rate,
+        wilson_low(n_met, n_measured) as compliance_rate_ci_low,
+        wilson_high(n_met, n_measured) as compliance_rate_ci_high,
+        n_measured >= 20 as has_min_volume,
+        case when n_measured >= 20 then row_number() over (
+            partition by stage, n_measured >= 20
+            order by n_met / n_measured, n_measured desc, merchant_id
+        ) end as stage_rank
+    from per_merchant""",
     """create table marts.sla_late_stages as
     select complaint_id, merchant_id, merchant_name, category, sku_id, sku_name, channel,
         received_week, stage, sla_status, deadline_at, elapsed_hours, overdue_hours
@@ -546,14 +599,14 @@ _MART_SQL = [
         ('CA002', 'M005', '简木家具', '家居日用', null, 'merchant', 'cosmetic_flaw',
          'process_fix', timestamptz '2026-07-06 02:00:00+00',
          timestamptz '2026-08-10 02:00:00+00', 2100, 50, 50.0 / 2100, 2300, 52, 52.0 / 2300,
-         (52.0 / 2300) / (50.0 / 2100) - 1, -0.2, 0.84, false, true, 'not_effective'),
+         (52.0 / 2300) / (50.0 / 2100) - 1, -0.2, 0.84, false, true, 'insufficient_data'),
         ('CA003', 'M002', '北辰电器专营店', '数码电器', 'S00202', 'sku', 'quality_defect',
          'incoming_inspection', timestamptz '2026-09-01 02:00:00+00',
          timestamptz '2026-09-20 02:00:00+00', 1500, 30, 0.02, 900, 9, 0.01,
          -0.5, -2.0, 0.045, null, false, 'pending'),
         ('CA004', 'M003', '云帆手机配件', '数码电器', null, 'merchant', 'counterfeit',
          'merchant_warning', timestamptz '2026-10-20 02:00:00+00', null, 1300, 40,
-         40.0 / 1300, null, null, null, null, null, null, null, false, 'in_progress')
+         40.0 / 1300, null, null, null, null, null, null, null, false, 'pending')
     ) as t(action_id, merchant_id, merchant_name, category, sku_id, scope, issue_type,
         action_type, opened_at, completed_at, before_order_lines, before_defect_lines,
         before_defect_rate, after_order_lines, after_defect_lines, after_defect_rate,
@@ -716,6 +769,30 @@ _MART_SQL = [
         ('complaints', 'C999001', 'orphan_order', 'c3d4', 'complaints_2026w47.xlsx'),
         ('complaint_events', 'C999777', 'orphan_event', 'f7a8', 'events_2026w47.jsonl')
     ) as t(entity, key, orphan_kind, file_id, file_name)""",
+    """create table marts.sla_targets as
+    select stage, channel,
+        case when stage = 'acknowledge' and channel = 'hotline' then 2.0
+             when stage = 'merchant_evidence' and channel = 'web_form' then 2.0
+             else hours end::double as target_value,
+        case when stage = 'acknowledge' and channel = 'hotline' then 'working_hours'
+             when stage = 'merchant_evidence' and channel = 'web_form' then 'working_days'
+             else 'calendar_hours' end::varchar as target_unit,
+        case when stage = 'merchant_evidence' and channel = 'web_form' then 18.0
+             when stage = 'acknowledge' and channel = 'hotline' then 2.0
+             else hours end::double as target_hours,
+        case when (stage, channel) in (('acknowledge', 'hotline'),
+                                       ('merchant_evidence', 'web_form'))
+             then 'china' end::varchar as working_calendar,
+        case when (stage, channel) in (('acknowledge', 'hotline'),
+                                       ('merchant_evidence', 'web_form'))
+             then '09:00–18:00' end::varchar as working_hours
+    from (values ('acknowledge', 2.0), ('merchant_notified', 24.0), ('merchant_evidence', 48.0),
+                 ('resolution', 168.0)) as s(stage, hours)
+    cross join (values ('app'), ('web_form'), ('hotline'), ('social_media')) as c(channel)""",
+    """create table marts.dq_sla_stage_observation as select * from (values
+        ('hotline', 'merchant_evidence', 40::bigint, 0::bigint, false, true, true),
+        ('app', 'merchant_evidence', 120::bigint, 96::bigint, true, true, false)
+    ) as t(channel, stage, n_complaints, n_completed, is_observed, is_targeted, is_warning)""",
     """create table marts.dq_freshness as select * from (values
         ('orders', 3::bigint, timestamptz '2026-11-26 01:00:00+00',
          timestamptz '2026-11-23 15:00:00+00'),
@@ -738,6 +815,9 @@ _MART_SQL = [
     "alter table marts.dq_quarantine alter column raw_values type json",
     "alter table marts.dq_quarantine alter column row_number type bigint",
     "alter table marts.dq_warnings alter column row_number type bigint",
+    "alter table marts.corrective_action_effectiveness add column relative_change_ci_low double",
+    "alter table marts.corrective_action_effectiveness add column relative_change_ci_high double",
+    "alter table marts.corrective_action_effectiveness add column power double",
     "alter table marts.merchant_defect_rates_rolling alter column category_rank type bigint",
     "alter table marts.merchant_defect_rates_rolling alter column prior_alpha type double",
     "alter table marts.sku_defect_rates_rolling alter column category_rank type bigint",

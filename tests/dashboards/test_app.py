@@ -12,7 +12,17 @@ from streamlit.testing.v1 import AppTest
 from dashboards.i18n import column_label
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
-PAGES = ["overview", "merchants", "skus", "sla", "recurrence", "scorecards", "data_quality", "sql"]
+PAGES = [
+    "overview",
+    "merchants",
+    "skus",
+    "sla",
+    "compliance",
+    "recurrence",
+    "scorecards",
+    "data_quality",
+    "sql",
+]
 COMPLAINTS_ZH, COMPLAINTS_EN = "投诉量（有效）", "Complaints (counted)"
 
 
@@ -222,3 +232,69 @@ def test_sla_details_table_runs_when_its_expander_opens(app):
     wanted = {column_label(c, "zh") for c in ("received_week", "channel", "stage", "n_met")}
     details = [d.value for d in app.dataframe if wanted <= set(d.value.columns)]
     assert len(details) == 1 and len(details[0]) > 0
+
+
+def test_default_period_is_half_a_year_and_says_what_lies_outside(scenario, monkeypatch):
+    monkeypatch.setenv("COMPLAINTS_WAREHOUSE", str(scenario.warehouse))
+    app = AppTest.from_file(APP, default_timeout=60)  # a link without a period
+    app.run()
+    assert not app.exception
+    weeks = list(app.selectbox(key="week_from").options)
+    assert len(weeks) > 26  # the sample spans a year
+    assert app.selectbox(key="week_from").value == weeks[-26]
+    assert app.selectbox(key="week_to").value == weeks[-1]
+    note = f"另有 {len(weeks) - 26} 周数据不在所选区间内（数据范围 {weeks[0]} 至 {weeks[-1]}）"
+    assert any(note in c.value for c in app.sidebar.caption), [c.value for c in app.sidebar.caption]
+    app.selectbox(key="week_from").set_value(weeks[0]).run()
+    assert not any("不在所选区间内" in c.value for c in app.sidebar.caption)
+
+
+def test_sla_page_states_each_targets_unit(app, scenario):
+    app.run()
+    app.switch_page("app_pages/sla.py").run()
+    assert not app.exception
+    units = {
+        unit
+        for (unit,) in scenario.all("select distinct target_unit from marts.sla_targets")
+        if unit
+    }
+    shown = " ".join(str(v) for d in app.dataframe for v in d.value.to_numpy().ravel())
+    labels = {"calendar_hours": "小时", "working_hours": "工作小时", "working_days": "个工作日"}
+    assert units and all(labels[unit] in shown for unit in units), (units, shown[:300])
+    if units - {"calendar_hours"}:
+        assert any("工作日历" in c.value for c in app.caption)
+
+
+def test_compliance_page_lists_the_below_entitlement_complaints(app, scenario):
+    app.run()
+    app.switch_page("app_pages/compliance.py").run()
+    assert not app.exception
+    (total,) = scenario.one(
+        """select count(*) from marts.legal_entitlement_checks
+           where is_below_entitlement and received_week between ? and ?""",
+        [scenario.week_from, scenario.week_to],
+    )
+    captions = [c.value for c in app.caption]
+    if total:
+        assert f"显示 {min(total, 500)} / {total} 行" in captions, captions
+    # One rule chosen: only its complaints are listed.
+    (fake,) = scenario.one(
+        """select count(*) from marts.legal_entitlement_checks
+           where below_rule = 'counterfeit_compensation' and received_week between ? and ?""",
+        [scenario.week_from, scenario.week_to],
+    )
+    app.selectbox(key="compliance_rule").set_value("counterfeit_compensation").run()
+    assert not app.exception
+    if fake:
+        assert f"显示 {min(fake, 500)} / {fake} 行" in [c.value for c in app.caption]
+        rules = {v for d in app.dataframe for c in d.value.columns if c == "未满足的规则"
+                 for v in d.value[c]}  # fmt: skip
+        assert rules == {"假一赔三"}
+    # The per-merchant rates are the mart's counts over the period.
+    (n_below,) = scenario.one(
+        """select sum(n_below) from marts.legal_compliance_weekly
+           where received_week between ? and ?""",
+        [scenario.week_from, scenario.week_to],
+    )
+    merchants = [d.value for d in app.dataframe if "不合规率" in d.value.columns]
+    assert len(merchants) == 1 and merchants[0]["低于权益"].sum() == (n_below or 0)

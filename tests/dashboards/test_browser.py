@@ -20,6 +20,7 @@ PAGES = {  # url path: (title, plotly charts the page draws at least)
     "merchants": ("商家", 1),
     "skus": ("商品 SKU", 1),
     "sla": ("时效 SLA", 3),
+    "compliance": ("合规", 0),
     "recurrence": ("复发与整改", 0),
     "scorecards": ("商家周评分卡", 0),
     "data_quality": ("数据质量", 0),

@@ -47,8 +47,8 @@ COMPLAINTS = [
     # A confirmed defect on a W52 line, merchant left empty (taken from the SKU), closed.
     _complaint("C1", "OA0", "S1", "app", "2026-01-02 10:00:00", "closed", "2026-01-05 10:00:00",
                issue_type="quality_defect", responsibility="merchant", refund_amount=10.5),
-    # Recurs C1 (same SKU and issue, received 10 days after C1 closed); a W01 line.
-    _complaint("C2", "OB1", "S1", "hotline", "2026-01-15 10:00:00", "resolved",
+    # Recurs C1 (same buyer B0, SKU and issue, received 10 days after C1 closed); a W01 line.
+    _complaint("C2", "OB4", "S1", "hotline", "2026-01-15 10:00:00", "resolved",
                "2026-01-20 10:00:00", issue_type="quality_defect", responsibility="merchant",
                merchant_id="M1"),
     # Withdrawn: not counted anywhere.
@@ -137,3 +137,33 @@ def hand_build(tmp_path_factory, dbt_dirs) -> tuple[Path, BuildResult]:
     live = make_hand_warehouse(tmp_path_factory.mktemp("hand") / "warehouse.duckdb")
     result = build_and_publish(live, Settings(), **dbt_dirs)
     return live, result
+
+
+@pytest.fixture(scope="session")
+def designed_build(tmp_path_factory, dbt_dirs) -> tuple[Path, BuildResult]:
+    """The designed working-time and legal complaints (tests/models/designed_rows.py), built
+    once with the working-time targets."""
+    from tests.models.designed_rows import WORKING_TARGETS, load_designed
+
+    live = tmp_path_factory.mktemp("designed") / "warehouse.duckdb"
+    with publishing(live) as staging, duckdb.connect(str(staging)) as con:
+        load_designed(con)
+    settings = Settings(sla_targets_hours=WORKING_TARGETS)
+    result = build_and_publish(live, settings, as_of="2026-11-20 00:00", **dbt_dirs)
+    return live, result
+
+
+@pytest.fixture(scope="session")
+def default_sample(tmp_path_factory, dbt_dirs):
+    """The generator's default data (seed 42), ingested and built once for the session."""
+    import json
+
+    from tests.models.samples import generate, ingest
+
+    root = tmp_path_factory.mktemp("default")
+    landing, truth, warehouse = root / "landing", root / "truth.json", root / "warehouse.duckdb"
+    settings = Settings()
+    generate(landing, truth)
+    ingest(landing, warehouse, settings)
+    build_and_publish(warehouse, settings, **dbt_dirs)
+    return json.loads(truth.read_text()), warehouse

@@ -7,9 +7,13 @@ the platform time zone.
 
 from __future__ import annotations
 
+from datetime import UTC
+from math import sqrt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
+from scipy.stats import norm
 
 DEFECT_ISSUES = {"quality_defect", "cosmetic_flaw", "counterfeit"}
 HOUR = pd.Timedelta(hours=1)
@@ -27,11 +31,18 @@ def read_entity(landing: Path, prefix: str) -> pd.DataFrame:
 def instants(values: pd.Series, tz: str) -> pd.Series:
     """Export times as instants: naive ones read in the platform zone, offsets honoured."""
 
+    zone = ZoneInfo(tz)
+
     def one(text):
         if text is None:
             return pd.NaT
         stamp = pd.Timestamp(text.replace("/", "-"))
-        return stamp.tz_localize(tz) if stamp.tz is None else stamp.tz_convert(tz)
+        if stamp.tz is not None:
+            return stamp.tz_convert(tz)
+        # fold=0: an ambiguous local time is the earlier instant, and a non-existent one keeps the
+        # offset before the change, i.e. moves forward by the gap (the contract's rule).
+        local = stamp.to_pydatetime().replace(tzinfo=zone, fold=0)
+        return pd.Timestamp(local.astimezone(UTC)).tz_convert(tz)
 
     return pd.to_datetime(values.map(one))
 
@@ -109,8 +120,26 @@ class Reference:
         return out
 
     # --- SLA ----------------------------------------------------------------------------------
+    def observed_stages(self) -> set[tuple[str, str]]:
+        """(channel, stage) pairs some loaded complaint of the channel completes."""
+        completing = {
+            "acknowledged": ("acknowledge",),
+            "merchant_notified": ("merchant_notified",),
+            "merchant_evidence_submitted": ("merchant_evidence",),
+            "remedy_executed": ("resolution",),
+            "closed": ("resolution",),
+        }
+        channel_of = self.complaints.set_index("complaint_id")["channel"]
+        pairs = set()
+        for ev in self.events.itertuples():
+            if ev.event_type in completing and ev.complaint_id in channel_of.index:
+                for stage in completing[ev.event_type]:
+                    pairs.add((channel_of[ev.complaint_id], stage))
+        return pairs
+
     def sla_statuses(self) -> pd.DataFrame:
         rows = []
+        observed = self.observed_stages()
         by_complaint = dict(tuple(self.events.groupby("complaint_id")))
         for c in self.complaints[self.complaints["counted"]].itertuples():
             ev = by_complaint.get(c.complaint_id, self.events.iloc[0:0])
@@ -142,7 +171,11 @@ class Reference:
                         "received_week": c.received_week,
                         "channel": c.channel,
                         "stage": stage,
-                        "status": self._status(start, done, target, resolved),
+                        "status": (
+                            "not_observed"
+                            if target is not None and (c.channel, stage) not in observed
+                            else self._status(start, done, target, resolved)
+                        ),
                     }
                 )
         return pd.DataFrame(rows)
@@ -161,7 +194,10 @@ class Reference:
 
     # --- recurrence ---------------------------------------------------------------------------
     def recurrence(self, window_days: int = 90) -> pd.DataFrame:
-        counted = self.complaints[self.complaints["counted"]]
+        """Buyer-level: B recurs A on the same buyer (the order line's), SKU and issue type."""
+        counted = self.complaints[self.complaints["counted"]].merge(
+            self.orders[["order_id", "sku_id", "buyer_id"]], on=["order_id", "sku_id"], how="left"
+        )
         closes = self.events[self.events["event_type"] == "closed"].groupby("complaint_id")[
             "occurred_at"
         ]
@@ -171,25 +207,35 @@ class Reference:
         rows = []
         window = pd.Timedelta(days=window_days)
         for a in closed.itertuples():
+            classified = pd.notna(a.issue_type) and pd.notna(a.buyer_id)
             later = counted[
-                (counted["sku_id"] == a.sku_id)
+                (counted["buyer_id"] == a.buyer_id)
+                & (counted["sku_id"] == a.sku_id)
                 & (counted["issue_type"] == a.issue_type)
                 & (counted["received_at"] > a.closed_at)
                 & (counted["received_at"] <= a.closed_at + window)
+                & (counted["complaint_id"] != a.complaint_id)
             ]
             first = later.sort_values(["received_at", "complaint_id"]).head(1)
+            mature = a.closed_at + window <= self.as_of
             rows.append(
                 {
                     "complaint_id": a.complaint_id,
-                    "has_recurred": a.issue_type is not None and len(first) == 1,
-                    "recurred_by": first["complaint_id"].iloc[0] if len(first) else None,
-                    "is_mature": a.closed_at + window <= self.as_of,
+                    "has_recurred": classified and len(first) == 1,
+                    "recurred_by": first["complaint_id"].iloc[0]
+                    if classified and len(first)
+                    else None,
+                    "is_mature": mature,
+                    "is_in_rate": mature and classified,
                 }
             )
         return pd.DataFrame(rows)
 
     # --- corrective actions -------------------------------------------------------------------
-    def action_counts(self, window_days: int = 90) -> pd.DataFrame:
+    def action_counts(
+        self, window_days: int = 90, lag_days: int = 30, alpha: float = 0.05, min_power: float = 0.8
+    ) -> pd.DataFrame:
+        """Before/after counts and the contract's verdict of each corrective action."""
         lines = self.order_lines()
         window = pd.Timedelta(days=window_days)
         rows = []
@@ -208,13 +254,47 @@ class Reference:
                     (scope["ordered_at"] >= act.completed_at)
                     & (scope["ordered_at"] < act.completed_at + window)
                 ]
+            counts = (
+                int(before["has_defect"].sum()),
+                len(before),
+                int(after["has_defect"].sum()),
+                len(after),
+            )
+            mature = pd.notna(act.completed_at) and self.as_of >= act.completed_at + pd.Timedelta(
+                days=window_days + lag_days
+            )
             rows.append(
                 {
                     "action_id": act.action_id,
-                    "before_order_lines": len(before),
-                    "before_defect_lines": int(before["has_defect"].sum()),
-                    "after_order_lines": len(after),
-                    "after_defect_lines": int(after["has_defect"].sum()),
+                    "before_order_lines": counts[1],
+                    "before_defect_lines": counts[0],
+                    "after_order_lines": counts[3],
+                    "after_defect_lines": counts[2],
+                    "evaluation": verdict(*counts, mature, alpha, min_power),
                 }
             )
         return pd.DataFrame(rows)
+
+
+def verdict(
+    k1: int, n1: int, k2: int, n2: int, mature: bool, alpha: float, min_power: float
+) -> str:
+    """The contract's verdict of a mature action, with scipy's normal distribution."""
+    if not mature:
+        return "pending"
+    if k1 == 0 or n1 == 0 or n2 == 0:
+        return "insufficient_data"
+    p1, p2 = k1 / n1, k2 / n2
+    pooled = (k1 + k2) / (n1 + n2)
+    se = sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    p_value = 1.0 if se == 0 else 2 * norm.sf(abs((p2 - p1) / se))
+    if p_value < alpha:
+        return "effective" if p2 < p1 else "worsened"
+    half = p1 / 2
+    pbar = (n1 * p1 + n2 * half) / (n1 + n2)
+    z = norm.ppf(0.975)
+    power = norm.cdf(
+        (abs(p1 - half) - z * sqrt(pbar * (1 - pbar) * (1 / n1 + 1 / n2)))
+        / sqrt(p1 * (1 - p1) / n1 + half * (1 - half) / n2)
+    )
+    return "no_detectable_change" if power >= min_power else "insufficient_data"

@@ -11,52 +11,51 @@ import pytest
 
 from flows.build import build_and_publish
 from flows.config import Settings
-from flows.landing.pipeline import ingest_landing
-from flows.warehouse import publishing, read_only
+from flows.warehouse import read_only
 from tests.models.reference_metrics import Reference
+from tests.models.samples import _mart, generate, ingest
 
-
-def generate(landing: Path, truth: Path, *options: str) -> None:
-    """``complaints generate`` through the command line (its stable interface)."""
-    from typer.testing import CliRunner
-
-    from flows.cli import _register_commands, app
-
-    _register_commands()
-    args = ["generate", "--out", str(landing), "--truth", str(truth), "--force", *options]
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-
-
-def ingest(landing: Path, warehouse: Path, settings: Settings) -> None:
-    with publishing(warehouse) as staging:
-        ingest_landing(landing, staging, settings)
+# One zone without daylight saving east of UTC, one west of UTC, one with daylight saving. The
+# sample's 16 weeks from 2026-01-05 hold Berlin's spring-forward night (2026-03-29).
+ZONES = ("Asia/Shanghai", "America/Sao_Paulo", "Europe/Berlin")
+SAMPLE_START = "2026-01-05"
 
 
 @pytest.fixture(scope="session")
-def small_generated(tmp_path_factory, dbt_dirs):
-    """A small clean generated sample, ingested and built once for the session."""
-    root = tmp_path_factory.mktemp("generated")
-    landing, truth, warehouse = root / "landing", root / "truth.json", root / "warehouse.duckdb"
-    settings = Settings()
-    generate(landing, truth, "--orders", "20000", "--weeks", "16", "--merchants", "8",
-             "--dirty-rate", "0")  # fmt: skip
-    ingest(landing, warehouse, settings)
-    result = build_and_publish(warehouse, settings, **dbt_dirs)
-    return landing, warehouse, result
+def generated_in(tmp_path_factory, dbt_dirs):
+    """The same small clean sample generated, ingested and built for a platform zone (cached)."""
+    built: dict[str, tuple[Path, Path, object]] = {}
+
+    def make(zone: str):
+        if zone not in built:
+            root = tmp_path_factory.mktemp("generated_" + zone.replace("/", "_"))
+            landing, truth = root / "landing", root / "truth.json"
+            warehouse = root / "warehouse.duckdb"
+            settings = Settings(timezone=zone)
+            generate(landing, truth, "--orders", "20000", "--weeks", "16", "--merchants", "8",
+                     "--dirty-rate", "0", "--start", SAMPLE_START, timezone=zone)  # fmt: skip
+            ingest(landing, warehouse, settings)
+            result = build_and_publish(warehouse, settings, **dbt_dirs)
+            built[zone] = (landing, warehouse, result)
+        return built[zone]
+
+    return make
+
+
+@pytest.fixture(scope="session", params=ZONES)
+def small_generated(request, generated_in):
+    """A small clean generated sample, ingested and built once per platform zone."""
+    return generated_in(request.param)
 
 
 @pytest.fixture(scope="session")
 def reference(small_generated) -> Reference:
-    landing, _, _ = small_generated
-    settings = Settings()
-    hours = {stage: targets["app"] for stage, targets in settings.sla_targets_hours.items()}
-    return Reference(landing, settings.timezone, hours)
-
-
-def _mart(warehouse: Path, sql: str) -> pd.DataFrame:
+    landing, warehouse, _ = small_generated
     with read_only(warehouse) as con:
-        return con.execute(sql).df()
+        (zone,) = con.execute("select timezone from marts.build_info").fetchone()
+    settings = Settings(timezone=zone)
+    hours = {stage: targets["app"] for stage, targets in settings.sla_targets_hours.items()}
+    return Reference(landing, zone, hours)
 
 
 def test_dbt_build_passes_with_all_tests(small_generated):
@@ -108,9 +107,10 @@ def test_sla_status_counts_match_pandas(small_generated, reference):
         warehouse,
         "unpivot (select received_week, channel, stage, n_met as met, n_breached as breached, "
         "n_open_overdue as open_overdue, n_open_not_due as open_not_due, "
-        "n_not_started as not_started, n_not_applicable as not_applicable "
+        "n_not_started as not_started, n_not_applicable as not_applicable, "
+        "n_not_observed as not_observed "
         "from marts.sla_compliance_weekly) on met, breached, open_overdue, open_not_due, "
-        "not_started, not_applicable into name status value n",
+        "not_started, not_applicable, not_observed into name status value n",
     )
     mart = mart[mart["n"] > 0].assign(received_week=mart["received_week"].dt.date)
     key = ["received_week", "channel", "stage", "status"]
@@ -148,7 +148,7 @@ def test_recurrence_flags_match_pandas(small_generated, reference):
         _mart(
             warehouse,
             "select complaint_id, has_recurred, recurred_by_complaint_id as recurred_by, "
-            "is_mature from marts.complaint_recurrence",
+            "is_mature, is_in_rate from marts.complaint_recurrence",
         )
         .set_index("complaint_id")
         .sort_index()
@@ -157,10 +157,11 @@ def test_recurrence_flags_match_pandas(small_generated, reference):
     assert list(mart.index) == list(expected.index)
     assert (mart["has_recurred"] == expected["has_recurred"]).all()
     assert (mart["is_mature"] == expected["is_mature"]).all()
+    assert (mart["is_in_rate"] == expected["is_in_rate"]).all()
     assert (mart["recurred_by"].fillna("") == expected["recurred_by"].fillna("")).all()
 
 
-def test_corrective_action_counts_match_pandas(small_generated, reference):
+def test_corrective_action_counts_and_verdicts_match_pandas(small_generated, reference):
     _, warehouse, _ = small_generated
     expected = reference.action_counts().set_index("action_id").sort_index()
     cols = list(expected.columns)
@@ -174,18 +175,6 @@ def test_corrective_action_counts_match_pandas(small_generated, reference):
     )
     assert len(expected) >= 1
     pd.testing.assert_frame_equal(mart[cols], expected, check_dtype=False)
-
-
-@pytest.fixture(scope="module")
-def default_sample(tmp_path_factory, dbt_dirs):
-    """The generator's default data (seed 42), ingested and built."""
-    root = tmp_path_factory.mktemp("default")
-    landing, truth, warehouse = root / "landing", root / "truth.json", root / "warehouse.duckdb"
-    settings = Settings()
-    generate(landing, truth)
-    ingest(landing, warehouse, settings)
-    build_and_publish(warehouse, settings, **dbt_dirs)
-    return json.loads(truth.read_text()), warehouse
 
 
 def test_alerts_find_the_planted_bad_batches(default_sample):
@@ -211,3 +200,103 @@ def test_alerts_find_the_planted_bad_batches(default_sample):
     assert precision >= 0.8, (precision, recall)
     assert recall >= 0.9, (precision, recall)
     assert batches_found == len(truth["bad_batches"])
+
+
+def test_the_planted_term_burst_emerges_in_its_week_and_not_before(default_sample):
+    """The burst's term is an emerging term on its SKU in the first week its planted mentions
+    reach the minimum count, and in no week before the first planted mention."""
+    truth, warehouse = default_sample
+    (burst,) = truth["term_bursts"]
+    planted = burst["planted_by_received_week"]
+    first_planted = min(planted)
+    its_week = min(week for week, n in planted.items() if n >= Settings().emerging_min_count)
+    with read_only(warehouse) as con:
+        emerging = con.execute(
+            "select received_week::varchar as week, p_value, expected_complaints, n_complaints "
+            "from marts.emerging_terms where scope = 'sku' and scope_id = ? and term = ?",
+            [burst["sku_id"], burst["term"]],
+        ).df()
+    weeks = set(emerging["week"])
+    assert its_week in weeks, (its_week, emerging)
+    assert not {week for week in weeks if week < first_planted}, emerging
+    # the test the mart applied is the exact one-sided Poisson tail
+    from scipy.stats import poisson
+
+    expected = poisson.sf(emerging["n_complaints"] - 1, emerging["expected_complaints"])
+    assert (abs(emerging["p_value"] - expected) <= 1e-9 + 1e-6 * expected).all()
+
+
+def test_emerging_terms_are_few_and_their_p_values_exact(default_sample):
+    """Every emerging row passes the configured test; no more than a few per week overall."""
+    from scipy.stats import poisson
+
+    _, warehouse = default_sample
+    settings = Settings()
+    rows = _mart(
+        warehouse,
+        "select n_complaints, expected_complaints, p_value, baseline_weeks, received_week "
+        "from marts.emerging_terms",
+    )
+    assert len(rows) > 0
+    expected = poisson.sf(rows["n_complaints"] - 1, rows["expected_complaints"])
+    assert ((rows["p_value"] - expected).abs() <= 1e-9 + 1e-6 * expected).all()
+    assert (rows["p_value"] < settings.emerging_p_value).all()
+    assert (rows["n_complaints"] >= settings.emerging_min_count).all()
+    assert (rows["baseline_weeks"] >= settings.emerging_min_baseline_weeks).all()
+    assert len(rows) / rows["received_week"].nunique() < 6
+
+
+def test_order_weeks_near_local_midnight_and_dst(small_generated, reference):
+    """Every order line's week is the ISO week of its local date in the platform zone, checked
+    against zoneinfo; the sample holds lines in the hour either side of a Sunday/Monday midnight
+    and, in Berlin, lines right after midnight of the first week in summer time (a fixed offset
+    would put them a week early)."""
+    _, warehouse, _ = small_generated
+    mart = _mart(
+        warehouse,
+        "select order_id, sku_id, ordered_at, order_week from staging.stg_raw__orders",
+    )
+    lines = reference.orders[["order_id", "sku_id", "ordered_at", "order_week"]]
+    merged = lines.merge(mart, on=["order_id", "sku_id"], suffixes=("", "_mart"), validate="1:1")
+    assert len(merged) == len(lines)
+    assert (merged["order_week"] == merged["order_week_mart"].dt.date).all()
+    local = merged["ordered_at"].dt.tz_convert(reference.tz).dt.tz_localize(None)
+    minutes = local.dt.hour * 60 + local.dt.minute
+    before = (local.dt.weekday == 6) & (minutes >= 23 * 60)
+    after = (local.dt.weekday == 0) & (minutes < 60)
+    assert before.sum() > 5 and after.sum() > 5
+    if reference.tz == "Europe/Berlin":
+        summer_monday = local.dt.normalize() == pd.Timestamp("2026-03-30")
+        assert (summer_monday & after).sum() > 0
+        assert (merged.loc[summer_monday, "order_week"] == pd.Timestamp("2026-03-30").date()).all()
+
+
+def test_planted_patterns_are_the_same_in_every_zone(generated_in):
+    """The same local data read in three zones: the same weekly rates, the same complaints per
+    received week, the slow-evidence merchant worst at merchant evidence in each."""
+    marts = {}
+    for zone in ZONES:
+        landing, warehouse, result = generated_in(zone)
+        assert result.success
+        truth = json.loads(landing.parent.joinpath("truth.json").read_text())
+        rates = _mart(
+            warehouse,
+            "select merchant_id, order_week, order_lines, complaint_lines, defect_lines "
+            "from marts.merchant_defect_rates_weekly order by all",
+        )
+        received = _mart(
+            warehouse,
+            "select received_week, count(*) as n from marts.complaints group by all order by all",
+        )
+        evidence = _mart(
+            warehouse,
+            "select merchant_id, avg((merchant_evidence_status = 'met')::int) as met "
+            "from marts.complaints where merchant_evidence_status in ('met', 'breached') "
+            "group by all order by met, merchant_id",
+        )
+        assert evidence["merchant_id"].iloc[0] in truth["slow_evidence_merchants"], zone
+        marts[zone] = (rates, received)
+    first = marts[ZONES[0]]
+    for zone in ZONES[1:]:
+        pd.testing.assert_frame_equal(marts[zone][0], first[0], obj=f"weekly rates {zone}")
+        pd.testing.assert_frame_equal(marts[zone][1], first[1], obj=f"received weeks {zone}")

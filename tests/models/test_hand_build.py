@@ -128,3 +128,82 @@ def test_two_sided_p_value_matches_scipy():
             (value,) = con.execute(f"select {expr}").fetchone()
             assert value == pytest.approx(2 * norm.sf(z), abs=1e-12, rel=1e-9)
     assert math.isfinite(value)
+
+
+def test_stage_never_recorded_on_a_channel_is_not_observed(marts):
+    # The hotline's only complaint (C2) is acknowledged and remedied but never shows
+    # merchant_notified nor merchant_evidence_submitted: those stages are not recorded there,
+    # so C2 is not_observed on them (not breached), and the data-quality mart warns.
+    c2 = marts(
+        "select acknowledge_status, merchant_notified_status, merchant_evidence_status "
+        "from marts.complaints where complaint_id = 'C2'"
+    )
+    assert c2 == [("met", "not_observed", "not_observed")]
+    # The app channel records merchant_notified (C1): C4, open and never notified, is overdue.
+    c4 = marts("select merchant_notified_status from marts.complaints where complaint_id = 'C4'")
+    assert c4 == [("open_overdue",)]
+    warnings = marts(
+        "select channel, stage from marts.dq_sla_stage_observation where is_warning order by all"
+    )
+    assert ("hotline", "merchant_evidence") in warnings
+    assert ("hotline", "merchant_notified") in warnings
+    assert not any(channel == "app" for channel, _ in warnings)
+    counts = marts(
+        "select sum(n_not_observed) from marts.sla_compliance_weekly "
+        "where channel = 'hotline' and stage = 'merchant_notified'"
+    )
+    assert counts == [(1,)]
+
+
+# Hand-computed with scipy from the contract's formulas: (k1, n1, k2, n2) -> power to detect a
+# halving of the before rate, and the 95 % interval of the relative change (log risk ratio).
+HAND_POWER_CASES = [
+    ((30, 1000, 10, 1000), 0.618704048455, (-0.836166085849, -0.321806405670)),
+    ((10, 1000, 30, 1000), 0.253223603862, (0.474505227358, 5.103742348969)),
+    ((100, 10000, 98, 10000), 0.983774591197, (-0.257261876371, 0.293053324512)),
+    ((40, 2000, 53, 2640), 0.800105707814, None),
+    ((40, 2000, 53, 2630), 0.799383300353, None),
+    ((9, 300, 3, 300), 0.235107952555, (-0.908865432183, 0.219198310511)),
+    ((4, 300, 0, 300), 0.127144410512, (-0.993991501977, 1.054703016494)),
+]
+
+
+def _macro_module():
+    import jinja2
+
+    from flows.build import PROJECT_DIR
+
+    text = "".join(
+        (PROJECT_DIR / "macros" / name).read_text()
+        for name in ("wilson_interval.sql", "normal_tail.sql")
+    )
+    return jinja2.Environment().from_string(text).module
+
+
+@pytest.mark.parametrize(("counts", "power", "interval"), HAND_POWER_CASES)
+def test_power_and_relative_change_interval_match_hand_values(counts, power, interval):
+    import duckdb
+
+    module = _macro_module()
+    k1, n1, k2, n2 = counts
+    with duckdb.connect() as con:
+        (value,) = con.execute(f"select {module.halving_power(f'{k1}/{n1}', n1, n2)}").fetchone()
+        assert value == pytest.approx(power, abs=1e-11)
+        if interval:
+            low, high = con.execute(
+                f"select {module.relative_change_bound(k1, n1, k2, n2, -1)}, "
+                f"{module.relative_change_bound(k1, n1, k2, n2, 1)}"
+            ).fetchone()
+            assert (low, high) == pytest.approx(interval, abs=1e-11)
+
+
+def test_power_and_interval_are_null_without_before_defects():
+    import duckdb
+
+    module = _macro_module()
+    with duckdb.connect() as con:
+        row = con.execute(
+            f"select {module.halving_power('0.0', 1000, 1000)}, "
+            f"{module.relative_change_bound(0, 1000, 5, 1000, -1)}"
+        ).fetchone()
+    assert row == (None, None)

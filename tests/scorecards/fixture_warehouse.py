@@ -70,7 +70,15 @@ SCORECARD_COLUMNS = {
     "defect_rate_wow_change": "double",
     "defect_rate_4w_trend": "double",
     "grade": "varchar",
+    "grade_status": "varchar",
     "grade_rule": "varchar",
+    "graded_defect_rate": "double",
+    "graded_order_lines": "bigint",
+    "grade_window_start_iso_week": "varchar",
+    "grade_window_end_iso_week": "varchar",
+    "shrunk_defect_rate": "double",
+    "category_rank": "bigint",
+    "n_ranked_in_category": "bigint",
     "top_issue_types": "varchar",
     "top_skus": "varchar",
 }
@@ -141,7 +149,12 @@ def _scorecard_rows() -> list[dict]:
                     "compensation_amount": f"{(m * 11 + w * 7) % 90}.00",
                     "reopen_count": (m + w) % 3,
                     "grade": grade,
+                    "grade_status": "graded",
                     "grade_rule": rule,
+                    "graded_defect_rate": rate if rate is not None else 0.0098,
+                    "graded_order_lines": lines if rate is not None else 820,
+                    "grade_window_start_iso_week": "2026-W30",
+                    "grade_window_end_iso_week": "2026-W41",
                     "top_issue_types": (
                         f"quality_defect ({defects + 2}), transport_damage ({1 + w % 2})"
                     ),
@@ -347,8 +360,11 @@ def _action_rows() -> list[dict]:
             "after_defect_lines": 52,
             "after_defect_rate": 0.01,
             "relative_change": -0.5,
+            "relative_change_ci_low": -0.64,
+            "relative_change_ci_high": -0.30,
             "z_statistic": -4.1,
             "p_value": 0.00004,
+            "power": 0.99,
             "is_effective": True,
             "is_mature": True,
             "evaluation": "effective",
@@ -448,11 +464,52 @@ TABLES: dict[str, dict[str, str]] = {
         "after_defect_lines": "bigint",
         "after_defect_rate": "double",
         "relative_change": "double",
+        "relative_change_ci_low": "double",
+        "relative_change_ci_high": "double",
         "z_statistic": "double",
         "p_value": "double",
+        "power": "double",
         "is_effective": "boolean",
         "is_mature": "boolean",
+        "is_completed": "boolean",
         "evaluation": "varchar",
+    },
+    # Only whether order exports were loaded is read from it (complaint-only sources have none).
+    "merchant_defect_rates_weekly": {
+        "merchant_id": "varchar",
+        "order_week": "date",
+        "order_lines": "bigint",
+    },
+    "legal_compliance_weekly": {
+        "merchant_id": "varchar",
+        "category": "varchar",
+        "channel": "varchar",
+        "received_week": "date",
+        "n_checked": "bigint",
+        "n_entitled": "bigint",
+        "n_below": "bigint",
+        "compensation_shortfall": "decimal(38,2)",
+    },
+    "legal_entitlement_checks": {
+        "complaint_id": "varchar",
+        "merchant_id": "varchar",
+        "category": "varchar",
+        "sku_id": "varchar",
+        "received_week": "date",
+        "below_rule": "varchar",
+        "entitled_remedy": "varchar",
+        "remedy_given": "varchar",
+        "compensation_shortfall": "double",
+        "is_below_entitlement": "boolean",
+    },
+    "sla_targets": {
+        "stage": "varchar",
+        "channel": "varchar",
+        "target_value": "double",
+        "target_unit": "varchar",
+        "target_hours": "double",
+        "working_calendar": "varchar",
+        "working_hours": "varchar",
     },
     "build_info": {
         "as_of": "timestamptz",
@@ -461,6 +518,53 @@ TABLES: dict[str, dict[str, str]] = {
         "dbt_version": "varchar",
     },
 }
+
+
+def _legal_rows() -> dict[str, list[dict]]:
+    """M01 in the target week: 3 closed complaints checked, 2 below entitlement (an exchange
+    where return was due, and a counterfeit paid 300 short of the 500 CNY floor)."""
+    week = week_start(TARGET_WEEK)
+    checks = [
+        ("LC1", "S01A", "no_reason_return", "return_refund", "exchange", None, True),
+        ("LC2", "S01B", "counterfeit_compensation", "repair", "return_refund", 300.0, True),
+        ("LC3", "S01B", None, "repair", "repair", None, False),
+    ]
+    return {
+        "legal_compliance_weekly": [
+            {"merchant_id": "M01", "category": "家用电器", "channel": "app",
+             "received_week": week, "n_checked": 3, "n_entitled": 3, "n_below": 2,
+             "compensation_shortfall": 300}
+        ],
+        "legal_entitlement_checks": [
+            {"complaint_id": c, "merchant_id": "M01", "category": "家用电器", "sku_id": sku,
+             "received_week": week, "below_rule": rule, "entitled_remedy": due,
+             "remedy_given": given, "compensation_shortfall": short, "is_below_entitlement": below}
+            for c, sku, rule, due, given, short, below in checks
+        ],
+    }  # fmt: skip
+
+
+def _sla_target_rows() -> list[dict]:
+    """Calendar hours everywhere, except a hotline acknowledgement in 2 working hours and web-form
+    merchant evidence in 2 working days (the documented examples)."""
+    hours = {"acknowledge": 2.0, "merchant_notified": 24.0, "merchant_evidence": 48.0,
+             "resolution": 168.0}  # fmt: skip
+    working = {("acknowledge", "hotline"): (2.0, "working_hours", 2.0),
+               ("merchant_evidence", "web_form"): (2.0, "working_days", 18.0)}  # fmt: skip
+    rows = []
+    for stage, default in hours.items():
+        for channel in ("app", "web_form", "hotline", "social_media"):
+            value, unit, target_hours = working.get(
+                (stage, channel), (default, "calendar_hours", default)
+            )
+            is_working = unit != "calendar_hours"
+            rows.append(
+                {"stage": stage, "channel": channel, "target_value": value, "target_unit": unit,
+                 "target_hours": target_hours,
+                 "working_calendar": "china" if is_working else None,
+                 "working_hours": "09:00–18:00" if is_working else None}
+            )  # fmt: skip
+    return rows
 
 
 def build_fixture_warehouse(path: Path) -> Path:
@@ -473,6 +577,11 @@ def build_fixture_warehouse(path: Path) -> Path:
         "sla_compliance_merchant_weekly": _sla_rows(scorecard),
         "complaint_recurrence": _recurrence_rows(),
         "corrective_action_effectiveness": _action_rows(),
+        "sla_targets": _sla_target_rows(),
+        **_legal_rows(),
+        "merchant_defect_rates_weekly": [
+            {"merchant_id": "M01", "order_week": week_start(TARGET_WEEK), "order_lines": 1}
+        ],
         "build_info": [
             {"as_of": AS_OF, "built_at": AS_OF, "timezone": "Asia/Shanghai", "dbt_version": "1.11"}
         ],

@@ -194,7 +194,7 @@ def test_sku_recommendation_follows_the_documented_rule(written, settings):
     assert len(items) == 1 and "S01A" in items[0]
     s01a = next(r for r in skus if r["sku_id"] == "S01A")
     assert f"{s01a['d'] / s01a['n'] / median:.1f}×" in items[0]
-    assert f"over {s01a['d']} confirmed defects" in items[0]
+    assert f"{s01a['d']} confirmed defects" in items[0]
 
 
 def test_sla_recommendation_names_the_stage_below_target(written, settings):
@@ -243,3 +243,35 @@ def test_top_issue_types_and_skus_from_the_mart_lists(written, settings):
     for sku_id, count in re.findall(r"(\S+) \((\d+)\)", mart["top_skus"]):
         shown = f"{sku_id} {names[sku_id].replace(PLANTED_PHONE, '138****5678')} ({count})"
         assert shown in section
+
+
+def test_sla_section_states_each_targets_unit(written):
+    en, _, _ = written("en")
+    html = en["M01"].read_text(encoding="utf-8")
+    targets = dict(re.findall(r'<tr data-stage="(\w+)">.*?<td data-target>(.*?)</td>', html, re.S))
+    assert targets["merchant_notified"] == "24 h"
+    assert targets["acknowledge"] == "app, web form, social media: 2 h; hotline: 2 working h"
+    assert targets["merchant_evidence"] == (
+        "app, hotline, social media: 48 h; web form: 2 working days"
+    )
+    zh, _, _ = written("zh")
+    html = zh["M01"].read_text(encoding="utf-8")
+    assert "在线表单: 2 个工作日" in html and "客服热线: 2 工作小时" in html
+
+
+def test_legal_section_lists_the_below_entitlement_complaints(written, settings):
+    en, _, _ = written("en")
+    html = en["M01"].read_text(encoding="utf-8")
+    (section,) = re.findall(r'<section data-section="legal">(.*?)</section>', html, re.S)
+    assert "3 checked, 3 with an entitlement, 2 below it" in section
+    rows = dict(re.findall(r'<tr data-legal="(\w+)">(.*?)</tr>', section, re.S))
+    assert set(rows) == {"LC1", "LC2"}  # LC3 met its entitlement
+    assert (
+        "seven-day no-reason return" in rows["LC1"]
+        and "exchange &lt; return and refund" in rows["LC1"]
+    )
+    assert "假一赔三" in rows["LC2"] and "300.00" in rows["LC2"]
+    # A merchant without checked complaints shows no legal section.
+    assert 'data-section="legal"' not in en["M02"].read_text(encoding="utf-8")
+    zh, _, _ = written("zh")
+    assert "七日无理由退货" in zh["M01"].read_text(encoding="utf-8")

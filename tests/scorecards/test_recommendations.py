@@ -121,16 +121,31 @@ def test_recurrence_rule_only_for_defect_issue_types():
     assert _rules(_card(recurrences=[recurrence("misuse")])) == []
 
 
-def test_not_effective_action_and_rising_rate():
+def test_escalation_only_on_no_detectable_change_or_worsened_and_rising_rate():
     action = {
         "action_id": "CA-1",
-        "evaluation": "not_effective",
         "action_type": "process_fix",
         "before_defect_rate": 0.02,
         "after_defect_rate": 0.018,
+        "relative_change": -0.1,
+        "relative_change_ci_low": -0.3,
+        "relative_change_ci_high": 0.15,
         "p_value": 0.4,
+        "power": 0.93,
     }
-    assert _rules(_card(actions=[action])) == ["action-not-effective"]
+    for verdict, rules in (
+        ("no_detectable_change", ["action-escalate"]),
+        ("worsened", ["action-escalate"]),
+        ("insufficient_data", []),
+        ("pending", []),
+        ("effective", []),
+    ):
+        assert _rules(_card(actions=[{**action, "evaluation": verdict}])) == rules, verdict
+    (reco,) = recommend(
+        _card(actions=[{**action, "evaluation": "no_detectable_change"}]), SETTINGS, EN
+    )
+    assert "-10.0 %" in reco.text and "-30.0 %" in reco.text and "+15.0 %" in reco.text
+    assert "power 93 %" in reco.text
     rising = {"defect_rate_wow_change": 0.006, "defect_rate_4w_trend": 0.001}
     assert _rules(_card(row=rising)) == ["rising"]
     assert _rules(_card(row={**rising, "defect_rate_4w_trend": -0.001})) == []
@@ -147,3 +162,17 @@ def test_at_most_the_configured_number_of_items():
     sla = [{"stage": s, "n_measured": 10, "n_met": 1, "compliance_rate": 0.1} for s in SLA_STAGES]
     card = _card(sla=sla, skus=[_sku(f"S{i}", 9, 1000) for i in range(5)])
     assert len(recommend(card, SETTINGS, EN)) == SETTINGS.reco_max_items
+
+
+def test_one_line_per_finding_three_ids_then_and_n_more():
+    overdue = [{"complaint_id": f"C{i}", "overdue_hours": float(i)} for i in range(7)]
+    (reco,) = recommend(_card(overdue=overdue), SETTINGS, EN)
+    assert "C0, C1, C2 and 4 more" in reco.text and "C3" not in reco.text
+    assert "\n" not in reco.text
+
+
+def test_no_ratio_against_a_zero_category_median():
+    card = _card(skus=[_sku("S1", 9, 1000)], category_window_median=0.0)
+    (reco,) = recommend(card, SETTINGS, EN)
+    assert "category median is 0" in reco.text
+    assert "∞" not in reco.text and "×" not in reco.text

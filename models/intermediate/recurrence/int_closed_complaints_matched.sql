@@ -1,6 +1,8 @@
 {#- Closed complaints (counted, latest status closed; closed time = the last closed event, else the
-    complaint's updated_at) with the first counted complaint that recurs each one: same SKU, same
-    non-empty latest issue type, received in (closed_at, closed_at + window]. -#}
+    complaint's updated_at) with the first counted complaint that recurs each one: the same buyer
+    (the buyer_id of the order lines they name), the same SKU, the same non-empty latest issue type,
+    received in (closed_at, closed_at + window]. Buyer-level: a recurrence says the remedy did not fix
+    this buyer's problem; other buyers' complaints on a busy SKU are the defect rates' business. -#}
 with
 
 complaints as (
@@ -20,6 +22,7 @@ closed_complaints as (
         complaints.complaint_id,
         complaints.sku_id,
         complaints.merchant_id,
+        complaints.buyer_id,
         complaints.issue_type,
         coalesce(milestones.closed_at, complaints.updated_at) as closed_at
     from complaints
@@ -32,80 +35,35 @@ closed_complaints as (
 later_complaints as (
     select
         complaint_id,
+        buyer_id,
         sku_id,
         issue_type,
         received_at
     from complaints
     where is_counted
         and issue_type is not null
+        and buyer_id is not null
 ),
 
-{#- The first recurrence is the earliest later complaint, so it is found by an ASOF join (the
-    earliest receipt after closed_at per SKU and issue type) instead of pairing every closed
-    complaint with every later one in its window, which grows with the square of a busy SKU's
-    complaints. Ties on that instant go to the smallest complaint_id. -#}
-first_receipts as (
+{#- One buyer's complaints on one SKU and issue are few, so the plain window join stays small; the
+    first recurrence is the earliest (ties: the smallest complaint_id), never the complaint itself. -#}
+recurrences as (
     select
         closed_complaints.complaint_id,
-        closed_complaints.sku_id,
-        closed_complaints.issue_type,
-        closed_complaints.closed_at,
-        later.received_at as first_received_at
-    from closed_complaints
-    asof inner join later_complaints as later
-        on closed_complaints.sku_id = later.sku_id
-        and closed_complaints.issue_type = later.issue_type
-        and closed_complaints.closed_at < later.received_at
-    where closed_complaints.issue_type is not null
-        and later.received_at <= {{ add_days('closed_complaints.closed_at', var('recurrence_window_days')) }}
-),
-
-first_recurrences as (
-    select
-        first_receipts.complaint_id,
-        min(later.complaint_id) as recurring_complaint_id,
-        any_value(first_receipts.first_received_at) as recurring_received_at
-    from first_receipts
-    inner join later_complaints as later
-        on first_receipts.sku_id = later.sku_id
-        and first_receipts.issue_type = later.issue_type
-        and first_receipts.first_received_at = later.received_at
-        and later.complaint_id <> first_receipts.complaint_id
-    group by first_receipts.complaint_id
-),
-
-{#- Rare: the earliest later receipt was the closed complaint itself (received after its own
-    close in the data); those few are searched over their whole window. -#}
-unmatched_first_receipts as materialized (
-    select first_receipts.*
-    from first_receipts
-    left join first_recurrences
-        on first_receipts.complaint_id = first_recurrences.complaint_id
-    where first_recurrences.complaint_id is null
-),
-
-searched_in_window as (
-    select
-        unmatched.complaint_id,
         later.complaint_id as recurring_complaint_id,
         later.received_at as recurring_received_at
-    from unmatched_first_receipts as unmatched
+    from closed_complaints
     inner join later_complaints as later
-        on unmatched.sku_id = later.sku_id
-        and unmatched.issue_type = later.issue_type
-        and later.received_at > unmatched.closed_at
-        and later.received_at <= {{ add_days('unmatched.closed_at', var('recurrence_window_days')) }}
-        and later.complaint_id <> unmatched.complaint_id
+        on closed_complaints.buyer_id = later.buyer_id
+        and closed_complaints.sku_id = later.sku_id
+        and closed_complaints.issue_type = later.issue_type
+        and later.received_at > closed_complaints.closed_at
+        and later.received_at <= {{ add_days('closed_complaints.closed_at', var('recurrence_window_days')) }}
+        and later.complaint_id <> closed_complaints.complaint_id
     qualify row_number() over (
-        partition by unmatched.complaint_id
+        partition by closed_complaints.complaint_id
         order by later.received_at, later.complaint_id
     ) = 1
-),
-
-recurrences as (
-    select * from first_recurrences
-    union all
-    select * from searched_in_window
 ),
 
 matched as (
@@ -113,6 +71,7 @@ matched as (
         closed_complaints.complaint_id,
         closed_complaints.sku_id,
         closed_complaints.merchant_id,
+        closed_complaints.buyer_id,
         closed_complaints.issue_type,
         recurrences.recurring_complaint_id as recurred_by_complaint_id,
         {{ elapsed_hours('closed_complaints.closed_at', 'recurrences.recurring_received_at') }} / 24.0

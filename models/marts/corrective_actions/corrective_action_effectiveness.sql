@@ -79,6 +79,8 @@ evaluated as (
     select
         tested.*,
         {{ two_sided_p_value('tested.z_statistic') }} as p_value,
+        {{ halving_power('tested.before_defect_rate', 'tested.before_order_lines', 'tested.after_order_lines') }}
+            as power,
         tested.completed_at is not null
             and build_context.as_of >= {{ add_days('tested.completed_at', var('effectiveness_window_days') ~ ' + ' ~ var('complaint_lag_days')) }}
             as is_mature
@@ -86,12 +88,32 @@ evaluated as (
     cross join build_context
 ),
 
+{#- The contract's verdicts. An immature (or uncompleted) action is pending, never effective; a
+    mature one is effective / worsened on a significant change, else no_detectable_change only when
+    the test could have seen a halving (power >= 0.8), else insufficient_data. A before window without
+    defects is insufficient_data whatever the after window shows (there is no rate to halve). -#}
+judged as (
+    select
+        *,
+        case
+            when not is_mature then 'pending'
+            when before_defect_lines = 0 or p_value is null then 'insufficient_data'
+            when p_value < {{ var('effectiveness_p_value') }}
+                and after_defect_rate < before_defect_rate then 'effective'
+            when p_value < {{ var('effectiveness_p_value') }}
+                and after_defect_rate > before_defect_rate then 'worsened'
+            when power >= {{ var('effectiveness_min_power') }} then 'no_detectable_change'
+            else 'insufficient_data'
+        end as verdict
+    from evaluated
+),
+
 final as (
     select
         evaluated.action_id,
         evaluated.merchant_id,
         evaluated.sku_id,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, evaluated.merchant_id) as merchant_name,
         merchants.category,
         evaluated.scope,
         evaluated.issue_type,
@@ -105,27 +127,22 @@ final as (
         case when evaluated.before_defect_rate > 0
             then (evaluated.after_defect_rate - evaluated.before_defect_rate) / evaluated.before_defect_rate
         end as relative_change,
+        {{ relative_change_bound('evaluated.before_defect_lines', 'evaluated.before_order_lines',
+            'evaluated.after_defect_lines', 'evaluated.after_order_lines', -1) }} as relative_change_ci_low,
+        {{ relative_change_bound('evaluated.before_defect_lines', 'evaluated.before_order_lines',
+            'evaluated.after_defect_lines', 'evaluated.after_order_lines', 1) }} as relative_change_ci_high,
         evaluated.z_statistic,
         evaluated.p_value,
-        coalesce(
-            evaluated.is_mature
-            and evaluated.after_defect_rate < evaluated.before_defect_rate
-            and evaluated.p_value < {{ var('effectiveness_p_value') }},
-            false
-        ) as is_effective,
+        evaluated.power,
+        evaluated.verdict = 'effective' as is_effective,
         evaluated.is_mature,
-        case
-            when evaluated.completed_at is null then 'in_progress'
-            when not evaluated.is_mature then 'pending'
-            when evaluated.after_defect_rate < evaluated.before_defect_rate
-                and evaluated.p_value < {{ var('effectiveness_p_value') }} then 'effective'
-            else 'not_effective'
-        end as evaluation,
+        evaluated.verdict as evaluation,
+        evaluated.completed_at is not null as is_completed,
         evaluated.opened_at,
         evaluated.completed_at,
         evaluated.before_start_at,
         evaluated.after_end_at
-    from evaluated
+    from judged as evaluated
     left join merchants
         on evaluated.merchant_id = merchants.merchant_id
 )

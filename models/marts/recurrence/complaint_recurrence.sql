@@ -13,13 +13,17 @@ final as (
         matched.complaint_id,
         matched.sku_id,
         matched.merchant_id,
+        matched.buyer_id,
         matched.recurred_by_complaint_id,
         merchants.category,
         matched.issue_type,
         matched.days_to_recurrence,
         matched.has_recurred,
         matched.is_mature,
-        matched.is_mature and matched.issue_type is not null as is_in_rate,
+        {#- An unclassified or buyer-less complaint can never recur: listed, but out of the rate. -#}
+        matched.is_mature
+            and matched.issue_type is not null
+            and matched.buyer_id is not null as is_in_rate,
         matched.closed_at
     from matched
     left join merchants

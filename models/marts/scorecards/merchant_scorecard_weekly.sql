@@ -1,8 +1,9 @@
 {#- Weekly merchant scorecard: every merchant x every ISO week in range. Defect figures are by
-    order week (cohort attribution), complaint, SLA, money and reopen figures by received week.
-    Grade rule (documented in the YAML): the week's defect rate when the week has the minimum
-    volume; otherwise the pooled rate of the last 4 weeks when they reach it; otherwise the pooled
-    rate of all weeks so far, and then never better than B (too little evidence for an A). -#}
+    order week (cohort attribution), complaint, SLA, money and reopen figures by received week; an
+    immature week's figures are provisional (is_mature = false). The grade, rank and percentile
+    are never the week's own: they come from the mature grading window ending at the earlier of
+    this week and the latest mature week (marts.merchant_grades), so the latest week's card shows
+    this week's provisional numbers next to the mature grade with its window dates. -#}
 with
 
 merchant_weeks as (
@@ -23,6 +24,10 @@ sla_weekly as (
 
 recurrence as (
     select * from {{ ref('complaint_recurrence') }}
+),
+
+grades as (
+    select * from {{ ref('merchant_grades') }}
 ),
 
 build_context as (
@@ -156,15 +161,7 @@ trended as (
                 then regr_slope(defect_rate, epoch(cast(week_start as timestamp)) / 604800.0) over (
                     merchant_weeks_ordered rows between 3 preceding and current row
                 )
-        end as defect_rate_4w_trend,
-        sum(order_lines) over (merchant_weeks_ordered rows between 3 preceding and current row)
-            as trailing_4w_order_lines,
-        sum(defect_lines) over (merchant_weeks_ordered rows between 3 preceding and current row)
-            as trailing_4w_defect_lines,
-        sum(order_lines) over (merchant_weeks_ordered rows between unbounded preceding and current row)
-            as cumulative_order_lines,
-        sum(defect_lines) over (merchant_weeks_ordered rows between unbounded preceding and current row)
-            as cumulative_defect_lines
+        end as defect_rate_4w_trend
     from joined
     window merchant_weeks_ordered as (partition by merchant_id order by week_start)
 ),
@@ -172,46 +169,40 @@ trended as (
 ranked as (
     select
         *,
-        median(defect_rate) over (partition by category, week_start) as category_median_defect_rate,
-        case when defect_rate is not null
-            then percent_rank() over (
-                partition by category, week_start, defect_rate is null
-                order by defect_rate
-            )
-        end as defect_rate_percentile
+        median(defect_rate) over (partition by category, week_start) as category_median_defect_rate
     from trended
 ),
 
-graded_basis as (
-    select
-        *,
-        case
-            when order_lines >= {{ var('min_volume_order_lines') }} then 'week'
-            when trailing_4w_order_lines >= {{ var('min_volume_order_lines') }} then 'last_4_weeks'
-            when cumulative_order_lines > 0 then 'to_date'
-        end as grade_basis,
-        case
-            when order_lines >= {{ var('min_volume_order_lines') }} then defect_rate
-            when trailing_4w_order_lines >= {{ var('min_volume_order_lines') }}
-                then trailing_4w_defect_lines * 1.0 / trailing_4w_order_lines
-            when cumulative_order_lines > 0 then cumulative_defect_lines * 1.0 / cumulative_order_lines
-        end as graded_defect_rate,
-        case
-            when order_lines >= {{ var('min_volume_order_lines') }} then order_lines
-            when trailing_4w_order_lines >= {{ var('min_volume_order_lines') }} then trailing_4w_order_lines
-            else cumulative_order_lines
-        end as graded_order_lines
-    from ranked
+last_mature as (
+    select max(window_end_week) as last_mature_week
+    from grades
+    where is_latest_window
 ),
 
+{#- The grading window of each scorecard week: the one ending at the week itself once it is
+    mature, else at the latest mature week. -#}
 graded as (
     select
-        *,
-        case
-            when grade_basis = 'to_date' and {{ grade_of('graded_defect_rate') }} = 'A' then 'B'
-            else {{ grade_of('graded_defect_rate') }}
-        end as grade
-    from graded_basis
+        ranked.*,
+        last_mature.last_mature_week,
+        grades.window_start_week as grade_window_start_week,
+        grades.window_end_week as grade_window_end_week,
+        grades.grade_status,
+        grades.grade,
+        grades.defect_rate as graded_defect_rate,
+        grades.order_lines as graded_order_lines,
+        grades.shrunk_defect_rate,
+        grades.category_rank,
+        grades.n_ranked_in_category,
+        case when grades.n_ranked_in_category > 1
+            then 1.0 - (grades.category_rank - 1) * 1.0 / (grades.n_ranked_in_category - 1)
+            when grades.n_ranked_in_category = 1 then 0.0
+        end as defect_rate_percentile
+    from ranked
+    cross join last_mature
+    left join grades
+        on ranked.merchant_id = grades.merchant_id
+        and grades.window_end_week = least(ranked.week_start, last_mature.last_mature_week)
 ),
 
 final as (
@@ -245,22 +236,30 @@ final as (
         defect_rate_wow_change,
         defect_rate_4w_trend,
         grade,
+        coalesce(grade_status, case when last_mature_week is null then 'no_mature_weeks' else 'insufficient_volume' end)
+            as grade_status,
         case
-            when grade is null then 'not graded: no order lines yet'
-            else 'defect rate ' || printf('%.2f', graded_defect_rate * 100) || '% on '
-                || graded_order_lines || ' order lines ('
-                || case grade_basis
-                    when 'week' then 'this week'
-                    when 'last_4_weeks' then 'last 4 weeks pooled: this week is below '
-                        || {{ var('min_volume_order_lines') }} || ' lines'
-                    else 'all weeks so far pooled: below ' || {{ var('min_volume_order_lines') }}
-                        || ' lines, so no better than B'
-                end
-                || ') is ' || {{ grade_band_text('grade') }} || ' -> ' || grade
+            when grade is not null then
+                'defect rate ' || printf('%.2f', graded_defect_rate * 100) || '% on '
+                || graded_order_lines || ' order lines of the mature order weeks '
+                || {{ iso_week_label('grade_window_start_week') }} || ' to '
+                || {{ iso_week_label('grade_window_end_week') }}
+                || ' is ' || {{ grade_band_text('grade') }} || ' -> ' || grade
+            when last_mature_week is null then 'not graded: no mature order week yet'
+            else 'insufficient volume: ' || coalesce(graded_order_lines, 0)
+                || ' order lines in the mature order weeks '
+                || {{ iso_week_label('coalesce(grade_window_start_week, least(week_start, last_mature_week) - ' ~ (7 * (var('grade_window_weeks') | int - 1)) ~ ')') }}
+                || ' to ' || {{ iso_week_label('least(week_start, last_mature_week)') }}
+                || ', below the ' || {{ var('min_volume_order_lines') }} || ' needed for a grade'
         end as grade_rule,
-        grade_basis,
+        case when grade is not null then 'mature_window' end as grade_basis,
         graded_defect_rate,
         graded_order_lines,
+        {{ iso_week_label('grade_window_start_week') }} as grade_window_start_iso_week,
+        {{ iso_week_label('grade_window_end_week') }} as grade_window_end_iso_week,
+        shrunk_defect_rate,
+        category_rank,
+        n_ranked_in_category,
         top_issue_types,
         top_skus,
         week_start

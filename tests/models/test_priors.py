@@ -1,0 +1,106 @@
+"""The ranking prior: maximum likelihood checked against scipy's beta-binomial on fixtures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import minimize
+from scipy.stats import betabinom
+
+from flows.priors import fit_beta_binomial, fit_window_priors
+
+FLOOR = 50.0
+
+
+def _scipy_fit(k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
+    """The reference: maximise scipy's beta-binomial log-pmf over (log alpha, log beta)."""
+
+    def loss(x):
+        return -betabinom.logpmf(k, n, np.exp(x[0]), np.exp(x[1])).sum()
+
+    found = minimize(
+        loss,
+        [0.0, 3.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-13, "fatol": 1e-15, "maxiter": 50_000, "maxfev": 100_000},
+    )
+    alpha, beta = np.exp(found.x)
+    return float(alpha), float(beta)
+
+
+def _category(rng: np.random.Generator, name: str, merchants: int, a: float, b: float):
+    n = rng.integers(200, 4000, size=merchants)
+    k = rng.binomial(n, rng.beta(a, b, size=merchants))
+    return pd.DataFrame({"category": name, "order_lines": n, "defect_lines": k})
+
+
+@pytest.fixture(scope="module")
+def fixture_windows() -> pd.DataFrame:
+    """Two categories with spread between merchants, one with too few merchants for its own prior,
+    and small merchants that must not enter any fit."""
+    rng = np.random.default_rng(20261204)
+    frames = [
+        _category(rng, "home", 40, 2.0, 150.0),
+        _category(rng, "beauty", 25, 3.0, 120.0),
+        _category(rng, "toys", 3, 2.0, 60.0),
+        pd.DataFrame({"category": "home", "order_lines": [1, 3, 150], "defect_lines": [1, 3, 40]}),
+    ]
+    out = pd.concat(frames, ignore_index=True)
+    out["window_end_week"] = pd.Timestamp("2026-06-01")
+    return out
+
+
+def _assert_close(fitted, reference):
+    alpha, beta = reference
+    assert fitted.alpha == pytest.approx(alpha, rel=1e-6)
+    assert fitted.beta == pytest.approx(beta, rel=1e-6)
+
+
+def test_category_priors_match_scipy(fixture_windows):
+    priors = fit_window_priors(fixture_windows, min_volume=200, min_merchants=5, floor=FLOOR)
+    priors = priors.set_index("category")
+    for category in ("home", "beauty"):
+        own = fixture_windows[
+            (fixture_windows["category"] == category) & (fixture_windows["order_lines"] >= 200)
+        ]
+        k, n = own["defect_lines"].to_numpy(), own["order_lines"].to_numpy()
+        reference = _scipy_fit(k, n)
+        row = priors.loc[category]
+        assert row["prior_source"] == "category"
+        assert row["n_merchants_fitted"] == len(own)
+        assert row["prior_strength"] > FLOOR  # an interior optimum: the floor plays no part
+        _assert_close(
+            type("P", (), {"alpha": row["prior_alpha"], "beta": row["prior_beta"]}), reference
+        )
+        # No point of scipy's search is more likely than the fit.
+        mine = betabinom.logpmf(k, n, row["prior_alpha"], row["prior_beta"]).sum()
+        assert mine >= betabinom.logpmf(k, n, *reference).sum() - 1e-9
+
+
+def test_small_category_falls_back_to_the_platform_prior(fixture_windows):
+    priors = fit_window_priors(fixture_windows, min_volume=200, min_merchants=5, floor=FLOOR)
+    toys = priors.set_index("category").loc["toys"]
+    assert toys["prior_source"] == "platform"
+    eligible = fixture_windows[fixture_windows["order_lines"] >= 200]
+    assert toys["n_merchants_fitted"] == len(eligible) == 68
+    reference = _scipy_fit(eligible["defect_lines"].to_numpy(), eligible["order_lines"].to_numpy())
+    _assert_close(
+        type("P", (), {"alpha": toys["prior_alpha"], "beta": toys["prior_beta"]}), reference
+    )
+
+
+def test_no_spread_gives_the_cap_and_few_lines_the_floor():
+    # Identical rates: no between-merchant spread, the likelihood rises towards an infinitely
+    # strong prior, so the strength stops at the cap (the merchants' lines).
+    n = np.array([1000, 1000, 1000, 1000, 1000])
+    k = np.array([10, 10, 10, 10, 10])
+    prior = fit_beta_binomial(k, n, floor=FLOOR)
+    assert prior.strength == pytest.approx(n.sum())
+    assert prior.alpha / prior.strength == pytest.approx(0.01, rel=0.02)
+    # Wildly different rates: the likelihood wants a weak prior; never below the floor.
+    prior = fit_beta_binomial(np.array([0, 200, 0, 150, 1]), np.array([200] * 5), floor=FLOOR)
+    assert prior.strength == pytest.approx(FLOOR)
+    # No defect anywhere: mean 0, nothing to spread.
+    prior = fit_beta_binomial(np.zeros(5), np.full(5, 300), floor=FLOOR)
+    assert prior.alpha == 0 and prior.strength == pytest.approx(1500)
