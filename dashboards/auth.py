@@ -30,7 +30,10 @@ from dashboards.data import Filters
 from dashboards.i18n import t
 from flows.errors import UserError
 
-ANALYSIS_PAGES = frozenset({"overview", "merchants", "skus", "sla", "recurrence", "scorecards"})
+# Pages whose every query honours the category and merchant filters (a new page joins a role here).
+ANALYSIS_PAGES = frozenset(
+    {"overview", "merchants", "skus", "sla", "compliance", "recurrence", "scorecards"}
+)
 ROLE_PAGES = {
     "quality_manager": ANALYSIS_PAGES | {"data_quality"},
     "analyst": ANALYSIS_PAGES | {"sql"},
