@@ -155,6 +155,9 @@ class Settings:
     gx_max_rows_per_file: int = 100_000
     # Files read and validated ahead of the one being written (each holds its batch in memory).
     ingest_files_ahead: int = 2
+    # Pauses before each retry of a file whose reading or writing failed with an I/O error (a
+    # flaky mount); bad data is never retried. After the last retry the file is rejected.
+    ingest_io_retry_delays_seconds: tuple[float, ...] = (1.0, 5.0)
     # Metric parameters beyond the contract's defaults (dbt vars of the same names).
     effectiveness_p_value: float = 0.05
     # Power to detect a halving of the before rate below which a mature action without a

@@ -8,10 +8,6 @@ from dashboards.context import page_context
 from dashboards.widgets import (
     PALETTE,
     add_maturity_series,
-    fmt_int,
-    fmt_money,
-    fmt_pct,
-    fmt_pp_delta,
     kpi,
     layout,
     no_data,
@@ -19,6 +15,7 @@ from dashboards.widgets import (
     plot,
     table_or_no_data,
 )
+from flows import formatting as fmt
 from flows.config import SLA_STAGES
 
 ctx = page_context()
@@ -50,38 +47,38 @@ row = st.columns(5)
 with row[0]:
     kpi(
         ctx.t("kpi_complaints"),
-        fmt_int(now["n_complaints"]),
+        fmt.count(now["n_complaints"]),
         count_delta("n_complaints"),
         higher_is_worse=True,
     )
 with row[1]:
     kpi(
         ctx.t("kpi_complaint_rate"),
-        fmt_pct(now["complaint_rate"]),
-        fmt_pp_delta(now["complaint_rate"], before.get("complaint_rate")),
+        fmt.pct(now["complaint_rate"]),
+        fmt.points_delta(now["complaint_rate"], before.get("complaint_rate")),
         higher_is_worse=True,
         help=immature_help,
     )
 with row[2]:
     kpi(
         ctx.t("kpi_defect_rate"),
-        fmt_pct(now["defect_rate"]),
-        fmt_pp_delta(now["defect_rate"], before.get("defect_rate")),
+        fmt.pct(now["defect_rate"]),
+        fmt.points_delta(now["defect_rate"], before.get("defect_rate")),
         higher_is_worse=True,
         help=immature_help,
     )
 with row[3]:
     kpi(
         ctx.t("kpi_recurrence_rate"),
-        fmt_pct(now["recurrence_rate"]),
-        fmt_pp_delta(now["recurrence_rate"], before.get("recurrence_rate")),
+        fmt.pct(now["recurrence_rate"]),
+        fmt.points_delta(now["recurrence_rate"], before.get("recurrence_rate")),
         higher_is_worse=True,
         help=ctx.t("recurrence_help"),
     )
 with row[4]:
     kpi(
         ctx.t("kpi_refunds"),
-        fmt_money(now["refunds_compensation"], ctx.currency),
+        fmt.money(now["refunds_compensation"], ctx.currency),
         count_delta("refunds_compensation", money=True),
         higher_is_worse=True,
     )
@@ -90,8 +87,8 @@ for column, stage in zip(row, SLA_STAGES, strict=True):
     with column:
         kpi(
             ctx.t("kpi_sla", stage=ctx.enum("stage", stage)),
-            fmt_pct(now["sla"][stage], 1),
-            fmt_pp_delta(now["sla"][stage], (before.get("sla") or {}).get(stage)),
+            fmt.pct(now["sla"][stage], 1),
+            fmt.points_delta(now["sla"][stage], (before.get("sla") or {}).get(stage)),
         )
 if not now["rates_mature"]:
     st.caption(ctx.t("period_has_immature"))
@@ -199,7 +196,7 @@ with right:
 
 st.subheader(ctx.t("section_alerts"))
 alerts = data.defect_alerts(ctx.source, ctx.filters)
-st.metric(ctx.t("kpi_open_alerts"), fmt_int(len(alerts) if ctx.has_orders else None))
+st.metric(ctx.t("kpi_open_alerts"), fmt.count(len(alerts) if ctx.has_orders else None))
 table_or_no_data(
     ctx,
     alerts,

@@ -8,13 +8,13 @@ from dashboards.context import page_context
 from dashboards.widgets import (
     IMMATURE_COLOUR,
     PALETTE,
-    fmt_pct,
     layout,
     no_data,
     page_header,
     plot,
     table,
 )
+from flows import formatting as fmt
 
 ctx = page_context()
 page_header(ctx, "page_skus")
@@ -23,7 +23,7 @@ if skus.empty:
     no_data(ctx, needs_orders=True)
     st.stop()
 labels = {
-    row.sku_id: f"{row.sku_name} ({row.sku_id}) · {row.merchant_name} · {fmt_pct(row.defect_rate)}"
+    row.sku_id: f"{row.sku_name} ({row.sku_id}) · {row.merchant_name} · {fmt.pct(row.defect_rate)}"
     for row in skus.itertuples()
 }
 if "skus_sku" not in st.session_state and st.query_params.get("sku") in labels:

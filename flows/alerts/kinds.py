@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from flows.alerts.rules import Rule
+from flows.config import SLA_STAGES
 from flows.errors import UserError
 
 
@@ -139,9 +140,6 @@ def emerging_terms(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: datetime) 
     return alerts
 
 
-SLA_STAGES = ("acknowledge", "merchant_notified", "merchant_evidence", "resolution")
-
-
 @kind("sla")
 def sla_stages(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: datetime) -> list[Alert]:
     """Open SLA stages past their deadline (level 2) or due within ``threshold`` hours (level 1)."""
@@ -157,7 +155,8 @@ def sla_stages(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: datetime) -> l
                    iso_week_label
             from (select *, strftime(received_week, '%G-W%V') as iso_week_label
                   from marts.complaints)
-            where {stage}_status in ('open_overdue', 'open_not_due')"""
+            -- the stage is still open (open_overdue or open_not_due in the contract's codes)
+            where starts_with({stage}_status, 'open_')"""
         for stage in stages
     ]
     rows = _rows(con, "marts.complaints", " union all ".join(parts) + " order by 1, 8", [])

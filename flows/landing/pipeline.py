@@ -12,6 +12,7 @@ import contextlib
 import logging
 import re
 import tempfile
+import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -156,7 +157,7 @@ def ingest_landing(
             check_key(con, ctx.key, settings.key_file)
             with FilePreparer(con, files, ctx) as preparer:
                 for prepared in preparer:
-                    result = commit_file(prepared, ctx)
+                    result = commit_retrying_io(con, prepared, ctx)
                     report.files.append(result)
                     if progress:
                         progress(len(files), f"{result.file_name}: {result.rows_read:,} rows")
@@ -170,6 +171,22 @@ def shown_name(lf: LandingFile) -> str:
     """The file name as the warehouse, the report and the logs show it: phone numbers masked in
     each part between `_` and `.` (in a file name those separate words, they join no id)."""
     return re.sub(r"[^_.]+", lambda part: mask_text(part.group()), lf.name)
+
+
+def commit_retrying_io(
+    con: duckdb.DuckDBPyConnection, prepared: PreparedFile, ctx: RunContext
+) -> FileResult:
+    """``commit_file``, reading the file again after an I/O error (a flaky mount) with the
+    configured pauses; the last attempt rejects the file with the error as its reason. Bad data
+    is never retried."""
+    for pause in ctx.settings.ingest_io_retry_delays_seconds:
+        try:
+            return commit_file(prepared, ctx, raise_io=True)
+        except OSError as exc:
+            log.warning("%s: %s; reading it again in %.0f s", prepared.lf.name, exc, pause)
+            time.sleep(pause)
+            prepared = prepare_file(file_connection(con, ctx), prepared.lf, ctx)
+    return commit_file(prepared, ctx)
 
 
 class AlreadyIngested(Exception):

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
+from flows import formatting as fmt
 from flows.config import Settings
-from flows.scorecard import formatting as fmt
 from flows.scorecard.cards import CategoryCards
 from flows.scorecard.labels import Labels
 from flows.scorecard.ledger import DeliveryLedger

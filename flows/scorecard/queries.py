@@ -71,21 +71,14 @@ _SLA_BREAKDOWN = """
     group by merchant_id, stage
 """
 
-# One select per stage; the stage names are the fixed identifiers of the marts, never user input.
-_OVERDUE = " union all ".join(
-    f"""
+_OVERDUE = """
     select
-        complaint_id, merchant_id, sku_id, sku_name, channel, status, received_at,
-        '{stage}' as stage,
-        {stage}_deadline_at as deadline_at,
-        {stage}_overdue_hours as overdue_hours
-    from marts.complaints
-    where is_counted
-        and {stage}_status = 'open_overdue'
+        complaint_id, merchant_id, sku_id, sku_name, channel, complaint_status as status,
+        received_at, stage, deadline_at, overdue_hours
+    from marts.sla_late_stages
+    where sla_status = 'open_overdue'
         and ($category is null or category = $category)
-    """
-    for stage in SLA_STAGES
-)
+"""
 
 _RECURRENCES = """
     select
@@ -96,6 +89,7 @@ _RECURRENCES = """
         recurrence.closed_at,
         recurrence.recurred_by_complaint_id,
         recurrence.days_to_recurrence,
+        recurrence.is_defect_issue,
         recurring.received_at as recurred_at,
         recurring.sku_name
     from marts.complaint_recurrence as recurrence

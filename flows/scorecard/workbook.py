@@ -15,8 +15,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from flows import formatting as fmt
 from flows.config import Settings
-from flows.scorecard import formatting as fmt
 from flows.scorecard.cards import CategoryCards, MerchantCard
 from flows.scorecard.labels import Labels
 from flows.scorecard.phone_mask import mask_phones

@@ -130,7 +130,9 @@ def test_friendly_page_without_warehouse(tmp_path, monkeypatch):
     assert "complaints run" in at.info[0].value
 
 
-def test_a_render_reads_through_one_connection_and_sees_a_new_publish(tmp_path, monkeypatch):
+def test_a_render_reads_through_one_connection_and_sees_a_new_publish(
+    tmp_path, monkeypatch, scenario
+):
     import shutil
 
     import duckdb
@@ -138,20 +140,21 @@ def test_a_render_reads_through_one_connection_and_sees_a_new_publish(tmp_path, 
 
     from dashboards import data
     from flows.warehouse import publishing
-    from tests.dashboards.fixture_warehouse import build_fixture_warehouse
+    from tests.warehouses import next_build
 
-    old = build_fixture_warehouse(tmp_path / "old.duckdb", seed=7)
-    new = build_fixture_warehouse(tmp_path / "new.duckdb", seed=11)
+    old = shutil.copyfile(scenario.warehouse, tmp_path / "old.duckdb")
+    new = next_build(scenario.warehouse, tmp_path / "new.duckdb")
     live = tmp_path / "live.duckdb"
     shutil.copyfile(old, live)
-    week_from, week_to = "2026-W37", "2026-W47"  # 2026-09-07 .. 2026-11-16
+    week_from, week_to = scenario.query["from"], scenario.query["to"]
 
     def defect_rate(path):
         with duckdb.connect(str(path), read_only=True) as con:
             defects, lines = con.execute(
                 """select sum(defect_lines), sum(order_lines)
                    from marts.merchant_defect_rates_weekly
-                   where order_week between '2026-09-07' and '2026-11-16'"""
+                   where order_week between ? and ?""",
+                [scenario.week_from, scenario.week_to],
             ).fetchone()
         return 100 * defects / lines
 

@@ -87,7 +87,7 @@ def test_every_page_in_a_real_browser(scenario):
             assert {row[0] for row in rows[1:]} == {week}
 
             # The server runs on uvloop and httptools (a fresh tab's frontend files come far
-            # sooner than with the pure-Python defaults; docs/decisions.md).
+            # sooner than with the pure-Python defaults; benchmarks/diary.md).
             libraries = _loaded_libraries(int(base.rsplit(":", 1)[1]))
             assert "/uvloop/" in libraries and "/httptools/" in libraries
         finally:

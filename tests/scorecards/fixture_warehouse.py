@@ -312,6 +312,7 @@ def _recurrence_rows() -> list[dict]:
             "days_to_recurrence": 15.5,
             "is_mature": False,
             "is_in_rate": False,
+            "is_defect_issue": True,
         }
     ]
 
@@ -417,6 +418,22 @@ TABLES: dict[str, dict[str, str]] = {
             )
         },
     },
+    "sla_late_stages": {
+        "complaint_id": "varchar",
+        "merchant_id": "varchar",
+        "merchant_name": "varchar",
+        "category": "varchar",
+        "sku_id": "varchar",
+        "sku_name": "varchar",
+        "channel": "varchar",
+        "received_week": "date",
+        "stage": "varchar",
+        "sla_status": "varchar",
+        "deadline_at": "timestamptz",
+        "overdue_hours": "double",
+        "complaint_status": "varchar",
+        "received_at": "timestamptz",
+    },
     "sla_compliance_merchant_weekly": {
         "received_week": "date",
         "channel": "varchar",
@@ -445,6 +462,7 @@ TABLES: dict[str, dict[str, str]] = {
         "days_to_recurrence": "double",
         "is_mature": "boolean",
         "is_in_rate": "boolean",
+        "is_defect_issue": "boolean",
     },
     "corrective_action_effectiveness": {
         "action_id": "varchar",
@@ -544,6 +562,23 @@ def _legal_rows() -> dict[str, list[dict]]:
     }  # fmt: skip
 
 
+def _late_rows(complaints: list[dict]) -> list[dict]:
+    """The late stages of the complaints above, one row each (the shape of sla_late_stages)."""
+    return [
+        {
+            **row,
+            "stage": stage,
+            "sla_status": row[f"{stage}_status"],
+            "deadline_at": row[f"{stage}_deadline_at"],
+            "overdue_hours": row[f"{stage}_overdue_hours"],
+            "complaint_status": row["status"],
+        }
+        for row in complaints
+        for stage in STAGES
+        if row[f"{stage}_status"] in ("breached", "open_overdue")
+    ]
+
+
 def _sla_target_rows() -> list[dict]:
     """Calendar hours everywhere, except a hotline acknowledgement in 2 working hours and web-form
     merchant evidence in 2 working days (the documented examples)."""
@@ -574,6 +609,7 @@ def build_fixture_warehouse(path: Path) -> Path:
         "merchant_scorecard_weekly": scorecard,
         "sku_defect_rates_weekly": _sku_rows(),
         "complaints": _complaint_rows(),
+        "sla_late_stages": _late_rows(_complaint_rows()),
         "sla_compliance_merchant_weekly": _sla_rows(scorecard),
         "complaint_recurrence": _recurrence_rows(),
         "corrective_action_effectiveness": _action_rows(),

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from flows.scorecard.labels import Labels
 from flows.scorecard.produce import read_cards, write_all
 from flows.scorecard.weeks import IsoWeek
 from tests.scorecards.conftest import mart_rows
@@ -139,12 +140,7 @@ def test_overdue_complaints_listed_with_stage_and_hours(written, settings):
         r'<span data-metric="overdue_hours" data-value="([^"]*)">',
         html,
     )
-    labels = {
-        "acknowledge": "acknowledge",
-        "merchant_evidence": "merchant evidence",
-        "merchant_notified": "merchant notified",
-        "resolution": "resolution",
-    }
+    labels = {stage: Labels("en").code(stage, "stage") for stage in stages}
     shown = {(cid, stage_label): float(hours) for cid, stage_label, hours in rows}
     assert shown == {(cid, labels[stage]): h for (cid, stage), h in expected.items()}
 
@@ -155,7 +151,7 @@ def test_pending_corrective_action_shows_as_pending(written):
     pending = re.search(
         r'<tr data-action-id="CA-1" data-evaluation="pending">(.*?)</tr>', html, re.S
     )
-    assert pending and "pending" in pending[1]
+    assert pending and Labels("en").code("pending", "evaluation") in pending[1]
     assert "relative_change" not in pending[1]  # no effect shown for an immature action
     done = re.search(
         r'<tr data-action-id="CA-0" data-evaluation="effective">(.*?)</tr>', html, re.S
