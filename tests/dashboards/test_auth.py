@@ -3,9 +3,11 @@ expires, and ``complaints dashboard`` refuses a non-loopback address without sig
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
@@ -24,32 +26,69 @@ EXPECTED_PAGES_ALL += ("scorecards",)
 EXPECTED_PAGES_ALL += ("data_quality", "sql")
 # Title of each page (zh) as the page draws it.
 TITLES = {page: t(f"page_{page}", "zh") for page in EXPECTED_PAGES_ALL}
-ACCOUNTS = {
-    "qm": {"role": "quality_manager"},
-    "ana": {"role": "analyst"},
-    "home": {"role": "category_team", "categories": ["家居日用"]},
-    "m002": {"role": "merchant", "merchant_id": "M002"},
-}
 ANALYSIS = {"overview", "merchants", "skus", "sla", "compliance", "recurrence", "scorecards"}
 EXPECTED_PAGES = {
     "qm": ANALYSIS | {"data_quality"},
     "ana": ANALYSIS | {"sql"},
-    "home": ANALYSIS,
-    "m002": {"scorecards"},
+    "team": ANALYSIS,
+    "merchant": {"scorecards"},
 }
 
 
-def write_users(path: Path, session_minutes: float = 60) -> Path:
+@dataclasses.dataclass(frozen=True)
+class People:
+    """Whom the accounts stand for, chosen from the warehouse's newest scorecard week."""
+
+    category: str  # the category team's
+    other_category: str
+    team_merchants: dict[str, str]  # id → name, in the team's category
+    merchant_id: str  # the merchant account's (in the other category)
+    merchant_name: str
+
+    @property
+    def accounts(self) -> dict[str, dict]:
+        return {
+            "qm": {"role": "quality_manager"},
+            "ana": {"role": "analyst"},
+            "team": {"role": "category_team", "categories": [self.category]},
+            "merchant": {"role": "merchant", "merchant_id": self.merchant_id},
+        }
+
+
+def people_of(warehouse: Path) -> People:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            """select category, merchant_id, merchant_name from marts.merchant_scorecard_weekly
+               where week_start = (select max(week_start) from marts.merchant_scorecard_weekly)
+               order by category, merchant_id"""
+        ).fetchall()
+        all_merchants = con.execute(
+            """select merchant_id, any_value(merchant_name), any_value(category)
+               from marts.merchant_defect_rates_weekly group by 1 order by 1"""
+        ).fetchall()
+    categories = sorted({category for category, _, _ in rows})
+    assert len(categories) >= 2, "the test needs two categories with scorecards"
+    team = {m: name for m, name, category in all_merchants if category == categories[0]}
+    (_, merchant_id, merchant_name) = next(r for r in rows if r[0] == categories[1])
+    return People(categories[0], categories[1], team, merchant_id, merchant_name)
+
+
+def write_users(path: Path, accounts: dict[str, dict], session_minutes: float = 60) -> Path:
     hashed = hash_password(PASSWORD, rounds=4)
-    users = {name: {**account, "password_hash": hashed} for name, account in ACCOUNTS.items()}
+    users = {name: {**account, "password_hash": hashed} for name, account in accounts.items()}
     path.write_text(yaml.safe_dump({"session_minutes": session_minutes, "users": users}))
     return path
 
 
+@pytest.fixture(scope="module")
+def people(warehouse) -> People:
+    return people_of(warehouse)
+
+
 @pytest.fixture
-def users_file(tmp_path, monkeypatch, warehouse):
+def users_file(tmp_path, monkeypatch, warehouse, people):
     monkeypatch.setenv("COMPLAINTS_WAREHOUSE", str(warehouse))
-    path = write_users(tmp_path / "users.yml")
+    path = write_users(tmp_path / "users.yml", people.accounts)
     monkeypatch.setenv("COMPLAINTS_DASHBOARD_USERS", str(path))
     return path
 
@@ -99,36 +138,41 @@ def test_nothing_is_shown_before_sign_in_and_a_wrong_password_is_refused(users_f
     assert _titles(at) == {"登录"} and at.error
 
 
-@pytest.mark.parametrize("username", sorted(ACCOUNTS))
+@pytest.mark.parametrize("username", sorted(EXPECTED_PAGES))
 def test_each_role_sees_exactly_its_pages(users_file, username):
     at = sign_in(username)
     assert not at.exception
     assert _visible_pages(at) == EXPECTED_PAGES[username]
 
 
-def test_category_team_sees_only_its_categories(users_file, warehouse):
-    at = sign_in("home")
-    assert at.selectbox(key="category").options == ["家居日用"]
-    assert at.selectbox(key="merchant").options == ["暖居家纺 (M004)", "简木家具 (M005)"]
+def test_category_team_sees_only_its_categories(users_file, people):
+    at = sign_in("team")
+    mine = set(people.team_merchants)
+    assert at.selectbox(key="category").options == [people.category]
+    assert at.selectbox(key="merchant").options == [
+        f"{name} ({merchant})" for merchant, name in sorted(people.team_merchants.items())
+    ]
     at.switch_page("app_pages/scorecards.py").run()
     shown = at.dataframe[0].value
-    assert len(shown) and set(shown[MERCHANT_ID]) <= {"M004", "M005"}
+    assert len(shown) and set(shown[MERCHANT_ID]) <= mine
     # A link naming another category or merchant falls back to the team's own.
-    at.query_params.update({"cat": "数码电器", "merchant": "M001"})
+    at.query_params.update({"cat": people.other_category, "merchant": people.merchant_id})
     at.run()
-    assert set(at.dataframe[0].value[MERCHANT_ID]) <= {"M004", "M005"}
+    assert set(at.dataframe[0].value[MERCHANT_ID]) <= mine
 
 
-def test_merchant_sees_only_its_own_scorecard(users_file):
-    at = sign_in("m002")
+def test_merchant_sees_only_its_own_scorecard(users_file, people):
+    at = sign_in("merchant")
     assert t("page_scorecards", "zh") in _titles(at)
     rows = at.dataframe[0].value
-    assert list(rows[MERCHANT_ID].unique()) == ["M002"]
-    assert at.selectbox(key="merchant").options == ["北辰电器专营店 (M002)"]
+    assert list(rows[MERCHANT_ID].unique()) == [people.merchant_id]
+    assert at.selectbox(key="merchant").options == [
+        f"{people.merchant_name} ({people.merchant_id})"
+    ]
 
 
-def test_session_expires(users_file):
-    write_users(users_file, session_minutes=1 / 60)  # one second
+def test_session_expires(users_file, people):
+    write_users(users_file, people.accounts, session_minutes=1 / 60)  # one second
     at = sign_in("qm")
     assert t("page_overview", "zh") in _titles(at)
     time.sleep(1.5)
@@ -174,7 +218,7 @@ def test_loopback_without_sign_in_is_served(host, tmp_path, monkeypatch, no_stre
 
 def test_another_address_with_sign_in_is_served(tmp_path, monkeypatch, no_streamlit):
     _register_commands()
-    users = write_users(tmp_path / "users.yml")
+    users = write_users(tmp_path / "users.yml", {"qm": {"role": "quality_manager"}})
     monkeypatch.setenv("COMPLAINTS_DASHBOARD_USERS", str(users))
     result = CliRunner().invoke(cli_app, ["dashboard", "--host", "0.0.0.0"])
     assert result.exit_code == 0, result.output

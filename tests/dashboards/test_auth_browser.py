@@ -12,7 +12,7 @@ import pytest
 
 from dashboards.i18n import column_label, t
 from tests.dashboards.live_app import launch_chromium, running_dashboard, wait_for_page
-from tests.dashboards.test_auth import PASSWORD, write_users
+from tests.dashboards.test_auth import PASSWORD, people_of, write_users
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,8 @@ def _nav_titles(page) -> set[str]:
 def test_roles_in_a_real_browser(warehouse, tmp_path, monkeypatch):
     from playwright.sync_api import sync_playwright
 
-    users = write_users(tmp_path / "users.yml")
+    people = people_of(warehouse)
+    users = write_users(tmp_path / "users.yml", people.accounts)
     monkeypatch.setenv("COMPLAINTS_DASHBOARD_USERS", str(users))
     with running_dashboard(warehouse) as base, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -47,7 +48,7 @@ def test_roles_in_a_real_browser(warehouse, tmp_path, monkeypatch):
             assert t("page_sql", "zh") in nav and t("page_data_quality", "zh") not in nav
 
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            _sign_in(page, base, "m002", "data_quality")
+            _sign_in(page, base, "merchant", "data_quality")
             wait_for_page(page, t("page_scorecards", "zh"))
             assert page.get_by_role("heading", name=t("page_data_quality", "zh")).count() == 0
             assert not _nav_titles(page) - {t("page_scorecards", "zh")}
@@ -57,7 +58,7 @@ def test_roles_in_a_real_browser(warehouse, tmp_path, monkeypatch):
             text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
             rows = list(csv.reader(io.StringIO(text)))
             merchant = rows[0].index(column_label("merchant_id", "zh"))
-            assert len(rows) == 2 and rows[1][merchant] == "M002"
+            assert len(rows) == 2 and rows[1][merchant] == people.merchant_id
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             browser.close()
