@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import charts, data, sidebar
+from dashboards import auth, charts, data, sidebar
 from dashboards.context import PageContext, publish
 from dashboards.i18n import t
 from flows.config import load_settings
@@ -65,10 +65,15 @@ def render(warehouse: Path, source: data.Source | None) -> None:
         st.title(t("no_warehouse_title", lang))
         st.info(t("no_warehouse_body", lang, path=warehouse))
         return
-    options = data.filter_options(source)
+    viewer = auth.current_viewer(load_settings().dashboard_users_file, sidebar.language_from_url())
+    options = viewer.scope_options(data.filter_options(source))
     filters, lang = sidebar.render(options)
+    filters = viewer.scope_filters(filters, options)
+    auth.sign_out_button(viewer, lang)
     ctx = PageContext(source=source, filters=filters, lang=lang, build=build, options=options)
     publish(ctx)
+    # Only the viewer's pages exist in the navigation: another page's URL opens the first one.
+    allowed = [entry for entry in PAGES if entry[0] in viewer.pages]
     pages = [
         st.Page(
             str(HERE / "app_pages" / f"{name}.py"),
@@ -77,10 +82,10 @@ def render(warehouse: Path, source: data.Source | None) -> None:
             url_path=name,
             default=index == 0,
         )
-        for index, (name, title, icon, _) in enumerate(PAGES)
+        for index, (name, title, icon, _) in enumerate(allowed)
     ]
     page = st.navigation(pages)
-    if PAGES[pages.index(page)][3]:
+    if allowed[pages.index(page)][3]:
         charts.preload()
     try:
         page.run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from typing import Annotated
 import typer
 
 from flows.cli_app import WarehouseOpt, app, clean_errors, settings_for
+from flows.errors import UserError
 
 APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
 
@@ -47,6 +49,28 @@ def streamlit_command(host: str, port: int) -> list[str]:
     ]
 
 
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or the name localhost: reachable from this machine only."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+@app.command("hash-password")
+@clean_errors
+def hash_password_command() -> None:
+    """Print a bcrypt hash of a password (asked twice, never echoed) for the users file."""
+    from dashboards.auth import hash_password
+
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        raise UserError("use a password of at least 8 characters")
+    typer.echo(hash_password(password))
+
+
 @app.command()
 @clean_errors
 def dashboard(
@@ -58,9 +82,26 @@ def dashboard(
 ) -> None:
     """Serve the dashboards (quality managers' and analysts' views, SQL console)."""
     settings = settings_for(warehouse=warehouse)
-    env = {**os.environ, "COMPLAINTS_WAREHOUSE": str(settings.warehouse.resolve())}
     host = host or settings.dashboard_host
     port = port or settings.dashboard_port
+    users = settings.dashboard_users_file.resolve()
+    if not is_loopback(host) and not users.is_file():
+        raise UserError(
+            f"refusing to serve the dashboard on {host} without sign-in: anyone who reaches it "
+            f"would see every merchant, the quarantined raw values and the SQL console. Create "
+            f"the users file {users} (accounts with roles and bcrypt password hashes from "
+            f"'complaints hash-password'; see docs/dashboards.md, 'Sign-in and roles'), or set "
+            f"COMPLAINTS_DASHBOARD_USERS to one, or serve on 127.0.0.1"
+        )
+    if users.is_file():
+        from dashboards.auth import load_users
+
+        load_users(users)  # a mistake in the file is reported here, not on the first visit
+    env = {
+        **os.environ,
+        "COMPLAINTS_WAREHOUSE": str(settings.warehouse.resolve()),
+        "COMPLAINTS_DASHBOARD_USERS": str(users),
+    }
     if not settings.warehouse.exists():
         typer.echo(f"note: no warehouse at {settings.warehouse} yet; run 'complaints run' first")
     typer.echo(f"dashboard on http://{host}:{port} (warehouse {settings.warehouse})")

@@ -185,6 +185,9 @@ class Settings:
     # loaded (and never before the earliest order or complaint) unless ``--force`` is given.
     as_of_max_days_after_data: int = 7
     dashboard_host: str = "127.0.0.1"
+    # Sign-in and roles (dashboards/auth.py); without this file the dashboard is open and
+    # ``complaints dashboard`` serves it on loopback addresses only.
+    dashboard_users_file: Path = Path("data/dashboard_users.yml")
     # Weeks the dashboard's period covers when a link names none: half a year shows the slow
     # patterns (bad batches months apart, corrective actions judged 4 months after completion).
     dashboard_default_weeks: int = 26
@@ -314,6 +317,7 @@ _ENV_PATHS = {
     "key_file": "COMPLAINTS_KEY_FILE",
     "recipients_file": "COMPLAINTS_RECIPIENTS",
     "delivery_ledger": "COMPLAINTS_DELIVERY_LEDGER",
+    "dashboard_users_file": "COMPLAINTS_DASHBOARD_USERS",
     "alert_ledger": "COMPLAINTS_ALERT_LEDGER",
 }
 

@@ -111,7 +111,12 @@ def _run_worker(request: dict[str, Any], limits: ConsoleLimits) -> tuple[dict[st
         process.stdin.close()
         # Read while it runs: a large answer fills the pipe before the worker can exit.
         chunks: list[bytes] = []
-        reader = threading.Thread(target=lambda: chunks.append(process.stdout.read()), daemon=True)
+
+        def read() -> None:
+            with contextlib.suppress(OSError, ValueError):  # closed when the worker is killed
+                chunks.append(process.stdout.read())
+
+        reader = threading.Thread(target=read, daemon=True)
         reader.start()
         deadline = time.monotonic() + limits.timeout_seconds
         stopped = ""

@@ -3,9 +3,10 @@
 Every publish writes ``<name>.serving.duckdb`` beside the warehouse (``warehouse.serving.duckdb``
 for ``warehouse.duckdb``). It holds one table per mart under ``marts`` (and the statistics
 macros dbt persisted there) and nothing else: no ``raw``, ``staging`` or ``intermediate``
-schema, no ``buyer_id`` and no phone hash. The SQL console (``flows.console``) opens only this
-file, so whatever a query does (table functions, EXPLAIN, serialized plans, catalog views) it
-can only reach what analysts may read.
+schema, no ``buyer_id`` and no phone hash, and not the two data-quality marts that hold raw
+export values (``RAW_VALUE_MARTS``). The SQL console (``flows.console``) opens only this file, so
+whatever a query does (table functions, EXPLAIN, serialized plans, catalog views) it can only
+reach what analysts may read.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import duckdb
 
 # Columns that identify a buyer: kept in the warehouse (restricted), never copied for analysts.
 PERSONAL_COLUMNS = frozenset({"buyer_id", "buyer_phone_hash", "phone_hash"})
+# Marts holding rows as the exports wrote them (quarantined records, invalid values): for the
+# quality managers' data-quality page, not for the console.
+RAW_VALUE_MARTS = frozenset({"dq_quarantine", "dq_warnings"})
 
 
 def is_personal(column: str) -> bool:
@@ -49,6 +53,8 @@ def write_serving_copy(source: Path, dest: Path) -> list[str]:
         for table, column in columns:
             per_table.setdefault(table, []).append(column)
         for table, names in per_table.items():
+            if table in RAW_VALUE_MARTS:
+                continue
             kept = [name for name in names if not is_personal(name)]
             if not kept:
                 continue

@@ -4,11 +4,17 @@ few tests that run whole flows (everything else calls plain functions)."""
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# The PII key of runs that name none: a file private to this test session, not the user's own
+# (~/.config/complaint-insight/pii.key); child processes inherit it.
+os.environ.setdefault(
+    "COMPLAINTS_KEY_FILE", os.path.join(tempfile.mkdtemp(prefix="complaints-tests-"), "pii.key")
+)
 
 
 @pytest.fixture(scope="session")

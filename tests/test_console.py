@@ -94,7 +94,15 @@ def test_the_analysts_copy_holds_marts_without_personal_keys(published):
         (tables,) = con.execute("select count(*) from duckdb_tables()").fetchone()
     assert schemas == {"marts"} and tables >= 20
     assert not {"buyer_id", "buyer_phone_hash"} & columns
+    (names,) = zip(*con_tables(serving_path(published)), strict=True)
+    assert not {"dq_quarantine", "dq_warnings"} & set(names)  # raw export values
+    assert "dq_freshness" in names
     assert "buyer_phone_masked" in columns  # masked values are for analysts
+
+
+def con_tables(path: Path) -> list[tuple[str]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select table_name from duckdb_tables()").fetchall()
 
 
 def test_the_copy_is_published_with_the_warehouse(published, tmp_path):
