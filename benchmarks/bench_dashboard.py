@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboards import data  # noqa: E402
 from dashboards.sidebar import DEFAULT_WEEKS, iso_week  # noqa: E402
-from dashboards.sql_console import SAFE_CONFIG  # noqa: E402
+from flows.warehouse import SAFE_CONFIG  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "dashboard.json"
 # The headline a dashboard would need without the marts: per merchant and order week, the order
@@ -141,10 +141,11 @@ def page_calls(source: data.Source, filters: data.Filters) -> dict[str, Callable
             d.dq_table.uncached(source, name)
 
     def sql() -> None:
-        from dashboards import sql_console
+        from flows import console
+        from flows.serving import serving_path
 
         chrome()
-        sql_console.schema(source.path)
+        console.schema(serving_path(source.path))
 
     return {
         "overview": overview,

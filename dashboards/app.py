@@ -9,6 +9,7 @@ read everything through ``dashboards.data``.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -17,6 +18,7 @@ from dashboards import charts, data, sidebar
 from dashboards.context import PageContext, publish
 from dashboards.i18n import t
 from flows.config import load_settings
+from flows.warehouse import WarehouseBusy
 
 # url path, title key, icon, whether the page draws charts (it then preloads the chart code).
 PAGES = (
@@ -48,6 +50,11 @@ def main() -> None:
             render(warehouse, source)
     except data.StaleSource:
         st.rerun()  # published between the file check and the open: render the new build
+    except WarehouseBusy:
+        # Locked past the open's own retries: say so and try again (nothing was cached).
+        st.warning(t("warehouse_busy", sidebar.language_from_url()))
+        time.sleep(2)
+        st.rerun()
 
 
 def render(warehouse: Path, source: data.Source | None) -> None:

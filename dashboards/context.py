@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboards.data import Filters, Source
 from dashboards.i18n import enum_label, t
+from flows.config import load_settings
 
 _KEY = "page_context"
 
@@ -26,6 +27,16 @@ class PageContext:
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    @property
+    def currency(self) -> str:
+        """The platform currency of the build (the setting, for builds that predate it)."""
+        return self.build.get("currency") or load_settings().currency
+
+    @property
+    def has_orders(self) -> bool:
+        """Whether any order export is loaded (rates per order line need order lines)."""
+        return bool(self.options.get("has_orders", True))
 
     def enum(self, kind: str, code: object) -> str:
         return enum_label(kind, code, self.lang)

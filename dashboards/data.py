@@ -34,9 +34,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboards.sql_console import SAFE_CONFIG
 from flows.config import SLA_STAGES, load_settings
-from flows.warehouse import read_only, read_only_connection
+from flows.warehouse import SAFE_CONFIG, read_only, read_only_connection
 
 _SETTINGS = load_settings()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -256,9 +255,7 @@ def build_info(source: Source) -> dict[str, Any] | None:
     """The build's as_of and built_at (None when the marts are not built yet)."""
     try:
         frame = _frame(source, "select as_of, built_at, timezone from marts.build_info limit 1")
-    except StaleSource:
-        raise  # the render restarts on the new build
-    except Exception:  # the file exists but holds no marts yet (ingest ran, dbt did not)
+    except duckdb.CatalogException:  # the file exists but holds no marts yet (ingest ran only)
         return None
     return None if frame.empty else frame.iloc[0].to_dict()
 
@@ -266,7 +263,7 @@ def build_info(source: Source) -> dict[str, Any] | None:
 @_cached
 def filter_options(source: Source) -> dict[str, Any]:
     """Weeks, categories, merchants and channels the sidebar offers."""
-    weeks, merchants, channels = _frames(
+    weeks, merchants, orders, channels = _frames(
         source,
         (
             """select distinct week from (
@@ -276,12 +273,21 @@ def filter_options(source: Source) -> dict[str, Any]:
             (),
         ),
         (
+            # Merchants with order lines or with complaints (a complaint-only source has no
+            # order lines; its merchants are known from the complaints).
             """select merchant_id, any_value(merchant_name) as merchant_name,
                       any_value(category) as category
-               from marts.merchant_defect_rates_weekly group by merchant_id
+               from (
+                   select merchant_id, merchant_name, category
+                   from marts.merchant_defect_rates_weekly
+                   union all
+                   select merchant_id, merchant_name, category
+                   from marts.complaints where merchant_id is not null
+               ) group by merchant_id
                order by merchant_id""",
             (),
         ),
+        ("select exists (select 1 from marts.merchant_defect_rates_weekly) as has_orders", ()),
         ("select distinct channel from marts.complaints where channel is not null", ()),
     )
     return {
@@ -289,6 +295,8 @@ def filter_options(source: Source) -> dict[str, Any]:
         "categories": sorted(merchants["category"].dropna().unique().tolist()),
         "merchants": merchants,
         "channels": sorted(channels["channel"].tolist()),
+        # False: no order exports loaded, so every rate per order line is absent (never 0).
+        "has_orders": bool(orders["has_orders"].iloc[0]),
     }
 
 
@@ -310,8 +318,8 @@ def _kpi_queries(filters: Filters) -> list[tuple[str, list[object]]]:
     return [
         (
             f"""select count(*) as n_complaints,
-                   coalesce(sum(refund_amount), 0)::double as refunds,
-                   coalesce(sum(compensation_amount), 0)::double as compensation
+                   sum(refund_amount)::double as refunds,
+                   sum(compensation_amount)::double as compensation
                from marts.complaints where is_counted and {complaints_where}""",
             complaints_params,
         ),
@@ -346,6 +354,10 @@ def _kpi_queries(filters: Filters) -> list[tuple[str, list[object]]]:
     ]
 
 
+def _zero_if_na(value: Any) -> float:
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
 def _ratio(numerator: Any, denominator: Any) -> float | None:
     if denominator is None or pd.isna(denominator) or denominator == 0:
         return None
@@ -365,7 +377,10 @@ def _kpi_values(frames: list[pd.DataFrame]) -> dict[str, Any]:
     }
     return {
         "n_complaints": int(row["n_complaints"]),
-        "refunds_compensation": float(row["refunds"] + row["compensation"]),
+        # Absent (None) when no complaint of the period carries an amount, never 0.
+        "refunds_compensation": None
+        if pd.isna(row["refunds"]) and pd.isna(row["compensation"])
+        else float(_zero_if_na(row["refunds"]) + _zero_if_na(row["compensation"])),
         "order_lines": int(order_lines) if has_orders else 0,
         "complaint_rate": _ratio(rate_row["complaint_lines"], order_lines) if has_orders else None,
         "defect_rate": _ratio(rate_row["defect_lines"], order_lines) if has_orders else None,
@@ -652,6 +667,17 @@ def sla_by_stage(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 @_cached
+def sla_targets(source: Source) -> pd.DataFrame:
+    """The configured target of every stage × channel with its unit (marts.sla_targets)."""
+    return _frame(
+        source,
+        """select stage, channel, target_value, target_unit, working_calendar, working_hours
+           from marts.sla_targets order by stage, channel""",
+        [],
+    )
+
+
+@_cached
 def sla_late(
     source: Source, filters: Filters, limit: int | None = 500, offset: int = 0
 ) -> tuple[pd.DataFrame, int]:
@@ -850,6 +876,7 @@ DQ_TABLES = {
     "dq_expectations": "marts.dq_expectation_results",
     "dq_warnings": "marts.dq_warnings",
     "dq_orphans": "marts.dq_orphans",
+    "dq_sla_stage_observation": "marts.dq_sla_stage_observation",
     "dq_build": "marts.build_info",
 }
 

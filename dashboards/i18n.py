@@ -22,6 +22,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "filters": ("筛选", "Filters"),
     "week_from": ("起始周", "From week"),
     "week_to": ("截止周", "To week"),
+    "weeks_outside_period": (
+        "另有 {n} 周数据不在所选区间内（数据范围 {first} 至 {last}），扩大区间即可查看。",
+        "{n} more weeks of data lie outside the period (data from {first} to {last}); "
+        "widen the period to see them.",
+    ),
     "category": ("类目", "Category"),
     "merchant": ("商家", "Merchant"),
     "channel": ("渠道", "Channel"),
@@ -29,12 +34,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_as_of": ("数据截至", "Data as of"),
     "built_at": ("构建于", "built at"),
     "no_warehouse_title": ("尚无数据仓库", "No warehouse yet"),
+    "warehouse_busy": (
+        "数据仓库正被写入进程锁定，几秒后将自动重试。",
+        "The warehouse is locked by a writing process; retrying in a few seconds.",
+    ),
     "no_warehouse_body": (
         "未找到数据仓库 {path}。请先运行 `complaints run` 生成指标，然后刷新本页。",
         "No warehouse at {path}. Run `complaints run` first to build the metrics, "
         "then reload this page.",
     ),
     "no_data": ("当前筛选条件下没有数据", "No data for this selection"),
+    "no_orders": (
+        "未加载订单导出：比率需要订单行（投诉、SLA、重开与问题分布照常计算）",
+        "No order exports loaded: rates need order lines (complaints, SLA, reopens and issue "
+        "mixes are computed as usual)",
+    ),
+    "no_orders_recurrence": (
+        "未加载订单导出：复发率需要订单行上的买家",
+        "No order exports loaded: recurrence rates need the buyers of order lines",
+    ),
     "immature_note": (
         "虚线/灰色 = 未成熟周（订单周结束不足 30 天，投诉仍会增加，比率可能上升）",
         "Dashed/grey = immature weeks (fewer than 30 days since the order week ended; "
@@ -196,6 +214,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "明细：环节 × 渠道 × 周",
         "Details: stage × channel × week",
     ),
+    "sla_targets": ("SLA 时限（环节 × 渠道）", "SLA targets (stage × channel)"),
+    "sla_targets_caption": (
+        "小时 = 自然小时；工作小时 / 工作日 按{calendar}工作日历的 {hours} 计"
+        "（1 个工作日 = 一天的工作时长）；空白 = 该渠道不考核",
+        "h = calendar hours; working h / working days count {hours} on {calendar} working days "
+        "(1 working day = one business day's hours); blank = not measured on the channel",
+    ),
+    "working_calendar_china": (
+        "中国（法定节假日休、调休上班）",
+        "China's (public holidays off, make-up working weekends on)",
+    ),
+    "working_calendar_weekdays": ("周一至周五", "Monday–Friday"),
     "sla_late_list": ("超时与逾期清单", "Breached and overdue"),
     "sla_late_caption": (
         "已超时（完成但超时限）与逾期未完成；逾期时长 = 超出时限的小时数",
@@ -239,6 +269,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "dq_expectations": ("数据校验结果", "Expectation results"),
     "dq_warnings": ("数据告警（可选字段已置空）", "Warnings (optional fields nulled)"),
     "dq_orphans": ("孤儿记录", "Orphans"),
+    "dq_sla_stage_observation": (
+        "SLA 环节记录情况（渠道从未记录的环节不计超时）",
+        "SLA stages recorded per channel (a stage a channel never records is not counted late)",
+    ),
     "dq_build": ("构建信息", "Build"),
     "dq_failed_expectations": ("未通过的校验：{n}", "Failed expectations: {n}"),
     # sql console
@@ -314,6 +348,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "merchant_evidence": ("商家举证", "Merchant evidence"),
         "resolution": ("问题解决", "Resolution"),
     },
+    "sla_target_unit": {
+        "calendar_hours": ("小时", "h"),
+        "working_hours": ("工作小时", "working h"),
+        "working_days": ("个工作日", "working days"),
+    },
     "sla_status": {
         "met": ("达标", "Met"),
         "breached": ("超时", "Breached"),
@@ -321,6 +360,7 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "open_not_due": ("未到期", "Open, not due"),
         "not_started": ("未开始", "Not started"),
         "not_applicable": ("不适用", "Not applicable"),
+        "not_observed": ("渠道未记录", "Not recorded on the channel"),
     },
     "evaluation": {
         "pending": ("待评估（数据未成熟）", "Pending (not mature yet)"),
@@ -483,6 +523,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "as_of": ("数据截至", "As of"),
     "built_at": ("构建时间", "Built at"),
     "timezone": ("时区", "Time zone"),
+    "currency": ("币种", "Currency"),
     "dbt_version": ("dbt 版本", "dbt version"),
     "table_name": ("表", "Table"),
     "data_type": ("类型", "Type"),

@@ -48,6 +48,32 @@ COLUMNS = [
 ]
 
 
+# Figures that need order lines (rates, grades) or their buyers (recurrence): absent, not 0, when
+# no order export is loaded.
+NEEDS_ORDERS = [
+    "grade",
+    "order_lines",
+    "defect_lines",
+    "defect_rate",
+    "defect_rate_ci_low",
+    "defect_rate_ci_high",
+    "is_mature",
+    "category_median_defect_rate",
+    "defect_rate_percentile",
+    "n_recurrences",
+    "defect_rate_wow_change",
+]
+
+
+def without_order_figures(card: pd.DataFrame) -> pd.DataFrame:
+    """The card with the figures that need order lines set to missing."""
+    out = card.copy()
+    for column in NEEDS_ORDERS:
+        if column in out.columns:
+            out[column] = pd.Series([None] * len(out), index=out.index, dtype="object")
+    return out
+
+
 def export_frame(card: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
     """The shown columns, localised; time zone dropped from instants (Excel has none)."""
     export = localise_frame(card[list(columns)], lang)

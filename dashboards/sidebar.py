@@ -15,8 +15,9 @@ import streamlit as st
 
 from dashboards.data import Filters
 from dashboards.i18n import DEFAULT_LANGUAGE, LANGUAGES, enum_label, normalise_language, t
+from flows.config import load_settings
 
-DEFAULT_WEEKS = 12
+DEFAULT_WEEKS = load_settings().dashboard_default_weeks
 _LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 _SEEDED = "_filters_seeded"
 
@@ -50,6 +51,9 @@ def render(options: dict[str, Any]) -> tuple[Filters, str]:
     sidebar.header(t("filters", lang))
     week_from = sidebar.selectbox(t("week_from", lang), weeks, key="week_from")
     week_to = sidebar.selectbox(t("week_to", lang), weeks, key="week_to")
+    outside = weeks_outside(weeks, week_from, week_to)
+    if outside:
+        sidebar.caption(t("weeks_outside_period", lang, **outside))
     # index=None: an empty selection means "all" (the placeholder says so; the x clears it).
     category = sidebar.selectbox(
         t("category", lang),
@@ -68,7 +72,7 @@ def render(options: dict[str, Any]) -> tuple[Filters, str]:
         index=None,
         placeholder=t("all", lang),
         key="merchant",
-        format_func=lambda m: f"{names[m]} ({m})",
+        format_func=lambda m: m if names[m] in (None, m) else f"{names[m]} ({m})",
     )
     channel = sidebar.selectbox(
         t("channel", lang),
@@ -81,6 +85,17 @@ def render(options: dict[str, Any]) -> tuple[Filters, str]:
     start, end = sorted([by_label[week_from], by_label[week_to]]) if weeks else (None, None)
     _write_url(lang, week_from, week_to, category, merchant, channel)
     return Filters(start, end, category, merchant, channel), lang
+
+
+def weeks_outside(weeks: list[str], week_from: str, week_to: str) -> dict[str, object] | None:
+    """How many weeks with data the selected period leaves out, and their span (None if none)."""
+    if not weeks:
+        return None
+    low, high = sorted([weeks.index(week_from), weeks.index(week_to)])
+    left_out = weeks[:low] + weeks[high + 1 :]
+    if not left_out:
+        return None
+    return {"n": len(left_out), "first": weeks[0], "last": weeks[-1]}
 
 
 def _seed_from_url(weeks: list[str], options: dict[str, Any]) -> None:

@@ -66,8 +66,16 @@ def fmt_int(value: Any) -> str:
     return MISSING if is_missing(value) else f"{int(value):,}"
 
 
-def fmt_money(value: Any) -> str:
-    return MISSING if is_missing(value) else f"¥{float(value):,.2f}"
+# Symbols of common platform currencies; any other ISO code is written out ("1,234.50 CHF").
+CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "BRL": "R$"}
+
+
+def fmt_money(value: Any, currency: str) -> str:
+    """An amount in the platform currency (setting ``currency``, carried in build_info)."""
+    if is_missing(value):
+        return MISSING
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    return f"{symbol}{float(value):,.2f}" if symbol else f"{float(value):,.2f} {currency}"
 
 
 def fmt_pp_delta(current: Any, previous: Any) -> str | None:
@@ -83,8 +91,10 @@ def page_header(ctx: PageContext, title_key: str) -> None:
     st.caption(ctx.as_of_text)
 
 
-def no_data(ctx: PageContext) -> None:
-    st.info(ctx.t("no_data"))
+def no_data(ctx: PageContext, *, needs_orders: bool = False) -> None:
+    """The "no data" notice; for a figure per order line without any order export loaded, the
+    reason instead (absent, never an empty table or a 0)."""
+    st.info(ctx.t("no_orders" if needs_orders and not ctx.has_orders else "no_data"))
 
 
 def table_or_no_data(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from flows.config import Settings
 from flows.errors import UserError
 from flows.run_artifacts import MODEL_COLUMNS, publish_table
 from flows.warehouse import publishing
+from flows.working_calendar import write_calendar
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATABASE_ENV = "COMPLAINTS_DBT_DATABASE"
@@ -93,6 +95,7 @@ def dbt_args(
     """The dbt command line: project and profile at the repository root, vars from the config."""
     return [
         *command,
+        "--no-send-anonymous-usage-stats",
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",
@@ -113,8 +116,12 @@ def run_dbt(
     as_of: str | None = None,
     target_path: Path | None = None,
     log_path: Path | None = None,
+    progress: Callable[[int | None, str], None] | None = None,
 ):
-    """Invoke dbt in-process on ``database``; returns dbt's own result object."""
+    """Invoke dbt in-process on ``database``; returns dbt's own result object.
+
+    ``progress(total, node_name)`` is called as each model, test or unit test finishes.
+    """
     from dbt.cli.main import dbtRunner  # heavy import: only when building
 
     args = dbt_args(
@@ -125,7 +132,48 @@ def run_dbt(
         log_path or PROJECT_DIR / "logs",
     )
     with _database_env(Path(database).resolve()):
-        return dbtRunner().invoke(["--quiet", *args])
+        callbacks = [_node_progress(progress)] if progress else []
+        try:
+            return dbtRunner(callbacks=callbacks).invoke(["--quiet", *args])
+        finally:
+            release_dbt_database()
+
+
+def release_dbt_database() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open after ``invoke`` returns.
+
+    dbt-duckdb holds one database instance per process (``DuckDBConnectionManager._ENV``) for
+    reuse by the next invocation. Left open, it keeps DuckDB's exclusive file lock on the private
+    copy, which the publish then renames onto the live name: every reader in another process got
+    "Could not set lock" until the writer exited. Closing it before the rename ends that window.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+        if env is not None:
+            env.close()
+
+
+# dbt announces what it found ("41 models, 156 data tests, 10 sources, 16 unit tests, ...");
+# the nodes a build runs are the models, seeds, snapshots and tests among them.
+_RUN_NODES = re.compile(r"(\d+) (?:models?|seeds?|snapshots?|data tests?|unit tests?)\b")
+
+
+def _node_progress(progress: Callable[[int | None, str], None]) -> Callable[[object], None]:
+    """A dbt event callback reporting each finished node (with the total once dbt knows it)."""
+    total: list[int | None] = [None]
+
+    def on_event(event) -> None:
+        name = event.info.name
+        if name == "FoundStats":
+            counts = [int(n) for n in _RUN_NODES.findall(event.data.stat_line)]
+            total[0] = sum(counts) or None
+        elif name == "NodeFinished":
+            progress(total[0], event.data.node_info.node_name)
+
+    return on_event
 
 
 def _node_results(result) -> list[NodeResult]:
@@ -152,6 +200,7 @@ def build_warehouse(
     target_path: Path | None = None,
     log_path: Path | None = None,
     force: bool = False,
+    progress: Callable[[int | None, str], None] | None = None,
 ) -> BuildResult:
     """Run ``dbt build`` (every model, test and unit test) on ``database`` in place.
 
@@ -166,7 +215,9 @@ def build_warehouse(
         span = loaded_span(con)
     check_as_of(instant, span, settings.as_of_max_days_after_data, force)
     started = time.perf_counter()
-    outcome = run_dbt(["build"], database, settings, instant, target_path, log_path)
+    with duckdb.connect(str(database)) as con:
+        write_calendar(con, settings, instant)
+    outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)
     nodes = _node_results(outcome.result)
     result = BuildResult(
         success=bool(outcome.success),
@@ -215,13 +266,14 @@ def build_and_publish(
     target_path: Path | None = None,
     log_path: Path | None = None,
     force: bool = False,
+    progress: Callable[[int | None, str], None] | None = None,
 ) -> BuildResult:
     """Build on a private copy of ``warehouse`` and publish it only if the build passed."""
     warehouse = Path(warehouse)
     if not warehouse.exists():
         raise UserError(f"no warehouse at {warehouse}: run 'complaints ingest' first")
     with publishing(warehouse) as staging:
-        return build_warehouse(staging, settings, as_of, target_path, log_path, force)
+        return build_warehouse(staging, settings, as_of, target_path, log_path, force, progress)
 
 
 def generate_docs(database: Path, settings: Settings, target_path: Path | None = None) -> Path:

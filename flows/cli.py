@@ -10,6 +10,7 @@ on full success, and errors as one sentence.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +19,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from flows.config import Settings, load_settings
+from flows.config import TELEMETRY_OFF, Settings, load_settings
 from flows.errors import UserError
+from flows.file_modes import UMASK
 
 app = typer.Typer(
     help="complaint-insight: product-quality complaint analytics for e-commerce platforms.",
@@ -94,6 +96,9 @@ def clean_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def main() -> None:
     """Console-script entry point."""
+    os.umask(UMASK)
+    for name, value in TELEMETRY_OFF.items():
+        os.environ.setdefault(name, value)
     _register_commands()
     app(prog_name="complaints")
 

@@ -3,7 +3,6 @@ marts. Thin shells over ``flows.build``; dbt and the ingest are imported when a 
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -51,10 +50,14 @@ def build_command(
 ) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
     from flows.build import build_and_publish
+    from flows.cli_progress import send_library_logs_to_file, stage_progress
 
-    logging.basicConfig(level=logging.WARNING)
+    send_library_logs_to_file()
     settings = settings_for(warehouse=warehouse)
-    result = build_and_publish(settings.warehouse, settings, as_of, force=force)
+    with stage_progress("build") as progress:
+        result = build_and_publish(
+            settings.warehouse, settings, as_of, force=force, progress=progress
+        )
     _print_result(result, verbose)
     console.print(f"marts published in {settings.warehouse} (as_of {result.as_of or 'default'})")
 
@@ -71,16 +74,20 @@ def run_command(
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
     from flows.build import build_warehouse
     from flows.cli_ingest import print_ingest_report
+    from flows.cli_progress import send_library_logs_to_file, stage_progress
     from flows.landing.pipeline import ingest_landing
     from flows.warehouse import publishing
 
+    send_library_logs_to_file()
     settings = settings_for(warehouse=warehouse, landing=landing)
     if not settings.landing.is_dir():
         raise UserError(f"no landing folder at {settings.landing}")
     with publishing(settings.warehouse) as staging:
-        report = ingest_landing(settings.landing, staging, settings)
-        result = build_warehouse(staging, settings, as_of, force=force)
-    print_ingest_report(report, settings.warehouse)
+        with stage_progress("ingest") as progress:
+            report = ingest_landing(settings.landing, staging, settings, progress=progress)
+        print_ingest_report(report, settings.warehouse, published=False)
+        with stage_progress("build") as progress:
+            result = build_warehouse(staging, settings, as_of, force=force, progress=progress)
     _print_result(result, verbose)
     console.print(f"ingested {settings.landing} and published {settings.warehouse}")
     if report.rejected:  # the other files were loaded and built; the exit code still says so

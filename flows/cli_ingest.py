@@ -56,36 +56,60 @@ def summary_table(report: IngestReport) -> Table:
     return table
 
 
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit non-zero when any file is rejected, also content rejected by an earlier run "
+        "(by default only new rejections do).",
+    ),
+]
+
+
 @app.command("ingest")
 @clean_errors
 def ingest_command(
     landing: LandingOpt = None,
     warehouse: WarehouseOpt = None,
     profiles: ProfilesOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Load the landing folder's exports into the warehouse (validated, idempotent)."""
+    from flows.cli_progress import send_library_logs_to_file, stage_progress
     from flows.landing.pipeline import ingest_landing
     from flows.warehouse import publishing
 
+    send_library_logs_to_file()
     settings = settings_for(landing=landing, warehouse=warehouse, profiles_file=profiles)
     if not settings.landing.is_dir():
         from flows.errors import UserError
 
         raise UserError(f"no landing folder at {settings.landing}")
-    with publishing(settings.warehouse) as database:
-        report = ingest_landing(settings.landing, database, settings)
+    with publishing(settings.warehouse) as database, stage_progress("ingest") as progress:
+        report = ingest_landing(settings.landing, database, settings, progress=progress)
     print_ingest_report(report, settings.warehouse)
-    if report.rejected:
+    if report.rejected or (strict and report.rejected_earlier):
         raise typer.Exit(1)
 
 
-def print_ingest_report(report: IngestReport, warehouse: Path) -> None:
-    """The per-file table and a one-line total (wide enough to read in logs and CI too)."""
+def print_ingest_report(report: IngestReport, warehouse: Path, published: bool = True) -> None:
+    """The per-file table and a one-line total (wide enough to read in logs and CI too).
+
+    ``published=False``: printed as soon as the ingest ends, before the build that publishes it.
+    """
     console = Console(width=max(Console().width, 160))
     console.print(summary_table(report))
     loaded = sum(f.rows_loaded for f in report.files)
     quarantined = sum(f.rows_quarantined for f in report.files)
+    for f in report.files:
+        for note in f.notes:
+            console.print(f"[yellow]warning[/] {f.file_name}: {note}")
+        if f.rejected_earlier:
+            console.print(f"[yellow]warning[/] {f.file_name}: {f.reason}")
+    earlier = len(report.rejected_earlier)
     console.print(
-        f"{len(report.files)} file(s): {loaded} rows loaded, {quarantined} quarantined, "
-        f"{len(report.rejected)} file(s) rejected → {warehouse}"
+        f"{len(report.files)} file(s): {loaded:,} rows loaded, {quarantined:,} quarantined, "
+        f"{len(report.rejected)} file(s) rejected"
+        + (f", {earlier} rejected earlier (skipped)" if earlier else "")
+        + (f" → {warehouse}" if published else "; building the marts next")
     )

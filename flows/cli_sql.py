@@ -1,8 +1,8 @@
 """``complaints sql``: an analyst's ad-hoc query over the marts from the terminal.
 
-The same guards as the dashboard's SQL console (``dashboards/sql_console.py``): a read-only
-connection with external access disabled and configuration locked, one SELECT over ``marts``
-tables, a time limit and a row cap. Output is a table for people or CSV for pipes.
+The same execution as the dashboard's SQL console (``flows/console.py``): the analysts' copy of the
+warehouse (marts only, no personal keys) in a worker process with memory, temp-space and thread
+caps, a time limit and a row cap. Output is a table for people or CSV for pipes.
 """
 
 from __future__ import annotations
@@ -41,18 +41,15 @@ def sql_command(
     ] = None,
 ) -> None:
     """Query the marts read-only (no files, no writes, time limit, row cap)."""
-    from dashboards.sql_console import run_query
+    from flows.console import limits_from, run_query
+    from flows.serving import serving_path
 
     settings = settings_for(warehouse=warehouse)
     if not settings.warehouse.exists():
         raise UserError(f"no warehouse at {settings.warehouse}: run 'complaints run' first")
     text = sys.stdin.read() if query == "-" else query
-    result = run_query(
-        settings.warehouse,
-        text,
-        timeout_seconds=timeout or settings.sql_console_timeout_seconds,
-        max_rows=max_rows or settings.sql_console_max_rows,
-    )
+    limits = limits_from(settings, timeout_seconds=timeout, max_rows=max_rows)
+    result = run_query(serving_path(settings.warehouse), text, limits)
     if result.error is not None:
         raise UserError(f"query refused or failed: {result.error}")
     frame = result.frame

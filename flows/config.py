@@ -9,6 +9,7 @@ key, and the path settings can also be given by environment variables or command
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,76 @@ DEFAULT_SLA_HOURS = {
 }
 
 
-def _default_sla_targets() -> dict[str, dict[str, float | None]]:
+# Units a target may be given in; calendar hours are the contract's default.
+SLA_TARGET_UNITS = ("calendar_hours", "working_hours", "working_days")
+# Mainland China's zones: the only ones where working-time targets follow China's calendar
+# unless ``working_calendar`` says otherwise.
+CHINA_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Chongqing",
+    "Asia/Chungking",
+    "Asia/Harbin",
+    "Asia/Urumqi",
+    "PRC",
+)
+WORKING_CALENDARS = ("china", "weekdays")
+
+SlaTarget = float | str | None
+_TARGET_TEXT = re.compile(
+    r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>working\s+hours?|working\s+days?|hours?|h)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _default_sla_targets() -> dict[str, dict[str, SlaTarget]]:
     return {stage: dict.fromkeys(CHANNELS, hours) for stage, hours in DEFAULT_SLA_HOURS.items()}
+
+
+# No usage data leaves the machine: dbt's anonymous usage stats (also off in dbt_project.yml's
+# flags and on dbt's command line), the DO_NOT_TRACK convention, Prefect's server analytics.
+# Set by the command line for itself and every process it starts (dbt, the Prefect server, the
+# flow runs of ``complaints serve``).
+TELEMETRY_OFF = {
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+
+def default_key_file() -> Path:
+    """``$XDG_CONFIG_HOME/complaint-insight/pii.key`` (``~/.config/…`` without the variable)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "complaint-insight" / "pii.key"
+
+
+def parse_sla_target(target: SlaTarget, where: str = "target") -> dict[str, Any] | None:
+    """A target as {value, unit}: a number is calendar hours; text may say "2 working days",
+    "2 working hours" or "24 hours". None = the stage is not measured there."""
+    if target is None:
+        return None
+    if isinstance(target, bool):
+        raise ValueError(f"{where}: {target!r} is not an SLA target")
+    if isinstance(target, int | float):
+        value, unit = float(target), "calendar_hours"
+    else:
+        match = _TARGET_TEXT.match(str(target))
+        if not match:
+            raise ValueError(
+                f"{where}: {target!r} is not an SLA target (a number of calendar hours, or text "
+                "like '24 hours', '2 working hours', '2 working days')"
+            )
+        value = float(match["value"])
+        word = match["unit"].lower()
+        unit = (
+            "working_days"
+            if "day" in word
+            else "working_hours"
+            if "working" in word
+            else "calendar_hours"
+        )
+    if value <= 0:
+        raise ValueError(f"{where}: an SLA target must be positive, got {target!r}")
+    return {"value": value, "unit": unit}
 
 
 @dataclass(frozen=True)
@@ -40,13 +109,21 @@ class Settings:
     truth: Path = Path("data/ground_truth.json")
     reports: Path = Path("data/reports")
     profiles_file: Path = Path("data/profiles/profiles.yml")
-    key_file: Path = Path(".complaints_key")
+    # The HMAC key of the phone hashes: one fixed place per user, never the working directory
+    # (a run started elsewhere would mint a new key; meta.pii_key refuses that anyway).
+    key_file: Path = field(default_factory=lambda: default_key_file())
     timezone: str = "Asia/Shanghai"
     currency: str = "CNY"
-    # Per stage and channel; None = not measured for that channel (not_applicable).
-    sla_targets_hours: dict[str, dict[str, float | None]] = field(
-        default_factory=_default_sla_targets
-    )
+    # Per stage and channel; None = not measured for that channel (not_applicable). A number is
+    # calendar hours; text such as "2 working days" or "2 working hours" is working time.
+    sla_targets_hours: dict[str, dict[str, SlaTarget]] = field(default_factory=_default_sla_targets)
+    # Working time: business hours (local, in the platform zone) on the working days of
+    # ``working_calendar`` ("china": public holidays off, 调休 make-up days on, from the
+    # chinesecalendar library; "weekdays": Monday to Friday). None = "china" in a mainland China
+    # zone, else "weekdays".
+    working_hours_start: str = "09:00"
+    working_hours_end: str = "18:00"
+    working_calendar: str | None = None
     recurrence_window_days: int = 90
     effectiveness_window_days: int = 90
     complaint_lag_days: int = 30
@@ -84,12 +161,19 @@ class Settings:
     # loaded (and never before the earliest order or complaint) unless ``--force`` is given.
     as_of_max_days_after_data: int = 7
     dashboard_host: str = "127.0.0.1"
+    # Weeks the dashboard's period covers when a link names none: half a year shows the slow
+    # patterns (bad batches months apart, corrective actions judged 4 months after completion).
+    dashboard_default_weeks: int = 26
     dashboard_port: int = 8501
     # Dashboard query cache lifetime and size, and the SQL console's limits.
     dashboard_cache_ttl_seconds: int = 300
     dashboard_cache_max_entries: int = 256
     sql_console_timeout_seconds: float = 10.0
     sql_console_max_rows: int = 5000
+    # Each console query runs in a worker process with these DuckDB caps (flows/console.py).
+    sql_console_memory_limit: str = "512MB"
+    sql_console_temp_limit: str = "1GB"
+    sql_console_threads: int = 1
     # Scorecards: language, trend length, the thresholds of the recommendation rules
     # (docs/scorecards.md), and delivery.
     scorecard_language: str = "zh"
@@ -117,7 +201,9 @@ class Settings:
         """The dbt vars that carry these settings into the models."""
         out: dict[str, Any] = {
             "timezone": self.timezone,
-            "sla_targets_hours": self.sla_targets_hours,
+            "currency": self.currency,
+            "sla_targets_hours": self.sla_targets_normalised(),
+            "working_hours": {"start": self.working_hours_start, "end": self.working_hours_end},
             "recurrence_window_days": self.recurrence_window_days,
             "effectiveness_window_days": self.effectiveness_window_days,
             "complaint_lag_days": self.complaint_lag_days,
@@ -140,6 +226,34 @@ class Settings:
         if as_of:
             out["as_of"] = as_of
         return out
+
+    def sla_targets_normalised(self) -> dict[str, dict[str, Any]]:
+        """The targets as dbt reads them: calendar hours as plain numbers, working time as
+        {value, unit}, unset as null."""
+        out: dict[str, dict[str, Any]] = {}
+        for stage, per_channel in self.sla_targets_hours.items():
+            out[stage] = {}
+            for channel, target in per_channel.items():
+                parsed = parse_sla_target(target, f"sla_targets_hours.{stage}.{channel}")
+                if parsed is None or parsed["unit"] == "calendar_hours":
+                    out[stage][channel] = None if parsed is None else parsed["value"]
+                else:
+                    out[stage][channel] = parsed
+        return out
+
+    def uses_working_time(self) -> bool:
+        """Whether any stage of any channel has a target in working time."""
+        return any(
+            isinstance(target, dict)
+            for per_channel in self.sla_targets_normalised().values()
+            for target in per_channel.values()
+        )
+
+    def working_calendar_name(self) -> str:
+        """The calendar of working days: as configured, else China's in a mainland China zone."""
+        if self.working_calendar is not None:
+            return self.working_calendar
+        return "china" if self.timezone in CHINA_ZONES else "weekdays"
 
     def with_paths(self, **paths: Path | str | None) -> Settings:
         """A copy with the given path settings replaced (None leaves a setting as it is)."""
@@ -190,4 +304,34 @@ def load_settings(config_file: Path | str | None = None) -> Settings:
     for key in _ENV_PATHS:
         if key in values:
             values[key] = Path(values[key])
-    return Settings(**values)
+    if "key_file" in values:
+        # A relative key file in complaints.yml is relative to that file, from the environment
+        # to where the variable was set; resolved now so no later chdir moves it.
+        key_file = values["key_file"]
+        if not key_file.is_absolute() and os.environ.get("COMPLAINTS_KEY_FILE") is None:
+            key_file = path.resolve().parent / key_file
+        values["key_file"] = key_file.resolve()
+    settings = Settings(**values)
+    _validate_working_time(settings, path)
+    return settings
+
+
+def _validate_working_time(settings: Settings, path: Path) -> None:
+    """Fail at load, naming the file and setting, rather than in the middle of a build."""
+    try:
+        settings.sla_targets_normalised()
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+    if settings.working_calendar is not None and settings.working_calendar not in WORKING_CALENDARS:
+        raise ValueError(
+            f"{path}: working_calendar must be one of {', '.join(WORKING_CALENDARS)}, "
+            f"got {settings.working_calendar!r}"
+        )
+    times = {}
+    for key in ("working_hours_start", "working_hours_end"):
+        text = str(getattr(settings, key))
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text):
+            raise ValueError(f"{path}: {key} must be HH:MM (24 h), got {text!r}")
+        times[key] = text
+    if times["working_hours_start"] >= times["working_hours_end"]:
+        raise ValueError(f"{path}: working_hours_start must be before working_hours_end")

@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.config import Settings, load_settings
 from flows.landing.discovery import LandingFile, discover
+from flows.landing.key_fingerprint import check_key
 from flows.landing.ledger import FileResult
 from flows.landing.pipeline import (
     FilePreparer,
@@ -98,6 +99,7 @@ def ingest(
         con = connect(database, settings)
         try:
             ensure_schema(con)
+            check_key(con, ctx.key, settings.key_file)
             files = list_landing_files(settings.landing)
             with FilePreparer(con, files, ctx) as preparer:
                 for prepared in preparer:

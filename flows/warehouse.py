@@ -2,9 +2,11 @@
 
 DuckDB lets one process write a file or many read it, never both. Writers (ingest, build) therefore
 work on a private copy and, only when everything succeeded, move it onto the live name with
-``os.replace`` (atomic on POSIX). Readers open short-lived read-only connections: one that is open
-during a publish keeps reading the previous file until it reconnects, so it never sees a half-built
-state, and a failed write leaves the last good warehouse in place.
+``os.replace`` (atomic on POSIX). Each publish also writes the analysts' copy (``flows.serving``:
+the marts without personal keys) beside the live file. Readers open short-lived read-only
+connections: one that is open during a publish keeps reading the previous file until it
+reconnects, so it never sees a half-built state, and a failed write leaves the last good warehouse
+in place.
 """
 
 from __future__ import annotations
@@ -13,12 +15,26 @@ import contextlib
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
 from flows.errors import UserError
+from flows.file_modes import restrict
+from flows.serving import serving_path, write_serving_copy
+
+# Readers of the product (dashboard queries): no files, no network, configuration locked.
+SAFE_CONFIG = {"enable_external_access": False, "lock_configuration": True}
+
+
+def real_path(live: Path | str) -> Path:
+    """The file a warehouse path names, symlinks resolved: the lock, the private copy and the
+    publish all act on it, so two writers reaching one file by different names are serialised
+    and a publish through a symlink replaces its target, not the link."""
+    return Path(os.path.realpath(live))
+
 
 # Every DuckDB database file carries these bytes after its 8-byte header checksum.
 _DUCKDB_MAGIC = (8, b"DUCK")
@@ -44,12 +60,14 @@ def require_duckdb_file(path: Path) -> None:
 
 def staging_path(live: Path) -> Path:
     """Where a writer builds the next version of ``live``."""
+    live = real_path(live)
     return live.with_name(f".{live.name}.building")
 
 
 @contextlib.contextmanager
 def writer_lock(live: Path) -> Iterator[None]:
     """One writer at a time per warehouse; a second one fails at once with a clear message."""
+    live = real_path(live)
     live.parent.mkdir(parents=True, exist_ok=True)
     lock_path = live.with_name(f".{live.name}.lock")
     with open(lock_path, "a+") as handle:
@@ -68,7 +86,7 @@ def writer_lock(live: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def publishing(live: Path | str) -> Iterator[Path]:
     """Yield a private copy of ``live`` to write; publish it atomically if the block succeeds."""
-    live = Path(live)
+    live = real_path(live)
     require_duckdb_file(live)
     staging = staging_path(live)
     with writer_lock(live):
@@ -86,16 +104,53 @@ def publishing(live: Path | str) -> Iterator[Path]:
         if wal.exists():  # a writer left un-checkpointed data: fold it in before publishing
             with duckdb.connect(str(staging)) as con:
                 con.execute("checkpoint")
+        serving = serving_path(live)
+        serving_staging = serving.with_name(f".{serving.name}.building")
+        try:
+            write_serving_copy(staging, serving_staging)
+        except BaseException:
+            staging.unlink(missing_ok=True)
+            serving_staging.unlink(missing_ok=True)
+            raise
+        for path in (staging, serving_staging):
+            restrict(path)
         os.replace(staging, live)
+        os.replace(serving_staging, serving)
+
+
+# A writer of an older version (or another tool) may hold DuckDB's file lock for a moment: a
+# reader waits this long, retrying, before it reports the warehouse as busy.
+LOCKED_RETRY_SECONDS = 5.0
+
+
+class WarehouseBusy(UserError):
+    """The warehouse file exists but another process holds its write lock."""
 
 
 def read_only_connection(path: Path | str, **config: object) -> duckdb.DuckDBPyConnection:
-    """Open a read-only connection; the caller closes it (``read_only`` for a ``with`` block)."""
+    """Open a read-only connection; the caller closes it (``read_only`` for a ``with`` block).
+
+    A locked file is retried for ``LOCKED_RETRY_SECONDS``, then reported as ``WarehouseBusy``
+    (never as a missing warehouse, which a caller might remember).
+    """
     path = Path(path)
     if not path.exists():
         raise UserError(f"no warehouse at {path}: run 'complaints run' first")
     require_duckdb_file(path)
-    return duckdb.connect(str(path), read_only=True, config=dict(config) if config else {})
+    deadline = time.monotonic() + LOCKED_RETRY_SECONDS
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=True, config=dict(config) if config else {})
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"the warehouse {path} is locked by a writing process; try again shortly"
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 @contextlib.contextmanager

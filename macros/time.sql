@@ -36,6 +36,11 @@
     ((epoch_us({{ to_instant }}) - epoch_us({{ from_instant }})) / 3600000000.0)
 {%- endmacro %}
 
+{#- The instant of a local (naive) wall-clock TIMESTAMP in the platform time zone. -#}
+{% macro to_instant_local(local_timestamp) -%}
+    timezone('{{ var("timezone") }}', cast({{ local_timestamp }} as timestamp))
+{%- endmacro %}
+
 {#- The local midnight starting a DATE, as an instant. -#}
 {% macro local_midnight(date_value) -%}
     timezone('{{ var("timezone") }}', cast({{ date_value }} as timestamp))
@@ -61,4 +66,14 @@
     select cast(unnest(generate_series(
         cast({{ start_week }} as timestamp), cast({{ end_week }} as timestamp), interval 7 day
     )) as date) as week_start
+{%- endmacro %}
+
+{#- Working microseconds before an instant, given the working interval an ASOF join matched to it
+    (the last one starting at or before the instant): that interval's cumulative start plus the
+    part of it already worked. Null when the instant precedes the calendar. -#}
+{% macro working_position(instant, intervals) -%}
+    ({{ intervals }}.cum_start_us + least(
+        greatest(epoch_us({{ instant }}) - epoch_us({{ intervals }}.work_start_at), 0),
+        {{ intervals }}.length_us
+    ))
 {%- endmacro %}

@@ -39,3 +39,38 @@ def test_unknown_setting_is_a_clear_error(tmp_path):
     config.write_text("time_zone: UTC\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown setting"):
         load_settings(config)
+
+
+def test_working_time_targets_from_yaml(tmp_path):
+    config = tmp_path / "complaints.yml"
+    config.write_text(
+        "sla_targets_hours:\n  merchant_evidence:\n    web_form: 2 working days\n"
+        "  acknowledge:\n    hotline: 2 working hours\n    app: 24 hours\n"
+        "working_hours_start: '08:30'\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(config)
+    targets = settings.dbt_vars()["sla_targets_hours"]
+    assert targets["merchant_evidence"]["web_form"] == {"value": 2.0, "unit": "working_days"}
+    assert targets["acknowledge"]["hotline"] == {"value": 2.0, "unit": "working_hours"}
+    assert targets["acknowledge"]["app"] == 24.0  # calendar hours stay plain numbers
+    assert settings.dbt_vars()["working_hours"] == {"start": "08:30", "end": "18:00"}
+    assert settings.uses_working_time()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sla_targets_hours:\n  acknowledge:\n    hotline: two days\n", "not an SLA target"),
+        ("sla_targets_hours:\n  acknowledge:\n    hotline: 0\n", "must be positive"),
+        ("working_hours_start: '9am'\n", "HH:MM"),
+        ("working_hours_start: '18:00'\nworking_hours_end: '09:00'\n", "before"),
+        ("working_calendar: japan\n", "working_calendar"),
+    ],
+)
+def test_bad_working_time_settings_are_clear_errors(tmp_path, text, message):
+    config = tmp_path / "complaints.yml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as raised:
+        load_settings(config)
+    assert str(config) in str(raised.value)

@@ -30,7 +30,7 @@ if ctx.filters.channel is not None:
 merchants = data.merchant_rates(ctx.source, dataclasses.replace(ctx.filters, merchant_id=None))
 merchants = merchants[merchants["order_lines"] > 0]
 if merchants.empty:
-    no_data(ctx)
+    no_data(ctx, needs_orders=True)
     st.stop()
 
 lines, defects = int(merchants["order_lines"].sum()), int(merchants["defect_lines"].sum())

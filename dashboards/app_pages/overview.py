@@ -34,7 +34,7 @@ if previous_partial:
 
 
 def count_delta(key: str, money: bool = False) -> str | None:
-    if not before or before.get(key) is None:
+    if not before or before.get(key) is None or now.get(key) is None:
         return None
     change = now[key] - before[key]
     return f"{change:+,.2f}" if money else f"{change:+,}"
@@ -81,7 +81,7 @@ with row[3]:
 with row[4]:
     kpi(
         ctx.t("kpi_refunds"),
-        fmt_money(now["refunds_compensation"]),
+        fmt_money(now["refunds_compensation"], ctx.currency),
         count_delta("refunds_compensation", money=True),
         higher_is_worse=True,
     )
@@ -95,6 +95,8 @@ for column, stage in zip(row, SLA_STAGES, strict=True):
         )
 if not now["rates_mature"]:
     st.caption(ctx.t("period_has_immature"))
+if not ctx.has_orders:
+    st.info(ctx.t("no_orders"))
 
 st.subheader(ctx.t("section_trends"))
 left, right = st.columns(2)
@@ -121,7 +123,7 @@ with left:
 with right:
     rates = data.weekly_rates(ctx.source, ctx.filters)
     if rates.empty:
-        no_data(ctx)
+        no_data(ctx, needs_orders=True)
     else:
         fig = go.Figure()
         for series, colour in (("complaint_rate", PALETTE[0]), ("defect_rate", PALETTE[1])):
@@ -197,7 +199,7 @@ with right:
 
 st.subheader(ctx.t("section_alerts"))
 alerts = data.defect_alerts(ctx.source, ctx.filters)
-st.metric(ctx.t("kpi_open_alerts"), fmt_int(len(alerts)))
+st.metric(ctx.t("kpi_open_alerts"), fmt_int(len(alerts) if ctx.has_orders else None))
 table_or_no_data(
     ctx,
     alerts,

@@ -19,7 +19,10 @@ group = st.radio(
 )
 st.caption(ctx.t("recurrence_caption"))
 rates = data.recurrence_rates(ctx.source, ctx.filters, group)
-if rates.empty:
+if not ctx.has_orders:
+    # Recurrence is buyer-based: without order lines no complaint has a buyer.
+    st.info(ctx.t("no_orders_recurrence"))
+elif rates.empty:
     no_data(ctx)
 else:
     if group == "issue_type":

@@ -10,6 +10,8 @@ ctx = page_context()
 page_header(ctx, "page_scorecards")
 if ctx.filters.channel is not None:
     st.caption(ctx.t("channel_not_applicable"))
+if not ctx.has_orders:
+    st.info(ctx.t("no_orders"))
 weeks = data.scorecard_weeks(ctx.source, ctx.filters)
 if not weeks:
     no_data(ctx)
@@ -20,10 +22,13 @@ st.subheader(ctx.t("scorecard_title", week=week))
 if card.empty:
     no_data(ctx)
     st.stop()
+if not ctx.has_orders:
+    card = scorecard_downloads.without_order_figures(card)
 grades = card["grade"].value_counts()
 columns = st.columns(4)
 for column, grade in zip(columns, "ABCD", strict=True):
-    column.metric(ctx.t("grade_count", grade=grade), fmt_int(int(grades.get(grade, 0))))
+    count = int(grades.get(grade, 0)) if ctx.has_orders else None
+    column.metric(ctx.t("grade_count", grade=grade), fmt_int(count))
 shown = [c for c in scorecard_downloads.COLUMNS if c in card.columns]
 table(ctx, card, shown)
 

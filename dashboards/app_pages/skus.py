@@ -20,7 +20,7 @@ ctx = page_context()
 page_header(ctx, "page_skus")
 skus = data.sku_rates(ctx.source, ctx.filters)
 if skus.empty:
-    no_data(ctx)
+    no_data(ctx, needs_orders=True)
     st.stop()
 labels = {
     row.sku_id: f"{row.sku_name} ({row.sku_id}) · {row.merchant_name} · {fmt_pct(row.defect_rate)}"

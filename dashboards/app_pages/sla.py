@@ -27,6 +27,30 @@ st.subheader(ctx.t("sla_by_stage"))
 by_stage = data.sla_by_stage(ctx.source, ctx.filters)
 table_or_no_data(ctx, by_stage, data.SLA_STAGE_COLUMNS)
 
+targets = data.sla_targets(ctx.source)
+if not targets.empty:
+    st.subheader(ctx.t("sla_targets"))
+    targets["target"] = [
+        f"{value:g} {ctx.enum('sla_target_unit', unit)}" if pd.notna(value) else ""
+        for value, unit in zip(targets["target_value"], targets["target_unit"], strict=True)
+    ]
+    grid = targets.pivot(index="stage", columns="channel", values="target").reindex(
+        [s for s in SLA_STAGES if s in set(targets["stage"])]
+    )
+    grid.index = [ctx.enum("stage", stage) for stage in grid.index]
+    grid.columns = [ctx.enum("channel", channel) for channel in grid.columns]
+    st.dataframe(grid, width="stretch")
+    working = targets.dropna(subset=["working_calendar"])
+    if not working.empty:
+        first = working.iloc[0]
+        st.caption(
+            ctx.t(
+                "sla_targets_caption",
+                calendar=ctx.t(f"working_calendar_{first['working_calendar']}"),
+                hours=first["working_hours"],
+            )
+        )
+
 
 def compliance_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The weekly counts summed over ``keys``, with met ÷ measured (missing when none)."""

@@ -1,11 +1,13 @@
-"""SQL console: schema browser with column docs, a guarded read-only query box, CSV download."""
+"""SQL console: schema browser with column docs, a query box over the analysts' copy of the
+warehouse (``flows.console``), CSV download."""
 
 import streamlit as st
 
-from dashboards import sql_console
 from dashboards.context import page_context
 from dashboards.widgets import page_header, table
+from flows import console
 from flows.config import load_settings
+from flows.serving import serving_path
 
 settings = load_settings()
 ctx = page_context()
@@ -15,7 +17,7 @@ st.caption(ctx.t("filters_not_applicable"))
 
 @st.cache_data(ttl=settings.dashboard_cache_ttl_seconds, max_entries=8, show_spinner=False)
 def cached_schema(path: str, version: str):
-    return sql_console.schema(path)
+    return console.schema(serving_path(path))
 
 
 left, right = st.columns([1, 2])
@@ -48,11 +50,8 @@ with right:
         label_visibility="collapsed",
     )
     if st.button(ctx.t("sql_run"), type="primary", key="sql_run"):
-        st.session_state["sql_result"] = sql_console.run_query(
-            ctx.source.path,
-            sql,
-            timeout_seconds=settings.sql_console_timeout_seconds,
-            max_rows=settings.sql_console_max_rows,
+        st.session_state["sql_result"] = console.run_query(
+            serving_path(ctx.source.path), sql, console.limits_from(settings)
         )
     result = st.session_state.get("sql_result")
     if result is not None:

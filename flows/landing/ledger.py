@@ -28,6 +28,11 @@ class FileResult:
     extra_columns: list[str] = field(default_factory=list)
     file_size: int | None = None
     file_mtime_ns: int | None = None
+    # File-level data-quality notes (also in meta.dq_warnings with no row number).
+    notes: list[str] = field(default_factory=list)
+    content_sha256: str | None = None
+    headers: list[str] | None = None  # the file's headers, as far as they were read
+    rejected_earlier: bool = False  # skipped: this content was rejected by an earlier run
 
 
 class ReconciliationError(AssertionError):
@@ -35,6 +40,8 @@ class ReconciliationError(AssertionError):
 
 
 def check_reconciles(result: FileResult) -> None:
+    if result.status == "rejected":  # nothing loaded: rows_read is a count, not a promise
+        return
     accounted = result.rows_loaded + result.rows_quarantined + result.rows_duplicate
     if result.rows_read != accounted:
         raise ReconciliationError(
@@ -63,6 +70,26 @@ def lookup(con: duckdb.DuckDBPyConnection, file_id: str) -> tuple[str, str, str 
     return (row[0], row[1], row[2]) if row else None
 
 
+def identify(
+    con: duckdb.DuckDBPyConnection, sha256: str, entity: str | None
+) -> tuple[str, tuple[str, str, str | None] | None]:
+    """The file id of this content read as this entity, and its ledger entry if it has one.
+
+    A file's identity is (content, entity): the same bytes used as two entities are two files.
+    New content gets its SHA-256 as its id; the same bytes as a further entity get
+    ``<sha256>:<entity>`` (ids stay unique in the ledger).
+    """
+    row = con.execute(
+        "select file_id, file_name, status, reason from meta.file_ledger "
+        "where content_sha256 = ? and entity is not distinct from ? limit 1",
+        [sha256, entity],
+    ).fetchone()
+    if row:
+        return row[0], (row[1], row[2], row[3])
+    taken = con.execute("select 1 from meta.file_ledger where file_id = ?", [sha256]).fetchone()
+    return (f"{sha256}:{entity}" if taken else sha256), None
+
+
 def note_duplicate_delivery(con: duckdb.DuckDBPyConnection, file_id: str, name: str) -> None:
     """Remember that known content arrived again under another name (idempotent)."""
     con.execute(
@@ -85,10 +112,11 @@ def record(con: duckdb.DuckDBPyConnection, result: FileResult, ingested_at: str)
         insert into meta.file_ledger (
             file_id, file_name, entity, format, encoding, profile, rows_read, rows_loaded,
             rows_quarantined, rows_duplicate, status, reason, extra_columns, ingested_at,
-            file_size, file_mtime_ns, load_seq, rows_superseded, rows_warned, duplicate_deliveries
+            file_size, file_mtime_ns, load_seq, rows_superseded, rows_warned, duplicate_deliveries,
+            content_sha256, headers
         )
         select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as timestamptz), ?, ?,
-            coalesce((select max(load_seq) from meta.file_ledger), 0) + 1, ?, ?, []
+            coalesce((select max(load_seq) from meta.file_ledger), 0) + 1, ?, ?, [], ?, ?
         """,
         [
             result.file_id,
@@ -109,5 +137,7 @@ def record(con: duckdb.DuckDBPyConnection, result: FileResult, ingested_at: str)
             result.file_mtime_ns,
             result.rows_superseded,
             result.rows_warned,
+            result.content_sha256,
+            result.headers,
         ],
     )

@@ -32,9 +32,12 @@ def load_key(key_file: Path) -> bytes:
     key_file = Path(key_file)
     if key_file.is_file():
         return key_file.read_bytes().strip()
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode("ascii")
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another run created it a moment ago: use that one
+        return key_file.read_bytes().strip()
     with os.fdopen(fd, "wb") as handle:
         handle.write(key + b"\n")
     return key

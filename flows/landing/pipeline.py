@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
+import zlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from flows.contract import ENTITIES
 from flows.landing import ledger
 from flows.landing.classify import classify, exclude_failed_expectations, keep_quarantined_source
 from flows.landing.discovery import LandingFile, discover
-from flows.landing.dq_warnings import record_warnings
+from flows.landing.dq_warnings import record_assumed, record_file_notes, record_warnings
 from flows.landing.expectations_run import (
     Validation,
     store_validation,
@@ -38,6 +39,7 @@ from flows.landing.fingerprint import (
     normalise_encoding,
     sha256_of,
 )
+from flows.landing.key_fingerprint import check_key
 from flows.landing.ledger import FileResult
 from flows.landing.merge import merge_batch
 from flows.landing.pii import load_key, mask_text
@@ -49,17 +51,20 @@ from flows.landing.profiles import (
     map_headers,
     normalise_header,
     profile_for_name,
+    template_positions,
 )
 from flows.landing.quarantine import record_quarantine
 from flows.landing.readers import (
+    CsvLayout,
     UnreadableFile,
     invalid_utf8_seen,
+    looks_delimited_by,
     read_csv,
     read_jsonl,
     read_parquet,
     read_xlsx,
 )
-from flows.landing.rules import RuleContext, build_typed, value_columns
+from flows.landing.rules import RuleContext, build_assumed, build_typed, value_columns
 from flows.landing.schema import ensure_schema
 from flows.landing.sqltext import ident
 from flows.landing.transcode import transcode_to_utf8
@@ -81,7 +86,7 @@ class RunContext:
     def known_headers(self) -> set[str]:
         names = set(FALLBACK)
         for profile in self.profiles:
-            names |= set(profile.own_headers())
+            names |= set(profile.own_headers()) | profile.template_headers()
         return names
 
 
@@ -92,6 +97,11 @@ class IngestReport:
     @property
     def rejected(self) -> list[FileResult]:
         return [f for f in self.files if f.status == "rejected"]
+
+    @property
+    def rejected_earlier(self) -> list[FileResult]:
+        """Files skipped because this content was rejected by an earlier run."""
+        return [f for f in self.files if f.rejected_earlier]
 
     @property
     def ok(self) -> bool:
@@ -125,9 +135,16 @@ def make_context(
 
 
 def ingest_landing(
-    landing: Path, database: Path, settings: Settings, profiles_file: Path | None = None
+    landing: Path,
+    database: Path,
+    settings: Settings,
+    profiles_file: Path | None = None,
+    progress: Callable[[int | None, str], None] | None = None,
 ) -> IngestReport:
-    """Ingest every file directly in ``landing`` into the DuckDB file ``database``."""
+    """Ingest every file directly in ``landing`` into the DuckDB file ``database``.
+
+    ``progress(total_files, what)`` is called as each file is committed.
+    """
     report = IngestReport()
     with tempfile.TemporaryDirectory(prefix="ingest-") as work:
         ctx = make_context(settings, Path(work), profiles_file)
@@ -135,9 +152,13 @@ def ingest_landing(
         con = connect(database, settings)
         try:
             ensure_schema(con)
+            check_key(con, ctx.key, settings.key_file)
             with FilePreparer(con, files, ctx) as preparer:
                 for prepared in preparer:
-                    report.files.append(commit_file(prepared, ctx))
+                    result = commit_file(prepared, ctx)
+                    report.files.append(result)
+                    if progress:
+                        progress(len(files), f"{result.file_name}: {result.rows_read:,} rows")
             con.execute("checkpoint")
         finally:
             con.close()
@@ -164,6 +185,9 @@ class PreparedFile:
     error: BaseException | None = None
     headers: list[str] = field(default_factory=list)
     personal: set[int] = field(default_factory=set)
+    defaulted: list[str] = field(default_factory=list)  # columns a profile default may supply
+    delimiter: str | None = None  # CSV: the delimiter and header line used
+    skipped: int = 0
     validation: Validation = field(default_factory=Validation)
     committed: bool = False
 
@@ -235,8 +259,13 @@ def commit_file(prepared: PreparedFile, ctx: RunContext, raise_io: bool = False)
             return _reject_hashed(con, lf, ctx, result, prepared.digest, prepared.error)
         con.execute("begin transaction")
         try:
-            if ledger.lookup(con, result.file_id or "") is not None:
-                raise AlreadyIngested  # the same content came in another file of this run
+            if result.content_sha256:
+                # The same content as the same entity may have come in another file of this run.
+                file_id, seen = ledger.identify(con, result.content_sha256, result.entity)
+                if seen is not None:
+                    result.file_id = file_id
+                    raise AlreadyIngested
+                result.file_id = file_id
             _write(prepared, ctx)
             ledger.record(con, result, ctx.ingested_at)
             con.execute("commit")
@@ -315,7 +344,11 @@ def _reject_hashed(
     even be hashed, an id from its name and size), unless that content is known already."""
     if digest is not None:
         with contextlib.suppress(OSError):
-            result.file_id = digest.result().sha256
+            result.content_sha256 = digest.result().sha256
+    if result.content_sha256:
+        result.file_id, seen = ledger.identify(con, result.content_sha256, result.entity)
+        if seen is not None:
+            return _skipped(con, lf, result.file_id, result)
     result.file_id = result.file_id or f"unreadable:{lf.name}:{result.file_size}"
     if ledger.lookup(con, result.file_id) is not None:
         return _skipped(con, lf, result.file_id, result)
@@ -339,20 +372,25 @@ def _skipped(
     con: duckdb.DuckDBPyConnection, lf: LandingFile, file_id: str, result: FileResult
 ) -> FileResult:
     """Known content: nothing is written (a delivery under a new name is noted). Content that was
-    rejected before is reported as rejected again, so the run still signals it."""
+    rejected before is skipped with a warning until it changes: it was reported when it was
+    rejected, and one bad delivery must not fail every later run (``--strict`` still does)."""
     seen = ledger.lookup(con, file_id)
     ledger.note_duplicate_delivery(con, file_id, lf.name)
     first = seen[0] if seen else lf.name
     reason = "already ingested" if first == lf.name else f"same content as {first} (duplicate)"
     rejected_before = seen is not None and seen[1] == "rejected"
+    if rejected_before and seen:
+        reason = f"rejected earlier, skipped until its content changes: {seen[2]}"
+        log.warning("%s: %s", lf.name, reason)
     return FileResult(
         file_name=lf.name,
         file_id=file_id,
         format=lf.fmt,
-        status="rejected" if rejected_before else "skipped",
-        reason=f"rejected earlier: {seen[2]}" if rejected_before and seen else reason,
+        status="skipped",
+        reason=reason,
         file_size=result.file_size,
         file_mtime_ns=result.file_mtime_ns,
+        rejected_earlier=rejected_before,
     )
 
 
@@ -363,8 +401,9 @@ def _reject(
     result: FileResult,
     exc: BaseException,
 ) -> FileResult:
-    reason = mask_text(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    reason = mask_text(full_reason(exc))
     log.warning("%s rejected: %s", lf.name, reason)
+    rows_read = _rows_as_far_as_counted(con, lf)
     rejected = FileResult(
         file_name=lf.name,
         file_id=result.file_id,
@@ -376,9 +415,46 @@ def _reject(
         reason=reason,
         file_size=result.file_size,
         file_mtime_ns=result.file_mtime_ns,
+        rows_read=rows_read,
+        content_sha256=result.content_sha256,
+        headers=result.headers,
     )
     ledger.record(con, rejected, ctx.ingested_at)
     return rejected
+
+
+MAX_REASON = 4000
+
+
+def full_reason(exc: BaseException) -> str:
+    """The whole message (DuckDB's run over several lines), on one line, bounded."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = " | ".join(lines) if lines else type(exc).__name__
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
+
+
+def _rows_as_far_as_counted(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> int:
+    """Records of a rejected file: those the reader split (when it got that far), else the
+    lines after the header of a text format up to where it became unreadable."""
+    with contextlib.suppress(duckdb.Error):
+        (n_src,) = con.execute("select count(*) from src").fetchone()
+        (n_rejects,) = con.execute("select count(*) from src_rejects").fetchone()
+        return int(n_src + n_rejects)
+    if lf.fmt not in ("csv", "csv.gz", "jsonl"):
+        return 0
+    lines = 0
+    last = b"\n"
+    # gzip by hand: the gzip module raises on a truncated archive before handing out what it
+    # did decompress.
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if lf.fmt == "csv.gz" else None
+    with contextlib.suppress(OSError, ValueError, zlib.error), lf.path.open("rb") as handle:
+        while raw := handle.read(1 << 20):
+            chunk = inflate.decompress(raw) if inflate else raw
+            if chunk:
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    lines += last != b"\n"  # a last line without a newline
+    return max(lines - (lf.fmt != "jsonl"), 0)
 
 
 def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
@@ -407,30 +483,53 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
         )
     if result.file_size == 0:
         raise UnreadableFile("empty file")
-    headers = _read(con, lf, ctx, result, named)
+    headers = _read(con, lf, ctx, result, named, prepared)
     if not headers:
         raise UnreadableFile("empty file (no header row)")
+    result.headers = [mask_text(h) for h in headers]
     entity = ENTITIES[entity_name]
     profile = choose_profile(ctx.profiles, entity_name, lf.name, headers)
+    if _layout_differs(profile, prepared, result):
+        # The profile recognised by the headers states another layout: read again with it.
+        _drop_temporaries(con)
+        headers = _read(con, lf, ctx, result, profile, prepared)
+        result.headers = [mask_text(h) for h in headers]
     result.profile = profile.name
     positions, extra = map_headers(profile, entity_name, headers)
     result.extra_columns = extra
-    mapped = set(positions.values()) | set(profile.defaults)
+    try:
+        templates = template_positions(profile, entity_name, headers)
+    except KeyError as missing_header:
+        raise UnreadableFile(
+            f"profile {profile.name}: a template needs the header {missing_header.args[0]!r}, "
+            f"which the file lacks (headers: {', '.join(headers)})"
+        ) from None
+    mapped = set(positions) | set(templates) | set(profile.defaults)
     missing = [c for c in entity.required if c not in mapped]
     if missing:
-        raise UnreadableFile(f"missing required column(s): {', '.join(missing)}")
+        raise UnreadableFile(_missing_columns_reason(missing, headers, prepared.delimiter, profile))
+    timezone = profile.timezone or ctx.settings.timezone
+    if timezone != ctx.settings.timezone:
+        result.notes.append(
+            f"profile {profile.name} reads naive times in {timezone}, but weeks and as_of follow "
+            f"the platform time zone {ctx.settings.timezone}"
+        )
     rule_ctx = RuleContext(
         entity=entity,
         profile=profile,
         positions=positions,
-        timezone=profile.timezone or ctx.settings.timezone,
+        timezone=timezone,
         key=ctx.key,
+        templates=templates,
     )
+    prepared.defaulted = build_assumed(con, rule_ctx)
     build_typed(con, rule_ctx)
     # The content hash is needed from here on, and may reveal a known file.
-    result.file_id = prepared.digest.result().sha256 if prepared.digest else None
-    if result.file_id and ledger.lookup(con, result.file_id) is not None:
-        raise AlreadyIngested
+    result.content_sha256 = prepared.digest.result().sha256 if prepared.digest else None
+    if result.content_sha256:
+        result.file_id, seen = ledger.identify(con, result.content_sha256, entity_name)
+        if seen is not None:
+            raise AlreadyIngested
     n_src = con.execute("select count(*) from src").fetchone()[0]
     n_rejects = con.execute("select count(*) from src_rejects").fetchone()[0]
     result.rows_read = n_src + n_rejects
@@ -439,7 +538,7 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
     exclude_failed_expectations(con, prepared.validation.failed_rows, prepared.validation.reason)
     keep_quarantined_source(con)
     prepared.headers = headers
-    prepared.personal = {p for p, name in positions.items() if entity.column(name).personal}
+    prepared.personal = {p for name, p in positions.items() if entity.column(name).personal}
 
 
 def _write(prepared: PreparedFile, ctx: RunContext) -> None:
@@ -456,7 +555,45 @@ def _write(prepared: PreparedFile, ctx: RunContext) -> None:
     result.rows_duplicate += merged.duplicate
     result.rows_superseded = merged.superseded
     record_warnings(con, result)
+    record_assumed(con, result, prepared.defaulted, ctx.profiles)
+    record_file_notes(con, result)
     ledger.check_reconciles(result)
+
+
+def _missing_columns_reason(
+    missing: list[str], headers: list[str], delimiter: str | None, profile: Profile
+) -> str:
+    """Why required columns are missing, naming the likely real cause."""
+    reason = f"missing required column(s): {', '.join(missing)}"
+    other = looks_delimited_by(headers, delimiter or ",") if delimiter else None
+    if other:
+        shown = "TAB" if other == "\t" else other
+        return (
+            f"the header has one column; the file looks {shown!r}-delimited "
+            f"(set delimiter in profile {profile.name}, or leave it unset to detect it); {reason}"
+        )
+    return f"{reason} (profile {profile.name}; the file's headers: {', '.join(headers)})"
+
+
+def _csv_layout(named: Profile | None) -> CsvLayout:
+    """The CSV layout a profile states (None parts are detected)."""
+    if named is None:
+        return CsvLayout()
+    return CsvLayout(named.delimiter, named.quote, named.skip_lines)
+
+
+def _layout_differs(profile: Profile, prepared: PreparedFile, result: FileResult) -> bool:
+    """Whether the chosen profile states a CSV layout or encoding other than the one read."""
+    if prepared.lf.fmt not in ("csv", "csv.gz") or profile.builtin:
+        return False
+    return (
+        (profile.delimiter is not None and profile.delimiter != prepared.delimiter)
+        or (profile.skip_lines is not None and profile.skip_lines != prepared.skipped)
+        or profile.quote != '"'
+        or (
+            profile.encoding is not None and normalise_encoding(profile.encoding) != result.encoding
+        )
+    )
 
 
 def _read(
@@ -465,9 +602,10 @@ def _read(
     ctx: RunContext,
     result: FileResult,
     named: Profile | None,
+    prepared: PreparedFile,
 ) -> list[str]:
     if lf.fmt in ("csv", "csv.gz"):
-        return _read_csv_any_encoding(con, lf, ctx, result, named)
+        return _read_csv_any_encoding(con, lf, ctx, result, named, prepared)
     if lf.fmt == "jsonl":
         result.encoding = "utf-8"
         return read_jsonl(con, lf.path).headers
@@ -484,6 +622,7 @@ def _read_csv_any_encoding(
     ctx: RunContext,
     result: FileResult,
     named: Profile | None,
+    prepared: PreparedFile,
 ) -> list[str]:
     """UTF-8 when the bytes are valid UTF-8, else GB18030 (unless a profile states the encoding).
 
@@ -497,9 +636,18 @@ def _read_csv_any_encoding(
     else:
         encoding = "utf-8" if head_is_utf8(lf.path, lf.fmt) else "gb18030"
     result.encoding = encoding
+    layout = _csv_layout(named)
+    known = ctx.known_headers
+
+    def read(path: Path) -> list[str]:
+        read_result = read_csv(con, path, layout, known)
+        prepared.delimiter = read_result.delimiter
+        prepared.skipped = read_result.skipped_lines
+        return read_result.headers
+
     if encoding == "utf-8":
         try:
-            headers = read_csv(con, lf.path).headers
+            headers = read(lf.path)
         except UnreadableFile:
             if lf.fmt == "csv.gz":
                 check_gzip(lf.path)  # a clearer reason for a truncated or corrupt archive
@@ -511,6 +659,6 @@ def _read_csv_any_encoding(
     source = ctx.work_dir / f"{lf.name}.utf8.csv"
     transcode_to_utf8(lf.path, lf.fmt, encoding, source)
     try:
-        return read_csv(con, source).headers
+        return read(source)
     finally:
         source.unlink(missing_ok=True)

@@ -9,14 +9,17 @@ once).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import gzip
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from flows.landing.profiles import normalise_header
+from flows.landing.profiles import DELIMITERS, normalise_header
 from flows.landing.sqltext import ident, literal
 
 XLSX_CHUNK = 50_000
@@ -50,6 +53,86 @@ class UnreadableFile(ValueError):
 @dataclass(frozen=True)
 class ReadResult:
     headers: list[str]
+    delimiter: str | None = None  # CSV only: the delimiter used
+    skipped_lines: int = 0  # CSV only: lines above the header
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """What a profile states about a CSV (None: detected)."""
+
+    delimiter: str | None = None
+    quote: str = '"'
+    skip_lines: int | None = None
+
+
+@dataclass(frozen=True)
+class CsvHead:
+    """The detected header line and delimiter of a CSV."""
+
+    delimiter: str
+    skip: int  # physical lines above the header
+    header_fields: list[str]
+
+
+HEAD_BYTES = 256 * 1024
+
+
+def _head_lines(path: Path, limit: int) -> list[str]:
+    """The first lines of a (possibly gzipped) text file, decoded leniently (for sniffing only)."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        data = handle.read(HEAD_BYTES)
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    return text.splitlines()[:limit]
+
+
+def _fields(line: str, delimiter: str, quote: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(line), delimiter=delimiter, quotechar=quote), [])
+    except csv.Error:
+        return line.split(delimiter)
+
+
+def sniff_csv(path: Path, layout: CsvLayout, known_headers: set[str]) -> CsvHead:
+    """The header line and delimiter: the pair among the first lines (and the candidate
+    delimiters, unless the profile states one) whose fields hold the most known header names,
+    so console output or a title above the header is skipped. Without any known name, the line
+    the profile states (else the first) with the delimiter splitting it into the most fields.
+    """
+    lines = _head_lines(path, HEADER_SEARCH_ROWS + (layout.skip_lines or 0))
+    delimiters = (layout.delimiter,) if layout.delimiter else DELIMITERS
+    candidates = (
+        [layout.skip_lines] if layout.skip_lines is not None else range(min(len(lines), 10))
+    )
+    best: tuple[int, int, int, int] | None = None  # score, -line, fields, -delimiter order
+    for index in candidates:
+        if index >= len(lines):
+            continue
+        for order, delim in enumerate(delimiters):
+            fields = _fields(lines[index], delim, layout.quote)
+            score = sum(1 for f in fields if normalise_header(f) in known_headers)
+            key = (score, -index, len(fields), -order)
+            if score and (best is None or key > best):
+                best = key
+    if best is not None:
+        index, delim = -best[1], delimiters[-best[3]]
+    else:
+        index = layout.skip_lines or 0
+        line = lines[index] if index < len(lines) else ""
+        widths = [(len(_fields(line, d, layout.quote)), -o) for o, d in enumerate(delimiters)]
+        delim = delimiters[-max(widths)[1]] if widths else ","
+    line = lines[index] if index < len(lines) else ""
+    return CsvHead(delim, index, _fields(line, delim, layout.quote))
+
+
+def looks_delimited_by(headers: list[str], used: str) -> str | None:
+    """Another delimiter a one-column header contains (the file's likely real delimiter)."""
+    if len(headers) != 1:
+        return None
+    counts = {d: headers[0].count(d) for d in DELIMITERS if d != used}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else None
 
 
 def _create_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -59,15 +142,25 @@ def _create_rejects(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+def read_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    layout: CsvLayout | None = None,
+    known_headers: set[str] | None = None,
+) -> ReadResult:
     """A UTF-8 CSV (plain or gzip): all columns as text, bad rows into ``src_rejects``.
 
+    The delimiter and the header line come from ``sniff_csv`` unless the profile states them.
     DuckDB's reject tables number records from the header (line 1), so a rejected record's data
     row number is ``line - 1``; accepted rows get the record numbers the rejects leave free.
     """
+    layout = layout or CsvLayout()
+    head = sniff_csv(path, layout, known_headers or set())
     source = literal(str(path))
+    quote = literal(layout.quote)
     options = (
-        "all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"', "
+        f"all_varchar = true, header = true, delim = {literal(head.delimiter)}, "
+        f"quote = {quote}, escape = {quote}, skip = {head.skip}, "
         "store_rejects = true, rejects_table = 'src_reject_errors', "
         "rejects_scan = 'src_reject_scans', max_line_size = 4194304"
     )
@@ -85,9 +178,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
         raise UnreadableFile(f"not a readable CSV ({_first_line(exc)})") from None
     _create_rejects(con)
     con.execute(
-        """
+        f"""
         insert into src_rejects
-        select line - 1,
+        select line - 1 - {head.skip},
             'malformed CSV row: '
                 || lower(string_agg(distinct cast(error_type as varchar), ', ')),
                any_value(csv_line)
@@ -95,7 +188,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
         """
     )
     _number_rows(con, headers)
-    return ReadResult(headers)
+    return ReadResult(headers, head.delimiter, head.skip)
 
 
 def _number_rows(con: duckdb.DuckDBPyConnection, headers: list[str]) -> None:
@@ -328,5 +421,7 @@ def _flush(con: duckdb.DuckDBPyConnection, names: list[str], batch: list[list[st
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
+    """The reader's whole message on one line (DuckDB explains over several lines), bounded."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    text = " | ".join(lines) if lines else type(exc).__name__
+    return text if len(text) <= 2000 else text[:1999] + "…"

@@ -27,9 +27,11 @@ _INTEGER_RE = r"[+-]?[0-9]+([.]0+)?"
 class RuleContext:
     entity: Entity
     profile: Profile
-    positions: dict[int, str]  # file column position -> contract column
+    positions: dict[str, int]  # contract column -> file column position
     timezone: str
     key: bytes
+    # contract column -> template parts: literal text (position None) or a file column
+    templates: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -49,13 +51,52 @@ def _parsed(col: str) -> str:
     return ident(f"p_{col}")
 
 
+def _file_expr(ctx: RuleContext, column: Column) -> str:
+    """The column's text as the file gives it: one file column, a template, or null."""
+    parts = ctx.templates.get(column.name)
+    if parts:
+        # `||` is null when any part is: a template with a missing part gives no value.
+        return (
+            "("
+            + " || ".join(f"c{pos}" if pos is not None else literal(text) for text, pos in parts)
+            + ")"
+        )
+    position = ctx.positions.get(column.name)
+    return f"c{position}" if position is not None else "cast(null as varchar)"
+
+
 def _source_expr(ctx: RuleContext, column: Column) -> str:
-    position = next((p for p, name in ctx.positions.items() if name == column.name), None)
-    expr = f"c{position}" if position is not None else "cast(null as varchar)"
-    default = ctx.profile.defaults.get(column.name)
+    """The column's text in the contract's form: numbers in the profile's format rewritten with
+    a `.` decimal point and no grouping, then the profile's default where the file has none."""
+    expr = _file_expr(ctx, column)
+    profile = ctx.profile
+    if column.kind in ("decimal", "integer"):
+        if profile.thousands_separator:
+            expr = f"replace({expr}, {literal(profile.thousands_separator)}, '')"
+        if profile.decimal_separator != ".":
+            expr = f"replace({expr}, {literal(profile.decimal_separator)}, '.')"
+    default = profile.defaults.get(column.name)
     if default is not None:
         expr = f"coalesce({expr}, {literal(default)})"
     return expr
+
+
+def build_assumed(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> list[str]:
+    """``typed_assumed``: (row, column) where a profile default supplied the value.
+
+    Returns the defaulted contract columns of the entity (empty: the table is empty)."""
+    defaulted = [c for c in ctx.entity.columns if c.name in ctx.profile.defaults]
+    selects = [
+        f"select _row_number, {literal(c.name)} as column_name from src "
+        f"where {_file_expr(ctx, c)} is null"
+        for c in defaulted
+    ]
+    body = " union all ".join(selects) or (
+        "select cast(null as bigint) as _row_number, cast(null as varchar) as column_name "
+        "where false"
+    )
+    con.execute(f"create or replace temp table typed_assumed as {body}")
+    return [c.name for c in defaulted]
 
 
 def _parse_expr(ctx: RuleContext, column: Column) -> str:

@@ -34,7 +34,9 @@ create table if not exists meta.file_ledger (
     load_seq bigint,
     rows_superseded bigint,
     rows_warned bigint,
-    duplicate_deliveries varchar[]
+    duplicate_deliveries varchar[],
+    content_sha256 varchar,
+    headers varchar[]
 );
 create table if not exists meta.quarantine (
     file_id varchar,
@@ -53,6 +55,17 @@ create table if not exists meta.dq_warnings (
     reason varchar,
     raw_value varchar,
     warned_at timestamptz
+);
+create table if not exists meta.assumed_values (
+    file_id varchar,
+    file_name varchar,
+    entity varchar,
+    column_name varchar,
+    default_value varchar,
+    rows_assumed bigint,
+    every_row boolean,
+    row_numbers bigint[],
+    recorded_at timestamptz
 );
 create table if not exists meta.expectation_results (
     file_id varchar,
@@ -102,6 +115,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
     con.execute("create schema if not exists meta")
     con.execute(META_DDL)
+    # Warehouses from before file identity was (content, entity): the id was the content hash.
+    con.execute("alter table meta.file_ledger add column if not exists content_sha256 varchar")
+    con.execute("alter table meta.file_ledger add column if not exists headers varchar[]")
+    con.execute(
+        "update meta.file_ledger set content_sha256 = file_id "
+        "where content_sha256 is null and file_id not like 'unreadable:%'"
+    )
     for entity in ENTITIES.values():
         cols = [*raw_columns(entity), *LINEAGE]
         body = ", ".join(f"{ident(name)} {sql_type}" for name, sql_type in cols)

@@ -37,6 +37,7 @@ class MerchantCard:
     # the category's typical defect rate that the SKU rule compares against.
     category_window_median: float | None = None
     recommendations: list[Recommendation] = field(default_factory=list)
+    orders_loaded: bool = True  # False: no order export loaded at all (complaint-only source)
 
     @property
     def merchant_id(self) -> str:

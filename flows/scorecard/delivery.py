@@ -73,6 +73,7 @@ def compose(
     recipients: Recipients,
     sender: str,
     lang: str,
+    timezone: str = "UTC",
 ) -> EmailMessage:
     """The category team's email: a short summary per merchant and every file attached."""
     labels = Labels(lang)
@@ -89,6 +90,8 @@ def compose(
             )
             if card.recommendations:
                 summary += f" · {card.recommendations[0].text}"
+        elif not card.orders_loaded:
+            summary = labels["no_orders_title"]
         else:
             summary = labels["no_activity_title"]
         lines.append(f"- {card.merchant_name} ({card.merchant_id}): {summary}")
@@ -104,6 +107,7 @@ def compose(
         body=mask_phones("\n".join(lines)),
         attachments=attachments,
         tag=f"{week.label}/{category.category}",
+        timezone=timezone,
     )
 
 
@@ -140,7 +144,9 @@ def deliver_category(
             previous["message_id"],
             detail=f"sent {previous['sent_at']}",
         )
-    message = compose(files, category, week, as_of, recipients, smtp.sender, lang)
+    message = compose(
+        files, category, week, as_of, recipients, smtp.sender, lang, settings.timezone
+    )
     try:
         refused, attempts = send_with_retries(
             message, smtp, settings.smtp_attempts, settings.smtp_backoff_seconds, sleep, send

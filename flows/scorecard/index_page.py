@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+from flows.file_modes import restrict
 from flows.scorecard import formatting as fmt
 from flows.scorecard.cards import WeekCards
 from flows.scorecard.labels import Labels
@@ -28,6 +29,7 @@ def write_index(cards: WeekCards, out_dir: Path, labels: Labels) -> Path:
                     "merchant_id": card.merchant_id,
                     "merchant_name": card.merchant_name,
                     "has_orders": card.has_orders,
+                    "orders_loaded": card.orders_loaded,
                     "grade": row.get("grade"),
                     "defect_rate": row.get("defect_rate"),
                     "category_median_defect_rate": row.get("category_median_defect_rate"),
@@ -58,4 +60,5 @@ def write_index(cards: WeekCards, out_dir: Path, labels: Labels) -> Path:
     path = index_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
+    restrict(path)
     return path

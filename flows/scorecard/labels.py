@@ -50,6 +50,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "window": "last {n} weeks",
         "sla": "SLA compliance by stage",
         "stage": "Stage",
+        "target": "Target",
         "measured": "Measured",
         "met": "Met",
         "compliance": "Compliance",
@@ -78,6 +79,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "evaluation": "Evaluation",
         "power": "power",
         "whole_merchant": "whole merchant",
+        "no_orders_title": "No order exports loaded: rates need order lines",
+        "no_orders": (
+            "This platform's data has complaints but no orders, so defect and complaint rates, "
+            "grades and recurrence are absent (not zero). Complaints received in {week}: {n}."
+        ),
         "no_activity_title": "No activity this week",
         "no_activity": (
             "This merchant had no orders in {week}, so there is no defect rate for the week."
@@ -140,6 +146,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "window": "近 {n} 周",
         "sla": "各环节时效达标率",
         "stage": "环节",
+        "target": "时限",
         "measured": "考核数",
         "met": "达标",
         "compliance": "达标率",
@@ -168,6 +175,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "evaluation": "评估",
         "power": "检验功效",
         "whole_merchant": "整个商家",
+        "no_orders_title": "未加载订单导出：比率需要订单行",
+        "no_orders": (
+            "本平台数据只有投诉、没有订单，因此缺陷率、投诉率、评级和复发均缺失（不是 0）。"
+            "{week} 收到投诉：{n}。"
+        ),
         "no_activity_title": "本周无经营活动",
         "no_activity": "该商家在 {week} 没有订单，因此本周没有缺陷率。",
         "last_active": "最近有订单的一周：{week}。",
@@ -223,6 +235,14 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_penalty": "商家处罚",
         "sku": "SKU",
         "merchant": "商家",
+        # SLA target units and channels
+        "calendar_hours": "小时",
+        "working_hours": "工作小时",
+        "working_days": "个工作日",
+        "app": "APP客服",
+        "web_form": "在线表单",
+        "hotline": "客服热线",
+        "social_media": "社交媒体",
     },
     "en": {
         "quality_defect": "quality defect",
@@ -252,6 +272,13 @@ _CODES: dict[str, dict[str, str]] = {
         "merchant_penalty": "merchant penalty",
         "sku": "SKU",
         "merchant": "merchant",
+        "calendar_hours": "h",
+        "working_hours": "working h",
+        "working_days": "working days",
+        "app": "app",
+        "web_form": "web form",
+        "hotline": "hotline",
+        "social_media": "social media",
     },
 }
 
@@ -273,6 +300,25 @@ class Labels:
 
     def fmt(self, key: str, **values: Any) -> str:
         return self._text[key].format(**values)
+
+    def sla_target(self, targets: list[dict[str, Any]]) -> str:
+        """A stage's targets as text, with units: "2 h", or per channel when they differ
+        ("app, web form: 2 h; hotline: 2 working h"); channels without a target are left out."""
+        groups: dict[tuple[float, str], list[str]] = {}
+        for row in targets:
+            if row.get("target_value") is None:
+                continue
+            key = (float(row["target_value"]), str(row["target_unit"]))
+            groups.setdefault(key, []).append(self.code(row["channel"]))
+        texts = {key: f"{key[0]:g} {self.code(key[1])}" for key in groups}
+        if len(groups) == 1 and len(next(iter(groups.values()))) == len(targets):
+            return next(iter(texts.values()))
+        sep = "；" if self.lang == "zh" else "; "
+        joiner = "、" if self.lang == "zh" else ", "
+        return (
+            sep.join(f"{joiner.join(groups[key])}: {texts[key]}" for key in groups)
+            or (self._text["none"])
+        )
 
     def code(self, value: object) -> str:
         """The display name of an enumeration code (the code itself when unknown)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.errors import UserError
+from flows.file_modes import SECRET_FILE_MODE, restrict
 
 
 class DeliveryLedger:
@@ -47,6 +48,7 @@ class DeliveryLedger:
     def _write(self, data: dict[str, Any]) -> None:
         tmp = self.path.with_name(f".{self.path.name}.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        restrict(tmp, SECRET_FILE_MODE)  # recipient addresses: the pipeline's account only
         os.replace(tmp, self.path)
 
     def sent(self, week: str, category: str) -> dict[str, Any] | None:

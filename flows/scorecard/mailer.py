@@ -15,9 +15,11 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flows.errors import UserError
 
@@ -82,15 +84,20 @@ def build_message(
     body: str,
     attachments: list[tuple[str, Path]],
     tag: str,
+    timezone: str = "UTC",
 ) -> EmailMessage:
-    """A plain-text message with the files attached under the given names."""
+    """A plain-text message with the files attached under the given names.
+
+    The ``Date`` header carries the platform zone's offset (RFC 5322 ``+0800``), not ``-0000``,
+    which tells a mail client the sender's zone is unknown.
+    """
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)
     if cc:
         message["Cc"] = ", ".join(cc)
     message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(datetime.now(ZoneInfo(timezone)))
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
     message["X-Complaints-Scorecard"] = tag
     message.set_content(body)

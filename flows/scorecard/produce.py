@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.config import Settings
+from flows.file_modes import restrict
 from flows.scorecard.cards import CategoryCards, WeekCards
 from flows.scorecard.html_card import render_card
 from flows.scorecard.index_page import write_index
@@ -55,11 +56,12 @@ def write_category(
         path = card_path(out_dir, category.category, card.merchant_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
-        files.cards[card.merchant_id] = path
+        files.cards[card.merchant_id] = restrict(path)
         files.grades[card.merchant_id] = card.row.get("grade")
     write_workbook(
         files.workbook, category, cards.week, cards.as_of, cards.timezone, settings, labels
     )
+    restrict(files.workbook)
     return files
 
 

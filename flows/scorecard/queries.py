@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from flows.config import SLA_STAGES, Settings
+from flows.config import CHANNELS, SLA_STAGES, Settings
 from flows.errors import UserError
 from flows.scorecard.cards import CategoryCards, MerchantCard, Row, WeekCards
 from flows.scorecard.weeks import IsoWeek, last_complete_week
@@ -172,12 +172,51 @@ def load_week(
         sku_params = {**params, "first_week": sku_first}
         skus = _rows(con, _SKUS, sku_params)
         breakdown = _rows(con, _SLA_BREAKDOWN, params)
+        targets = _sla_targets(con)
         overdue = _rows(con, _OVERDUE, params)
         recurrences = _rows(con, _RECURRENCES, params)
         actions = _rows(con, _ACTIONS, params)
-    return _assemble(
-        week, as_of, timezone, settings, scorecards, skus, breakdown, overdue, recurrences, actions
+        (orders_loaded,) = con.execute(_ORDERS_LOADED).fetchone()
+    cards = _assemble(
+        week,
+        as_of,
+        timezone,
+        settings,
+        scorecards,
+        skus,
+        breakdown,
+        overdue,
+        recurrences,
+        actions,
+        targets,
     )
+    for category_cards in cards.categories:
+        for card in category_cards.merchants:
+            card.orders_loaded = bool(orders_loaded)
+    return cards
+
+
+# A complaint-only source: no order lines at all, so every rate is absent (the cards say why).
+_ORDERS_LOADED = "select exists (select 1 from marts.merchant_defect_rates_weekly)"
+
+
+def _sla_targets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Row]]:
+    """Per stage, the channels' targets with their units (marts.sla_targets; none in a
+    warehouse built before the mart existed, so such cards simply show no target)."""
+    (present,) = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'sla_targets'"
+    ).fetchone()
+    if not present:
+        return {}
+    rows = _rows(
+        con,
+        "select stage, channel, target_value, target_unit from marts.sla_targets",
+        {},
+    )
+    order = {channel: i for i, channel in enumerate(CHANNELS)}
+    rows.sort(key=lambda r: (r["stage"], order.get(r["channel"], len(order)), r["channel"]))
+    return _group(rows, "stage")
 
 
 def _raise_no_rows(con: duckdb.DuckDBPyConnection, week: IsoWeek, category: str | None) -> None:
@@ -228,6 +267,7 @@ def _assemble(
     overdue: list[Row],
     recurrences: list[Row],
     actions: list[Row],
+    targets: dict[str, list[Row]] | None = None,
 ) -> WeekCards:
     history = _group(scorecards)
     skus_by = _group(skus)
@@ -248,7 +288,7 @@ def _assemble(
             previous=previous,
             trend=[r for r in rows if trend_first <= r["week_start"] <= week.start],
             skus=_sku_rows(skus_by.get(merchant_id, [])),
-            sla=_sla_rows(row, breakdown_by.get(merchant_id, [])),
+            sla=_sla_rows(row, breakdown_by.get(merchant_id, []), targets or {}),
             overdue=sorted(
                 overdue_by.get(merchant_id, []),
                 key=lambda r: (-(r["overdue_hours"] or 0), r["complaint_id"]),
@@ -286,8 +326,11 @@ def _sku_rows(rows: list[Row]) -> list[Row]:
     )
 
 
-def _sla_rows(card_row: Row, breakdown: list[Row]) -> list[Row]:
-    """Per stage: the scorecard's measured/met/rate, plus breached and overdue counts."""
+def _sla_rows(
+    card_row: Row, breakdown: list[Row], targets: dict[str, list[Row]] | None = None
+) -> list[Row]:
+    """Per stage: the scorecard's measured/met/rate, breached and overdue counts, and the
+    channels' targets with their units (calendar or working time)."""
     extra = {row["stage"]: row for row in breakdown}
     out = []
     for stage in SLA_STAGES:
@@ -302,6 +345,7 @@ def _sla_rows(card_row: Row, breakdown: list[Row]) -> list[Row]:
                 "n_open_overdue": counts.get("n_open_overdue"),
                 "n_open_not_due": counts.get("n_open_not_due"),
                 "n_not_started": counts.get("n_not_started"),
+                "targets": (targets or {}).get(stage, []),
             }
         )
     return out

@@ -270,7 +270,12 @@ def _write_merchant(
     _cell(ws, r, 1, card.row.get("grade"), grade_style)
     _cell(ws, r, 2, card.row.get("grade_rule"), styles["text"])
     r += 2
-    if not card.has_orders:
+    if not card.orders_loaded:
+        ws.write_string(r, 0, labels["no_orders_title"], styles["section"])
+        text = labels.fmt("no_orders", week=week.label, n=card.row.get("n_complaints_received"))
+        ws.write_string(r + 1, 0, text, styles["note"])
+        r += 3
+    elif not card.has_orders:
         ws.write_string(r, 0, labels["no_activity_title"], styles["section"])
         ws.write_string(r + 1, 0, labels.fmt("no_activity", week=week.label), styles["note"])
         r += 3
@@ -306,7 +311,8 @@ def _write_merchant(
         labels["none"],
     )
     r = _table(ws, r, labels["top_skus"], _SKU_COLUMNS, card.skus, styles, labels["none"])
-    r = _table(ws, r, labels["sla"], _SLA_COLUMNS, card.sla, styles, labels["none"])
+    sla = [{**row, "target": labels.sla_target(row.get("targets", []))} for row in card.sla]
+    r = _table(ws, r, labels["sla"], _SLA_COLUMNS, sla, styles, labels["none"])
     overdue = [
         {**o, "received_at": fmt.local_time(o.get("received_at"), timezone)} for o in card.overdue
     ]
@@ -391,6 +397,7 @@ _SKU_COLUMNS = [
 ]
 _SLA_COLUMNS = [
     ("stage", "text"),
+    ("target", "text"),
     ("n_measured", "int"),
     ("n_met", "int"),
     ("compliance_rate", "rate"),

@@ -17,6 +17,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from flows.serving import serving_path, write_serving_copy
+
 AS_OF = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)  # 10:00 in Asia/Shanghai
 TZ = "Asia/Shanghai"
 FIRST_WEEK = dt.date(2026, 8, 3)
@@ -65,6 +67,8 @@ def build_fixture_warehouse(path: Path | str, seed: int = 7, scale: float = 1.0)
         for statement in _MART_SQL:
             con.execute(statement)
         con.execute("checkpoint")
+    # As a publish does: the analysts' copy beside it (the SQL console reads only that).
+    write_serving_copy(path, serving_path(path))
     return path
 
 
@@ -447,13 +451,14 @@ _MART_SQL = [
             count(*) filter (where sla_status = 'open_overdue')::bigint as n_open_overdue,
             count(*) filter (where sla_status = 'open_not_due')::bigint as n_open_not_due,
             count(*) filter (where sla_status = 'not_started')::bigint as n_not_started,
-            count(*) filter (where sla_status = 'not_applicable')::bigint as n_not_applicable
+            count(*) filter (where sla_status = 'not_applicable')::bigint as n_not_applicable,
+            count(*) filter (where sla_status = 'not_observed')::bigint as n_not_observed
         from fx_stage_rows group by all
     )
     select received_week, channel::varchar as channel, stage::varchar as stage,
         merchant_id, merchant_name, category,
         n_met, n_breached, n_open_overdue, n_open_not_due, n_not_started, n_not_applicable,
-        (n_met + n_breached + n_open_overdue)::bigint as n_measured,
+        n_not_observed, (n_met + n_breached + n_open_overdue)::bigint as n_measured,
         ratio(n_met, n_met + n_breached + n_open_overdue) as compliance_rate,
         wilson_low(n_met, n_met + n_breached + n_open_overdue) as compliance_rate_ci_low,
         wilson_high(n_met, n_met + n_breached + n_open_overdue) as compliance_rate_ci_high
@@ -465,7 +470,8 @@ _MART_SQL = [
             sum(n_open_overdue)::bigint as n_open_overdue,
             sum(n_open_not_due)::bigint as n_open_not_due,
             sum(n_not_started)::bigint as n_not_started,
-            sum(n_not_applicable)::bigint as n_not_applicable
+            sum(n_not_applicable)::bigint as n_not_applicable,
+            sum(n_not_observed)::bigint as n_not_observed
         from marts.sla_compliance_merchant_weekly group by all
     )
     select *, (n_met + n_breached + n_open_overdue)::bigint as n_measured,
@@ -763,6 +769,30 @@ _MART_SQL = [
         ('complaints', 'C999001', 'orphan_order', 'c3d4', 'complaints_2026w47.xlsx'),
         ('complaint_events', 'C999777', 'orphan_event', 'f7a8', 'events_2026w47.jsonl')
     ) as t(entity, key, orphan_kind, file_id, file_name)""",
+    """create table marts.sla_targets as
+    select stage, channel,
+        case when stage = 'acknowledge' and channel = 'hotline' then 2.0
+             when stage = 'merchant_evidence' and channel = 'web_form' then 2.0
+             else hours end::double as target_value,
+        case when stage = 'acknowledge' and channel = 'hotline' then 'working_hours'
+             when stage = 'merchant_evidence' and channel = 'web_form' then 'working_days'
+             else 'calendar_hours' end::varchar as target_unit,
+        case when stage = 'merchant_evidence' and channel = 'web_form' then 18.0
+             when stage = 'acknowledge' and channel = 'hotline' then 2.0
+             else hours end::double as target_hours,
+        case when (stage, channel) in (('acknowledge', 'hotline'),
+                                       ('merchant_evidence', 'web_form'))
+             then 'china' end::varchar as working_calendar,
+        case when (stage, channel) in (('acknowledge', 'hotline'),
+                                       ('merchant_evidence', 'web_form'))
+             then '09:00–18:00' end::varchar as working_hours
+    from (values ('acknowledge', 2.0), ('merchant_notified', 24.0), ('merchant_evidence', 48.0),
+                 ('resolution', 168.0)) as s(stage, hours)
+    cross join (values ('app'), ('web_form'), ('hotline'), ('social_media')) as c(channel)""",
+    """create table marts.dq_sla_stage_observation as select * from (values
+        ('hotline', 'merchant_evidence', 40::bigint, 0::bigint, false, true, true),
+        ('app', 'merchant_evidence', 120::bigint, 96::bigint, true, true, false)
+    ) as t(channel, stage, n_complaints, n_completed, is_observed, is_targeted, is_warning)""",
     """create table marts.dq_freshness as select * from (values
         ('orders', 3::bigint, timestamptz '2026-11-26 01:00:00+00',
          timestamptz '2026-11-23 15:00:00+00'),

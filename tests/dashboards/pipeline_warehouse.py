@@ -27,7 +27,11 @@ def build_pipeline_warehouse(folder: Path, orders: int = 20_000) -> Path:
     landing, path = folder / "landing", folder / "warehouse.duckdb"
     generate = ("generate", "--orders", str(orders), "--out", str(landing))
     _check(complaints(*generate, "--truth", str(folder / "truth.json")), "generate")
-    _check(complaints("run", "--landing", str(landing), "--warehouse", str(path)), "run")
+    run = complaints("run", "--landing", str(landing), "--warehouse", str(path))
+    _check(run, "run")
+    # What the terminal showed, for the tests of the command's output.
+    (folder / "run.stdout").write_text(run.stdout, encoding="utf-8")
+    (folder / "run.stderr").write_text(run.stderr, encoding="utf-8")
     return path
 
 

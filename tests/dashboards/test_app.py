@@ -222,3 +222,34 @@ def test_sla_details_table_runs_when_its_expander_opens(app):
     wanted = {column_label(c, "zh") for c in ("received_week", "channel", "stage", "n_met")}
     details = [d.value for d in app.dataframe if wanted <= set(d.value.columns)]
     assert len(details) == 1 and len(details[0]) > 0
+
+
+def test_default_period_is_half_a_year_and_says_what_lies_outside(scenario, monkeypatch):
+    monkeypatch.setenv("COMPLAINTS_WAREHOUSE", str(scenario.warehouse))
+    app = AppTest.from_file(APP, default_timeout=60)  # a link without a period
+    app.run()
+    assert not app.exception
+    weeks = list(app.selectbox(key="week_from").options)
+    assert len(weeks) > 26  # the sample spans a year
+    assert app.selectbox(key="week_from").value == weeks[-26]
+    assert app.selectbox(key="week_to").value == weeks[-1]
+    note = f"另有 {len(weeks) - 26} 周数据不在所选区间内（数据范围 {weeks[0]} 至 {weeks[-1]}）"
+    assert any(note in c.value for c in app.sidebar.caption), [c.value for c in app.sidebar.caption]
+    app.selectbox(key="week_from").set_value(weeks[0]).run()
+    assert not any("不在所选区间内" in c.value for c in app.sidebar.caption)
+
+
+def test_sla_page_states_each_targets_unit(app, scenario):
+    app.run()
+    app.switch_page("app_pages/sla.py").run()
+    assert not app.exception
+    units = {
+        unit
+        for (unit,) in scenario.all("select distinct target_unit from marts.sla_targets")
+        if unit
+    }
+    shown = " ".join(str(v) for d in app.dataframe for v in d.value.to_numpy().ravel())
+    labels = {"calendar_hours": "小时", "working_hours": "工作小时", "working_days": "个工作日"}
+    assert units and all(labels[unit] in shown for unit in units), (units, shown[:300])
+    if units - {"calendar_hours"}:
+        assert any("工作日历" in c.value for c in app.caption)

@@ -12,8 +12,10 @@ import time
 import duckdb
 import pytest
 
-from dashboards import data, sql_console
-from flows.warehouse import publishing, read_only
+from dashboards import data
+from flows import console
+from flows.serving import serving_path
+from flows.warehouse import SAFE_CONFIG, publishing, read_only
 from tests.dashboards.fixture_warehouse import build_fixture_warehouse
 
 PERIOD = data.Filters(dt.date(2026, 9, 7), dt.date(2026, 11, 16))
@@ -143,9 +145,9 @@ def test_missing_warehouse_is_reported_as_none(tmp_path):
 
 def test_dashboard_and_console_connections_coexist(warehouse):
     source = data.current_source(warehouse)
-    with read_only(warehouse, **sql_console.SAFE_CONFIG):
+    with read_only(warehouse, **SAFE_CONFIG), read_only(serving_path(warehouse)):
         assert data.build_info.uncached(source) is not None
-        assert sql_console.run_query(warehouse, "select 1 as x").error is None
+        assert console.run_query(serving_path(warehouse), "select 1 as x").error is None
 
 
 def test_readers_see_old_or_new_state_while_publishing(tmp_path):

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from flows.generator import GenerateOptions, generate
+from flows.landing.pipeline import ingest_landing
 
 QUARANTINE_REASONS = {
     "bad_timestamp": "unparseable timestamp",
@@ -77,3 +78,17 @@ def test_planted_faults_are_caught(run, fmt, headers, encoding):
     for file, count in repeats.items():
         assert ledger[file] >= count, file
     assert sum(1 for d in truth["dirty_rows"]) > 20  # the sample really is dirty
+
+
+def test_progress_reports_each_file_with_the_total(run):
+    generate(
+        GenerateOptions(
+            out=run.landing, truth=run.landing.parent / "t.json", orders=300, weeks=2, merchants=3
+        )
+    )
+    seen: list[tuple[int | None, str]] = []
+    report = ingest_landing(
+        run.landing, run.database, run.settings, progress=lambda n, what: seen.append((n, what))
+    )
+    assert [total for total, _ in seen] == [len(report.files)] * len(report.files)
+    assert [what.split(":")[0] for _, what in seen] == [f.file_name for f in report.files]

@@ -52,3 +52,9 @@ def test_cli_prints_a_summary_and_fails_on_rejected_files(run, monkeypatch):
     assert bad.exit_code == 1
     assert "mystery.csv" in bad.output and "rejected" in bad.output
     assert "skipped" in bad.output  # orders_1.csv is already in the ledger
+    # The same stray file on the next run: a warning, exit 0; --strict keeps failing.
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "rejected earlier, skipped until its content changes" in again.output
+    strict = runner.invoke(app, [*args, "--strict"])
+    assert strict.exit_code == 1

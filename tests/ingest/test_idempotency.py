@@ -142,10 +142,20 @@ def test_events_are_deduplicated_on_their_identity(run):
     assert run.rows("select count(*) from raw.complaint_events") == [(3,)]
 
 
-def test_a_rejected_file_stays_reported_on_rerun_without_new_ledger_rows(run):
+def test_a_rejected_file_is_reported_once_then_skipped_with_a_warning(run):
     (run.landing / "orders_empty.csv").write_bytes(b"")
-    assert [f.status for f in run().files] == ["rejected"]
+    first = run()
+    assert [f.status for f in first.files] == ["rejected"] and first.rejected
     before = _snapshot(run.database)
-    (again,) = run().files
-    assert (again.status, again.reason) == ("rejected", "rejected earlier: empty file")
+    again = run()
+    (skipped,) = again.files
+    assert (skipped.status, skipped.reason, skipped.rejected_earlier) == (
+        "skipped",
+        "rejected earlier, skipped until its content changes: empty file",
+        True,
+    )
+    assert not again.rejected and again.rejected_earlier == [skipped]
     assert _snapshot(run.database) == before
+    # New content under the same name is a new file: judged again.
+    (run.landing / "orders_empty.csv").write_text("order_id\n", encoding="utf-8")
+    assert [f.status for f in run().rejected] == ["rejected"]

@@ -7,8 +7,10 @@ the platform time zone.
 
 from __future__ import annotations
 
+from datetime import UTC
 from math import sqrt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from scipy.stats import norm
@@ -29,11 +31,18 @@ def read_entity(landing: Path, prefix: str) -> pd.DataFrame:
 def instants(values: pd.Series, tz: str) -> pd.Series:
     """Export times as instants: naive ones read in the platform zone, offsets honoured."""
 
+    zone = ZoneInfo(tz)
+
     def one(text):
         if text is None:
             return pd.NaT
         stamp = pd.Timestamp(text.replace("/", "-"))
-        return stamp.tz_localize(tz) if stamp.tz is None else stamp.tz_convert(tz)
+        if stamp.tz is not None:
+            return stamp.tz_convert(tz)
+        # fold=0: an ambiguous local time is the earlier instant, and a non-existent one keeps the
+        # offset before the change, i.e. moves forward by the gap (the contract's rule).
+        local = stamp.to_pydatetime().replace(tzinfo=zone, fold=0)
+        return pd.Timestamp(local.astimezone(UTC)).tz_convert(tz)
 
     return pd.to_datetime(values.map(one))
 
@@ -111,8 +120,26 @@ class Reference:
         return out
 
     # --- SLA ----------------------------------------------------------------------------------
+    def observed_stages(self) -> set[tuple[str, str]]:
+        """(channel, stage) pairs some loaded complaint of the channel completes."""
+        completing = {
+            "acknowledged": ("acknowledge",),
+            "merchant_notified": ("merchant_notified",),
+            "merchant_evidence_submitted": ("merchant_evidence",),
+            "remedy_executed": ("resolution",),
+            "closed": ("resolution",),
+        }
+        channel_of = self.complaints.set_index("complaint_id")["channel"]
+        pairs = set()
+        for ev in self.events.itertuples():
+            if ev.event_type in completing and ev.complaint_id in channel_of.index:
+                for stage in completing[ev.event_type]:
+                    pairs.add((channel_of[ev.complaint_id], stage))
+        return pairs
+
     def sla_statuses(self) -> pd.DataFrame:
         rows = []
+        observed = self.observed_stages()
         by_complaint = dict(tuple(self.events.groupby("complaint_id")))
         for c in self.complaints[self.complaints["counted"]].itertuples():
             ev = by_complaint.get(c.complaint_id, self.events.iloc[0:0])
@@ -144,7 +171,11 @@ class Reference:
                         "received_week": c.received_week,
                         "channel": c.channel,
                         "stage": stage,
-                        "status": self._status(start, done, target, resolved),
+                        "status": (
+                            "not_observed"
+                            if target is not None and (c.channel, stage) not in observed
+                            else self._status(start, done, target, resolved)
+                        ),
                     }
                 )
         return pd.DataFrame(rows)

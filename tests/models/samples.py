@@ -11,7 +11,7 @@ from flows.landing.pipeline import ingest_landing
 from flows.warehouse import publishing, read_only
 
 
-def generate(landing: Path, truth: Path, *options: str) -> None:
+def generate(landing: Path, truth: Path, *options: str, timezone: str | None = None) -> None:
     """``complaints generate`` through the command line (its stable interface)."""
     from typer.testing import CliRunner
 
@@ -19,7 +19,8 @@ def generate(landing: Path, truth: Path, *options: str) -> None:
 
     _register_commands()
     args = ["generate", "--out", str(landing), "--truth", str(truth), "--force", *options]
-    result = CliRunner().invoke(app, args)
+    env = {"COMPLAINTS_TIMEZONE": timezone} if timezone else None
+    result = CliRunner().invoke(app, args, env=env)
     assert result.exit_code == 0, result.output
 
 

@@ -3,34 +3,59 @@ of the landing files, and the SKU alerts find the planted bad batches."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from flows.build import build_and_publish
 from flows.config import Settings
+from flows.warehouse import read_only
 from tests.models.reference_metrics import Reference
 from tests.models.samples import _mart, generate, ingest
 
+# One zone without daylight saving east of UTC, one west of UTC, one with daylight saving. The
+# sample's 16 weeks from 2026-01-05 hold Berlin's spring-forward night (2026-03-29).
+ZONES = ("Asia/Shanghai", "America/Sao_Paulo", "Europe/Berlin")
+SAMPLE_START = "2026-01-05"
+
 
 @pytest.fixture(scope="session")
-def small_generated(tmp_path_factory, dbt_dirs):
-    """A small clean generated sample, ingested and built once for the session."""
-    root = tmp_path_factory.mktemp("generated")
-    landing, truth, warehouse = root / "landing", root / "truth.json", root / "warehouse.duckdb"
-    settings = Settings()
-    generate(landing, truth, "--orders", "20000", "--weeks", "16", "--merchants", "8",
-             "--dirty-rate", "0")  # fmt: skip
-    ingest(landing, warehouse, settings)
-    result = build_and_publish(warehouse, settings, **dbt_dirs)
-    return landing, warehouse, result
+def generated_in(tmp_path_factory, dbt_dirs):
+    """The same small clean sample generated, ingested and built for a platform zone (cached)."""
+    built: dict[str, tuple[Path, Path, object]] = {}
+
+    def make(zone: str):
+        if zone not in built:
+            root = tmp_path_factory.mktemp("generated_" + zone.replace("/", "_"))
+            landing, truth = root / "landing", root / "truth.json"
+            warehouse = root / "warehouse.duckdb"
+            settings = Settings(timezone=zone)
+            generate(landing, truth, "--orders", "20000", "--weeks", "16", "--merchants", "8",
+                     "--dirty-rate", "0", "--start", SAMPLE_START, timezone=zone)  # fmt: skip
+            ingest(landing, warehouse, settings)
+            result = build_and_publish(warehouse, settings, **dbt_dirs)
+            built[zone] = (landing, warehouse, result)
+        return built[zone]
+
+    return make
+
+
+@pytest.fixture(scope="session", params=ZONES)
+def small_generated(request, generated_in):
+    """A small clean generated sample, ingested and built once per platform zone."""
+    return generated_in(request.param)
 
 
 @pytest.fixture(scope="session")
 def reference(small_generated) -> Reference:
-    landing, _, _ = small_generated
-    settings = Settings()
+    landing, warehouse, _ = small_generated
+    with read_only(warehouse) as con:
+        (zone,) = con.execute("select timezone from marts.build_info").fetchone()
+    settings = Settings(timezone=zone)
     hours = {stage: targets["app"] for stage, targets in settings.sla_targets_hours.items()}
-    return Reference(landing, settings.timezone, hours)
+    return Reference(landing, zone, hours)
 
 
 def test_dbt_build_passes_with_all_tests(small_generated):
@@ -82,9 +107,10 @@ def test_sla_status_counts_match_pandas(small_generated, reference):
         warehouse,
         "unpivot (select received_week, channel, stage, n_met as met, n_breached as breached, "
         "n_open_overdue as open_overdue, n_open_not_due as open_not_due, "
-        "n_not_started as not_started, n_not_applicable as not_applicable "
+        "n_not_started as not_started, n_not_applicable as not_applicable, "
+        "n_not_observed as not_observed "
         "from marts.sla_compliance_weekly) on met, breached, open_overdue, open_not_due, "
-        "not_started, not_applicable into name status value n",
+        "not_started, not_applicable, not_observed into name status value n",
     )
     mart = mart[mart["n"] > 0].assign(received_week=mart["received_week"].dt.date)
     key = ["received_week", "channel", "stage", "status"]
@@ -174,3 +200,59 @@ def test_alerts_find_the_planted_bad_batches(default_sample):
     assert precision >= 0.8, (precision, recall)
     assert recall >= 0.9, (precision, recall)
     assert batches_found == len(truth["bad_batches"])
+
+
+def test_order_weeks_near_local_midnight_and_dst(small_generated, reference):
+    """Every order line's week is the ISO week of its local date in the platform zone, checked
+    against zoneinfo; the sample holds lines in the hour either side of a Sunday/Monday midnight
+    and, in Berlin, lines right after midnight of the first week in summer time (a fixed offset
+    would put them a week early)."""
+    _, warehouse, _ = small_generated
+    mart = _mart(
+        warehouse,
+        "select order_id, sku_id, ordered_at, order_week from staging.stg_raw__orders",
+    )
+    lines = reference.orders[["order_id", "sku_id", "ordered_at", "order_week"]]
+    merged = lines.merge(mart, on=["order_id", "sku_id"], suffixes=("", "_mart"), validate="1:1")
+    assert len(merged) == len(lines)
+    assert (merged["order_week"] == merged["order_week_mart"].dt.date).all()
+    local = merged["ordered_at"].dt.tz_convert(reference.tz).dt.tz_localize(None)
+    minutes = local.dt.hour * 60 + local.dt.minute
+    before = (local.dt.weekday == 6) & (minutes >= 23 * 60)
+    after = (local.dt.weekday == 0) & (minutes < 60)
+    assert before.sum() > 5 and after.sum() > 5
+    if reference.tz == "Europe/Berlin":
+        summer_monday = local.dt.normalize() == pd.Timestamp("2026-03-30")
+        assert (summer_monday & after).sum() > 0
+        assert (merged.loc[summer_monday, "order_week"] == pd.Timestamp("2026-03-30").date()).all()
+
+
+def test_planted_patterns_are_the_same_in_every_zone(generated_in):
+    """The same local data read in three zones: the same weekly rates, the same complaints per
+    received week, the slow-evidence merchant worst at merchant evidence in each."""
+    marts = {}
+    for zone in ZONES:
+        landing, warehouse, result = generated_in(zone)
+        assert result.success
+        truth = json.loads(landing.parent.joinpath("truth.json").read_text())
+        rates = _mart(
+            warehouse,
+            "select merchant_id, order_week, order_lines, complaint_lines, defect_lines "
+            "from marts.merchant_defect_rates_weekly order by all",
+        )
+        received = _mart(
+            warehouse,
+            "select received_week, count(*) as n from marts.complaints group by all order by all",
+        )
+        evidence = _mart(
+            warehouse,
+            "select merchant_id, avg((merchant_evidence_status = 'met')::int) as met "
+            "from marts.complaints where merchant_evidence_status in ('met', 'breached') "
+            "group by all order by met, merchant_id",
+        )
+        assert evidence["merchant_id"].iloc[0] in truth["slow_evidence_merchants"], zone
+        marts[zone] = (rates, received)
+    first = marts[ZONES[0]]
+    for zone in ZONES[1:]:
+        pd.testing.assert_frame_equal(marts[zone][0], first[0], obj=f"weekly rates {zone}")
+        pd.testing.assert_frame_equal(marts[zone][1], first[1], obj=f"received weeks {zone}")

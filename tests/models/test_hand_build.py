@@ -130,6 +130,31 @@ def test_two_sided_p_value_matches_scipy():
     assert math.isfinite(value)
 
 
+def test_stage_never_recorded_on_a_channel_is_not_observed(marts):
+    # The hotline's only complaint (C2) is acknowledged and remedied but never shows
+    # merchant_notified nor merchant_evidence_submitted: those stages are not recorded there,
+    # so C2 is not_observed on them (not breached), and the data-quality mart warns.
+    c2 = marts(
+        "select acknowledge_status, merchant_notified_status, merchant_evidence_status "
+        "from marts.complaints where complaint_id = 'C2'"
+    )
+    assert c2 == [("met", "not_observed", "not_observed")]
+    # The app channel records merchant_notified (C1): C4, open and never notified, is overdue.
+    c4 = marts("select merchant_notified_status from marts.complaints where complaint_id = 'C4'")
+    assert c4 == [("open_overdue",)]
+    warnings = marts(
+        "select channel, stage from marts.dq_sla_stage_observation where is_warning order by all"
+    )
+    assert ("hotline", "merchant_evidence") in warnings
+    assert ("hotline", "merchant_notified") in warnings
+    assert not any(channel == "app" for channel, _ in warnings)
+    counts = marts(
+        "select sum(n_not_observed) from marts.sla_compliance_weekly "
+        "where channel = 'hotline' and stage = 'merchant_notified'"
+    )
+    assert counts == [(1,)]
+
+
 # Hand-computed with scipy from the contract's formulas: (k1, n1, k2, n2) -> power to detect a
 # halving of the before rate, and the 95 % interval of the relative change (log risk ratio).
 HAND_POWER_CASES = [

@@ -87,3 +87,10 @@ def test_as_of_override_changes_maturity(built_copy, dbt_dirs):
 def test_build_without_warehouse_is_a_clear_error(tmp_path):
     with pytest.raises(UserError, match="no warehouse"):
         build_and_publish(tmp_path / "missing.duckdb", Settings())
+
+
+def test_dbt_usage_tracking_is_off_after_a_build(hand_build):
+    import dbt.tracking
+
+    user = dbt.tracking.active_user
+    assert user is None or user.do_not_track

@@ -474,6 +474,15 @@ TABLES: dict[str, dict[str, str]] = {
         "is_completed": "boolean",
         "evaluation": "varchar",
     },
+    "sla_targets": {
+        "stage": "varchar",
+        "channel": "varchar",
+        "target_value": "double",
+        "target_unit": "varchar",
+        "target_hours": "double",
+        "working_calendar": "varchar",
+        "working_hours": "varchar",
+    },
     "build_info": {
         "as_of": "timestamptz",
         "built_at": "timestamptz",
@@ -481,6 +490,29 @@ TABLES: dict[str, dict[str, str]] = {
         "dbt_version": "varchar",
     },
 }
+
+
+def _sla_target_rows() -> list[dict]:
+    """Calendar hours everywhere, except a hotline acknowledgement in 2 working hours and web-form
+    merchant evidence in 2 working days (the documented examples)."""
+    hours = {"acknowledge": 2.0, "merchant_notified": 24.0, "merchant_evidence": 48.0,
+             "resolution": 168.0}  # fmt: skip
+    working = {("acknowledge", "hotline"): (2.0, "working_hours", 2.0),
+               ("merchant_evidence", "web_form"): (2.0, "working_days", 18.0)}  # fmt: skip
+    rows = []
+    for stage, default in hours.items():
+        for channel in ("app", "web_form", "hotline", "social_media"):
+            value, unit, target_hours = working.get(
+                (stage, channel), (default, "calendar_hours", default)
+            )
+            is_working = unit != "calendar_hours"
+            rows.append(
+                {"stage": stage, "channel": channel, "target_value": value, "target_unit": unit,
+                 "target_hours": target_hours,
+                 "working_calendar": "china" if is_working else None,
+                 "working_hours": "09:00–18:00" if is_working else None}
+            )  # fmt: skip
+    return rows
 
 
 def build_fixture_warehouse(path: Path) -> Path:
@@ -493,6 +525,7 @@ def build_fixture_warehouse(path: Path) -> Path:
         "sla_compliance_merchant_weekly": _sla_rows(scorecard),
         "complaint_recurrence": _recurrence_rows(),
         "corrective_action_effectiveness": _action_rows(),
+        "sla_targets": _sla_target_rows(),
         "build_info": [
             {"as_of": AS_OF, "built_at": AS_OF, "timezone": "Asia/Shanghai", "dbt_version": "1.11"}
         ],

@@ -106,6 +106,8 @@ def test_each_category_team_gets_one_email_with_its_files(
         part.get_payload(decode=True) == (tmp_path / "out" / "家用电器" / "M01.html").read_bytes()
     )
     assert PLANTED_PHONE not in appliances.as_string()
+    # RFC 5322 date in the platform zone (Asia/Shanghai), not "-0000" (zone unknown).
+    assert appliances["Date"].endswith("+0800")
     ledger = json.loads(settings.delivery_ledger.read_text(encoding="utf-8"))
     sent = {(e["week"], e["category"]): e for e in ledger["deliveries"]}
     assert sent[(TARGET_WEEK, "家用电器")]["message_id"] == appliances["Message-ID"]

@@ -243,3 +243,17 @@ def test_top_issue_types_and_skus_from_the_mart_lists(written, settings):
     for sku_id, count in re.findall(r"(\S+) \((\d+)\)", mart["top_skus"]):
         shown = f"{sku_id} {names[sku_id].replace(PLANTED_PHONE, '138****5678')} ({count})"
         assert shown in section
+
+
+def test_sla_section_states_each_targets_unit(written):
+    en, _, _ = written("en")
+    html = en["M01"].read_text(encoding="utf-8")
+    targets = dict(re.findall(r'<tr data-stage="(\w+)">.*?<td data-target>(.*?)</td>', html, re.S))
+    assert targets["merchant_notified"] == "24 h"
+    assert targets["acknowledge"] == "app, web form, social media: 2 h; hotline: 2 working h"
+    assert targets["merchant_evidence"] == (
+        "app, hotline, social media: 48 h; web form: 2 working days"
+    )
+    zh, _, _ = written("zh")
+    html = zh["M01"].read_text(encoding="utf-8")
+    assert "在线表单: 2 个工作日" in html and "客服热线: 2 工作小时" in html

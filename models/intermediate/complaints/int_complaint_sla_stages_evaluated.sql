@@ -1,6 +1,8 @@
 {#- One row per complaint x SLA stage with its target, deadline, elapsed time and status
     (data contract, "SLA stages"). Only counted complaints are measured: a withdrawn complaint's
-    status is null. A stage whose target is unset for the channel is not_applicable. -#}
+    status is null. A stage whose target is unset for the channel is not_applicable; one whose
+    completing event no complaint of the channel ever shows is not_observed (the platform does not
+    record it there), never breached. -#}
 with
 
 complaints as (
@@ -13,6 +15,10 @@ milestones as (
 
 build_context as (
     select * from {{ ref('int_build_context') }}
+),
+
+observed_stages as (
+    select * from {{ ref('int_sla_stages_observed') }}
 ),
 
 targets as (
@@ -56,40 +62,123 @@ stage_spans as (
     from complaint_timeline
 ),
 
-with_deadlines as (
+working_intervals as (
+    select * from {{ ref('int_working_intervals') }}
+),
+
+with_targets as (
     select
         stage_spans.*,
+        targets.target_value,
+        targets.target_unit,
         targets.target_hours,
-        case
-            when targets.target_hours is not null and stage_spans.start_at is not null
-                then {{ add_hours('stage_spans.start_at', 'targets.target_hours') }}
-        end as deadline_at,
-        build_context.as_of
+        build_context.as_of,
+        coalesce(observed_stages.is_observed, false) as is_observed
     from stage_spans
     cross join build_context
     left join targets
         on stage_spans.stage = targets.stage
         and stage_spans.channel = targets.channel
+    left join observed_stages
+        on stage_spans.stage = observed_stages.stage
+        and stage_spans.channel = observed_stages.channel
 ),
 
+{#- Working time: W(t) = working microseconds before instant t on the calendar. The deadline is
+    the first instant with W = W(start) + target; elapsed working time is W(done) - W(start). -#}
+working_spans as (
+    select
+        complaint_id,
+        stage,
+        start_at,
+        done_at,
+        cast(round(target_hours * 3600000000.0) as bigint) as target_us
+    from with_targets
+    where target_unit in ('working_hours', 'working_days')
+        and start_at is not null
+),
+
+working_starts as (
+    select
+        working_spans.*,
+        {{ working_position('working_spans.start_at', 'working_intervals') }} as start_position_us
+    from working_spans
+    asof left join working_intervals
+        on working_spans.start_at >= working_intervals.work_start_at
+),
+
+working_deadlines as (
+    select
+        working_starts.*,
+        case
+            when working_starts.start_position_us + working_starts.target_us
+                <= working_intervals.cum_end_us
+                then working_intervals.work_start_at + to_microseconds(
+                    working_starts.start_position_us + working_starts.target_us
+                    - working_intervals.cum_start_us
+                )
+        end as working_deadline_at
+    from working_starts
+    asof left join working_intervals
+        on working_starts.start_position_us + working_starts.target_us
+        > working_intervals.cum_start_us
+),
+
+working_elapsed as (
+    select
+        working_deadlines.complaint_id,
+        working_deadlines.stage,
+        working_deadlines.working_deadline_at,
+        case when working_deadlines.done_at is not null then
+            ({{ working_position('working_deadlines.done_at', 'working_intervals') }}
+                - working_deadlines.start_position_us) / 3600000000.0
+        end as elapsed_working_hours
+    from working_deadlines
+    asof left join working_intervals
+        on working_deadlines.done_at >= working_intervals.work_start_at
+),
+
+with_deadlines as (
+    select
+        with_targets.*,
+        case
+            when with_targets.target_unit = 'calendar_hours' and with_targets.start_at is not null
+                then {{ add_hours('with_targets.start_at', 'with_targets.target_hours') }}
+            else working_elapsed.working_deadline_at
+        end as deadline_at,
+        working_elapsed.elapsed_working_hours
+    from with_targets
+    left join working_elapsed
+        on with_targets.complaint_id = working_elapsed.complaint_id
+        and with_targets.stage = working_elapsed.stage
+),
+
+{#- A working-time deadline past the calendar's last day is null: it lies after as_of (the build
+    checks that the calendar covers as_of), so it compares as never reached. -#}
 evaluated as (
     select
         complaint_id,
         stage,
+        target_value,
+        target_unit,
         target_hours,
         case when done_at is not null and start_at is not null
             then {{ elapsed_hours('start_at', 'done_at') }}
         end as elapsed_hours,
+        elapsed_working_hours,
         case
             when not is_counted then null
             when target_hours is null then 'not_applicable'
+            when not is_observed then 'not_observed'
             when start_at is null and resolved_at is null then 'not_started'
             when start_at is null then 'not_applicable'
-            when done_at is not null and done_at <= deadline_at then 'met'
+            when done_at is not null and done_at <= coalesce(deadline_at, 'infinity'::timestamptz)
+                then 'met'
             when done_at is not null then 'breached'
-            when resolved_at is null and as_of > deadline_at then 'open_overdue'
+            when resolved_at is null and as_of > coalesce(deadline_at, 'infinity'::timestamptz)
+                then 'open_overdue'
             when resolved_at is null then 'open_not_due'
-            when resolved_at > deadline_at then 'breached'
+            when resolved_at > coalesce(deadline_at, 'infinity'::timestamptz) then 'breached'
             else 'not_applicable'
         end as status,
         start_at,
@@ -106,9 +195,13 @@ final as (
         stage,
         status,
         target_hours,
+        target_unit,
+        target_value,
         elapsed_hours,
+        elapsed_working_hours,
         case
-            when status = 'breached' and done_at is not null then elapsed_hours - target_hours
+            when status = 'breached' and done_at is not null
+                then {{ elapsed_hours('deadline_at', 'done_at') }}
             when status = 'breached' then {{ elapsed_hours('deadline_at', 'resolved_at') }}
             when status = 'open_overdue' then {{ elapsed_hours('deadline_at', 'as_of') }}
         end as overdue_hours,

@@ -19,7 +19,8 @@ latest_loaded as (
 context as (
     select
         coalesce({{ as_of_override() }}, max(latest_at)) as as_of,
-        '{{ var("timezone") }}' as timezone
+        '{{ var("timezone") }}' as timezone,
+        '{{ var("currency", "CNY") }}' as currency
     from latest_loaded
 )
 

@@ -43,7 +43,7 @@ weeks as (
 spined as (
     select
         known_merchants.merchant_id,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, known_merchants.merchant_id) as merchant_name,
         merchants.category,
         weeks.week_start
     from known_merchants

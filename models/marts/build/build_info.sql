@@ -9,6 +9,7 @@ final as (
         as_of,
         current_timestamp as built_at,
         timezone,
+        currency,
         '{{ dbt_version }}' as dbt_version,
         '{{ invocation_id }}' as invocation_id
     from build_context

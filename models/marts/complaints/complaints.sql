@@ -25,6 +25,9 @@ stages_wide as (
         complaint_id,
         {%- for stage in sla_stages() %}
         max(case when stage = '{{ stage }}' then target_hours end) as {{ stage }}_target_hours,
+        max(case when stage = '{{ stage }}' then target_unit end) as {{ stage }}_target_unit,
+        max(case when stage = '{{ stage }}' then elapsed_working_hours end)
+            as {{ stage }}_elapsed_working_hours,
         max(case when stage = '{{ stage }}' then deadline_at end) as {{ stage }}_deadline_at,
         max(case when stage = '{{ stage }}' then elapsed_hours end) as {{ stage }}_elapsed_hours,
         max(case when stage = '{{ stage }}' then status end) as {{ stage }}_status,
@@ -43,7 +46,7 @@ final as (
         complaints.merchant_id,
         complaints.buyer_id,
         complaints.buyer_phone_hash,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, complaints.merchant_id) as merchant_name,
         merchants.category,
         skus.sku_name,
         skus.category_l1,
@@ -61,7 +64,9 @@ final as (
         coalesce(milestones.reopen_count, 0) as reopen_count,
         {%- for stage in sla_stages() %}
         stages_wide.{{ stage }}_target_hours,
+        stages_wide.{{ stage }}_target_unit,
         stages_wide.{{ stage }}_elapsed_hours,
+        stages_wide.{{ stage }}_elapsed_working_hours,
         stages_wide.{{ stage }}_overdue_hours,
         stages_wide.{{ stage }}_status,
         {%- endfor %}

@@ -113,7 +113,7 @@ final as (
         evaluated.action_id,
         evaluated.merchant_id,
         evaluated.sku_id,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, evaluated.merchant_id) as merchant_name,
         merchants.category,
         evaluated.scope,
         evaluated.issue_type,

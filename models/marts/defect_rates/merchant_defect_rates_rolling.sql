@@ -28,7 +28,7 @@ merchant_windows as (
 entity_windows as (
     select
         merchant_windows.*,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, merchant_windows.merchant_id) as merchant_name,
         merchants.category
     from merchant_windows
     left join merchants

@@ -26,7 +26,7 @@ per_week as (
 final as (
     select
         per_week.merchant_id,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, per_week.merchant_id) as merchant_name,
         merchants.category,
         {{ iso_week_label('per_week.order_week') }} as iso_week,
         per_week.order_lines,

@@ -17,7 +17,8 @@ entity_windows as (
         sku_windows.sku_id,
         coalesce(skus.merchant_id, sku_windows.order_merchant_id) as merchant_id,
         skus.sku_name,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, skus.merchant_id, sku_windows.order_merchant_id)
+            as merchant_name,
         merchants.category,
         sku_windows.window_days,
         sku_windows.window_start_at,

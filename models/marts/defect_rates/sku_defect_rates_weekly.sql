@@ -33,7 +33,8 @@ final as (
         per_week.sku_id,
         coalesce(skus.merchant_id, per_week.order_merchant_id) as merchant_id,
         skus.sku_name,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, skus.merchant_id, per_week.order_merchant_id)
+            as merchant_name,
         merchants.category,
         skus.category_l1,
         {{ iso_week_label('per_week.order_week') }} as iso_week,

@@ -58,7 +58,7 @@ named as (
         grouped.group_id,
         case grouped.group_type
             when 'platform' then 'All merchants'
-            when 'merchant' then merchants.merchant_name
+            when 'merchant' then coalesce(merchants.merchant_name, grouped.group_id)
             when 'sku' then skus.sku_name
             else grouped.group_id
         end as group_name,

@@ -39,7 +39,11 @@ per_week as (
         count(*) as n_counted,
         count(case when reopen_count > 0 then 1 end) as n_reopened,
         cast(sum(reopen_count) as bigint) as reopen_count,
-        count(case when is_repeat_buyer then 1 end) as n_repeat_buyer_complaints
+        count(buyer_id) as n_with_buyer,
+        -- Without any buyer (complaint-only sources) repeat buyers cannot be told: absent, not 0.
+        case
+            when count(buyer_id) > 0 then count(case when is_repeat_buyer then 1 end)
+        end as n_repeat_buyer_complaints
     from flagged
     group by merchant_id, merchant_name, category, received_week
 ),
@@ -53,6 +57,7 @@ final as (
         n_reopened,
         reopen_count,
         {{ rate_with_interval('n_reopened', 'n_counted', 'reopen_rate') }},
+        n_with_buyer,
         n_repeat_buyer_complaints,
         {{ rate_with_interval('n_repeat_buyer_complaints', 'n_counted', 'repeat_buyer_rate') }},
         received_week

@@ -39,7 +39,7 @@ counts as (
 final as (
     select
         counts.merchant_id,
-        merchants.merchant_name,
+        coalesce(merchants.merchant_name, counts.merchant_id) as merchant_name,
         merchants.category,
         counts.channel,
         counts.stage,

@@ -23,8 +23,11 @@ late_stages as (
         complaints.received_week,
         sla_stages.stage,
         sla_stages.status as sla_status,
+        sla_stages.target_value,
+        sla_stages.target_unit,
         sla_stages.deadline_at,
         sla_stages.elapsed_hours,
+        sla_stages.elapsed_working_hours,
         sla_stages.overdue_hours
     from sla_stages
     inner join complaints
