@@ -375,6 +375,12 @@ def _kpi_values(frames: list[pd.DataFrame]) -> dict[str, Any]:
         else None
         for stage in SLA_STAGES
     }
+    sla_n = {
+        stage: int(_zero_if_na(sla.loc[sla["stage"] == stage, "n_measured"].iloc[0]))
+        if (sla["stage"] == stage).any()
+        else 0
+        for stage in SLA_STAGES
+    }
     return {
         "n_complaints": int(row["n_complaints"]),
         # Absent (None) when no complaint of the period carries an amount, never 0.
@@ -386,7 +392,9 @@ def _kpi_values(frames: list[pd.DataFrame]) -> dict[str, Any]:
         "defect_rate": _ratio(rate_row["defect_lines"], order_lines) if has_orders else None,
         "rates_mature": bool(rate_row["all_mature"]) if has_orders else True,
         "sla": sla_by_stage,
+        "sla_n": sla_n,
         "recurrence_rate": _ratio(rec_row["n_recurred"], rec_row["n_in_rate"]),
+        "recurrence_n": int(_zero_if_na(rec_row["n_in_rate"])),
     }
 
 
@@ -501,6 +509,11 @@ _WILSON_SQL = """
 def _wilson(k: str, n: str, sign: str) -> str:
     """The Wilson bound as SQL over two column expressions written in this module."""
     return _WILSON_SQL.format(k=k, n=n, sign=sign, z2="3.841458820694124")
+
+
+def min_rate_base() -> int:
+    """The cases a rate tile needs before it shows a rate (below: "—" and the reason)."""
+    return _SETTINGS.min_rate_base
 
 
 def min_volume_order_lines() -> int:

@@ -160,6 +160,8 @@ class Settings:
     # ``--as-of`` may lie at most this many days after the latest complaint update or event
     # loaded (and never before the earliest order or complaint) unless ``--force`` is given.
     as_of_max_days_after_data: int = 7
+    # A rate tile or cell resting on fewer cases shows "—" with the reason, and no change.
+    min_rate_base: int = 30
     dashboard_host: str = "127.0.0.1"
     # Weeks the dashboard's period covers when a link names none: half a year shows the slow
     # patterns (bad batches months apart, corrective actions judged 4 months after completion).
