@@ -26,6 +26,7 @@ PAGES = (
     ("merchants", "page_merchants", ":material/storefront:", True),
     ("skus", "page_skus", ":material/inventory_2:", True),
     ("sla", "page_sla", ":material/timer:", True),
+    ("compliance", "page_compliance", ":material/gavel:", True),
     ("recurrence", "page_recurrence", ":material/autorenew:", True),
     ("scorecards", "page_scorecards", ":material/grading:", False),
     ("data_quality", "page_data_quality", ":material/fact_check:", False),

@@ -35,6 +35,7 @@ import pandas as pd
 import streamlit as st
 
 from flows.config import SLA_STAGES, load_settings
+from flows.contract import CODES
 from flows.warehouse import SAFE_CONFIG, read_only, read_only_connection
 
 _SETTINGS = load_settings()
@@ -229,24 +230,6 @@ def _where(
     return " and ".join(conditions), params
 
 
-def _closed_prefilter(filters: Filters, alias: str) -> tuple[str, list[object]]:
-    """A coarse, index-friendly bound on ``closed_at`` for a ``closed_week`` filter.
-
-    ``closed_week`` is computed per row in the platform time zone, so a filter on it alone reads
-    every closed complaint. The UTC instants of the period, widened by a day on each side (more
-    than any time-zone offset), keep every row the exact filter keeps and let DuckDB skip the
-    rest before the join; the exact ``closed_week`` filter still decides.
-    """
-    conditions, params = ["true"], []
-    if filters.week_from is not None:
-        conditions.append(f"{alias}.closed_at >= cast(? as timestamptz)")
-        params.append(f"{filters.week_from - dt.timedelta(days=1)} 00:00:00+00")
-    if filters.week_to is not None:
-        conditions.append(f"{alias}.closed_at < cast(? as timestamptz)")
-        params.append(f"{filters.week_to + dt.timedelta(days=8)} 00:00:00+00")
-    return " and ".join(conditions), params
-
-
 # ---- chrome ----------------------------------------------------------------------------------
 
 
@@ -307,14 +290,7 @@ def _kpi_queries(filters: Filters) -> list[tuple[str, list[object]]]:
     complaints_where, complaints_params = _where(filters, "received_week")
     rates_where, rates_params = _where(filters, "order_week", channel=False)
     sla_where, sla_params = _where(filters, "received_week")
-    rec_where, rec_params = _where(filters, "closed_week", alias="c")
-    rec_window, rec_window_params = _closed_prefilter(filters, "r")
-    # The recurrence mart carries merchant and category; complaints are joined (most of this
-    # query's time at 10M lines) only when a channel is chosen.
-    channel, channel_join = ("cast(null as varchar) as channel", "")
-    if filters.channel is not None:
-        channel = "c.channel"
-        channel_join = "inner join marts.complaints as c using (complaint_id)"
+    rec_where, rec_params = _where(filters, "closed_week")
     return [
         (
             f"""select count(*) as n_complaints,
@@ -337,19 +313,10 @@ def _kpi_queries(filters: Filters) -> list[tuple[str, list[object]]]:
             sla_params,
         ),
         (
-            f"""with rows as (
-                   select r.is_in_rate, r.has_recurred, r.category, r.merchant_id, {channel},
-                       cast(date_trunc('week', timezone(b.timezone, r.closed_at)) as date)
-                           as closed_week
-                   from marts.complaint_recurrence as r
-                   {channel_join}
-                   cross join marts.build_info as b
-                   where {rec_window}
-               )
-               select count(*) filter (where is_in_rate)::bigint as n_in_rate,
+            f"""select count(*) filter (where is_in_rate)::bigint as n_in_rate,
                    count(*) filter (where is_in_rate and has_recurred)::bigint as n_recurred
-               from rows as c where {rec_where}""",
-            [*rec_window_params, *rec_params],
+               from marts.complaint_recurrence where {rec_where}""",
+            rec_params,
         ),
     ]
 
@@ -498,18 +465,6 @@ def defect_alerts(source: Source, filters: Filters, sku_id: str | None = None) -
 
 # ---- merchants -------------------------------------------------------------------------------
 
-_WILSON_SQL = """
-    case when {n} > 0 then
-        (({k} / {n}) + {z2} / (2 * {n})
-         {sign} 1.959963984540054
-             * sqrt(({k} / {n}) * (1 - {k} / {n}) / {n} + {z2} / (4 * {n} * {n})))
-        / (1 + {z2} / {n}) end"""
-
-
-def _wilson(k: str, n: str, sign: str) -> str:
-    """The Wilson bound as SQL over two column expressions written in this module."""
-    return _WILSON_SQL.format(k=k, n=n, sign=sign, z2="3.841458820694124")
-
 
 def min_rate_base() -> int:
     """The cases a rate tile needs before it shows a rate (below: "—" and the reason)."""
@@ -521,15 +476,9 @@ def min_volume_order_lines() -> int:
     return _SETTINGS.min_volume_order_lines
 
 
-@_cached
-def merchant_rates(source: Source, filters: Filters) -> pd.DataFrame:
-    """Per merchant over the period: defect rate with its Wilson interval and volume; the grade,
-    shrunk rate and category rank of the latest mature grading window (marts.merchant_grades),
-    ranked merchants first by shrunk rate, then the rest (insufficient volume) by volume."""
+def _merchant_rates_query(filters: Filters) -> tuple[str, list[object]]:
     where, params = _where(filters, "order_week", alias="w", channel=False)
-    return _frame(
-        source,
-        f"""with period as (
+    sql = f"""with period as (
                select w.merchant_id, any_value(w.merchant_name) as merchant_name,
                    any_value(w.category) as category,
                    sum(w.order_lines)::bigint as order_lines,
@@ -541,20 +490,109 @@ def merchant_rates(source: Source, filters: Filters) -> pd.DataFrame:
            )
            select period.merchant_id, period.merchant_name, period.category,
                period.order_lines, period.complaint_lines, period.defect_lines,
-               period.defect_lines / nullif(period.order_lines, 0) as defect_rate,
-               {_wilson("period.defect_lines", "period.order_lines", "-")} as defect_rate_ci_low,
-               {_wilson("period.defect_lines", "period.order_lines", "+")} as defect_rate_ci_high,
+               marts.safe_rate(period.defect_lines, period.order_lines) as defect_rate,
+               marts.wilson_low(period.defect_lines, period.order_lines) as defect_rate_ci_low,
+               marts.wilson_high(period.defect_lines, period.order_lines) as defect_rate_ci_high,
                grades.shrunk_defect_rate, grades.category_rank, grades.grade,
                coalesce(grades.grade_status, 'insufficient_volume') as grade_status,
                grades.order_lines as graded_order_lines,
                period.order_lines >= ? as has_min_volume, period.is_mature
            from period
            left join marts.merchant_grades as grades
-               on grades.merchant_id = period.merchant_id and grades.is_latest_window
-           order by grades.category_rank is null, grades.shrunk_defect_rate desc nulls last,
-               period.order_lines desc, period.merchant_id""",
-        [*params, _SETTINGS.min_volume_order_lines],
+               on grades.merchant_id = period.merchant_id and grades.is_latest_window"""
+    return sql, [*params, _SETTINGS.min_volume_order_lines]
+
+
+# Ranked merchants first by the mature window's shrunk rate, then the rest (insufficient
+# volume) by volume.
+_MERCHANT_ORDER = """order by category_rank is null, shrunk_defect_rate desc nulls last,
+    order_lines desc, merchant_id"""
+
+
+@_cached
+def merchant_rates(source: Source, filters: Filters) -> pd.DataFrame:
+    """Per merchant over the period: defect rate with its Wilson interval and volume; the grade,
+    shrunk rate and category rank of the latest mature grading window (marts.merchant_grades)."""
+    sql, params = _merchant_rates_query(filters)
+    return _frame(source, f"select * from ({sql}) {_MERCHANT_ORDER}", params)
+
+
+# Points of each funnel limit curve (log-spaced between 0.8 x the smallest volume and 1.2 x the
+# largest).
+FUNNEL_POINTS = 80
+
+
+@_cached
+def merchant_funnel(source: Source, filters: Filters) -> dict[str, Any]:
+    """The funnel plot of the merchants with order lines in the period.
+
+    ``merchants``: merchant_rates' rows with ``is_above_warning`` / ``is_above_control`` (defect
+    rate above the platform rate's 95 % / 99.8 % upper limit at the merchant's volume);
+    ``limits``: the limit curves over the volumes shown; ``platform_rate``, ``defect_lines``,
+    ``order_lines``: the platform (these merchants pooled). Every limit is
+    ``marts.funnel_limit`` with ``marts.funnel_z_warning()`` / ``marts.funnel_z_control()``, the
+    definitions dbt persisted.
+    """
+    rates_sql, params = _merchant_rates_query(filters)
+    shown = f"""rates as ({rates_sql}),
+        shown as (select * from rates where order_lines > 0),
+        platform as (
+            select sum(defect_lines)::bigint as defect_lines,
+                sum(order_lines)::bigint as order_lines,
+                marts.safe_rate(sum(defect_lines), sum(order_lines)) as platform_rate,
+                greatest(1, min(order_lines) * 0.8) as low_volume,
+                max(order_lines) * 1.2 as high_volume
+            from shown
+        )"""
+    merchants, limits, platform = _frames(
+        source,
+        (
+            f"""with {shown}
+               select shown.*,
+                   -- only merchants at the minimum volume are flagged; small ones are shown grey
+                   shown.has_min_volume and shown.defect_rate > marts.funnel_limit(
+                       platform.platform_rate, shown.order_lines, marts.funnel_z_warning(), 1
+                   ) as is_above_warning,
+                   shown.has_min_volume and shown.defect_rate > marts.funnel_limit(
+                       platform.platform_rate, shown.order_lines, marts.funnel_z_control(), 1
+                   ) as is_above_control
+               from shown cross join platform
+               order by shown.defect_rate desc nulls last""",
+            params,
+        ),
+        (
+            f"""with {shown},
+               grid as (
+                   select platform_rate, exp(ln(low_volume) + point * (ln(high_volume)
+                       - ln(low_volume)) / {FUNNEL_POINTS - 1}) as order_lines
+                   from platform cross join range({FUNNEL_POINTS}) as points (point)
+                   where platform_rate is not null
+               )
+               select order_lines,
+                   marts.funnel_limit(platform_rate, order_lines, marts.funnel_z_warning(), -1)
+                       as warning_low,
+                   marts.funnel_limit(platform_rate, order_lines, marts.funnel_z_warning(), 1)
+                       as warning_high,
+                   marts.funnel_limit(platform_rate, order_lines, marts.funnel_z_control(), -1)
+                       as control_low,
+                   marts.funnel_limit(platform_rate, order_lines, marts.funnel_z_control(), 1)
+                       as control_high
+               from grid order by order_lines""",
+            params,
+        ),
+        (
+            f"with {shown} select defect_lines, order_lines, platform_rate from platform",
+            params,
+        ),
     )
+    row = platform.iloc[0]
+    return {
+        "merchants": merchants,
+        "limits": limits,
+        "platform_rate": None if pd.isna(row["platform_rate"]) else float(row["platform_rate"]),
+        "defect_lines": 0 if pd.isna(row["defect_lines"]) else int(row["defect_lines"]),
+        "order_lines": 0 if pd.isna(row["order_lines"]) else int(row["order_lines"]),
+    }
 
 
 @_cached
@@ -586,13 +624,23 @@ _COMPLAINT_COLUMNS = (
 
 @_cached
 def complaints(
-    source: Source, filters: Filters, sku_id: str | None = None, limit: int = 500
+    source: Source,
+    filters: Filters,
+    sku_id: str | None = None,
+    limit: int = 500,
+    term: str | None = None,
 ) -> tuple[pd.DataFrame, int]:
-    """The latest complaints of the selection (never the phone hash) and how many there are."""
+    """The latest complaints of the selection (never the phone hash) and how many there are;
+    with ``term``, only those whose description mentions it (``marts.complaint_terms``)."""
     where, params = _where(filters, "received_week")
     if sku_id is not None:
         where += " and sku_id = ?"
         params.append(sku_id)
+    if term is not None:
+        where += (
+            " and complaint_id in (select complaint_id from marts.complaint_terms where term = ?)"
+        )
+        params.append(term)
     rows, total = _frames(
         source,
         (
@@ -628,21 +676,36 @@ def sku_chart(source: Source, filters: Filters, sku_id: str) -> pd.DataFrame:
 # ---- SLA -------------------------------------------------------------------------------------
 
 
+# The groupings the SLA page rolls the weekly counts up to (allow-listed identifiers).
+SLA_GROUPINGS = {
+    "week_channel_stage": ("received_week", "channel", "stage"),
+    "week_stage": ("received_week", "stage"),
+    "stage_channel": ("stage", "channel"),
+}
+
+
 @_cached
-def sla_weekly(source: Source, filters: Filters) -> pd.DataFrame:
-    """SLA counts per received week × channel × stage for the selection. ``n_pending``: stages
-    not measured yet that still can be (not yet due, or not started on an open complaint)."""
+def sla_weekly(
+    source: Source, filters: Filters, grouping: str = "week_channel_stage"
+) -> pd.DataFrame:
+    """SLA counts and compliance per received week × channel × stage (or a coarser allow-listed
+    grouping) for the selection, with the mart's ``n_pending`` and ``is_provisional`` (true when
+    any of the summed rows is provisional)."""
+    if grouping not in SLA_GROUPINGS:
+        raise ValueError(f"not an allowed SLA grouping: {grouping}")
+    keys = ", ".join(SLA_GROUPINGS[grouping])
     where, params = _where(filters, "received_week")
     return _frame(
         source,
-        f"""select received_week, channel, stage, sum(n_met)::bigint as n_met,
+        f"""select {keys}, sum(n_met)::bigint as n_met,
                sum(n_breached)::bigint as n_breached,
                sum(n_open_overdue)::bigint as n_open_overdue,
                sum(n_measured)::bigint as n_measured,
-               sum(n_open_not_due + n_not_started)::bigint as n_pending,
-               sum(n_met) / nullif(sum(n_measured), 0) as compliance_rate
+               sum(n_pending)::bigint as n_pending,
+               bool_or(is_provisional) as is_provisional,
+               marts.safe_rate(sum(n_met), sum(n_measured)) as compliance_rate
            from marts.sla_compliance_merchant_weekly where {where}
-           group by all order by received_week, channel, stage""",
+           group by {keys} order by {keys}""",
         params,
     )
 
@@ -672,8 +735,8 @@ def sla_by_stage(source: Source, filters: Filters) -> pd.DataFrame:
            )
            select stage, n_met, n_breached, n_open_overdue, n_measured,
                n_met / nullif(n_measured, 0) as compliance_rate,
-               {_wilson("n_met", "n_measured", "-")} as compliance_rate_ci_low,
-               {_wilson("n_met", "n_measured", "+")} as compliance_rate_ci_high
+               marts.wilson_low(n_met, n_measured) as compliance_rate_ci_low,
+               marts.wilson_high(n_met, n_measured) as compliance_rate_ci_high
            from agg order by array_position(?, stage)""",
         [*params, list(SLA_STAGES)],
     )
@@ -713,6 +776,110 @@ def sla_late(
     return rows, int(total["n"].iloc[0])
 
 
+# ---- compliance (legal entitlements) --------------------------------------------------------
+
+LEGAL_RULES = (
+    "defect_return",
+    "defect_exchange",
+    "defect_repair",
+    "no_reason_return",
+    "counterfeit_compensation",
+)
+LEGAL_BELOW_COLUMNS = (
+    "complaint_id",
+    "merchant_id",
+    "merchant_name",
+    "category",
+    "sku_id",
+    "channel",
+    "issue_type",
+    "days_since_delivery",
+    "below_rule",
+    "entitled_remedy",
+    "remedy_given",
+    "is_accepted",
+    "paid_amount",
+    "required_compensation",
+    "compensation_amount",
+    "compensation_shortfall",
+    "received_at",
+    "closed_at",
+)
+
+
+def _legal_where(filters: Filters, rule: str | None) -> tuple[str, list[object]]:
+    where, params = _where(filters, "received_week")
+    if rule is not None:
+        if rule not in LEGAL_RULES:
+            raise ValueError(f"not a legal rule: {rule}")
+        where += " and below_rule = ?"
+        params.append(rule)
+    return where, params
+
+
+@_cached
+def legal_below(
+    source: Source, filters: Filters, rule: str | None = None, limit: int | None = 500
+) -> tuple[pd.DataFrame, int]:
+    """Closed complaints below the buyer's legal entitlement, largest money shortfall first."""
+    where, params = _legal_where(filters, rule)
+    rows, total = _frames(
+        source,
+        (
+            f"""select {", ".join(LEGAL_BELOW_COLUMNS)}
+               from marts.legal_entitlement_checks where is_below_entitlement and {where}
+               order by compensation_shortfall desc nulls last, received_at, complaint_id
+               limit ?""",
+            [*params, limit if limit is not None else 2**62],
+        ),
+        (
+            f"""select count(*) as n from marts.legal_entitlement_checks
+               where is_below_entitlement and {where}""",
+            params,
+        ),
+    )
+    return rows, int(total["n"].iloc[0])
+
+
+@_cached
+def legal_rates_by_merchant(source: Source, filters: Filters) -> pd.DataFrame:
+    """Per merchant over the period: below-entitlement rate among complaints with an
+    entitlement, with its Wilson interval, worst first."""
+    where, params = _where(filters, "received_week")
+    return _frame(
+        source,
+        f"""with period as (
+               select merchant_id, any_value(merchant_name) as merchant_name,
+                   any_value(category) as category, sum(n_checked)::bigint as n_checked,
+                   sum(n_entitled)::bigint as n_entitled, sum(n_below)::bigint as n_below,
+                   sum(n_lower_accepted)::bigint as n_lower_accepted,
+                   sum(compensation_shortfall) as compensation_shortfall
+               from marts.legal_compliance_weekly where {where} group by merchant_id
+           )
+           select *, marts.safe_rate(n_below, n_entitled) as below_rate,
+               marts.wilson_low(n_below, n_entitled) as below_rate_ci_low,
+               marts.wilson_high(n_below, n_entitled) as below_rate_ci_high
+           from period
+           order by below_rate desc nulls last, n_below desc, merchant_id""",
+        params,
+    )
+
+
+@_cached
+def legal_rules_broken(source: Source, filters: Filters) -> pd.DataFrame:
+    """How often each rule was fallen short of over the period, most broken first."""
+    where, params = _where(filters, "received_week")
+    sums = ", ".join(f"sum(n_below_{rule})::bigint as {rule}" for rule in LEGAL_RULES)
+    frame = _frame(
+        source, f"select {sums} from marts.legal_compliance_weekly where {where}", params
+    )
+    counts = frame.iloc[0].fillna(0).astype(int) if not frame.empty else pd.Series(dtype=int)
+    out = pd.DataFrame(
+        {"rule": list(LEGAL_RULES), "n_below": [int(counts.get(r, 0)) for r in LEGAL_RULES]}
+    )
+    return out.sort_values(["n_below", "rule"], ascending=[False, True]).reset_index(drop=True)
+
+
 @_cached
 def sla_merchant_ranking(source: Source, stage: str, category: str | None) -> pd.DataFrame:
     """Merchants of one SLA stage, worst compliance first; unranked (too few measured) last."""
@@ -727,26 +894,20 @@ def sla_merchant_ranking(source: Source, stage: str, category: str | None) -> pd
     )
 
 
-AGE_BUCKETS = ("age_lt1d", "age_1_3d", "age_3_7d", "age_7_14d", "age_14_30d", "age_gt30d")
+# The codes of marts.complaints.backlog_age_bucket, youngest first (the chart shows empty ones too).
+AGE_BUCKETS = tuple(CODES["backlog_age_bucket"])
 
 
 @_cached
 def backlog_ageing(source: Source, filters: Filters) -> pd.DataFrame:
-    """Open complaints by age at as_of (buckets in AGE_BUCKETS order)."""
-    where, params = _where(filters, "received_week", alias="c")
+    """Open complaints (``marts.complaints.is_open``) per age bucket at as_of, in bucket order."""
+    where, params = _where(filters, "received_week")
     return _frame(
         source,
-        f"""with open as (
-               select epoch(b.as_of - c.received_at) / 86400 as age_days
-               from marts.complaints as c cross join marts.build_info as b
-               where c.is_counted and c.status in ('open', 'investigating', 'awaiting_merchant')
-                   and {where}
-           )
-           select case when age_days < 1 then 'age_lt1d' when age_days < 3 then 'age_1_3d'
-                       when age_days < 7 then 'age_3_7d' when age_days < 14 then 'age_7_14d'
-                       when age_days < 30 then 'age_14_30d' else 'age_gt30d' end as age_bucket,
-               count(*) as n_complaints
-           from open group by age_bucket""",
+        f"""select backlog_age_bucket as age_bucket, count(*) as n_complaints,
+               min(backlog_age_days) as min_age_days
+           from marts.complaints where is_open and {where}
+           group by backlog_age_bucket order by min_age_days""",
         params,
     )
 
@@ -768,33 +929,22 @@ def recurrence_rates(source: Source, filters: Filters, group: str) -> pd.DataFra
         raise ValueError(f"not an allowed recurrence grouping: {group}")
     id_sql, name_sql = RECURRENCE_GROUPS[group]
     where, params = _where(filters, "closed_week")
-    window, window_params = _closed_prefilter(filters, "r")
     return _frame(
         source,
-        f"""with rows as (
-               select r.complaint_id, r.sku_id, r.merchant_id, r.category, r.issue_type,
-                   r.is_in_rate, r.has_recurred, c.merchant_name, c.sku_name, c.channel,
-                   cast(date_trunc('week', timezone(b.timezone, r.closed_at)) as date)
-                       as closed_week
-               from marts.complaint_recurrence as r
-               inner join marts.complaints as c using (complaint_id)
-               cross join marts.build_info as b
-               where {window}
-           ),
-           agg as (
+        f"""with agg as (
                select {id_sql} as group_id, {name_sql} as group_name,
                    count(*) filter (where is_in_rate)::bigint as n_closed_in_rate,
                    count(*) filter (where is_in_rate and has_recurred)::bigint as n_recurred
-               from rows where {where} and {id_sql} is not null
+               from marts.complaint_recurrence where {where} and {id_sql} is not null
                group by group_id
            )
            select group_id, group_name, n_closed_in_rate, n_recurred,
-               n_recurred / nullif(n_closed_in_rate, 0) as recurrence_rate,
-               {_wilson("n_recurred", "n_closed_in_rate", "-")} as recurrence_rate_ci_low,
-               {_wilson("n_recurred", "n_closed_in_rate", "+")} as recurrence_rate_ci_high
+               marts.safe_rate(n_recurred, n_closed_in_rate) as recurrence_rate,
+               marts.wilson_low(n_recurred, n_closed_in_rate) as recurrence_rate_ci_low,
+               marts.wilson_high(n_recurred, n_closed_in_rate) as recurrence_rate_ci_high
            from agg
            order by recurrence_rate desc nulls last, n_closed_in_rate desc, group_id""",
-        [*window_params, *params],
+        params,
     )
 
 
@@ -900,3 +1050,107 @@ def dq_table(source: Source, name: str, limit: int = 1000) -> pd.DataFrame:
     if name not in DQ_TABLES:
         raise ValueError(f"not a data-quality table: {name}")
     return _frame(source, f"select * from {DQ_TABLES[name]} limit ?", [limit])
+
+
+# ---- complaint text --------------------------------------------------------------------------
+
+_TEXT_MARTS = ("complaint_terms", "term_trends_weekly", "emerging_terms")
+
+
+@_cached
+def has_text_marts(source: Source) -> bool:
+    """Whether the build holds the complaint-text marts (older warehouses do not)."""
+    found = _frame(
+        source,
+        "select count(*) as n from information_schema.tables "
+        "where table_schema = 'marts' and table_name in (?, ?, ?)",
+        _TEXT_MARTS,
+    )
+    return int(found["n"].iloc[0]) == len(_TEXT_MARTS)
+
+
+def _term_scope(filters: Filters, sku_id: str | None) -> tuple[str, list[object]]:
+    """The term marts' scope for a page: the SKU, else the categories of the filter."""
+    if sku_id is not None:
+        return "scope = 'sku' and scope_id = ?", [sku_id]
+    if filters.category is not None:
+        return "scope = 'category' and scope_id = ?", [filters.category]
+    return "scope = 'category'", []
+
+
+@_cached
+def top_terms(
+    source: Source, filters: Filters, sku_id: str | None = None, limit: int = 15
+) -> pd.DataFrame:
+    """The most mentioned terms of the period's last week, with their baseline (mart columns
+    summed over the categories when the page shows all of them)."""
+    if filters.week_to is None:
+        return pd.DataFrame(columns=["term", "n_complaints", "baseline_mean", "share"])
+    scope, params = _term_scope(filters, sku_id)
+    return _frame(
+        source,
+        f"""select term, sum(n_complaints)::bigint as n_complaints,
+                   sum(coalesce(baseline_mean, 0)) as baseline_mean,
+                   sum(n_complaints) / sum(n_scope_complaints) as share
+            from marts.term_trends_weekly
+            where {scope} and received_week = ?
+            group by term order by n_complaints desc, term limit ?""",
+        [*params, filters.week_to, limit],
+    )
+
+
+@_cached
+def term_trend(
+    source: Source, filters: Filters, terms: tuple[str, ...], sku_id: str | None = None
+) -> pd.DataFrame:
+    """Weekly mentions of ``terms`` in the period (weeks without a mention are absent)."""
+    if not terms:
+        return pd.DataFrame(columns=["term", "received_week", "n_complaints"])
+    scope, params = _term_scope(filters, sku_id)
+    where, week_params = _where(filters, "received_week", channel=False, merchant=False,
+                                category=False)  # fmt: skip
+    marks = ", ".join("?" for _ in terms)
+    return _frame(
+        source,
+        f"""select term, received_week, sum(n_complaints)::bigint as n_complaints
+            from marts.term_trends_weekly
+            where {scope} and {where} and term in ({marks})
+            group by term, received_week order by term, received_week""",
+        [*params, *week_params, *terms],
+    )
+
+
+@_cached
+def emerging_terms(
+    source: Source, filters: Filters, sku_id: str | None = None, limit: int = 50
+) -> pd.DataFrame:
+    """Emerging terms of the period: the SKU's, else those of SKUs and categories in the filter."""
+    where, params = _where(filters, "received_week", channel=False)
+    if sku_id is not None:
+        where += " and scope = 'sku' and scope_id = ?"
+        params.append(sku_id)
+    return _frame(
+        source,
+        f"""select iso_week, received_week, scope, scope_id, sku_name, merchant_name, term,
+                   n_complaints, expected_complaints, p_value, complaint_ids
+            from marts.emerging_terms where {where}
+            order by received_week desc, p_value, scope, scope_id, term limit ?""",
+        [*params, limit],
+    )
+
+
+@_cached
+def term_examples(source: Source, complaint_ids: tuple[str, ...], limit: int = 3) -> list[str]:
+    """Descriptions (phones masked in the warehouse) of a few of the given complaints."""
+    ids = complaint_ids[:limit]
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    frame = _frame(
+        source,
+        f"""select description from marts.complaints
+            where complaint_id in ({marks}) and description is not null
+            order by complaint_id""",
+        list(ids),
+    )
+    return frame["description"].tolist()

@@ -3,8 +3,9 @@
 Chinese is the default: the people who act on these numbers (platform quality managers, merchant
 managers) work in Chinese; English serves analysts and reviewers. The language lives in the URL
 (``?lang=en``) so a shared link opens in the sender's language. Pages never hard-code visible text:
-they call ``t(key, lang)`` for labels, ``enum_label`` for codes found in the data and
-``column_label`` for table headers, so a missing translation shows up in the tests.
+they call ``t(key, lang)`` for labels, ``enum_label`` for codes found in the data (worded by the
+one code table, ``flows.contract.CODES``) and ``column_label`` for table headers, so a missing
+translation shows up in the tests.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
+
+from flows.contract import CODED_COLUMNS, code_label
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -85,6 +88,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_merchants": ("商家", "Merchants"),
     "page_skus": ("商品 SKU", "SKUs"),
     "page_sla": ("时效 SLA", "SLA"),
+    "page_compliance": ("合规", "Compliance"),
     "page_recurrence": ("复发与整改", "Recurrence & actions"),
     "page_scorecards": ("商家周评分卡", "Scorecards"),
     "page_data_quality": ("数据质量", "Data quality"),
@@ -212,6 +216,21 @@ LABELS: dict[str, tuple[str, str]] = {
         "Chart type: {chart_type}; baseline weeks: {n_baseline}",
     ),
     "complaints_list": ("投诉列表", "Complaints"),
+    "terms_title": ("买家在说什么", "What buyers write"),
+    "terms_top": ("{week} 高频词与基线", "Top terms in {week} vs baseline"),
+    "terms_series_week": ("本周", "This week"),
+    "terms_series_baseline": ("前 8 周周均", "Weekly mean of the 8 weeks before"),
+    "terms_emerging": ("新出现的投诉词", "Emerging terms"),
+    "terms_no_emerging": ("所选区间内没有新出现的投诉词。", "No emerging terms in the period."),
+    "terms_trend": ("高频词趋势", "Term trends"),
+    "terms_pick": ("点击一个词筛选投诉列表", "Click a word to filter the complaint list"),
+    "terms_filtered": ("只显示提到“{term}”的投诉", 'Only complaints mentioning "{term}"'),
+    "terms_not_built": (
+        "数据仓库中还没有投诉文本数据，请重新运行 complaints build。",
+        "The warehouse holds no complaint-text marts yet; run complaints build again.",
+    ),
+    "axis_mentions": ("提及投诉数", "Complaints mentioning"),
+    "axis_term": ("词", "Term"),
     "rows_shown": ("显示 {shown} / {total} 行", "Showing {shown} of {total} rows"),
     # sla page
     "sla_by_stage": ("各环节 SLA（所选期间）", "SLA by stage (selected period)"),
@@ -220,6 +239,23 @@ LABELS: dict[str, tuple[str, str]] = {
         "Details: stage × channel × week",
     ),
     "sla_targets": ("SLA 时限（环节 × 渠道）", "SLA targets (stage × channel)"),
+    # compliance page
+    "compliance_caption": (
+        "已关闭且订单已签收的投诉，按《消费者权益保护法》七日无理由退货、三包与假一赔三核对处理结果；"
+        "低于法定权益且买家未确认接受（或在期限内直接驳回）即为不合规",
+        "Closed complaints on delivered order lines, checked against the seven-day no-reason "
+        "return, the three guarantees on defects (return, exchange, repair) and threefold "
+        "counterfeit compensation (at least 500); a remedy below the buyer's entitlement "
+        "that the buyer did not accept (or a rejection inside a window) is below entitlement",
+    ),
+    "compliance_rules": ("各规则不合规次数", "Below entitlement per rule"),
+    "compliance_by_merchant": ("商家不合规率", "Below-entitlement rate per merchant"),
+    "compliance_list": ("低于法定权益的投诉", "Complaints below the legal entitlement"),
+    "compliance_rule_filter": ("规则", "Rule"),
+    "compliance_all_rules": ("全部规则", "All rules"),
+    "compliance_download": ("下载 CSV（全部符合条件的行）", "Download CSV (every matching row)"),
+    "axis_rule": ("规则", "Rule"),
+    "axis_below": ("不合规次数", "Below entitlement"),
     "sla_targets_caption": (
         "小时 = 自然小时；工作小时 / 工作日 按{calendar}工作日历的 {hours} 计"
         "（1 个工作日 = 一天的工作时长）；空白 = 该渠道不考核",
@@ -299,103 +335,33 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # value labels
     "unclassified": ("未分类", "Unclassified"),
-    "age_lt1d": ("< 1 天", "< 1 day"),
-    "age_1_3d": ("1–3 天", "1–3 days"),
-    "age_3_7d": ("3–7 天", "3–7 days"),
-    "age_7_14d": ("7–14 天", "7–14 days"),
-    "age_14_30d": ("14–30 天", "14–30 days"),
-    "age_gt30d": ("> 30 天", "> 30 days"),
-}
-
-ENUMS: dict[str, dict[str, tuple[str, str]]] = {
-    "channel": {
-        "app": ("APP客服", "App"),
-        "web_form": ("在线表单", "Web form"),
-        "hotline": ("客服热线", "Hotline"),
-        "social_media": ("社交媒体", "Social media"),
-    },
-    "issue_type": {
-        "quality_defect": ("质量问题", "Quality defect"),
-        "cosmetic_flaw": ("瑕疵", "Cosmetic flaw"),
-        "counterfeit": ("假冒伪劣", "Counterfeit"),
-        "transport_damage": ("运输损坏", "Transport damage"),
-        "misuse": ("使用不当", "Misuse"),
-        "misunderstanding": ("理解偏差", "Misunderstanding"),
-        "other": ("其他", "Other"),
-    },
-    "responsibility": {
-        "merchant": ("商家", "Merchant"),
-        "logistics": ("物流", "Logistics"),
-        "buyer": ("买家", "Buyer"),
-        "platform": ("平台", "Platform"),
-        "undetermined": ("待定", "Undetermined"),
-    },
-    "status": {
-        "open": ("待处理", "Open"),
-        "investigating": ("调查中", "Investigating"),
-        "awaiting_merchant": ("待商家举证", "Awaiting merchant"),
-        "resolved": ("已解决", "Resolved"),
-        "closed": ("已关闭", "Closed"),
-        "withdrawn": ("已撤销", "Withdrawn"),
-    },
-    "remedy": {
-        "return_refund": ("退货退款", "Return and refund"),
-        "exchange": ("换货", "Exchange"),
-        "repair": ("维修", "Repair"),
-        "partial_refund": ("部分退款", "Partial refund"),
-        "return_shipping_refund": ("退货补运费", "Return shipping refund"),
-        "none": ("无", "None"),
-        "rejected": ("驳回", "Rejected"),
-    },
-    "stage": {
-        "acknowledge": ("受理确认", "Acknowledge"),
-        "merchant_notified": ("通知商家", "Merchant notified"),
-        "merchant_evidence": ("商家举证", "Merchant evidence"),
-        "resolution": ("问题解决", "Resolution"),
-    },
-    "sla_target_unit": {
-        "calendar_hours": ("小时", "h"),
-        "working_hours": ("工作小时", "working h"),
-        "working_days": ("个工作日", "working days"),
-    },
-    "sla_status": {
-        "met": ("达标", "Met"),
-        "breached": ("超时", "Breached"),
-        "open_overdue": ("逾期未完成", "Open, overdue"),
-        "open_not_due": ("未到期", "Open, not due"),
-        "not_started": ("未开始", "Not started"),
-        "not_applicable": ("不适用", "Not applicable"),
-        "not_observed": ("渠道未记录", "Not recorded on the channel"),
-    },
-    "evaluation": {
-        "pending": ("待评估（数据未成熟）", "Pending (not mature yet)"),
-        "effective": ("有效", "Effective"),
-        "worsened": ("恶化", "Worsened"),
-        "no_detectable_change": ("无可检测变化", "No detectable change"),
-        "insufficient_data": ("数据不足", "Insufficient data"),
-    },
-    "grade_status": {
-        "graded": ("已评级", "Graded"),
-        "insufficient_volume": ("订单量不足", "Insufficient volume"),
-        "no_mature_weeks": ("暂无成熟周", "No mature week yet"),
-    },
-    "action_type": {
-        "supplier_change": ("更换供应商", "Supplier change"),
-        "incoming_inspection": ("来料检验", "Incoming inspection"),
-        "process_fix": ("工艺改进", "Process fix"),
-        "packaging_fix": ("包装改进", "Packaging fix"),
-        "listing_removed": ("商品下架", "Listing removed"),
-        "merchant_warning": ("商家警告", "Merchant warning"),
-        "merchant_penalty": ("商家处罚", "Merchant penalty"),
-    },
-    "scope": {"sku": ("SKU", "SKU"), "merchant": ("全店", "Whole merchant")},
-    "chart_type": {"p": ("P 图", "p-chart"), "laney_p_prime": ("Laney P′ 图", "Laney p′-chart")},
 }
 
 # Table headers: every column a page shows. Unknown columns (SQL console results) stay as they are.
 COLUMNS: dict[str, tuple[str, str]] = {
+    "term": ("词", "Term"),
+    "baseline_mean": ("基线（周均）", "Baseline (per week)"),
+    "expected_complaints": ("预期次数", "Expected"),
+    "scope_name": ("范围", "Scope"),
+    "examples": ("示例描述（已脱敏）", "Example descriptions (masked)"),
     "merchant_id": ("商家ID", "Merchant ID"),
     "merchant_name": ("商家名称", "Merchant"),
+    "below_rule": ("未满足的规则", "Rule fallen short of"),
+    "entitled_remedy": ("法定处理方式", "Entitled remedy"),
+    "remedy_given": ("实际处理方式", "Remedy given"),
+    "is_accepted": ("买家已接受", "Buyer accepted"),
+    "days_since_delivery": ("签收后天数", "Days after delivery"),
+    "required_compensation": ("应赔金额", "Compensation due"),
+    "compensation_shortfall": ("赔偿差额", "Compensation shortfall"),
+    "paid_amount": ("实付金额", "Paid"),
+    "closed_at": ("关闭时间", "Closed"),
+    "n_entitled": ("有法定权益", "With an entitlement"),
+    "n_below": ("低于权益", "Below entitlement"),
+    "n_checked": ("已核对", "Checked"),
+    "n_lower_accepted": ("较低但买家接受", "Lower, accepted"),
+    "below_rate": ("不合规率", "Below-entitlement rate"),
+    "below_rate_ci_low": ("不合规率下限", "Rate, 95 % low"),
+    "below_rate_ci_high": ("不合规率上限", "Rate, 95 % high"),
     "category": ("类目", "Category"),
     "sku_id": ("SKU编码", "SKU"),
     "sku_name": ("商品名称", "Product"),
@@ -544,21 +510,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "duplicate_deliveries": ("重复送达次数", "Duplicate deliveries"),
 }
 
-# Which enumeration a column's values belong to, for translating cell values.
-COLUMN_ENUMS = {
-    "channel": "channel",
-    "issue_type": "issue_type",
-    "responsibility": "responsibility",
-    "status": "status",
-    "remedy": "remedy",
-    "stage": "stage",
-    "sla_status": "sla_status",
-    "evaluation": "evaluation",
-    "grade_status": "grade_status",
-    "action_type": "action_type",
-    "scope": "scope",
-}
-
 
 def normalise_language(value: object) -> str:
     """A supported language code; anything else falls back to the default."""
@@ -575,8 +526,8 @@ def enum_label(kind: str, code: object, lang: str) -> str:
     """The label of a code found in the data (unknown codes are shown as they are)."""
     if code is None or (isinstance(code, float) and pd.isna(code)):
         return t("unclassified", lang) if kind == "issue_type" else ""
-    pair = ENUMS[kind].get(str(code))
-    return pair[LANGUAGES.index(lang)] if pair else str(code)
+    label = code_label(kind, code, lang)
+    return str(code) if label is None else label
 
 
 def column_label(column: str, lang: str) -> str:
@@ -592,7 +543,7 @@ def localise_frame(
     shown = frame[list(columns)] if columns is not None else frame
     shown = shown.copy()
     for column in shown.columns:
-        kind = COLUMN_ENUMS.get(column)
+        kind = CODED_COLUMNS.get(column)
         if kind:
             shown[column] = [enum_label(kind, value, lang) for value in shown[column]]
     return shown.rename(columns={c: column_label(c, lang) for c in shown.columns})

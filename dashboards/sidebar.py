@@ -131,8 +131,15 @@ def _drop_stale(weeks: list[str], options: dict[str, Any]) -> None:
         state["channel"] = None
 
 
+# Page-level selections the pages keep in the URL themselves (dashboards/terms.py, the SKU page).
+_PAGE_PARAMS = ("term", "sku")
+
+
 def _write_url(lang: str, *values: str | None) -> None:
     wanted = {"lang": lang}
+    for name in _PAGE_PARAMS:
+        if st.query_params.get(name):
+            wanted[name] = st.query_params[name]
     for name, value in zip(("from", "to", "cat", "merchant", "channel"), values, strict=True):
         if value is not None:
             wanted[name] = value

@@ -16,8 +16,8 @@ import streamlit as st
 from dashboards import charts
 from dashboards.context import PageContext
 from dashboards.i18n import column_label, localise_frame
+from flows import formatting as fmt
 
-MISSING = "—"
 IMMATURE_COLOUR = "#9e9e9e"
 NO_RATE_COLOUR = "#e0e0e0"
 TEXT_COLOUR = "#31333f"  # Streamlit's text colour
@@ -51,38 +51,6 @@ RATE_COLUMNS = {
     "center_line",
     "ucl",
 }
-
-
-def is_missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
-
-
-def fmt_pct(value: Any, digits: int = 2) -> str:
-    """0.01234 → "1.23 %"; missing → "—"."""
-    return MISSING if is_missing(value) else f"{float(value) * 100:.{digits}f} %"
-
-
-def fmt_int(value: Any) -> str:
-    return MISSING if is_missing(value) else f"{int(value):,}"
-
-
-# Symbols of common platform currencies; any other ISO code is written out ("1,234.50 CHF").
-CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "BRL": "R$"}
-
-
-def fmt_money(value: Any, currency: str) -> str:
-    """An amount in the platform currency (setting ``currency``, carried in build_info)."""
-    if is_missing(value):
-        return MISSING
-    symbol = CURRENCY_SYMBOLS.get(currency.upper())
-    return f"{symbol}{float(value):,.2f}" if symbol else f"{float(value):,.2f} {currency}"
-
-
-def fmt_pp_delta(current: Any, previous: Any) -> str | None:
-    """Change of a rate in percentage points, or None when either side is missing."""
-    if is_missing(current) or is_missing(previous):
-        return None
-    return f"{(float(current) - float(previous)) * 100:+.2f} pp"
 
 
 def page_header(ctx: PageContext, title_key: str) -> None:
@@ -155,7 +123,7 @@ def table(
         "hide_index": True,
         "column_config": config,
         "key": key,
-        "placeholder": MISSING,
+        "placeholder": fmt.DASH,
     }
     if selectable:
         kwargs.update(on_select="rerun", selection_mode="single-row")
@@ -271,7 +239,7 @@ def rate_tiles(
                 # Light text on the dark ends of the scale, dark text on its light middle.
                 color=["white" if abs(v - 0.5) > 0.25 else TEXT_COLOUR for v in rates],
             ),
-            tiles(unmeasured, [MISSING] * len(unmeasured), {"color": NO_RATE_COLOUR}),
+            tiles(unmeasured, [fmt.DASH] * len(unmeasured), {"color": NO_RATE_COLOUR}),
         ]
     )
     # Rows and columns in the pivot's order (first row on top), whichever trace shows them.

@@ -1,8 +1,9 @@
 """Building the marts: ``dbt build`` (models, tests, unit tests) on a warehouse, then publishing.
 
-The work is in plain functions (``build_warehouse`` runs dbt on a given DuckDB file,
+The work is in plain functions: ``build_warehouse`` runs dbt on a given DuckDB file,
 ``build_and_publish`` runs it on a private copy of the live warehouse and publishes it only when
-every model and test passed); the Prefect flow ``build`` is a thin shell over them.
+every model and test passed (``complaints build``), ``ingest_and_build`` is the daily job
+(``complaints run`` and the scheduled ``daily-pipeline`` flow).
 """
 
 from __future__ import annotations
@@ -13,19 +14,21 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-from prefect import flow, get_run_logger, task
 
 from flows.as_of import check_as_of, loaded_span, parse_as_of
 from flows.config import Settings
 from flows.errors import UserError
-from flows.run_artifacts import MODEL_COLUMNS, publish_table
 from flows.warehouse import publishing
 from flows.working_calendar import write_calendar
+
+if TYPE_CHECKING:
+    from flows.landing.pipeline import IngestReport
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATABASE_ENV = "COMPLAINTS_DBT_DATABASE"
@@ -217,6 +220,7 @@ def build_warehouse(
     started = time.perf_counter()
     with duckdb.connect(str(database)) as con:
         write_calendar(con, settings, instant)
+    prepare_text(database, settings)
     outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)
     nodes = _node_results(outcome.result)
     result = BuildResult(
@@ -238,6 +242,19 @@ def build_warehouse(
         raise UserError(_failure_message(result, outcome.exception))
     log.info(result.summary())
     return result
+
+
+def prepare_text(database: Path, settings: Settings) -> None:
+    """Segment the descriptions not segmented yet and group the unclassified complaints: the
+    text marts read both from ``meta``."""
+    import duckdb
+
+    from flows.text.groups import group_unclassified  # jieba and scikit-learn: only when building
+    from flows.text.store import segment_new_descriptions
+
+    with duckdb.connect(str(database)) as con:
+        segment_new_descriptions(con)
+        group_unclassified(con, settings.text_groups, settings.text_groups_seed)
 
 
 def _failure_message(result: BuildResult, exception: BaseException | None) -> str:
@@ -285,23 +302,39 @@ def generate_docs(database: Path, settings: Settings, target_path: Path | None =
     return target / "static_index.html"
 
 
-@task(name="dbt-build")
-def dbt_build_task(warehouse: Path, settings: Settings, as_of: str | None) -> BuildResult:
-    """Build and publish the marts, one log line per model and test."""
-    result = build_and_publish(warehouse, settings, as_of)
-    logger = get_run_logger()
-    for node in result.nodes:
-        logger.info("%s %s: %s in %.2fs", node.resource_type, node.name, node.status, node.seconds)
-    logger.info(result.summary())
-    publish_table(
-        "build-models", result.nodes, "Build: one row per dbt model and test", MODEL_COLUMNS
-    )
-    return result
+def ingest_and_build(
+    settings: Settings,
+    as_of: str | None = None,
+    force: bool = False,
+    stage: Callable[[str], AbstractContextManager[Progress | None]] | None = None,
+    on_ingested: Callable[[IngestReport], None] | None = None,
+) -> tuple[IngestReport, BuildResult]:
+    """The daily job: ingest the landing folder, then build the marts, in one atomic publish
+    (readers see both steps or neither). What ``complaints run`` and the scheduled
+    ``daily-pipeline`` flow both call. Raises UserError when the build fails (nothing is
+    published); files the ingest rejected are in the report (the others are published).
+
+    ``stage(name)`` wraps each step ("ingest", "build") and yields its progress callback (the
+    command line's progress bars); ``on_ingested`` sees the ingest report before the build.
+    """
+    from flows.landing.pipeline import ingest_landing
+
+    stage = stage or _no_progress
+    if not settings.landing.is_dir():
+        raise UserError(f"no landing folder at {settings.landing}")
+    with publishing(settings.warehouse) as staging:
+        with stage("ingest") as progress:
+            report = ingest_landing(settings.landing, staging, settings, progress=progress)
+        if on_ingested is not None:
+            on_ingested(report)
+        with stage("build") as progress:
+            result = build_warehouse(staging, settings, as_of, force=force, progress=progress)
+    return report, result
 
 
-@flow(name="build")
-def build(
-    warehouse: Path, settings: Settings | None = None, as_of: str | None = None
-) -> BuildResult:
-    """Compute every mart from the raw tables and publish the warehouse atomically."""
-    return dbt_build_task(warehouse, settings or Settings(), as_of)
+Progress = Callable[[int | None, str], None]
+
+
+@contextmanager
+def _no_progress(name: str) -> Iterator[None]:
+    yield None

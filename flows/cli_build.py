@@ -72,22 +72,19 @@ def run_command(
     verbose: VerboseOpt = False,
 ) -> None:
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
-    from flows.build import build_warehouse
+    from flows.build import ingest_and_build
     from flows.cli_ingest import print_ingest_report
     from flows.cli_progress import send_library_logs_to_file, stage_progress
-    from flows.landing.pipeline import ingest_landing
-    from flows.warehouse import publishing
 
     send_library_logs_to_file()
     settings = settings_for(warehouse=warehouse, landing=landing)
-    if not settings.landing.is_dir():
-        raise UserError(f"no landing folder at {settings.landing}")
-    with publishing(settings.warehouse) as staging:
-        with stage_progress("ingest") as progress:
-            report = ingest_landing(settings.landing, staging, settings, progress=progress)
-        print_ingest_report(report, settings.warehouse, published=False)
-        with stage_progress("build") as progress:
-            result = build_warehouse(staging, settings, as_of, force=force, progress=progress)
+    report, result = ingest_and_build(
+        settings,
+        as_of,
+        force=force,
+        stage=stage_progress,
+        on_ingested=lambda report: print_ingest_report(report, settings.warehouse, published=False),
+    )
     _print_result(result, verbose)
     console.print(f"ingested {settings.landing} and published {settings.warehouse}")
     if report.rejected:  # the other files were loaded and built; the exit code still says so

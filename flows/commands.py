@@ -9,3 +9,4 @@ from flows import cli_generate  # noqa: F401
 from flows import cli_scorecards  # noqa: F401
 from flows import cli_serve  # noqa: F401
 from flows import cli_sql  # noqa: F401
+from flows import cli_alerts  # noqa: F401

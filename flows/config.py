@@ -125,6 +125,15 @@ class Settings:
     working_hours_end: str = "18:00"
     working_calendar: str | None = None
     recurrence_window_days: int = 90
+    # Legal entitlements (PRC consumer law defaults): windows in days after delivery, the
+    # counterfeit compensation rule, and the SKU categories (level 1 or 2) exempt from the
+    # seven-day no-reason return (fresh, custom-made, digital goods, periodicals).
+    legal_no_reason_return_days: int = 7
+    legal_defect_return_days: int = 7
+    legal_defect_exchange_days: int = 15
+    legal_counterfeit_multiple: float = 3.0
+    legal_counterfeit_min_compensation: float = 500.0
+    legal_exempt_categories: tuple[str, ...] = ("生鲜", "定制商品", "数字商品", "报纸期刊")
     effectiveness_window_days: int = 90
     complaint_lag_days: int = 30
     rate_maturity_days: int = 30
@@ -146,6 +155,9 @@ class Settings:
     gx_max_rows_per_file: int = 100_000
     # Files read and validated ahead of the one being written (each holds its batch in memory).
     ingest_files_ahead: int = 2
+    # Pauses before each retry of a file whose reading or writing failed with an I/O error (a
+    # flaky mount); bad data is never retried. After the last retry the file is rejected.
+    ingest_io_retry_delays_seconds: tuple[float, ...] = (1.0, 5.0)
     # Metric parameters beyond the contract's defaults (dbt vars of the same names).
     effectiveness_p_value: float = 0.05
     # Power to detect a halving of the before rate below which a mature action without a
@@ -157,6 +169,18 @@ class Settings:
     spc_sigma: float = 3.0
     spc_min_baseline_weeks: int = 4
     spc_min_defect_lines: int = 3
+    # Complaint terms (docs/marts.md, "Complaint text"): a term emerges on a SKU or category when
+    # its weekly count is improbably high for a Poisson count at the baseline's weekly mean
+    # (one-sided, at this level) and reaches the minimum count. The baseline is the previous
+    # weeks (at least the minimum of them in the data); an expected count never below the floor.
+    emerging_p_value: float = 0.001
+    emerging_min_count: int = 4
+    emerging_baseline_weeks: int = 8
+    emerging_min_baseline_weeks: int = 4
+    emerging_min_expected: float = 0.5
+    # Unclassified complaints grouped by their descriptions (k-means groups, and its seed).
+    text_groups: int = 12
+    text_groups_seed: int = 0
     # ``--as-of`` may lie at most this many days after the latest complaint update or event
     # loaded (and never before the earliest order or complaint) unless ``--force`` is given.
     as_of_max_days_after_data: int = 7
@@ -192,6 +216,15 @@ class Settings:
     smtp_attempts: int = 4
     smtp_backoff_seconds: float = 2.0
     smtp_timeout_seconds: float = 30.0
+    # Alerts (docs/alerts.md): rules, the ledger beside the warehouse, delivery retries, the
+    # digest size, and the dashboard address the messages link to.
+    alert_rules: list[dict[str, Any]] = field(default_factory=list)
+    alert_ledger: Path = Path("data/alerts/ledger.sqlite")
+    alert_digest_threshold: int = 5
+    alert_attempts: int = 4
+    alert_backoff_seconds: float = 2.0
+    dashboard_url: str = "http://127.0.0.1:8501"
+    alerts_cron: str = "0 * * * *"
     # Schedules served by ``complaints serve`` (cron in ``schedule_timezone``).
     schedule_timezone: str = "Asia/Shanghai"
     daily_pipeline_cron: str = "0 2 * * *"
@@ -207,6 +240,12 @@ class Settings:
             "sla_targets_hours": self.sla_targets_normalised(),
             "working_hours": {"start": self.working_hours_start, "end": self.working_hours_end},
             "recurrence_window_days": self.recurrence_window_days,
+            "legal_no_reason_return_days": self.legal_no_reason_return_days,
+            "legal_defect_return_days": self.legal_defect_return_days,
+            "legal_defect_exchange_days": self.legal_defect_exchange_days,
+            "legal_counterfeit_multiple": self.legal_counterfeit_multiple,
+            "legal_counterfeit_min_compensation": self.legal_counterfeit_min_compensation,
+            "legal_exempt_categories": list(self.legal_exempt_categories),
             "effectiveness_window_days": self.effectiveness_window_days,
             "complaint_lag_days": self.complaint_lag_days,
             "rate_maturity_days": self.rate_maturity_days,
@@ -224,6 +263,11 @@ class Settings:
             "spc_sigma": self.spc_sigma,
             "spc_min_baseline_weeks": self.spc_min_baseline_weeks,
             "spc_min_defect_lines": self.spc_min_defect_lines,
+            "emerging_p_value": self.emerging_p_value,
+            "emerging_min_count": self.emerging_min_count,
+            "emerging_baseline_weeks": self.emerging_baseline_weeks,
+            "emerging_min_baseline_weeks": self.emerging_min_baseline_weeks,
+            "emerging_min_expected": self.emerging_min_expected,
         }
         if as_of:
             out["as_of"] = as_of
@@ -272,6 +316,7 @@ _ENV_PATHS = {
     "key_file": "COMPLAINTS_KEY_FILE",
     "recipients_file": "COMPLAINTS_RECIPIENTS",
     "delivery_ledger": "COMPLAINTS_DELIVERY_LEDGER",
+    "alert_ledger": "COMPLAINTS_ALERT_LEDGER",
 }
 
 

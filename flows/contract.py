@@ -8,79 +8,177 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Enumerations: canonical English code -> Chinese label (None: English codes only).
-ENUMS: dict[str, dict[str, str | None]] = {
+# The words of every code, in Chinese and English: kind -> code -> (zh, en). The one table of
+# code labels: the dashboard, the scorecards (HTML, workbook, e-mail) and the ingest (a Chinese
+# export may name a code by its Chinese word) all read it.
+CODES: dict[str, dict[str, tuple[str, str]]] = {
     "channel": {
-        "app": "APP客服",
-        "web_form": "在线表单",
-        "hotline": "客服热线",
-        "social_media": "社交媒体",
+        "app": ("APP客服", "App"),
+        "web_form": ("在线表单", "Web form"),
+        "hotline": ("客服热线", "Hotline"),
+        "social_media": ("社交媒体", "Social media"),
     },
     "issue_type": {
-        "quality_defect": "质量问题",
-        "cosmetic_flaw": "瑕疵",
-        "counterfeit": "假冒伪劣",
-        "transport_damage": "运输损坏",
-        "misuse": "使用不当",
-        "misunderstanding": "理解偏差",
-        "other": "其他",
+        "quality_defect": ("质量问题", "Quality defect"),
+        "cosmetic_flaw": ("瑕疵", "Cosmetic flaw"),
+        "counterfeit": ("假冒伪劣", "Counterfeit"),
+        "transport_damage": ("运输损坏", "Transport damage"),
+        "misuse": ("使用不当", "Misuse"),
+        "misunderstanding": ("理解偏差", "Misunderstanding"),
+        "other": ("其他", "Other"),
     },
     "responsibility": {
-        "merchant": "商家",
-        "logistics": "物流",
-        "buyer": "买家",
-        "platform": "平台",
-        "undetermined": "待定",
+        "merchant": ("商家", "Merchant"),
+        "logistics": ("物流", "Logistics"),
+        "buyer": ("买家", "Buyer"),
+        "platform": ("平台", "Platform"),
+        "undetermined": ("待定", "Undetermined"),
     },
     "remedy": {
-        "return_refund": "退货退款",
-        "exchange": "换货",
-        "repair": "维修",
-        "partial_refund": "部分退款",
-        "return_shipping_refund": "退货补运费",
-        "none": "无",
-        "rejected": "驳回",
+        "return_refund": ("退货退款", "Return and refund"),
+        "exchange": ("换货", "Exchange"),
+        "repair": ("维修", "Repair"),
+        "partial_refund": ("部分退款", "Partial refund"),
+        "return_shipping_refund": ("退货补运费", "Return shipping refund"),
+        "none": ("无", "None"),
+        "rejected": ("驳回", "Rejected"),
     },
     "status": {
-        "open": "待处理",
-        "investigating": "调查中",
-        "awaiting_merchant": "待商家举证",
-        "resolved": "已解决",
-        "closed": "已关闭",
-        "withdrawn": "已撤销",
+        "open": ("待处理", "Open"),
+        "investigating": ("调查中", "Investigating"),
+        "awaiting_merchant": ("待商家举证", "Awaiting merchant"),
+        "resolved": ("已解决", "Resolved"),
+        "closed": ("已关闭", "Closed"),
+        "withdrawn": ("已撤销", "Withdrawn"),
     },
-    "event_type": dict.fromkeys(
-        (
-            "received",
-            "acknowledged",
-            "info_requested",
-            "info_received",
-            "merchant_notified",
-            "merchant_evidence_submitted",
-            "lab_test_requested",
-            "lab_test_completed",
-            "classified",
-            "remedy_proposed",
-            "remedy_accepted",
-            "remedy_executed",
-            "closed",
-            "reopened",
-            "withdrawn",
-        )
-    ),
-    "actor": dict.fromkeys(("agent", "merchant", "buyer", "system", "lab")),
-    "action_type": dict.fromkeys(
-        (
-            "supplier_change",
-            "incoming_inspection",
-            "process_fix",
-            "packaging_fix",
-            "listing_removed",
-            "merchant_warning",
-            "merchant_penalty",
-        )
-    ),
+    "event_type": {
+        "received": ("收到投诉", "Received"),
+        "acknowledged": ("已受理", "Acknowledged"),
+        "info_requested": ("补充信息请求", "Information requested"),
+        "info_received": ("已收到补充信息", "Information received"),
+        "merchant_notified": ("已通知商家", "Merchant notified"),
+        "merchant_evidence_submitted": ("商家已举证", "Merchant evidence submitted"),
+        "lab_test_requested": ("申请检测", "Lab test requested"),
+        "lab_test_completed": ("检测完成", "Lab test completed"),
+        "classified": ("已定性", "Classified"),
+        "remedy_proposed": ("已提出处理方案", "Remedy proposed"),
+        "remedy_accepted": ("处理方案已接受", "Remedy accepted"),
+        "remedy_executed": ("处理方案已执行", "Remedy executed"),
+        "closed": ("已结案", "Closed"),
+        "reopened": ("已重开", "Reopened"),
+        "withdrawn": ("已撤诉", "Withdrawn"),
+    },
+    "actor": {
+        "agent": ("客服", "Agent"),
+        "merchant": ("商家", "Merchant"),
+        "buyer": ("买家", "Buyer"),
+        "system": ("系统", "System"),
+        "lab": ("检测机构", "Lab"),
+    },
+    "action_type": {
+        "supplier_change": ("更换供应商", "Supplier change"),
+        "incoming_inspection": ("来料检验", "Incoming inspection"),
+        "process_fix": ("工艺改进", "Process fix"),
+        "packaging_fix": ("包装改进", "Packaging fix"),
+        "listing_removed": ("商品下架", "Listing removed"),
+        "merchant_warning": ("商家警告", "Merchant warning"),
+        "merchant_penalty": ("商家处罚", "Merchant penalty"),
+    },
+    # Codes the marts add.
+    "stage": {
+        "acknowledge": ("受理确认", "Acknowledge"),
+        "merchant_notified": ("通知商家", "Merchant notified"),
+        "merchant_evidence": ("商家举证", "Merchant evidence"),
+        "resolution": ("问题解决", "Resolution"),
+    },
+    "sla_status": {
+        "met": ("达标", "Met"),
+        "breached": ("超时", "Breached"),
+        "open_overdue": ("逾期未完成", "Open, overdue"),
+        "open_not_due": ("未到期", "Open, not due"),
+        "not_started": ("未开始", "Not started"),
+        "not_applicable": ("不适用", "Not applicable"),
+        "not_observed": ("渠道未记录", "Not recorded on the channel"),
+    },
+    "sla_target_unit": {
+        "calendar_hours": ("小时", "h"),
+        "working_hours": ("工作小时", "working h"),
+        "working_days": ("个工作日", "working days"),
+    },
+    "evaluation": {
+        "pending": ("待评估（数据未成熟）", "Pending (not mature yet)"),
+        "effective": ("有效", "Effective"),
+        "worsened": ("恶化", "Worsened"),
+        "no_detectable_change": ("无可检测变化", "No detectable change"),
+        "insufficient_data": ("数据不足", "Insufficient data"),
+    },
+    "grade_status": {
+        "graded": ("已评级", "Graded"),
+        "insufficient_volume": ("样本量不足", "Insufficient volume"),
+        "no_mature_weeks": ("暂无成熟周", "No mature weeks yet"),
+    },
+    "legal_rule": {
+        "defect_return": ("三包·7日退换", "Defect: return within 7 days"),
+        "defect_exchange": ("三包·15日换修", "Defect: exchange within 15 days"),
+        "defect_repair": ("三包·保修", "Defect: repair"),
+        "no_reason_return": ("七日无理由退货", "Seven-day no-reason return"),
+        "counterfeit_compensation": ("假一赔三", "Counterfeit compensation (3x, min. 500)"),
+    },
+    "scope": {"sku": ("SKU", "SKU"), "merchant": ("全店", "Whole merchant")},
+    "chart_type": {"p": ("P 图", "p-chart"), "laney_p_prime": ("Laney P′ 图", "Laney p′-chart")},
+    "backlog_age_bucket": {
+        "age_lt1d": ("< 1 天", "< 1 day"),
+        "age_1_3d": ("1–3 天", "1–3 days"),
+        "age_3_7d": ("3–7 天", "3–7 days"),
+        "age_7_14d": ("7–14 天", "7–14 days"),
+        "age_14_30d": ("14–30 天", "14–30 days"),
+        "age_gt30d": ("> 30 天", "> 30 days"),
+    },
 }
+
+# Which code table a column's values come from (a column not listed holds no codes).
+CODED_COLUMNS: dict[str, str] = {
+    "channel": "channel",
+    "issue_type": "issue_type",
+    "responsibility": "responsibility",
+    "status": "status",
+    "complaint_status": "status",
+    "remedy": "remedy",
+    "event_type": "event_type",
+    "actor": "actor",
+    "stage": "stage",
+    "sla_status": "sla_status",
+    "evaluation": "evaluation",
+    "action_type": "action_type",
+    "scope": "scope",
+    "chart_type": "chart_type",
+    "target_unit": "sla_target_unit",
+    "grade_status": "grade_status",
+    "below_rule": "legal_rule",
+    "remedy_rule": "legal_rule",
+    "rule": "legal_rule",
+    "entitled_remedy": "remedy",
+    "remedy_given": "remedy",
+    "age_bucket": "backlog_age_bucket",
+    "backlog_age_bucket": "backlog_age_bucket",
+}
+
+# The export files' enumerations: code -> the Chinese word a Chinese export may use instead
+# (None: the exports use the English codes only).
+_CHINESE_IN_EXPORTS = ("channel", "issue_type", "responsibility", "remedy", "status")
+ENUMS: dict[str, dict[str, str | None]] = {
+    kind: {
+        code: (words[0] if kind in _CHINESE_IN_EXPORTS else None)
+        for code, words in CODES[kind].items()
+    }
+    for kind in (*_CHINESE_IN_EXPORTS, "event_type", "actor", "action_type")
+}
+
+
+def code_label(kind: str, code: object, lang: str) -> str | None:
+    """The word for ``code`` of ``kind`` in ``lang`` ("zh" or "en"); None for an unknown code."""
+    words = CODES.get(kind, {}).get(str(code))
+    return None if words is None else words[("zh", "en").index(lang)]
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ from flows.config import Settings
 
 DAILY_PIPELINE = "daily-pipeline"
 WEEKLY_SCORECARDS = "weekly-scorecards"
+HOURLY_ALERTS = "hourly-alerts"
 
 
 def build_deployments(settings: Settings) -> list[Any]:
-    """``daily-pipeline`` (ingest + build) and ``weekly-scorecards``, each on its cron schedule
-    in the platform time zone."""
+    """``daily-pipeline`` (ingest + build), ``weekly-scorecards`` and ``hourly-alerts``, each on
+    its cron schedule in the platform time zone."""
     from prefect.schedules import Cron
 
+    from flows.alerts.run import hourly_alerts
     from flows.pipeline import daily_pipeline
     from flows.scorecards import weekly_scorecards
 
@@ -32,5 +34,11 @@ def build_deployments(settings: Settings) -> list[Any]:
             schedules=[Cron(settings.weekly_scorecards_cron, timezone=zone)],
             description="Write last week's merchant scorecards and mail each category team.",
             tags=["complaints", "scorecards"],
+        ),
+        hourly_alerts.to_deployment(
+            name=HOURLY_ALERTS,
+            schedules=[Cron(settings.alerts_cron, timezone=zone)],
+            description="Send the alerts that are new or escalated to their recipients.",
+            tags=["complaints", "alerts"],
         ),
     ]

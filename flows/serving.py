@@ -1,10 +1,11 @@
 """The analysts' copy of the warehouse: the marts only, without personal keys.
 
 Every publish writes ``<name>.serving.duckdb`` beside the warehouse (``warehouse.serving.duckdb``
-for ``warehouse.duckdb``). It holds one table per mart under ``marts`` and nothing else: no ``raw``,
-``staging`` or ``intermediate`` schema, no ``buyer_id`` and no phone hash. The SQL console
-(``flows.console``) opens only this file, so whatever a query does (table functions, EXPLAIN,
-serialized plans, catalog views) it can only reach what analysts may read.
+for ``warehouse.duckdb``). It holds one table per mart under ``marts`` (and the statistics
+macros dbt persisted there) and nothing else: no ``raw``, ``staging`` or ``intermediate``
+schema, no ``buyer_id`` and no phone hash. The SQL console (``flows.console``) opens only this
+file, so whatever a query does (table functions, EXPLAIN, serialized plans, catalog views) it
+can only reach what analysts may read.
 """
 
 from __future__ import annotations
@@ -57,6 +58,15 @@ def write_serving_copy(source: Path, dest: Path) -> list[str]:
                 f"from src.marts.{_quote(table)}"
             )
             copied.append(table)
+        # The statistics macros dbt persisted (marts.wilson_low, …): analysts call them too.
+        macros = con.execute(
+            """select function_name, parameters, macro_definition from duckdb_functions()
+               where database_name = 'src' and schema_name = 'marts'
+                   and function_type = 'macro'"""
+        ).fetchall()
+        for name, parameters, definition in macros:
+            arguments = ", ".join(_quote(parameter) for parameter in parameters)
+            con.execute(f"create macro marts.{_quote(name)}({arguments}) as {definition}")
         con.execute("detach src")
         con.execute("checkpoint")
     return copied

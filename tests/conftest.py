@@ -18,3 +18,12 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(tmp_path_factory):
+    """The small generated warehouse built by the real ingest and dbt, once per session
+    (read-only for tests: copy it to modify)."""
+    from tests.warehouses import build_small_warehouse
+
+    return build_small_warehouse(tmp_path_factory.mktemp("small"))

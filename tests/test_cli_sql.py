@@ -8,15 +8,14 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import _register_commands, app
-from tests.dashboards.fixture_warehouse import build_fixture_warehouse
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
+def warehouse(small_warehouse):
     _register_commands()
-    return build_fixture_warehouse(tmp_path_factory.mktemp("sql") / "warehouse.duckdb")
+    return small_warehouse
 
 
 def test_select_as_csv_matches_the_mart(warehouse):

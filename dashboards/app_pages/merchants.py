@@ -2,7 +2,6 @@
 
 import dataclasses
 
-import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -11,8 +10,6 @@ from dashboards.context import page_context
 from dashboards.widgets import (
     PALETTE,
     add_maturity_series,
-    fmt_int,
-    fmt_pct,
     layout,
     no_data,
     page_header,
@@ -20,32 +17,29 @@ from dashboards.widgets import (
     table,
     table_or_no_data,
 )
-
-Z95, Z998 = 1.959963984540054, 3.090232306167813
+from flows import formatting as fmt
 
 ctx = page_context()
 page_header(ctx, "page_merchants")
 if ctx.filters.channel is not None:
     st.caption(ctx.t("channel_not_applicable"))
-merchants = data.merchant_rates(ctx.source, dataclasses.replace(ctx.filters, merchant_id=None))
-merchants = merchants[merchants["order_lines"] > 0]
+funnel = data.merchant_funnel(ctx.source, dataclasses.replace(ctx.filters, merchant_id=None))
+merchants, limits = funnel["merchants"], funnel["limits"]
 if merchants.empty:
     no_data(ctx, needs_orders=True)
     st.stop()
 
-lines, defects = int(merchants["order_lines"].sum()), int(merchants["defect_lines"].sum())
-platform = defects / lines
-volumes = np.geomspace(
-    max(1, merchants["order_lines"].min() * 0.8), merchants["order_lines"].max() * 1.2, 80
-)
-spread = np.sqrt(platform * (1 - platform) / volumes)
+platform = funnel["platform_rate"]
 fig = go.Figure()
-for z, name, dash in ((Z95, "series_limit95", "dash"), (Z998, "series_limit998", "dot")):
-    for sign, show in ((1, True), (-1, False)):
+for bound, name, dash in (
+    ("warning", "series_limit95", "dash"),
+    ("control", "series_limit998", "dot"),
+):
+    for side, show in (("high", True), ("low", False)):
         fig.add_trace(
             go.Scatter(
-                x=volumes,
-                y=np.clip(platform + sign * z * spread, 0, 1),
+                x=limits["order_lines"],
+                y=limits[f"{bound}_{side}"],
                 mode="lines",
                 name=ctx.t(name),
                 showlegend=show,
@@ -54,11 +48,10 @@ for z, name, dash in ((Z95, "series_limit95", "dash"), (Z998, "series_limit998",
             )
         )
 fig.add_hline(y=platform, line_color=PALETTE[0], annotation_text=ctx.t("series_platform"))
-merchant_spread = np.sqrt(platform * (1 - platform) / merchants["order_lines"])
-# Only merchants at or above the minimum volume are flagged; the small ones are drawn grey.
+# Only merchants at or above the minimum volume are flagged (data.merchant_funnel); the
+# small ones are drawn grey.
 enough = merchants["has_min_volume"].astype(bool)
-outside = enough & (merchants["defect_rate"] > platform + Z998 * merchant_spread)
-warning = enough & (merchants["defect_rate"] > platform + Z95 * merchant_spread)
+outside, warning = merchants["is_above_control"], merchants["is_above_warning"]
 colours = [
     PALETTE[1] if out else (PALETTE[3] if warn else (PALETTE[0] if big else "#c8c8c8"))
     for out, warn, big in zip(outside, warning, enough, strict=True)
@@ -79,7 +72,7 @@ fig.add_trace(
             )
         ],
         hovertext=[
-            f"{name} ({mid})<br>{fmt_pct(rate)} · n = {fmt_int(n)}"
+            f"{name} ({mid})<br>{fmt.pct(rate)} · {fmt.count(n)}"
             + ("" if big else f"<br>{ctx.t('insufficient_volume')}")
             for name, mid, rate, n, big in zip(
                 merchants["merchant_name"],
@@ -108,9 +101,9 @@ plot(fig, "merchants_funnel")
 st.caption(
     ctx.t(
         "platform_rate_caption",
-        rate=fmt_pct(platform),
-        defects=fmt_int(defects),
-        lines=fmt_int(lines),
+        rate=fmt.pct(platform),
+        defects=fmt.count(funnel["defect_lines"]),
+        lines=fmt.count(funnel["order_lines"]),
     )
     + " · "
     + ctx.t("outside_998", n=int(outside.sum()))
@@ -118,7 +111,7 @@ st.caption(
 if not merchants["is_mature"].all():
     st.caption(ctx.t("funnel_immature"))
 if not enough.all():
-    st.caption(ctx.t("funnel_small", n=fmt_int(data.min_volume_order_lines())))
+    st.caption(ctx.t("funnel_small", n=fmt.count(data.min_volume_order_lines())))
 
 st.subheader(ctx.t("merchant_table"))
 table(

@@ -3,15 +3,11 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import data
+from dashboards import data, terms
 from dashboards.context import page_context
 from dashboards.widgets import (
     PALETTE,
     add_maturity_series,
-    fmt_int,
-    fmt_money,
-    fmt_pct,
-    fmt_pp_delta,
     kpi,
     layout,
     no_data,
@@ -19,6 +15,7 @@ from dashboards.widgets import (
     plot,
     table_or_no_data,
 )
+from flows import formatting as fmt
 from flows.config import SLA_STAGES
 
 ctx = page_context()
@@ -37,8 +34,8 @@ def small_rate(rate: float | None, n: int, n_before: int | None, digits: int = 2
     """(value, delta allowed, help) of a rate tile: "—" below the minimum base, always its n."""
     minimum = data.min_rate_base()
     if n < minimum:
-        return "—", False, ctx.t("rate_too_few", n=n, minimum=minimum)
-    return fmt_pct(rate, digits), (n_before or 0) >= minimum, ctx.t("rate_n", n=fmt_int(n))
+        return fmt.DASH, False, ctx.t("rate_too_few", n=n, minimum=minimum)
+    return fmt.pct(rate, digits), (n_before or 0) >= minimum, ctx.t("rate_n", n=fmt.count(n))
 
 
 def count_delta(key: str, money: bool = False) -> str | None:
@@ -58,23 +55,23 @@ row = st.columns(5)
 with row[0]:
     kpi(
         ctx.t("kpi_complaints"),
-        fmt_int(now["n_complaints"]),
+        fmt.count(now["n_complaints"]),
         count_delta("n_complaints"),
         higher_is_worse=True,
     )
 with row[1]:
     kpi(
         ctx.t("kpi_complaint_rate"),
-        fmt_pct(now["complaint_rate"]),
-        fmt_pp_delta(now["complaint_rate"], before.get("complaint_rate")),
+        fmt.pct(now["complaint_rate"]),
+        fmt.points_delta(now["complaint_rate"], before.get("complaint_rate")),
         higher_is_worse=True,
         help=immature_help,
     )
 with row[2]:
     kpi(
         ctx.t("kpi_defect_rate"),
-        fmt_pct(now["defect_rate"]),
-        fmt_pp_delta(now["defect_rate"], before.get("defect_rate")),
+        fmt.pct(now["defect_rate"]),
+        fmt.points_delta(now["defect_rate"], before.get("defect_rate")),
         higher_is_worse=True,
         help=immature_help,
     )
@@ -85,14 +82,14 @@ with row[3]:
     kpi(
         ctx.t("kpi_recurrence_rate"),
         shown,
-        fmt_pp_delta(now["recurrence_rate"], before.get("recurrence_rate")) if deltas else None,
+        fmt.points_delta(now["recurrence_rate"], before.get("recurrence_rate")) if deltas else None,
         higher_is_worse=True,
         help=base + " · " + ctx.t("recurrence_help"),
     )
 with row[4]:
     kpi(
         ctx.t("kpi_refunds"),
-        fmt_money(now["refunds_compensation"], ctx.currency),
+        fmt.money(now["refunds_compensation"], ctx.currency),
         count_delta("refunds_compensation", money=True),
         higher_is_worse=True,
     )
@@ -105,7 +102,7 @@ for column, stage in zip(row, SLA_STAGES, strict=True):
         kpi(
             ctx.t("kpi_sla", stage=ctx.enum("stage", stage)),
             shown,
-            fmt_pp_delta(now["sla"][stage], (before.get("sla") or {}).get(stage))
+            fmt.points_delta(now["sla"][stage], (before.get("sla") or {}).get(stage))
             if deltas
             else None,
             help=base,
@@ -216,7 +213,7 @@ with right:
 
 st.subheader(ctx.t("section_alerts"))
 alerts = data.defect_alerts(ctx.source, ctx.filters)
-st.metric(ctx.t("kpi_open_alerts"), fmt_int(len(alerts) if ctx.has_orders else None))
+st.metric(ctx.t("kpi_open_alerts"), fmt.count(len(alerts) if ctx.has_orders else None))
 table_or_no_data(
     ctx,
     alerts,
@@ -233,3 +230,13 @@ table_or_no_data(
         "complaint_ids",
     ],
 )
+
+term = terms.render(ctx, "overview")
+if term:
+    rows, total = data.complaints(ctx.source, ctx.filters, term=term)
+    st.caption(ctx.t("rows_shown", shown=len(rows), total=total))
+    table_or_no_data(
+        ctx,
+        rows,
+        ["complaint_id", "received_at", "sku_name", "merchant_name", "issue_type", "description"],
+    )

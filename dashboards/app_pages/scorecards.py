@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboards import data, scorecard_downloads
 from dashboards.context import page_context
-from dashboards.widgets import fmt_int, no_data, page_header, table
+from dashboards.widgets import no_data, page_header, table
+from flows import formatting as fmt
 
 ctx = page_context()
 page_header(ctx, "page_scorecards")
@@ -28,7 +29,7 @@ grades = card["grade"].value_counts()
 columns = st.columns(4)
 for column, grade in zip(columns, "ABCD", strict=True):
     count = int(grades.get(grade, 0)) if ctx.has_orders else None
-    column.metric(ctx.t("grade_count", grade=grade), fmt_int(count))
+    column.metric(ctx.t("grade_count", grade=grade), fmt.count(count))
 shown = [c for c in scorecard_downloads.COLUMNS if c in card.columns]
 table(ctx, card, shown)
 

@@ -3,18 +3,18 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import data
+from dashboards import data, terms
 from dashboards.context import page_context
 from dashboards.widgets import (
     IMMATURE_COLOUR,
     PALETTE,
-    fmt_pct,
     layout,
     no_data,
     page_header,
     plot,
     table,
 )
+from flows import formatting as fmt
 
 ctx = page_context()
 page_header(ctx, "page_skus")
@@ -23,12 +23,15 @@ if skus.empty:
     no_data(ctx, needs_orders=True)
     st.stop()
 labels = {
-    row.sku_id: f"{row.sku_name} ({row.sku_id}) · {row.merchant_name} · {fmt_pct(row.defect_rate)}"
+    row.sku_id: f"{row.sku_name} ({row.sku_id}) · {row.merchant_name} · {fmt.pct(row.defect_rate)}"
     for row in skus.itertuples()
 }
+if "skus_sku" not in st.session_state and st.query_params.get("sku") in labels:
+    st.session_state["skus_sku"] = st.query_params["sku"]  # a shared link or an alert's link
 sku_id = st.selectbox(
     ctx.t("select_sku"), list(labels), format_func=labels.__getitem__, key="skus_sku"
 )
+st.query_params["sku"] = sku_id
 
 chart = data.sku_chart(ctx.source, ctx.filters, sku_id)
 if chart.empty:
@@ -109,6 +112,8 @@ else:
         + ctx.t("immature_note")
     )
 
+term = terms.render(ctx, "skus", sku_id)
+
 left, right = st.columns([1, 2])
 with left:
     issues = data.issue_pareto(ctx.source, ctx.filters, sku_id)
@@ -127,7 +132,7 @@ with left:
         plot(fig, "skus_issues")
 with right:
     st.subheader(ctx.t("complaints_list"))
-    rows, total = data.complaints(ctx.source, ctx.filters, sku_id)
+    rows, total = data.complaints(ctx.source, ctx.filters, sku_id, term=term)
     if rows.empty:
         no_data(ctx)
     else:

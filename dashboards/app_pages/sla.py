@@ -1,6 +1,5 @@
 """SLA: compliance by stage × channel × week, who is late on what, backlog ageing."""
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -18,6 +17,7 @@ from dashboards.widgets import (
     table,
     table_or_no_data,
 )
+from flows import formatting as fmt
 from flows.config import SLA_STAGES
 
 ctx = page_context()
@@ -31,7 +31,7 @@ targets = data.sla_targets(ctx.source)
 if not targets.empty:
     st.subheader(ctx.t("sla_targets"))
     targets["target"] = [
-        f"{value:g} {ctx.enum('sla_target_unit', unit)}" if pd.notna(value) else ""
+        "" if fmt.is_missing(value) else f"{value:g} {ctx.enum('sla_target_unit', unit)}"
         for value, unit in zip(targets["target_value"], targets["target_unit"], strict=True)
     ]
     grid = targets.pivot(index="stage", columns="channel", values="target").reindex(
@@ -52,21 +52,13 @@ if not targets.empty:
         )
 
 
-def compliance_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The weekly counts summed over ``keys``, with met ÷ measured (missing when none)."""
-    sums = frame.groupby(keys, as_index=False)[["n_met", "n_measured", "n_pending"]].sum()
-    sums["compliance_rate"] = sums["n_met"] / sums["n_measured"].where(sums["n_measured"] > 0)
-    return sums
-
-
 weekly = data.sla_weekly(ctx.source, ctx.filters)
 if not weekly.empty:
     left, right = st.columns(2)
     with left:
-        per_week = compliance_by(weekly, ["received_week", "stage"])
-        # A week whose stage is still pending somewhere is provisional: only the done and the
-        # overdue count so far, so its rate can still fall.
-        per_week["is_mature"] = per_week["n_pending"] == 0
+        per_week = data.sla_weekly(ctx.source, ctx.filters, "week_stage")
+        # The mart marks a row provisional (marts.sla_compliance_merchant_weekly.is_provisional).
+        per_week["is_mature"] = ~per_week["is_provisional"]
         fig = go.Figure()
         shade_immature(fig, per_week.loc[~per_week["is_mature"], "received_week"])
         for colour, stage in zip(PALETTE, SLA_STAGES, strict=False):
@@ -91,7 +83,7 @@ if not weekly.empty:
         if not per_week["is_mature"].all():
             st.caption(ctx.t("sla_provisional_note"))
     with right:
-        grid = compliance_by(weekly, ["stage", "channel"])
+        grid = data.sla_weekly(ctx.source, ctx.filters, "stage_channel")
         pivot = grid.pivot(index="stage", columns="channel", values="compliance_rate").reindex(
             [s for s in SLA_STAGES if s in set(grid["stage"])]
         )
@@ -204,7 +196,7 @@ else:
     counts = dict(zip(backlog["age_bucket"], backlog["n_complaints"], strict=True))
     fig = go.Figure(
         go.Bar(
-            x=[ctx.t(b) for b in data.AGE_BUCKETS],
+            x=[ctx.enum("backlog_age_bucket", b) for b in data.AGE_BUCKETS],
             y=[counts.get(b, 0) for b in data.AGE_BUCKETS],
             marker_color=PALETTE[3],
             name=ctx.t("axis_complaints"),

@@ -14,6 +14,7 @@ import pandas as pd
 
 from flows.errors import UserError
 from flows.generator import timestamps as ts
+from flows.generator.bursts import apply_term_burst, plan_term_burst
 from flows.generator.catalog import CATEGORY_NAMES, build_catalog
 from flows.generator.complaints import Complaints, draw_complaints, follow_up_complaints
 from flows.generator.descriptions import describe, fake_phones
@@ -224,6 +225,8 @@ def _generate_into(
         _rng(opts.seed, 1), catalog, lines_per_week, start_s, opts.weeks
     )
     batches = plan_bad_batches(_rng(opts.seed, 2), catalog, lines_per_week, actions)
+    burst = plan_term_burst(catalog, lines_per_week, batches)
+    burst_received: dict[int, int] = {}  # received week -> planted descriptions
     remedy_fail_rate = plan_remedy_failure_rates(_rng(opts.seed, 3), len(catalog.merchants))
     planted_failures: list[dict[str, str]] = []
     days = start_day + np.arange(n_days).astype("timedelta64[D]")
@@ -279,7 +282,14 @@ def _generate_into(
         c = draw_complaints(rng, lines, catalog.sku_category, p, as_of_s)
         if len(c) == 0:
             return
-        t = write_complaints(rng, dirt_rng, lines, c, f"TS{week:03d}{part:02d}")
+        t = write_complaints(
+            rng,
+            dirt_rng,
+            lines,
+            c,
+            f"TS{week:03d}{part:02d}",
+            (week, _rng(opts.seed, 14, week, part)),
+        )
         # Remedy failures: the same buyer complains again about the same line and issue.
         closed_at = np.maximum(t[:, CLOSED], t[:, CLOSED2])
         failed, received = remedy_failures(
@@ -300,8 +310,13 @@ def _generate_into(
             for i, a in enumerate(failed)
         )
 
-    def write_complaints(rng, dirt_rng, lines, c: Complaints, prefix: str) -> np.ndarray:
-        """Timelines, export rows and events of one set of complaints; returns the timelines."""
+    def write_complaints(
+        rng, dirt_rng, lines, c: Complaints, prefix: str, burst_at=None
+    ) -> np.ndarray:
+        """Timelines, export rows and events of one set of complaints; returns the timelines.
+
+        ``burst_at`` (order week, random stream) lets the term burst rewrite texts of the week.
+        """
         n = len(c)
         sku = lines.sku[c.line]
         t = timelines(rng, c, catalog.merchant_slow[catalog.sku_merchant[sku]], as_of_s)
@@ -318,6 +333,14 @@ def _generate_into(
             list(CARRIER_NAMES[lines.carrier[c.line]]),
             phones,
         )
+        planted = np.zeros(n, dtype=bool)
+        if burst_at is not None:
+            burst_week, burst_rng = burst_at
+            planted = apply_term_burst(
+                burst_rng, burst, burst_week, sku, c.issue, list(sku_l2[sku]), texts, has_phone
+            )
+        for received_week in (c.received[planted] - start_s) // (7 * DAY):
+            burst_received[int(received_week)] = burst_received.get(int(received_week), 0) + 1
         merchant = merchant_ids[catalog.sku_merchant[sku]].astype(object)
         merchant[rng.random(n) < 0.005] = None  # derivable from the SKU; exports sometimes omit it
         base = {
@@ -425,6 +448,19 @@ def _generate_into(
                 "completed_at": None if a.completed_s is None else ts.render_one(a.completed_s),
             }
             for a in actions
+        ],
+        "term_bursts": []
+        if burst is None
+        else [
+            {
+                "sku_id": str(sku_ids[burst.sku]),
+                "merchant_id": str(merchant_ids[catalog.sku_merchant[burst.sku]]),
+                "term": burst.term,
+                "order_weeks": [monday(w) for w in burst.weeks],
+                "planted_by_received_week": {
+                    monday(w): n for w, n in sorted(burst_received.items())
+                },
+            }
         ],
         "slow_evidence_merchants": [str(m) for m in merchant_ids[catalog.merchant_slow]],
         "remedy_failures": sorted(planted_failures, key=lambda f: f["complaint_id"]),

@@ -1,4 +1,5 @@
-"""Landing-file ingest: plain functions the Prefect flow in ``flows/ingest.py`` orchestrates.
+"""Landing-file ingest: plain functions ``complaints ingest``, ``complaints run`` and the
+``daily-pipeline`` flow call.
 
 One module per job: ``discovery`` (which files, which entity), ``fingerprint`` (content hash and
 encoding), ``transcode`` (GB18030 to UTF-8, streamed), ``readers`` (each format into a text table),

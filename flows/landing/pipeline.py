@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import tempfile
+import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -155,7 +157,7 @@ def ingest_landing(
             check_key(con, ctx.key, settings.key_file)
             with FilePreparer(con, files, ctx) as preparer:
                 for prepared in preparer:
-                    result = commit_file(prepared, ctx)
+                    result = commit_retrying_io(con, prepared, ctx)
                     report.files.append(result)
                     if progress:
                         progress(len(files), f"{result.file_name}: {result.rows_read:,} rows")
@@ -163,6 +165,28 @@ def ingest_landing(
         finally:
             con.close()
     return report
+
+
+def shown_name(lf: LandingFile) -> str:
+    """The file name as the warehouse, the report and the logs show it: phone numbers masked in
+    each part between `_` and `.` (in a file name those separate words, they join no id)."""
+    return re.sub(r"[^_.]+", lambda part: mask_text(part.group()), lf.name)
+
+
+def commit_retrying_io(
+    con: duckdb.DuckDBPyConnection, prepared: PreparedFile, ctx: RunContext
+) -> FileResult:
+    """``commit_file``, reading the file again after an I/O error (a flaky mount) with the
+    configured pauses; the last attempt rejects the file with the error as its reason. Bad data
+    is never retried."""
+    for pause in ctx.settings.ingest_io_retry_delays_seconds:
+        try:
+            return commit_file(prepared, ctx, raise_io=True)
+        except OSError as exc:
+            log.warning("%s: %s; reading it again in %.0f s", prepared.lf.name, exc, pause)
+            time.sleep(pause)
+            prepared = prepare_file(file_connection(con, ctx), prepared.lf, ctx)
+    return commit_file(prepared, ctx)
 
 
 class AlreadyIngested(Exception):
@@ -185,6 +209,7 @@ class PreparedFile:
     error: BaseException | None = None
     headers: list[str] = field(default_factory=list)
     personal: set[int] = field(default_factory=set)
+    identifiers: frozenset[int] = frozenset()  # positions of id columns: never masked
     defaulted: list[str] = field(default_factory=list)  # columns a profile default may supply
     delimiter: str | None = None  # CSV: the delimiter and header line used
     skipped: int = 0
@@ -217,7 +242,9 @@ def prepare_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContex
     A file whose name, size and modification time match a ledger entry is known without reading
     it. Otherwise its SHA-256 is computed in a background thread while DuckDB reads it.
     """
-    prepared = PreparedFile(lf=lf, con=con, result=FileResult(file_name=lf.name, format=lf.fmt))
+    prepared = PreparedFile(
+        lf=lf, con=con, result=FileResult(file_name=shown_name(lf), format=lf.fmt)
+    )
     result = prepared.result
     try:
         stat = lf.path.stat()
@@ -225,7 +252,7 @@ def prepare_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContex
         prepared.error = exc
         return prepared
     result.file_size, result.file_mtime_ns = stat.st_size, stat.st_mtime_ns
-    prepared.known_id = ledger.known_by_stat(con, lf.name, stat.st_size, stat.st_mtime_ns)
+    prepared.known_id = ledger.known_by_stat(con, shown_name(lf), stat.st_size, stat.st_mtime_ns)
     if prepared.known_id:
         return prepared
     if ctx.settings.gx_max_rows_per_file > 0:
@@ -349,7 +376,7 @@ def _reject_hashed(
         result.file_id, seen = ledger.identify(con, result.content_sha256, result.entity)
         if seen is not None:
             return _skipped(con, lf, result.file_id, result)
-    result.file_id = result.file_id or f"unreadable:{lf.name}:{result.file_size}"
+    result.file_id = result.file_id or f"unreadable:{shown_name(lf)}:{result.file_size}"
     if ledger.lookup(con, result.file_id) is not None:
         return _skipped(con, lf, result.file_id, result)
     return _reject(con, lf, ctx, result, exc)
@@ -360,8 +387,10 @@ def reject_after_io_failure(
 ) -> FileResult:
     """Record a file whose reading kept failing with I/O errors (after any retries)."""
     stat_size = lf.path.stat().st_size if lf.path.exists() else None
-    result = FileResult(file_name=lf.name, format=lf.fmt, entity=lf.entity, file_size=stat_size)
-    result.file_id = f"unreadable:{lf.name}:{stat_size}"
+    result = FileResult(
+        file_name=shown_name(lf), format=lf.fmt, entity=lf.entity, file_size=stat_size
+    )
+    result.file_id = f"unreadable:{shown_name(lf)}:{stat_size}"
     existing = ledger.lookup(con, result.file_id)
     if existing is not None:
         return _skipped(con, lf, result.file_id, result)
@@ -375,15 +404,17 @@ def _skipped(
     rejected before is skipped with a warning until it changes: it was reported when it was
     rejected, and one bad delivery must not fail every later run (``--strict`` still does)."""
     seen = ledger.lookup(con, file_id)
-    ledger.note_duplicate_delivery(con, file_id, lf.name)
-    first = seen[0] if seen else lf.name
-    reason = "already ingested" if first == lf.name else f"same content as {first} (duplicate)"
+    ledger.note_duplicate_delivery(con, file_id, shown_name(lf))
+    first = seen[0] if seen else shown_name(lf)
+    reason = (
+        "already ingested" if first == shown_name(lf) else f"same content as {first} (duplicate)"
+    )
     rejected_before = seen is not None and seen[1] == "rejected"
     if rejected_before and seen:
         reason = f"rejected earlier, skipped until its content changes: {seen[2]}"
-        log.warning("%s: %s", lf.name, reason)
+        log.warning("%s: %s", shown_name(lf), reason)
     return FileResult(
-        file_name=lf.name,
+        file_name=shown_name(lf),
         file_id=file_id,
         format=lf.fmt,
         status="skipped",
@@ -402,10 +433,10 @@ def _reject(
     exc: BaseException,
 ) -> FileResult:
     reason = mask_text(full_reason(exc))
-    log.warning("%s rejected: %s", lf.name, reason)
+    log.warning("%s rejected: %s", shown_name(lf), reason)
     rows_read = _rows_as_far_as_counted(con, lf)
     rejected = FileResult(
-        file_name=lf.name,
+        file_name=shown_name(lf),
         file_id=result.file_id,
         entity=result.entity,
         format=lf.fmt,
@@ -496,7 +527,7 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
         result.headers = [mask_text(h) for h in headers]
     result.profile = profile.name
     positions, extra = map_headers(profile, entity_name, headers)
-    result.extra_columns = extra
+    result.extra_columns = [mask_text(h) for h in extra]
     try:
         templates = template_positions(profile, entity_name, headers)
     except KeyError as missing_header:
@@ -539,6 +570,7 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
     keep_quarantined_source(con)
     prepared.headers = headers
     prepared.personal = {p for name, p in positions.items() if entity.column(name).personal}
+    prepared.identifiers = frozenset(p for name, p in positions.items() if name.endswith("_id"))
 
 
 def _write(prepared: PreparedFile, ctx: RunContext) -> None:
@@ -549,7 +581,7 @@ def _write(prepared: PreparedFile, ctx: RunContext) -> None:
     store_validation(con, prepared.validation, file_id)
     merged = merge_batch(con, entity, value_columns(entity.name), file_id, ctx.ingested_at)
     result.rows_quarantined = record_quarantine(
-        con, file_id, prepared.lf.name, prepared.headers, prepared.personal
+        con, file_id, result.file_name, prepared.headers, prepared.personal, prepared.identifiers
     )
     result.rows_loaded = merged.loaded
     result.rows_duplicate += merged.duplicate

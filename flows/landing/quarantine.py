@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import duckdb
 
-from flows.landing.pii import mask_text_sql, masked_phone_sql
+from flows.landing.pii import mask_text, mask_text_sql, masked_phone_sql
 from flows.landing.sqltext import literal
 
 
-def raw_values_sql(headers: list[str], personal_positions: set[int]) -> str:
-    """JSON of a source row keyed by the file's own headers; phone numbers masked everywhere."""
+def raw_values_sql(
+    headers: list[str],
+    personal_positions: set[int],
+    identifier_positions: frozenset[int] = frozenset(),
+) -> str:
+    """JSON of a source row keyed by the file's own headers (masked); phone numbers masked in
+    every value except identifiers, which are kept exactly as the file has them."""
     if not headers:
         return "json_object()"
     pairs = []
     for i, header in enumerate(headers):
         value = f"c{i}"
-        masked = masked_phone_sql(value) if i in personal_positions else mask_text_sql(value)
-        pairs.append(f"{literal(header)}, {masked}")
+        if i in personal_positions:
+            masked = masked_phone_sql(value)
+        elif i in identifier_positions:
+            masked = value
+        else:
+            masked = mask_text_sql(value)
+        pairs.append(f"{literal(mask_text(header))}, {masked}")
     return f"json_object({', '.join(pairs)})"
 
 
@@ -26,12 +36,13 @@ def record_quarantine(
     file_name: str,
     headers: list[str],
     personal_positions: set[int],
+    identifier_positions: frozenset[int] = frozenset(),
 ) -> int:
     """Write the entries of temp table ``q_entries`` (row, field, reason) and reader rejects.
 
     Returns the number of distinct quarantined rows.
     """
-    values = raw_values_sql(headers, personal_positions)
+    values = raw_values_sql(headers, personal_positions, identifier_positions)
     params = [file_id, file_name]
     _write_rejects(con, params)
     if not con.execute("select exists (select 1 from q_entries)").fetchone()[0]:

@@ -195,7 +195,9 @@ def build_typed(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
         if column.personal:
             finals.append(f"{hash_sql(t, ctx.key)} as {ident(column.name + '_hash')}")
             finals.append(f"{masked_phone_sql(t)} as {ident(column.name + '_masked')}")
-        elif column.free_text:
+        elif column.free_text or (column.kind == "text" and not column.name.endswith("_id")):
+            # Free text and names (merchant, SKU, brand ...): phone numbers masked. Identifiers
+            # are never altered.
             finals.append(f"{mask_text_sql(p)} as {ident(column.name)}")
         elif rules[column.name].warnings:
             finals.append(

@@ -2,7 +2,7 @@
 write HTML cards, XLSX workbooks and an index, then deliver them by mail.
 
 One job per module: ``weeks`` (ISO weeks), ``queries`` (marts → ``cards``), ``recommendations``
-(documented rules), ``labels`` (zh/en text), ``formatting``, ``charts`` (inline SVG),
+(documented rules), ``labels`` (zh/en text), ``ranked_lists``, ``charts`` (inline SVG),
 ``html_card``, ``workbook``, ``index_page``, ``recipients``, ``mailer``, ``ledger``, and
 ``produce`` (the steps in order, for the command line and the Prefect flow).
 """

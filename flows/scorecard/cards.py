@@ -37,6 +37,10 @@ class MerchantCard:
     # the category's typical defect rate that the SKU rule compares against.
     category_window_median: float | None = None
     recommendations: list[Recommendation] = field(default_factory=list)
+    # Legal entitlements: the week's checked/below counts and its below-entitlement complaints
+    # (marts.legal_compliance_weekly and legal_entitlement_checks; empty in older warehouses).
+    legal_counts: Row | None = None
+    legal_below: list[Row] = field(default_factory=list)
     orders_loaded: bool = True  # False: no order export loaded at all (complaint-only source)
 
     @property

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from flows.formatting import is_missing, pct
 from flows.scorecard.cards import Row
-from flows.scorecard.formatting import is_missing, pct
 
 WIDTH, HEIGHT = 330, 150
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 22

@@ -7,13 +7,14 @@ non-zero exit.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
+from flows import formatting as fmt
 from flows.config import Settings
-from flows.scorecard import formatting as fmt
 from flows.scorecard.cards import CategoryCards
 from flows.scorecard.labels import Labels
 from flows.scorecard.ledger import DeliveryLedger
@@ -29,12 +30,13 @@ from flows.scorecard.produce import CategoryFiles
 from flows.scorecard.recipients import Recipients
 from flows.scorecard.weeks import IsoWeek
 
-SENT, ALREADY_SENT, NO_RECIPIENTS, FILES_ONLY, FAILED = (
+SENT, ALREADY_SENT, NO_RECIPIENTS, FILES_ONLY, FAILED, UNCONFIRMED = (
     "sent",
     "already_sent",
     "no_recipients",
     "files_only",
     "failed",
+    "unconfirmed",
 )
 
 
@@ -49,7 +51,8 @@ class DeliveryOutcome:
 
     @property
     def failed(self) -> bool:
-        return self.status == FAILED
+        """Failed, or unconfirmed (may have arrived): both need a person, so the run fails."""
+        return self.status in (FAILED, UNCONFIRMED)
 
 
 _SUBJECT = {
@@ -140,7 +143,49 @@ def deliver_category(
     sleep: Callable[[float], None] = time.sleep,
     send: Callable = send_once,
 ) -> DeliveryOutcome:
-    """Mail one category's files unless the ledger says it was already sent this week."""
+    """Mail one category's files unless the ledger says it was already sent this week.
+
+    Never raises: any failure of this category becomes its FAILED outcome (and a ledger entry),
+    so the categories after it are still delivered.
+    """
+    try:
+        return _deliver(
+            files,
+            category,
+            week,
+            as_of,
+            recipients,
+            smtp,
+            ledger,
+            settings,
+            lang,
+            resend,
+            sleep,
+            send,
+        )
+    except Exception as exc:  # e.g. a file that vanished, a bad header: this category only
+        detail = f"{type(exc).__name__}: {exc}"
+        with contextlib.suppress(Exception):
+            ledger.record_failure(
+                week.label, category.category, recipients.all if recipients else [], detail, 0
+            )
+        return DeliveryOutcome(category.category, FAILED, detail=detail)
+
+
+def _deliver(
+    files: CategoryFiles,
+    category: CategoryCards,
+    week: IsoWeek,
+    as_of: str,
+    recipients: Recipients | None,
+    smtp: SmtpSettings | None,
+    ledger: DeliveryLedger,
+    settings: Settings,
+    lang: str,
+    resend: bool,
+    sleep: Callable[[float], None],
+    send: Callable,
+) -> DeliveryOutcome:
     name = category.category
     if smtp is None:
         return DeliveryOutcome(name, FILES_ONLY, detail="SMTP is not configured")
@@ -159,14 +204,37 @@ def deliver_category(
             previous["message_id"],
             detail=f"sent {previous['sent_at']}",
         )
+    pending = ledger.pending(week.label, name)
+    if pending and not resend:
+        return DeliveryOutcome(
+            name,
+            UNCONFIRMED,
+            pending["recipients"],
+            pending["message_id"],
+            pending.get("attempts", 0),
+            detail=_unconfirmed_detail(pending["message_id"]),
+        )
     message = compose(
         files, category, week, as_of, recipients, smtp.sender, lang, settings.timezone
     )
+    if pending:  # resending a message that may have arrived: the same Message-ID marks the copy
+        message.replace_header("Message-ID", pending["message_id"])
+    ledger.record_pending(week.label, name, recipients.all, message["Message-ID"])
     try:
         refused, attempts = send_with_retries(
             message, smtp, settings.smtp_attempts, settings.smtp_backoff_seconds, sleep, send
         )
     except DeliveryError as exc:
+        if exc.unconfirmed:
+            ledger.mark_unconfirmed(week.label, name, str(exc), exc.attempts)
+            return DeliveryOutcome(
+                name,
+                UNCONFIRMED,
+                recipients.all,
+                message["Message-ID"],
+                exc.attempts,
+                detail=f"{exc}; {_unconfirmed_detail(message['Message-ID'])}",
+            )
         ledger.record_failure(week.label, name, recipients.all, str(exc), exc.attempts)
         return DeliveryOutcome(name, FAILED, recipients.all, attempts=exc.attempts, detail=str(exc))
     ledger.record_sent(
@@ -188,3 +256,11 @@ def deliver_category(
             detail=f"refused recipients: {', '.join(sorted(refused))}",
         )
     return DeliveryOutcome(name, SENT, recipients.all, message["Message-ID"], attempts)
+
+
+def _unconfirmed_detail(message_id: str) -> str:
+    return (
+        f"the server received message {message_id} but did not confirm it, so it may have "
+        "arrived; it is not sent again automatically: check the recipients' mailbox, then rerun "
+        "with --resend to send it again under the same Message-ID"
+    )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flows import formatting as fmt
 from flows.config import Settings
-from flows.scorecard import formatting as fmt
 from flows.scorecard.cards import MerchantCard
 from flows.scorecard.charts import trend_svg
 from flows.scorecard.labels import Labels
+from flows.scorecard.ranked_lists import ranked_items
 from flows.scorecard.rendering import environment
 from flows.scorecard.weeks import IsoWeek
 
@@ -55,8 +56,8 @@ def render_card(
         last_active=active[-1]["iso_week"] if active else None,
         evidence_change=evidence_change,
         recommendations=card.recommendations,
-        top_issue_types=fmt.ranked_items(row.get("top_issue_types"), labels),
-        top_skus=fmt.ranked_items(
+        top_issue_types=ranked_items(row.get("top_issue_types"), labels),
+        top_skus=ranked_items(
             row.get("top_skus"),
             labels,
             {sku["sku_id"]: sku["sku_name"] for sku in card.skus if sku.get("sku_name")},

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+from flows import formatting as fmt
 from flows.file_modes import restrict
-from flows.scorecard import formatting as fmt
 from flows.scorecard.cards import WeekCards
 from flows.scorecard.labels import Labels
 from flows.scorecard.paths import card_path, index_path, workbook_path

@@ -1,9 +1,11 @@
-"""The scorecards' words in Chinese and English (one dictionary per language, same keys)."""
+"""The scorecards' words in Chinese and English (one dictionary per language, same keys); codes
+are worded by the one code table, ``flows.contract.CODES``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flows.contract import code_label
 from flows.errors import UserError
 
 LANGUAGES = ("zh", "en")
@@ -51,11 +53,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "sla": "SLA compliance by stage",
         "stage": "Stage",
         "target": "Target",
+        "legal": "Legal entitlements (complaints received this week, closed)",
+        "legal_summary": "{checked} checked, {entitled} with an entitlement, {below} below it",
+        "legal_rule": "Rule fallen short of",
+        "legal_remedy": "Remedy given < entitled",
+        "legal_shortfall": "Compensation shortfall",
         "measured": "Measured",
-        "met": "Met",
         "compliance": "Compliance",
-        "breached": "Breached",
-        "open_overdue": "Open, overdue",
         "overdue": "Overdue complaints (open at data time)",
         "no_overdue": "No complaint is overdue.",
         "overdue_short": "Overdue complaints",
@@ -147,11 +151,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "sla": "各环节时效达标率",
         "stage": "环节",
         "target": "时限",
+        "legal": "法定权益合规（本周受理、已关闭的投诉）",
+        "legal_summary": "已核对 {checked} 件，其中有法定权益 {entitled} 件，低于权益 {below} 件",
+        "legal_rule": "未满足的规则",
+        "legal_remedy": "实际处理 < 法定处理",
+        "legal_shortfall": "赔偿差额",
         "measured": "考核数",
-        "met": "达标",
         "compliance": "达标率",
-        "breached": "超时",
-        "open_overdue": "未完成且已超时",
         "overdue": "超时投诉（截至数据时间仍未完成）",
         "no_overdue": "没有超时投诉。",
         "overdue_short": "超时投诉",
@@ -201,86 +207,23 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-_CODES: dict[str, dict[str, str]] = {
-    "zh": {
-        # issue types
-        "quality_defect": "质量问题",
-        "cosmetic_flaw": "瑕疵",
-        "counterfeit": "假冒伪劣",
-        "transport_damage": "运输损坏",
-        "misuse": "使用不当",
-        "misunderstanding": "理解偏差",
-        "other": "其他",
-        # SLA stages
-        "acknowledge": "受理响应",
-        "merchant_notified": "通知商家",
-        "merchant_evidence": "商家举证",
-        "resolution": "处理完结",
-        # grade status
-        "insufficient_volume": "样本量不足",
-        "no_mature_weeks": "暂无成熟周",
-        # corrective-action verdicts (data contract)
-        "pending": "待评估（数据未成熟）",
-        "effective": "有效",
-        "worsened": "恶化",
-        "no_detectable_change": "无可检测变化",
-        "insufficient_data": "数据不足",
-        # action types
-        "supplier_change": "更换供应商",
-        "incoming_inspection": "来料检验",
-        "process_fix": "工艺改进",
-        "packaging_fix": "包装改进",
-        "listing_removed": "商品下架",
-        "merchant_warning": "商家警告",
-        "merchant_penalty": "商家处罚",
-        "sku": "SKU",
-        "merchant": "商家",
-        # SLA target units and channels
-        "calendar_hours": "小时",
-        "working_hours": "工作小时",
-        "working_days": "个工作日",
-        "app": "APP客服",
-        "web_form": "在线表单",
-        "hotline": "客服热线",
-        "social_media": "社交媒体",
-    },
-    "en": {
-        "quality_defect": "quality defect",
-        "cosmetic_flaw": "cosmetic flaw",
-        "counterfeit": "counterfeit",
-        "transport_damage": "transport damage",
-        "misuse": "misuse",
-        "misunderstanding": "misunderstanding",
-        "other": "other",
-        "acknowledge": "acknowledge",
-        "merchant_notified": "merchant notified",
-        "merchant_evidence": "merchant evidence",
-        "resolution": "resolution",
-        "insufficient_volume": "insufficient volume",
-        "no_mature_weeks": "no mature week yet",
-        "pending": "pending (not mature yet)",
-        "effective": "effective",
-        "worsened": "worsened",
-        "no_detectable_change": "no detectable change",
-        "insufficient_data": "insufficient data",
-        "supplier_change": "supplier change",
-        "incoming_inspection": "incoming inspection",
-        "process_fix": "process fix",
-        "packaging_fix": "packaging fix",
-        "listing_removed": "listing removed",
-        "merchant_warning": "merchant warning",
-        "merchant_penalty": "merchant penalty",
-        "sku": "SKU",
-        "merchant": "merchant",
-        "calendar_hours": "h",
-        "working_hours": "working h",
-        "working_days": "working days",
-        "app": "app",
-        "web_form": "web form",
-        "hotline": "hotline",
-        "social_media": "social media",
-    },
-}
+# Codes a scorecard shows without saying their kind, and which kind wins when a code is in two
+# (``merchant``: the scope of an action on a card, not a responsibility).
+_CARD_CODE_KINDS = (
+    "issue_type",
+    "stage",
+    "evaluation",
+    "action_type",
+    "scope",
+    "sla_status",
+    "channel",
+    "status",
+    "remedy",
+    "responsibility",
+    "grade_status",
+    "sla_target_unit",
+    "legal_rule",
+)
 
 
 class Labels:
@@ -293,7 +236,6 @@ class Labels:
             )
         self.lang = lang
         self._text = _TEXT[lang]
-        self._codes = _CODES[lang]
 
     def __getitem__(self, key: str) -> str:
         return self._text[key]
@@ -309,8 +251,8 @@ class Labels:
             if row.get("target_value") is None:
                 continue
             key = (float(row["target_value"]), str(row["target_unit"]))
-            groups.setdefault(key, []).append(self.code(row["channel"]))
-        texts = {key: f"{key[0]:g} {self.code(key[1])}" for key in groups}
+            groups.setdefault(key, []).append(self.code(row["channel"], "channel"))
+        texts = {key: f"{key[0]:g} {self.code(key[1], 'sla_target_unit')}" for key in groups}
         if len(groups) == 1 and len(next(iter(groups.values()))) == len(targets):
             return next(iter(texts.values()))
         sep = "；" if self.lang == "zh" else "; "
@@ -320,8 +262,13 @@ class Labels:
             or (self._text["none"])
         )
 
-    def code(self, value: object) -> str:
-        """The display name of an enumeration code (the code itself when unknown)."""
+    def code(self, value: object, kind: str | None = None) -> str:
+        """The word for a code from the one code table, ``flows.contract.CODES`` (the code
+        itself when unknown)."""
         if value is None:
             return self._text["none"]
-        return self._codes.get(str(value), str(value))
+        for candidate in (kind,) if kind else _CARD_CODE_KINDS:
+            label = code_label(candidate, value, self.lang)
+            if label is not None:
+                return label
+        return str(value)

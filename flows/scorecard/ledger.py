@@ -3,6 +3,12 @@
 A JSON file beside the reports (never in the warehouse, which is replaced on every build). A
 rerun of a week consults it and does not mail a category twice unless asked to resend. Writes are
 serialised with a lock and published by atomic rename, so a crash never leaves half a ledger.
+
+Exactly once: an entry under ``pending`` is written before a message is handed to the server (with
+its Message-ID) and reconciled after: moved to ``deliveries`` when the server accepted it, to
+``failures`` when it certainly did not. A pending entry that stays (a lost final reply, a crash)
+means "may have arrived": no later run sends it again unless asked to resend, and a resend reuses
+its Message-ID so mail systems and readers recognise the copy.
 """
 
 from __future__ import annotations
@@ -26,13 +32,14 @@ class DeliveryLedger:
 
     def _read(self) -> dict[str, Any]:
         if not self.path.exists():
-            return {"deliveries": [], "failures": []}
+            return {"deliveries": [], "failures": [], "pending": []}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise UserError(f"{self.path}: the delivery ledger is not valid JSON ({exc})") from None
         data.setdefault("deliveries", [])
         data.setdefault("failures", [])
+        data.setdefault("pending", [])
         return data
 
     @contextlib.contextmanager
@@ -80,6 +87,7 @@ class DeliveryLedger:
         }
         with self._locked():
             data = self._read()
+            _drop_pending(data, week, category)
             data["deliveries"].append(entry)
             self._write(data)
         return entry
@@ -97,5 +105,46 @@ class DeliveryLedger:
         }
         with self._locked():
             data = self._read()
+            _drop_pending(data, week, category)
             data["failures"].append(entry)
             self._write(data)
+
+    def pending(self, week: str, category: str) -> dict[str, Any] | None:
+        """A send of ``week`` to ``category`` whose outcome is unknown (it may have arrived)."""
+        with self._locked():
+            entries = self._read()["pending"]
+        matches = [e for e in entries if e["week"] == week and e["category"] == category]
+        return matches[-1] if matches else None
+
+    def record_pending(
+        self, week: str, category: str, recipients: list[str], message_id: str
+    ) -> None:
+        """Written before the message is handed to the server."""
+        entry = {
+            "week": week,
+            "category": category,
+            "recipients": recipients,
+            "message_id": message_id,
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        with self._locked():
+            data = self._read()
+            _drop_pending(data, week, category)
+            data["pending"].append(entry)
+            self._write(data)
+
+    def mark_unconfirmed(self, week: str, category: str, detail: str, attempts: int) -> None:
+        """Keep the pending entry, with why its outcome is unknown."""
+        with self._locked():
+            data = self._read()
+            for entry in data["pending"]:
+                if entry["week"] == week and entry["category"] == category:
+                    entry["unconfirmed"] = detail
+                    entry["attempts"] = attempts
+            self._write(data)
+
+
+def _drop_pending(data: dict[str, Any], week: str, category: str) -> None:
+    data["pending"] = [
+        e for e in data["pending"] if not (e["week"] == week and e["category"] == category)
+    ]

@@ -8,6 +8,7 @@ permanent ones (5xx: bad address, authentication refused) fail at once.
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import os
 import smtplib
@@ -76,6 +77,17 @@ def smtp_from_env(
     )
 
 
+def header_value(text: str) -> str:
+    """A header value without line breaks or control characters (each run becomes one space).
+
+    A CR or LF in a header would start a new header (injection) and Python's email package
+    refuses it with an exception; a category or merchant name comes from the data, so it is
+    cleaned, not trusted.
+    """
+    cleaned = "".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in text)
+    return " ".join(cleaned.split())
+
+
 def build_message(
     sender: str,
     to: list[str],
@@ -92,28 +104,68 @@ def build_message(
     which tells a mail client the sender's zone is unknown.
     """
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = ", ".join(to)
+    message["From"] = header_value(sender)
+    message["To"] = header_value(", ".join(to))
     if cc:
-        message["Cc"] = ", ".join(cc)
-    message["Subject"] = subject
+        message["Cc"] = header_value(", ".join(cc))
+    message["Subject"] = header_value(subject)
     message["Date"] = format_datetime(datetime.now(ZoneInfo(timezone)))
-    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
-    message["X-Complaints-Scorecard"] = tag
+    message["Message-ID"] = make_msgid(domain=header_value(sender.rsplit("@", 1)[-1]))
+    message["X-Complaints-Scorecard"] = header_value(tag)
     message.set_content(body)
     for name, path in attachments:
         kind = XLSX_TYPE if path.suffix == ".xlsx" else mimetypes.guess_type(path.name)[0]
         maintype, subtype = (kind or "application/octet-stream").split("/", 1)
-        message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=name)
+        message.add_attachment(
+            path.read_bytes(), maintype=maintype, subtype=subtype, filename=header_value(name)
+        )
     return message
 
 
 class DeliveryError(Exception):
-    """A message that could not be sent after every allowed attempt."""
+    """A message that could not be sent after every allowed attempt.
 
-    def __init__(self, message: str, attempts: int) -> None:
+    ``unconfirmed``: the server had the whole message when the connection failed, so it may
+    have been delivered; it is not retried (a retry would be a second copy).
+    """
+
+    def __init__(self, message: str, attempts: int, unconfirmed: bool = False) -> None:
         super().__init__(message)
         self.attempts = attempts
+        self.unconfirmed = unconfirmed
+
+
+class UnconfirmedSend(Exception):
+    """The server accepted DATA and received the message, but its final reply never came."""
+
+
+class _MarksDataPhase:
+    """Notes when the server says 354 to DATA: from then on it may deliver the message, so a
+    failure is no longer safe to retry (a lost final reply gave several identical copies)."""
+
+    in_data = False
+    message_handed_over = False
+
+    def data(self, msg):  # type: ignore[no-untyped-def]
+        self.in_data = True
+        try:
+            return super().data(msg)  # type: ignore[misc]
+        finally:
+            self.in_data = False
+
+    def getreply(self):  # type: ignore[no-untyped-def]
+        code, text = super().getreply()  # type: ignore[misc]
+        if self.in_data and code == 354:
+            self.message_handed_over = True
+        return code, text
+
+
+class _SMTP(_MarksDataPhase, smtplib.SMTP):
+    pass
+
+
+class _SMTPS(_MarksDataPhase, smtplib.SMTP_SSL):
+    pass
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -142,12 +194,10 @@ def send_once(message: EmailMessage, smtp: SmtpSettings) -> dict[str, str]:
     """Send ``message``; return the recipients the server refused (empty when all accepted)."""
     context = ssl.create_default_context()
     if smtp.implicit_tls:
-        client: smtplib.SMTP = smtplib.SMTP_SSL(
-            smtp.host, smtp.port, timeout=smtp.timeout, context=context
-        )
+        client: _SMTP | _SMTPS = _SMTPS(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
     else:
-        client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
-    with client:
+        client = _SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+    try:
         client.ehlo()
         if smtp.starttls and not smtp.implicit_tls:
             client.starttls(context=context)
@@ -155,6 +205,14 @@ def send_once(message: EmailMessage, smtp: SmtpSettings) -> dict[str, str]:
         if smtp.user:
             client.login(smtp.user, smtp.password or "")
         refused = client.send_message(message)
+    except (smtplib.SMTPException, OSError) as exc:
+        if client.message_handed_over and not isinstance(exc, smtplib.SMTPResponseException):
+            raise UnconfirmedSend(_describe(exc)) from exc
+        raise
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            client.quit()  # the message is accepted already: a failed QUIT changes nothing
+        client.close()
     return {addr: f"{code} {text!r}" for addr, (code, text) in refused.items()}
 
 
@@ -176,6 +234,13 @@ def send_with_retries(
     for attempt in range(1, attempts + 1):
         try:
             return send(message, smtp), attempt
+        except UnconfirmedSend as exc:
+            errors.append(f"attempt {attempt}: {exc}")
+            raise DeliveryError(
+                f"no final reply after the server received the message ({'; '.join(errors)})",
+                attempt,
+                unconfirmed=True,
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             errors.append(f"attempt {attempt}: {_describe(exc)}")
             if not _is_transient(exc):

@@ -6,18 +6,13 @@ that no report ever carries one in clear (data contract, "Personal data").
 
 from __future__ import annotations
 
-import re
-
-# Mainland mobile numbers (optionally +86 / 0086 prefixed, optionally split by spaces or dashes)
-# and landlines with an area code; digits inside longer digit runs (ids) are left alone.
-_MOBILE = re.compile(r"(?<!\d)(?:(?:\+|00)86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-(\d{3,4})(\d{4})(?!\d)")
+from flows.landing.pii import mask_text
 
 
 def mask_phones(text: str) -> str:
-    """``13812345678`` → ``138****5678``; landlines keep the area code and last four digits."""
-    text = _MOBILE.sub(lambda m: f"{m[1]}****{m[3]}", text)
-    return _LANDLINE.sub(lambda m: f"{m[1]}-****{m[3]}", text)
+    """``13812345678`` → ``138****5678`` in any written form (the ingest's own normaliser, so
+    reports and warehouse agree on what a phone number is); identifiers are left alone."""
+    return mask_text(text)
 
 
 def masked(value: object) -> object:

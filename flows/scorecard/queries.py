@@ -71,21 +71,14 @@ _SLA_BREAKDOWN = """
     group by merchant_id, stage
 """
 
-# One select per stage; the stage names are the fixed identifiers of the marts, never user input.
-_OVERDUE = " union all ".join(
-    f"""
+_OVERDUE = """
     select
-        complaint_id, merchant_id, sku_id, sku_name, channel, status, received_at,
-        '{stage}' as stage,
-        {stage}_deadline_at as deadline_at,
-        {stage}_overdue_hours as overdue_hours
-    from marts.complaints
-    where is_counted
-        and {stage}_status = 'open_overdue'
+        complaint_id, merchant_id, sku_id, sku_name, channel, complaint_status as status,
+        received_at, stage, deadline_at, overdue_hours
+    from marts.sla_late_stages
+    where sla_status = 'open_overdue'
         and ($category is null or category = $category)
-    """
-    for stage in SLA_STAGES
-)
+"""
 
 _RECURRENCES = """
     select
@@ -96,6 +89,7 @@ _RECURRENCES = """
         recurrence.closed_at,
         recurrence.recurred_by_complaint_id,
         recurrence.days_to_recurrence,
+        recurrence.is_defect_issue,
         recurring.received_at as recurred_at,
         recurring.sku_name
     from marts.complaint_recurrence as recurrence
@@ -173,6 +167,7 @@ def load_week(
         skus = _rows(con, _SKUS, sku_params)
         breakdown = _rows(con, _SLA_BREAKDOWN, params)
         targets = _sla_targets(con)
+        legal_counts, legal_below = _legal(con, params)
         overdue = _rows(con, _OVERDUE, params)
         recurrences = _rows(con, _RECURRENCES, params)
         actions = _rows(con, _ACTIONS, params)
@@ -189,6 +184,7 @@ def load_week(
         recurrences,
         actions,
         targets,
+        (legal_counts, legal_below),
     )
     for category_cards in cards.categories:
         for card in category_cards.merchants:
@@ -197,17 +193,49 @@ def load_week(
 
 
 # A complaint-only source: no order lines at all, so every rate is absent (the cards say why).
-_ORDERS_LOADED = "select exists (select 1 from marts.merchant_defect_rates_weekly)"
+_ORDERS_LOADED = "select coalesce(max(order_lines), 0) > 0 from marts.merchant_scorecard_weekly"
+
+
+_LEGAL_COUNTS = """
+    select merchant_id, sum(n_checked) as n_checked, sum(n_entitled) as n_entitled,
+        sum(n_below) as n_below, sum(compensation_shortfall) as compensation_shortfall
+    from marts.legal_compliance_weekly
+    where received_week = $week and ($category is null or category = $category)
+    group by merchant_id
+"""
+
+_LEGAL_BELOW = """
+    select merchant_id, complaint_id, sku_id, below_rule, entitled_remedy, remedy_given,
+        compensation_shortfall
+    from marts.legal_entitlement_checks
+    where is_below_entitlement and received_week = $week
+        and ($category is null or category = $category)
+    order by compensation_shortfall desc nulls last, complaint_id
+"""
+
+
+def _has_mart(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    (present,) = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = ?",
+        [name],
+    ).fetchone()
+    return bool(present)
+
+
+def _legal(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> tuple[list[Row], list[Row]]:
+    """The week's legal-entitlement counts and below-entitlement complaints (none in a
+    warehouse built before the legal marts existed)."""
+    if not _has_mart(con, "legal_compliance_weekly"):
+        return [], []
+    week = {"week": params["week"], "category": params["category"]}
+    return _rows(con, _LEGAL_COUNTS, week), _rows(con, _LEGAL_BELOW, week)
 
 
 def _sla_targets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Row]]:
     """Per stage, the channels' targets with their units (marts.sla_targets; none in a
     warehouse built before the mart existed, so such cards simply show no target)."""
-    (present,) = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'sla_targets'"
-    ).fetchone()
-    if not present:
+    if not _has_mart(con, "sla_targets"):
         return {}
     rows = _rows(
         con,
@@ -268,6 +296,7 @@ def _assemble(
     recurrences: list[Row],
     actions: list[Row],
     targets: dict[str, list[Row]] | None = None,
+    legal: tuple[list[Row], list[Row]] = ([], []),
 ) -> WeekCards:
     history = _group(scorecards)
     skus_by = _group(skus)
@@ -275,6 +304,8 @@ def _assemble(
     overdue_by = _group(overdue)
     recurrences_by = _group(recurrences)
     actions_by = _group(actions)
+    legal_counts_by = {row["merchant_id"]: row for row in legal[0]}
+    legal_below_by = _group(legal[1])
     trend_first = week.shifted(-(settings.scorecard_trend_weeks - 1)).start
     window_first = week.shifted(-(settings.reco_sku_window_weeks - 1)).start
     by_category: dict[str, list[MerchantCard]] = defaultdict(list)
@@ -295,6 +326,8 @@ def _assemble(
             ),
             recurrences=recurrences_by.get(merchant_id, []),
             actions=actions_by.get(merchant_id, []),
+            legal_counts=legal_counts_by.get(merchant_id),
+            legal_below=legal_below_by.get(merchant_id, []),
             category_window_median=_median(
                 r.get("category_median_defect_rate")
                 for r in rows

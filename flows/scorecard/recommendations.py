@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from flows import formatting as fmt
 from flows.config import Settings
-from flows.scorecard import formatting as fmt
 from flows.scorecard.cards import MerchantCard, Recommendation
 from flows.scorecard.labels import Labels
 from flows.scorecard.phone_mask import mask_phones
@@ -34,8 +34,6 @@ from flows.scorecard.phone_mask import mask_phones
 _OPEN_EVALUATIONS = ("pending",)
 _ESCALATE_VERDICTS = ("no_detectable_change", "worsened")
 MAX_IDS = 3
-# Issue types a merchant's corrective action addresses (the contract's confirmed-defect types).
-DEFECT_ISSUE_TYPES = ("quality_defect", "cosmetic_flaw", "counterfeit")
 
 _TEXT = {
     "en": {
@@ -259,7 +257,7 @@ def _grade_d(card: MerchantCard, text: dict[str, str]) -> list[Recommendation]:
 def _recurrences(card: MerchantCard, labels: Labels, text: dict[str, str]) -> list[Recommendation]:
     grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in card.recurrences:
-        if row.get("issue_type") not in DEFECT_ISSUE_TYPES:
+        if not row.get("is_defect_issue"):
             continue  # misuse, transport damage…: not something the merchant's fix could hold
         grouped[(row["sku_id"], row.get("issue_type") or "")].append(row)
     out = []

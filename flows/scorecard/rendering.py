@@ -12,7 +12,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from flows.scorecard.formatting import is_missing
+from flows.formatting import is_missing
 from flows.scorecard.phone_mask import mask_phones
 
 

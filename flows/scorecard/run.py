@@ -1,12 +1,12 @@
-"""The whole scorecard run as one plain function (what ``complaints scorecards`` calls; the
-Prefect flow runs the same steps as separate tasks)."""
+"""The whole scorecard run as one plain function: what ``complaints scorecards`` and the
+``weekly-scorecards`` Prefect flow both call."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from flows import formatting as fmt
 from flows.config import Settings
-from flows.scorecard import formatting as fmt
 from flows.scorecard.delivery import deliver_category
 from flows.scorecard.labels import Labels
 from flows.scorecard.ledger import DeliveryLedger

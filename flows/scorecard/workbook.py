@@ -15,8 +15,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from flows import formatting as fmt
 from flows.config import Settings
-from flows.scorecard import formatting as fmt
 from flows.scorecard.cards import CategoryCards, MerchantCard
 from flows.scorecard.labels import Labels
 from flows.scorecard.phone_mask import mask_phones
@@ -317,6 +317,9 @@ def _write_merchant(
         {**o, "received_at": fmt.local_time(o.get("received_at"), timezone)} for o in card.overdue
     ]
     r = _table(ws, r, labels["overdue"], _OVERDUE_COLUMNS, overdue, styles, labels["no_overdue"])
+    if card.legal_counts and card.legal_counts.get("n_checked"):
+        legal = [{**x, "below_rule": labels.code(x.get("below_rule"))} for x in card.legal_below]
+        r = _table(ws, r, labels["legal"], _LEGAL_COLUMNS, legal, styles, labels["none"])
     recurrences = [
         {**x, "closed_at": fmt.local_time(x.get("closed_at"), timezone)} for x in card.recurrences
     ]
@@ -405,6 +408,14 @@ _SLA_COLUMNS = [
     ("n_open_overdue", "int"),
     ("n_open_not_due", "int"),
     ("n_not_started", "int"),
+]
+_LEGAL_COLUMNS = [
+    ("complaint_id", "text"),
+    ("sku_id", "text"),
+    ("below_rule", "text"),
+    ("entitled_remedy", "text"),
+    ("remedy_given", "text"),
+    ("compensation_shortfall", "money"),
 ]
 _OVERDUE_COLUMNS = [
     ("complaint_id", "text"),

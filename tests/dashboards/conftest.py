@@ -1,9 +1,7 @@
-"""Shared fixtures: the synthetic fixture warehouse, the pipeline-built one, and a scenario.
+"""Shared fixtures: the session's small warehouse and a scenario.
 
-``warehouse`` is the synthetic fixture (every mart, deterministic, about a second): the fast unit
-tests use it. ``app_warehouse`` is what the app-level tests (AppTest, browser) run on: a small
-warehouse built by the real pipeline (``complaints generate --orders 20000`` then ``complaints
-run``).
+``warehouse`` and ``app_warehouse`` are the small warehouse built once per session by the real
+pipeline (``complaints generate --orders 20000`` then ``complaints run``, tests/warehouses.py).
 ``scenario`` picks, by independent queries of whichever warehouse is used, the period, merchant,
 category and channel the tests filter on.
 """
@@ -19,9 +17,6 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboards.fixture_warehouse import build_fixture_warehouse
-from tests.dashboards.pipeline_warehouse import build_pipeline_warehouse
-
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 
 
@@ -32,14 +27,14 @@ def _quiet_streamlit():
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory):
-    """Path of the synthetic fixture warehouse (read-only for tests: build your own to modify)."""
-    return build_fixture_warehouse(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
+def app_warehouse(small_warehouse):
+    return small_warehouse
 
 
 @pytest.fixture(scope="session")
-def app_warehouse(tmp_path_factory):
-    return build_pipeline_warehouse(tmp_path_factory.mktemp("pipeline"))
+def warehouse(small_warehouse):
+    """The session's small warehouse (read-only for tests: copy it to modify)."""
+    return small_warehouse
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,7 +12,17 @@ from streamlit.testing.v1 import AppTest
 from dashboards.i18n import column_label
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
-PAGES = ["overview", "merchants", "skus", "sla", "recurrence", "scorecards", "data_quality", "sql"]
+PAGES = [
+    "overview",
+    "merchants",
+    "skus",
+    "sla",
+    "compliance",
+    "recurrence",
+    "scorecards",
+    "data_quality",
+    "sql",
+]
 COMPLAINTS_ZH, COMPLAINTS_EN = "投诉量（有效）", "Complaints (counted)"
 
 
@@ -120,7 +130,9 @@ def test_friendly_page_without_warehouse(tmp_path, monkeypatch):
     assert "complaints run" in at.info[0].value
 
 
-def test_a_render_reads_through_one_connection_and_sees_a_new_publish(tmp_path, monkeypatch):
+def test_a_render_reads_through_one_connection_and_sees_a_new_publish(
+    tmp_path, monkeypatch, scenario
+):
     import shutil
 
     import duckdb
@@ -128,20 +140,21 @@ def test_a_render_reads_through_one_connection_and_sees_a_new_publish(tmp_path, 
 
     from dashboards import data
     from flows.warehouse import publishing
-    from tests.dashboards.fixture_warehouse import build_fixture_warehouse
+    from tests.warehouses import next_build
 
-    old = build_fixture_warehouse(tmp_path / "old.duckdb", seed=7)
-    new = build_fixture_warehouse(tmp_path / "new.duckdb", seed=11)
+    old = shutil.copyfile(scenario.warehouse, tmp_path / "old.duckdb")
+    new = next_build(scenario.warehouse, tmp_path / "new.duckdb")
     live = tmp_path / "live.duckdb"
     shutil.copyfile(old, live)
-    week_from, week_to = "2026-W37", "2026-W47"  # 2026-09-07 .. 2026-11-16
+    week_from, week_to = scenario.query["from"], scenario.query["to"]
 
     def defect_rate(path):
         with duckdb.connect(str(path), read_only=True) as con:
             defects, lines = con.execute(
                 """select sum(defect_lines), sum(order_lines)
                    from marts.merchant_defect_rates_weekly
-                   where order_week between '2026-09-07' and '2026-11-16'"""
+                   where order_week between ? and ?""",
+                [scenario.week_from, scenario.week_to],
             ).fetchone()
         return 100 * defects / lines
 
@@ -253,3 +266,38 @@ def test_sla_page_states_each_targets_unit(app, scenario):
     assert units and all(labels[unit] in shown for unit in units), (units, shown[:300])
     if units - {"calendar_hours"}:
         assert any("工作日历" in c.value for c in app.caption)
+
+
+def test_compliance_page_lists_the_below_entitlement_complaints(app, scenario):
+    app.run()
+    app.switch_page("app_pages/compliance.py").run()
+    assert not app.exception
+    (total,) = scenario.one(
+        """select count(*) from marts.legal_entitlement_checks
+           where is_below_entitlement and received_week between ? and ?""",
+        [scenario.week_from, scenario.week_to],
+    )
+    captions = [c.value for c in app.caption]
+    if total:
+        assert f"显示 {min(total, 500)} / {total} 行" in captions, captions
+    # One rule chosen: only its complaints are listed.
+    (fake,) = scenario.one(
+        """select count(*) from marts.legal_entitlement_checks
+           where below_rule = 'counterfeit_compensation' and received_week between ? and ?""",
+        [scenario.week_from, scenario.week_to],
+    )
+    app.selectbox(key="compliance_rule").set_value("counterfeit_compensation").run()
+    assert not app.exception
+    if fake:
+        assert f"显示 {min(fake, 500)} / {fake} 行" in [c.value for c in app.caption]
+        rules = {v for d in app.dataframe for c in d.value.columns if c == "未满足的规则"
+                 for v in d.value[c]}  # fmt: skip
+        assert rules == {"假一赔三"}
+    # The per-merchant rates are the mart's counts over the period.
+    (n_below,) = scenario.one(
+        """select sum(n_below) from marts.legal_compliance_weekly
+           where received_week between ? and ?""",
+        [scenario.week_from, scenario.week_to],
+    )
+    merchants = [d.value for d in app.dataframe if "不合规率" in d.value.columns]
+    assert len(merchants) == 1 and merchants[0]["低于权益"].sum() == (n_below or 0)

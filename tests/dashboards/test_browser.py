@@ -20,6 +20,7 @@ PAGES = {  # url path: (title, plotly charts the page draws at least)
     "merchants": ("商家", 1),
     "skus": ("商品 SKU", 1),
     "sla": ("时效 SLA", 3),
+    "compliance": ("合规", 0),
     "recurrence": ("复发与整改", 0),
     "scorecards": ("商家周评分卡", 0),
     "data_quality": ("数据质量", 0),
@@ -86,7 +87,7 @@ def test_every_page_in_a_real_browser(scenario):
             assert {row[0] for row in rows[1:]} == {week}
 
             # The server runs on uvloop and httptools (a fresh tab's frontend files come far
-            # sooner than with the pure-Python defaults; docs/decisions.md).
+            # sooner than with the pure-Python defaults; benchmarks/diary.md).
             libraries = _loaded_libraries(int(base.rsplit(":", 1)[1]))
             assert "/uvloop/" in libraries and "/httptools/" in libraries
         finally:

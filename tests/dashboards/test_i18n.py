@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dashboards.i18n import COLUMNS, ENUMS, LABELS, column_label, enum_label, t
+from dashboards.i18n import COLUMNS, LABELS, column_label, enum_label, t
+from flows.contract import CODES
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_label_has_both_languages():
-    for table in (LABELS, COLUMNS, *ENUMS.values()):
+    for table in (LABELS, COLUMNS, *CODES.values()):
         for key, (zh, en) in table.items():
             assert zh.strip() and en.strip(), key
             assert not CJK.search(en), key

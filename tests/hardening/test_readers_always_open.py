@@ -150,12 +150,15 @@ def _hold_lock(path: Path, seconds: float) -> subprocess.Popen:
     return holder
 
 
-def test_dashboard_waits_out_a_short_lock_and_never_caches_no_warehouse(tmp_path, monkeypatch):
+def test_dashboard_waits_out_a_short_lock_and_never_caches_no_warehouse(
+    tmp_path, monkeypatch, small_warehouse
+):
+    import shutil
+
     import flows.warehouse
     from dashboards import data
-    from tests.dashboards.fixture_warehouse import build_fixture_warehouse
 
-    path = build_fixture_warehouse(tmp_path / "warehouse.duckdb")
+    path = shutil.copyfile(small_warehouse, tmp_path / "warehouse.duckdb")
     source = data.current_source(path)
     # A short lock: the open is retried until it is released.
     holder = _hold_lock(path, 1.0)

@@ -41,6 +41,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         key_file=tmp_path / ".complaints_key",
         profiles_file=tmp_path / "profiles.yml",
         ingest_memory_limit="512MB",
+        ingest_io_retry_delays_seconds=(0.0, 0.0),
     )
 
 

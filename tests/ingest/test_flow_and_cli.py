@@ -1,38 +1,48 @@
-"""The Prefect flow and the ``complaints ingest`` command publish the same warehouse."""
+"""The ``complaints ingest`` command and the I/O retries every ingest gets."""
 
 from __future__ import annotations
 
-import duckdb
-import pytest
 from typer.testing import CliRunner
 
 from flows.cli import _register_commands, app
 from tests.ingest.samples import ORDER_HEADER, order, write_csv
 
 
-@pytest.mark.prefect
-def test_ingest_flow_publishes_the_warehouse(prefect_harness, run):
-    from flows.ingest import ingest
+def test_an_io_error_is_retried_where_every_run_ingests(run, monkeypatch):
+    """``complaints ingest``, ``complaints run`` and the scheduled daily pipeline all call
+    ``ingest_landing``: a read that fails once with an I/O error is read again and loads."""
+    from flows.landing import pipeline
 
     write_csv(run.landing / "orders_1.csv", ORDER_HEADER, [order(1), order(2)])
-    (run.landing / "nonsense.csv").write_text("a,b\n1,2\n", encoding="utf-8")
-    live = run.database.parent / "live.duckdb"
-    report = ingest(landing=run.landing, warehouse=live, settings=run.settings)
-    assert sorted((f.file_name, f.status) for f in report.files) == [
-        ("nonsense.csv", "rejected"),
-        ("orders_1.csv", "loaded"),
-    ]
-    with duckdb.connect(str(live), read_only=True) as con:
-        assert con.execute("select count(*) from raw.orders").fetchone() == (2,)
-    # The run history keeps one row per file, rejected ones included.
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    reads, real_read = [], pipeline.read_csv
 
-    with get_client(sync_client=True) as client:
-        (artifact, *_) = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-files"])),
-        )
-    assert artifact.type == "table" and "nonsense.csv" in str(artifact.data)
+    def flaky_read(con, path):
+        reads.append(path)
+        if len(reads) == 1:
+            raise OSError("device not ready")
+        return real_read(con, path)
+
+    monkeypatch.setattr(pipeline, "read_csv", flaky_read)
+    report = run()
+    assert [(f.file_name, f.status) for f in report.files] == [("orders_1.csv", "loaded")]
+    assert len(reads) == 2
+    assert run.rows("select count(*) from raw.orders") == [(2,)]
+
+
+def test_a_lasting_io_error_rejects_the_file_after_the_retries(run, monkeypatch):
+    from flows.landing import pipeline
+
+    write_csv(run.landing / "orders_1.csv", ORDER_HEADER, [order(1)])
+    reads = []
+
+    def failing_read(con, path):
+        reads.append(path)
+        raise OSError("device not ready")
+
+    monkeypatch.setattr(pipeline, "read_csv", failing_read)
+    (result,) = run().files
+    assert (result.status, result.reason) == ("rejected", "device not ready")
+    assert len(reads) == 1 + len(run.settings.ingest_io_retry_delays_seconds)
 
 
 def test_cli_prints_a_summary_and_fails_on_rejected_files(run, monkeypatch):

@@ -140,6 +140,20 @@ def hand_build(tmp_path_factory, dbt_dirs) -> tuple[Path, BuildResult]:
 
 
 @pytest.fixture(scope="session")
+def designed_build(tmp_path_factory, dbt_dirs) -> tuple[Path, BuildResult]:
+    """The designed working-time and legal complaints (tests/models/designed_rows.py), built
+    once with the working-time targets."""
+    from tests.models.designed_rows import WORKING_TARGETS, load_designed
+
+    live = tmp_path_factory.mktemp("designed") / "warehouse.duckdb"
+    with publishing(live) as staging, duckdb.connect(str(staging)) as con:
+        load_designed(con)
+    settings = Settings(sla_targets_hours=WORKING_TARGETS)
+    result = build_and_publish(live, settings, as_of="2026-11-20 00:00", **dbt_dirs)
+    return live, result
+
+
+@pytest.fixture(scope="session")
 def default_sample(tmp_path_factory, dbt_dirs):
     """The generator's default data (seed 42), ingested and built once for the session."""
     import json

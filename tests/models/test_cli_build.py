@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
 from typer.testing import CliRunner
 
 from flows.cli import _register_commands, app
@@ -46,15 +45,3 @@ def test_build_command_rejects_bad_as_of(hand_build, tmp_path):
     result = runner.invoke(app, ["build", "--warehouse", str(copy), "--as-of", "soon"])
     assert result.exit_code == 1
     assert "not a time" in result.output
-
-
-@pytest.mark.prefect
-def test_build_flow_runs_under_prefect(prefect_harness, hand_build, tmp_path):
-    from flows.build import build
-    from flows.config import Settings
-
-    live, _ = hand_build
-    copy = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(live, copy)
-    result = build(copy, Settings())
-    assert result.success and result.nodes

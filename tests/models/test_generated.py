@@ -202,6 +202,50 @@ def test_alerts_find_the_planted_bad_batches(default_sample):
     assert batches_found == len(truth["bad_batches"])
 
 
+def test_the_planted_term_burst_emerges_in_its_week_and_not_before(default_sample):
+    """The burst's term is an emerging term on its SKU in the first week its planted mentions
+    reach the minimum count, and in no week before the first planted mention."""
+    truth, warehouse = default_sample
+    (burst,) = truth["term_bursts"]
+    planted = burst["planted_by_received_week"]
+    first_planted = min(planted)
+    its_week = min(week for week, n in planted.items() if n >= Settings().emerging_min_count)
+    with read_only(warehouse) as con:
+        emerging = con.execute(
+            "select received_week::varchar as week, p_value, expected_complaints, n_complaints "
+            "from marts.emerging_terms where scope = 'sku' and scope_id = ? and term = ?",
+            [burst["sku_id"], burst["term"]],
+        ).df()
+    weeks = set(emerging["week"])
+    assert its_week in weeks, (its_week, emerging)
+    assert not {week for week in weeks if week < first_planted}, emerging
+    # the test the mart applied is the exact one-sided Poisson tail
+    from scipy.stats import poisson
+
+    expected = poisson.sf(emerging["n_complaints"] - 1, emerging["expected_complaints"])
+    assert (abs(emerging["p_value"] - expected) <= 1e-9 + 1e-6 * expected).all()
+
+
+def test_emerging_terms_are_few_and_their_p_values_exact(default_sample):
+    """Every emerging row passes the configured test; no more than a few per week overall."""
+    from scipy.stats import poisson
+
+    _, warehouse = default_sample
+    settings = Settings()
+    rows = _mart(
+        warehouse,
+        "select n_complaints, expected_complaints, p_value, baseline_weeks, received_week "
+        "from marts.emerging_terms",
+    )
+    assert len(rows) > 0
+    expected = poisson.sf(rows["n_complaints"] - 1, rows["expected_complaints"])
+    assert ((rows["p_value"] - expected).abs() <= 1e-9 + 1e-6 * expected).all()
+    assert (rows["p_value"] < settings.emerging_p_value).all()
+    assert (rows["n_complaints"] >= settings.emerging_min_count).all()
+    assert (rows["baseline_weeks"] >= settings.emerging_min_baseline_weeks).all()
+    assert len(rows) / rows["received_week"].nunique() < 6
+
+
 def test_order_weeks_near_local_midnight_and_dst(small_generated, reference):
     """Every order line's week is the ISO week of its local date in the platform zone, checked
     against zoneinfo; the sample holds lines in the hour either side of a Sunday/Monday midnight

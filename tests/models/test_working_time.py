@@ -13,85 +13,12 @@ import chinese_calendar
 import duckdb
 import pytest
 
-from flows.build import build_and_publish, build_warehouse
+from flows.build import build_warehouse
 from flows.config import Settings
 from flows.errors import UserError
-from flows.warehouse import publishing, read_only
+from flows.warehouse import read_only
 from flows.working_calendar import china_supported_years, write_calendar
-from tests.models.raw_tables import create_tables, insert_rows
-
-CN = "+08:00"
-TARGETS = {
-    "acknowledge": {"app": 2.0, "hotline": "2 working hours", "web_form": 2.0},
-    "merchant_notified": {"app": 24.0, "hotline": 24.0, "web_form": 24.0},
-    "merchant_evidence": {"app": 48.0, "hotline": 48.0, "web_form": "2 working days"},
-    "resolution": {"app": 168.0, "hotline": 168.0, "web_form": 168.0},
-}
-
-
-def _complaint(cid: str, channel: str, received: str, status: str = "open") -> dict:
-    return {
-        "complaint_id": cid, "order_id": f"O{cid}", "sku_id": "S1", "merchant_id": "M1",
-        "channel": channel, "received_at": received + CN, "status": status,
-        "updated_at": received + CN,
-    }  # fmt: skip
-
-
-# (complaint, channel, received, [(event, at)])
-DESIGN = [
-    # Friday 17:30, 2 working hours: 30 min on Friday, 90 min on Monday -> Monday 10:30.
-    ("FRI_ON_TIME", "hotline", "2026-11-13 17:30:00", [("acknowledged", "2026-11-16 10:30:00")]),
-    ("FRI_LATE", "hotline", "2026-11-13 17:30:00", [("acknowledged", "2026-11-16 10:30:01")]),
-    # Merchant notified the day before National Day at 10:00, 2 working days (18 working hours):
-    # 8 h on 30 Sept, holidays 1-7 Oct, 9 h on Thursday 8 Oct, 1 h on Friday 9 Oct -> 9 Oct 10:00.
-    ("EVE_OF_NATIONAL_DAY", "web_form", "2026-09-30 09:00:00",
-     [("merchant_notified", "2026-09-30 10:00:00"),
-      ("merchant_evidence_submitted", "2026-10-09 10:00:00")]),
-    # Friday 9 Oct 17:00, 2 working hours: 1 h on Friday, Saturday 10 Oct is a 调休 working day
-    # -> Saturday 10:00 (not Monday 12 Oct).
-    ("MAKEUP_SATURDAY", "hotline", "2026-10-09 17:00:00",
-     [("acknowledged", "2026-10-10 10:00:00")]),
-    # Received on a holiday, still open: the clock starts on 8 Oct 09:00 -> 8 Oct 11:00.
-    ("IN_HOLIDAY", "hotline", "2026-10-03 11:00:00", []),
-    # A calendar-hour target ignores holidays: 1 Oct 10:00 + 2 h.
-    ("APP_CALENDAR", "app", "2026-10-01 10:00:00", [("acknowledged", "2026-10-01 12:00:00")]),
-    # Keeps every targeted stage observed on the channels above.
-    ("OBSERVED", "web_form", "2026-11-02 10:00:00",
-     [("acknowledged", "2026-11-02 10:30:00"), ("merchant_notified", "2026-11-02 11:00:00"),
-      ("closed", "2026-11-03 10:00:00")]),
-    ("OBSERVED_H", "hotline", "2026-11-02 10:00:00",
-     [("merchant_notified", "2026-11-02 11:00:00"),
-      ("merchant_evidence_submitted", "2026-11-02 12:00:00"), ("closed", "2026-11-03 10:00:00")]),
-    ("OBSERVED_A", "app", "2026-11-02 10:00:00",
-     [("merchant_notified", "2026-11-02 11:00:00"),
-      ("merchant_evidence_submitted", "2026-11-02 12:00:00"), ("closed", "2026-11-03 10:00:00")]),
-]  # fmt: skip
-
-
-def _load(con: duckdb.DuckDBPyConnection, design=DESIGN) -> None:
-    create_tables(con)
-    insert_rows(con, "raw.merchants", [{"merchant_id": "M1", "merchant_name": "Shop"}])
-    insert_rows(con, "raw.skus", [{"sku_id": "S1", "merchant_id": "M1"}])
-    insert_rows(con, "raw.orders", [
-        {"order_id": f"O{cid}", "sku_id": "S1", "merchant_id": "M1", "quantity": 1,
-         "ordered_at": "2026-09-20 10:00:00" + CN} for cid, *_ in design
-    ])  # fmt: skip
-    insert_rows(con, "raw.complaints", [_complaint(c, ch, r) for c, ch, r, _ in design])
-    events = []
-    for cid, _, received, rest in design:
-        events.append({"complaint_id": cid, "event_type": "received", "occurred_at": received + CN})
-        events += [{"complaint_id": cid, "event_type": k, "occurred_at": at + CN} for k, at in rest]
-    insert_rows(con, "raw.complaint_events", events)
-
-
-@pytest.fixture(scope="session")
-def working_build(tmp_path_factory, dbt_dirs):
-    live = tmp_path_factory.mktemp("working") / "warehouse.duckdb"
-    with publishing(live) as staging, duckdb.connect(str(staging)) as con:
-        _load(con)
-    settings = Settings(sla_targets_hours=TARGETS)
-    result = build_and_publish(live, settings, as_of="2026-11-20 00:00", **dbt_dirs)
-    return live, result
+from tests.models.designed_rows import WORKING_TARGETS, load_working_design
 
 
 def _stages(live, where: str = "true") -> dict:
@@ -105,13 +32,13 @@ def _stages(live, where: str = "true") -> dict:
     return {(cid, stage): rest for cid, stage, *rest in rows}
 
 
-def test_build_passes(working_build):
-    _, result = working_build
+def test_build_passes(designed_build):
+    _, result = designed_build
     assert result.success and not result.failed_nodes
 
 
-def test_friday_evening_two_working_hours(working_build):
-    stages = _stages(working_build[0], "stage = 'acknowledge'")
+def test_friday_evening_two_working_hours(designed_build):
+    stages = _stages(designed_build[0], "stage = 'acknowledge'")
     status, unit, value, deadline, elapsed = stages[("FRI_ON_TIME", "acknowledge")]
     assert (unit, value, deadline) == ("working_hours", 2.0, "2026-11-16 10:30:00")
     assert (status, elapsed) == ("met", pytest.approx(2.0))
@@ -119,27 +46,27 @@ def test_friday_evening_two_working_hours(working_build):
     assert status == "breached" and elapsed == pytest.approx(2.0 + 1 / 3600)
 
 
-def test_day_before_national_day_two_working_days(working_build):
-    stages = _stages(working_build[0])
+def test_day_before_national_day_two_working_days(designed_build):
+    stages = _stages(designed_build[0])
     status, unit, value, deadline, elapsed = stages[("EVE_OF_NATIONAL_DAY", "merchant_evidence")]
     assert (unit, value, deadline) == ("working_days", 2.0, "2026-10-09 10:00:00")
     assert (status, elapsed) == ("met", pytest.approx(18.0))
 
 
-def test_makeup_saturday_is_a_working_day(working_build):
-    stages = _stages(working_build[0])
+def test_makeup_saturday_is_a_working_day(designed_build):
+    stages = _stages(designed_build[0])
     status, _, _, deadline, elapsed = stages[("MAKEUP_SATURDAY", "acknowledge")]
     assert (status, deadline, elapsed) == ("met", "2026-10-10 10:00:00", pytest.approx(2.0))
 
 
-def test_holiday_start_waits_for_the_first_working_day(working_build):
-    stages = _stages(working_build[0])
+def test_holiday_start_waits_for_the_first_working_day(designed_build):
+    stages = _stages(designed_build[0])
     status, _, _, deadline, _ = stages[("IN_HOLIDAY", "acknowledge")]
     assert (status, deadline) == ("open_overdue", "2026-10-08 11:00:00")
 
 
-def test_calendar_hour_targets_ignore_the_calendar(working_build):
-    stages = _stages(working_build[0])
+def test_calendar_hour_targets_ignore_the_calendar(designed_build):
+    stages = _stages(designed_build[0])
     status, unit, _, deadline, elapsed = stages[("APP_CALENDAR", "acknowledge")]
     assert (status, unit, deadline, elapsed) == (
         "met",
@@ -149,9 +76,9 @@ def test_calendar_hour_targets_ignore_the_calendar(working_build):
     )
 
 
-def test_working_intervals_follow_the_library_for_every_day_of_the_year(working_build):
+def test_working_intervals_follow_the_library_for_every_day_of_the_year(designed_build):
     # Fails if any public holiday of the year is a working day here, or any 调休 day is not.
-    with read_only(working_build[0]) as con:
+    with read_only(designed_build[0]) as con:
         worked = {
             day
             for (day,) in con.execute(
@@ -167,8 +94,8 @@ def test_working_intervals_follow_the_library_for_every_day_of_the_year(working_
     assert date(2026, 10, 10) in worked  # 调休 Saturday
 
 
-def test_targets_mart_states_the_unit(working_build):
-    with read_only(working_build[0]) as con:
+def test_targets_mart_states_the_unit(designed_build):
+    with read_only(designed_build[0]) as con:
         rows = con.execute(
             "select stage, channel, target_value, target_unit, working_calendar, working_hours "
             "from marts.sla_targets where channel in ('hotline', 'web_form') order by all"
@@ -183,8 +110,8 @@ def test_data_beyond_the_library_years_is_a_clear_error(tmp_path):
     design = [("NEXT_YEAR", "hotline", f"{last + 1}-01-05 10:00:00", [])]
     database = tmp_path / "w.duckdb"
     with duckdb.connect(str(database)) as con:
-        _load(con, design)
-    settings = Settings(sla_targets_hours=TARGETS)
+        load_working_design(con, design)
+    settings = Settings(sla_targets_hours=WORKING_TARGETS)
     with pytest.raises(UserError, match=rf"{last + 1}-01-05.*chinesecalendar.*covers"):
         build_warehouse(database, settings)
     # Calendar-hour targets only: the library's years do not matter, the calendar is written.

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from flows.cli import _register_commands, app
 from flows.config import Settings
-from flows.schedules import DAILY_PIPELINE, WEEKLY_SCORECARDS, build_deployments
+from flows.schedules import DAILY_PIPELINE, HOURLY_ALERTS, WEEKLY_SCORECARDS, build_deployments
 from tests.scorecards.fixture_warehouse import CATEGORIES, TARGET_WEEK
 
 _register_commands()
@@ -114,7 +114,9 @@ def test_failed_send_exits_non_zero(cli_env, fixture_warehouse, monkeypatch):
 
 def test_deployments_have_the_configured_schedules():
     deployments = {d.name: d for d in build_deployments(Settings())}
-    assert set(deployments) == {DAILY_PIPELINE, WEEKLY_SCORECARDS}
+    assert set(deployments) == {DAILY_PIPELINE, WEEKLY_SCORECARDS, HOURLY_ALERTS}
+    hourly = deployments[HOURLY_ALERTS].schedules[0].schedule
+    assert (hourly.cron, hourly.timezone) == ("0 * * * *", "Asia/Shanghai")
     daily = deployments[DAILY_PIPELINE].schedules[0].schedule
     weekly = deployments[WEEKLY_SCORECARDS].schedules[0].schedule
     assert (daily.cron, daily.timezone) == ("0 2 * * *", "Asia/Shanghai")

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from flows.scorecard.labels import Labels
 from flows.scorecard.produce import read_cards, write_all
 from flows.scorecard.weeks import IsoWeek
 from tests.scorecards.conftest import mart_rows
@@ -139,12 +140,7 @@ def test_overdue_complaints_listed_with_stage_and_hours(written, settings):
         r'<span data-metric="overdue_hours" data-value="([^"]*)">',
         html,
     )
-    labels = {
-        "acknowledge": "acknowledge",
-        "merchant_evidence": "merchant evidence",
-        "merchant_notified": "merchant notified",
-        "resolution": "resolution",
-    }
+    labels = {stage: Labels("en").code(stage, "stage") for stage in stages}
     shown = {(cid, stage_label): float(hours) for cid, stage_label, hours in rows}
     assert shown == {(cid, labels[stage]): h for (cid, stage), h in expected.items()}
 
@@ -155,7 +151,7 @@ def test_pending_corrective_action_shows_as_pending(written):
     pending = re.search(
         r'<tr data-action-id="CA-1" data-evaluation="pending">(.*?)</tr>', html, re.S
     )
-    assert pending and "pending" in pending[1]
+    assert pending and Labels("en").code("pending", "evaluation") in pending[1]
     assert "relative_change" not in pending[1]  # no effect shown for an immature action
     done = re.search(
         r'<tr data-action-id="CA-0" data-evaluation="effective">(.*?)</tr>', html, re.S
@@ -257,3 +253,21 @@ def test_sla_section_states_each_targets_unit(written):
     zh, _, _ = written("zh")
     html = zh["M01"].read_text(encoding="utf-8")
     assert "在线表单: 2 个工作日" in html and "客服热线: 2 工作小时" in html
+
+
+def test_legal_section_lists_the_below_entitlement_complaints(written, settings):
+    en, _, _ = written("en")
+    html = en["M01"].read_text(encoding="utf-8")
+    (section,) = re.findall(r'<section data-section="legal">(.*?)</section>', html, re.S)
+    assert "3 checked, 3 with an entitlement, 2 below it" in section
+    rows = dict(re.findall(r'<tr data-legal="(\w+)">(.*?)</tr>', section, re.S))
+    assert set(rows) == {"LC1", "LC2"}  # LC3 met its entitlement
+    assert (
+        "seven-day no-reason return" in rows["LC1"]
+        and "exchange &lt; return and refund" in rows["LC1"]
+    )
+    assert "假一赔三" in rows["LC2"] and "300.00" in rows["LC2"]
+    # A merchant without checked complaints shows no legal section.
+    assert 'data-section="legal"' not in en["M02"].read_text(encoding="utf-8")
+    zh, _, _ = written("zh")
+    assert "七日无理由退货" in zh["M01"].read_text(encoding="utf-8")

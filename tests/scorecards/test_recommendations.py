@@ -108,17 +108,20 @@ def test_overdue_rule_comes_first():
 
 
 def test_recurrence_rule_only_for_defect_issue_types():
-    def recurrence(issue):
+    """The mart flags the confirmed-defect issue types (complaint_recurrence.is_defect_issue)."""
+
+    def recurrence(issue, is_defect_issue):
         return {
             "complaint_id": "A",
             "recurred_by_complaint_id": "B",
             "sku_id": "S1",
             "sku_name": "kettle",
             "issue_type": issue,
+            "is_defect_issue": is_defect_issue,
         }
 
-    assert _rules(_card(recurrences=[recurrence("quality_defect")])) == ["recurrence"]
-    assert _rules(_card(recurrences=[recurrence("misuse")])) == []
+    assert _rules(_card(recurrences=[recurrence("quality_defect", True)])) == ["recurrence"]
+    assert _rules(_card(recurrences=[recurrence("misuse", False)])) == []
 
 
 def test_escalation_only_on_no_detectable_change_or_worsened_and_rising_rate():

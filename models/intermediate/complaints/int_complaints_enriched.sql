@@ -43,7 +43,7 @@ enriched as (
         complaints.is_withdrawn,
         coalesce(
             not complaints.is_withdrawn
-            and complaints.issue_type in ('quality_defect', 'cosmetic_flaw', 'counterfeit')
+            and {{ is_defect_issue('complaints.issue_type') }}
             and complaints.responsibility = 'merchant',
             false
         ) as is_confirmed_defect,

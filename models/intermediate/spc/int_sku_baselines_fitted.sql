@@ -6,7 +6,7 @@
 with
 
 weekly as (
-    select * from {{ ref('sku_defect_rates_weekly') }}
+    select * from {{ ref('int_sku_weeks_aggregated') }}
 ),
 
 mature_weeks as (

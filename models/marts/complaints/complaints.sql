@@ -20,6 +20,10 @@ skus as (
     select * from {{ ref('stg_raw__skus') }}
 ),
 
+build_context as (
+    select * from {{ ref('int_build_context') }}
+),
+
 stages_wide as (
     select
         complaint_id,
@@ -89,8 +93,16 @@ final as (
         {%- for stage in sla_stages() %}
         stages_wide.{{ stage }}_deadline_at,
         {%- endfor %}
-        complaints.updated_at
+        complaints.updated_at,
+        {{ is_open_complaint('complaints.is_counted', 'stages_wide.resolved_at') }} as is_open,
+        case when {{ is_open_complaint('complaints.is_counted', 'stages_wide.resolved_at') }} then
+            {{ elapsed_hours('complaints.received_at', 'build_context.as_of') }} / 24.0
+        end as backlog_age_days,
+        case when {{ is_open_complaint('complaints.is_counted', 'stages_wide.resolved_at') }} then
+            {{ backlog_age_bucket(elapsed_hours('complaints.received_at', 'build_context.as_of') ~ ' / 24.0') }}
+        end as backlog_age_bucket
     from complaints
+    cross join build_context
     left join milestones
         on complaints.complaint_id = milestones.complaint_id
     left join stages_wide

@@ -4,8 +4,16 @@ matched as (
     select * from {{ ref('int_closed_complaints_matched') }}
 ),
 
+complaints as (
+    select * from {{ ref('int_complaints_enriched') }}
+),
+
 merchants as (
     select * from {{ ref('stg_raw__merchants') }}
+),
+
+skus as (
+    select * from {{ ref('stg_raw__skus') }}
 ),
 
 final as (
@@ -24,10 +32,19 @@ final as (
         matched.is_mature
             and matched.issue_type is not null
             and matched.buyer_id is not null as is_in_rate,
-        matched.closed_at
+        matched.closed_at,
+        {{ local_week('matched.closed_at') }} as closed_week,
+        merchants.merchant_name,
+        skus.sku_name,
+        complaints.channel,
+        {{ is_defect_issue('matched.issue_type') }} as is_defect_issue
     from matched
+    left join complaints
+        on matched.complaint_id = complaints.complaint_id
     left join merchants
         on matched.merchant_id = merchants.merchant_id
+    left join skus
+        on matched.sku_id = skus.sku_id
 )
 
 select * from final

@@ -49,7 +49,8 @@ final as (
         counts.n_measured,
         {{ sla_compliance_columns() }},
         {{ iso_week_label('counts.received_week') }} as iso_week,
-        counts.received_week
+        counts.received_week,
+        {{ sla_pending_columns('counts') }}
     from counts
     left join merchants
         on counts.merchant_id = merchants.merchant_id

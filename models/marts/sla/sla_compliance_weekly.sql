@@ -40,7 +40,8 @@ final as (
         n_measured,
         {{ sla_compliance_columns() }},
         {{ iso_week_label('received_week') }} as iso_week,
-        received_week
+        received_week,
+        {{ sla_pending_columns('counts') }}
     from counts
 )
 

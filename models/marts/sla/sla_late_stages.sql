@@ -1,6 +1,6 @@
 -- One row per counted complaint and SLA stage that is late: breached (done late, or never done
 -- while its deadline passed unresolved) or open_overdue. The SLA page's list of who is late on
--- what reads this instead of unpivoting marts.complaints four times at every view.
+-- what and the scorecards' overdue lists read this instead of unpivoting marts.complaints four times.
 with
 
 sla_stages as (
@@ -28,7 +28,9 @@ late_stages as (
         sla_stages.deadline_at,
         sla_stages.elapsed_hours,
         sla_stages.elapsed_working_hours,
-        sla_stages.overdue_hours
+        sla_stages.overdue_hours,
+        complaints.status as complaint_status,
+        complaints.received_at
     from sla_stages
     inner join complaints
         on sla_stages.complaint_id = complaints.complaint_id

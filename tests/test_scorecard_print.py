@@ -6,14 +6,21 @@ import dataclasses
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from flows.config import Settings
 from flows.scorecard.produce import read_cards, write_all
 from flows.scorecard.queries import resolve_week
-from tests.scorecards.conftest import mart_rows
 
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+def mart_rows(warehouse: Path, sql: str, params: list) -> list[dict]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def pdf_pages(html: Path, out: Path) -> int:
@@ -54,14 +61,9 @@ def _worst_cards(warehouse: Path, settings: Settings, tmp_path: Path, lang: str)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_worst_cards_print_on_one_a4_page(fixture_warehouse, tmp_path, lang):
-    settings = dataclasses.replace(Settings(), warehouse=fixture_warehouse, reports=tmp_path)
-    for card in _worst_cards(fixture_warehouse, settings, tmp_path, lang):
-        assert pdf_pages(card, tmp_path / f"{card.stem}.pdf") == 1, card.name
-
-
-@pytest.mark.prefect
-def test_worst_real_card_prints_on_one_a4_page(pipeline_warehouse, tmp_path):
-    settings = dataclasses.replace(Settings(), warehouse=pipeline_warehouse, reports=tmp_path)
-    for card in _worst_cards(pipeline_warehouse, settings, tmp_path, "zh"):
+def test_worst_cards_print_on_one_a4_page(small_warehouse, tmp_path, lang):
+    settings = dataclasses.replace(Settings(), warehouse=small_warehouse, reports=tmp_path)
+    cards = _worst_cards(small_warehouse, settings, tmp_path, lang)
+    assert cards
+    for card in cards:
         assert pdf_pages(card, tmp_path / f"{card.stem}.pdf") == 1, card.name

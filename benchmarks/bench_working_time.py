@@ -1,0 +1,106 @@
+"""Benchmark of working-time SLA targets: a full ``dbt build`` with every stage x channel target
+in working time (the worst case: every complaint's four stages go through the working calendar)
+beside the same build with the default calendar-hour targets, on the same synthetic raw tables.
+
+Builds alternate (calendar, working, calendar, ...) so machine load affects both alike; each runs
+in a child process. Results go to ``benchmarks/results/working_time.json``.
+
+    uv run python benchmarks/bench_working_time.py [--orders 1000000] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_build import prepare  # noqa: E402
+
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from flows.build import build_warehouse
+from flows.config import CHANNELS, Settings
+targets = None
+if sys.argv[3] == "working":
+    targets = {
+        "acknowledge": dict.fromkeys(CHANNELS, "2 working hours"),
+        "merchant_notified": dict.fromkeys(CHANNELS, "1 working days"),
+        "merchant_evidence": dict.fromkeys(CHANNELS, "2 working days"),
+        "resolution": dict.fromkeys(CHANNELS, "5 working days"),
+    }
+settings = Settings(sla_targets_hours=targets) if targets else Settings()
+started = time.perf_counter()
+result = build_warehouse(Path(sys.argv[1]), settings, target_path=Path(sys.argv[2]),
+                         log_path=Path(sys.argv[2]) / "logs")
+print(json.dumps({"seconds": time.perf_counter() - started, "nodes": len(result.nodes)}))
+"""
+
+
+def timed(database: Path, scratch: Path, mode: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(database), str(scratch), mode],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{mode} build failed:\n{done.stdout}\n{done.stderr[-3000:]}")
+    inner = json.loads(done.stdout.strip().splitlines()[-1])
+    return {
+        "mode": mode,
+        "wall_seconds": round(time.perf_counter() - started, 2),
+        "build_seconds": round(inner["seconds"], 2),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-working-") as tmp:
+        scratch = Path(tmp)
+        database = scratch / "bench.duckdb"
+        counts = prepare(database, args.orders)
+        runs = []
+        for _ in range(args.repeats):
+            for mode in ("calendar", "working"):
+                runs.append(timed(database, scratch, mode))
+                print(json.dumps(runs[-1]), flush=True)
+    medians = {
+        mode: statistics.median(r["build_seconds"] for r in runs if r["mode"] == mode)
+        for mode in ("calendar", "working")
+    }
+    report = {
+        "benchmark": "full dbt build, every SLA target in working time vs calendar hours",
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "rows": counts,
+        "runs": runs,
+        "median_build_seconds": medians,
+        "added_fraction": round(medians["working"] / medians["calendar"] - 1, 3),
+        "target_added_fraction": 0.2,
+    }
+    out = HERE / "results" / "working_time.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Complaint text: segmentation into terms, the warehouse's term store, grouping of descriptions."""
