@@ -17,7 +17,7 @@ final as (
         sku_weeks.sku_id,
         sku_weeks.merchant_id,
         skus.sku_name,
-        coalesce(merchants.merchant_name, skus.merchant_id, per_week.order_merchant_id)
+        coalesce(merchants.merchant_name, sku_weeks.merchant_id)
             as merchant_name,
         merchants.category,
         skus.category_l1,
