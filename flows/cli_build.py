@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.cli import AsOfOpt, LandingOpt, WarehouseOpt, app, clean_errors, settings_for
+from flows.cli_app import AsOfOpt, LandingOpt, WarehouseOpt, app, clean_errors, settings_for
 from flows.errors import UserError
 
 console = Console()

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli import WarehouseOpt, app, clean_errors, settings_for
+from flows.cli_app import WarehouseOpt, app, clean_errors, settings_for
 
 APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
 

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli import LandingOpt, WarehouseOpt, app, clean_errors, settings_for
+from flows.cli_app import LandingOpt, WarehouseOpt, app, clean_errors, settings_for
 from flows.landing.pipeline import IngestReport
 
 ProfilesOpt = Annotated[
@@ -73,6 +73,13 @@ def ingest_command(
     warehouse: WarehouseOpt = None,
     profiles: ProfilesOpt = None,
     strict: StrictOpt = False,
+    retry_rejected: Annotated[
+        bool,
+        typer.Option(
+            "--retry-rejected",
+            help="Judge files rejected by earlier runs again (after fixing, say, a permission).",
+        ),
+    ] = False,
 ) -> None:
     """Load the landing folder's exports into the warehouse (validated, idempotent)."""
     from flows.cli_progress import send_library_logs_to_file, stage_progress
@@ -86,7 +93,9 @@ def ingest_command(
 
         raise UserError(f"no landing folder at {settings.landing}")
     with publishing(settings.warehouse) as database, stage_progress("ingest") as progress:
-        report = ingest_landing(settings.landing, database, settings, progress=progress)
+        report = ingest_landing(
+            settings.landing, database, settings, progress=progress, retry_rejected=retry_rejected
+        )
     print_ingest_report(report, settings.warehouse)
     if report.rejected or (strict and report.rejected_earlier):
         raise typer.Exit(1)

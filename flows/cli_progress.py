@@ -16,7 +16,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from flows.cli import err_console
+from flows.cli_app import err_console
 
 # (total steps if known, what was just finished) -> None; fed by the ingest and the build.
 StepProgress = Callable[[int | None, str], None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from flows.cli import app, clean_errors, settings_for
+from flows.cli_app import app, clean_errors, settings_for
 
 console = Console()
 

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli import WarehouseOpt, app, clean_errors, settings_for
+from flows.cli_app import WarehouseOpt, app, clean_errors, settings_for
 from flows.errors import UserError
 
 

@@ -61,8 +61,17 @@ def count_change(current: int | None, previous: int | None) -> str:
     return f"{diff:+,} ({diff / int(previous) * 100:+.1f} %)"
 
 
+# Symbols of common platform currencies; any other ISO code is written out ("1,234.50 CHF").
+CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "BRL": "R$"}
+
+
 def money(value: Decimal | float | None, currency: str) -> str:
-    return DASH if is_missing(value) else f"{Decimal(str(value)):,.2f} {currency}"
+    """An amount in the platform currency (setting ``currency``): ``¥1,234.50``."""
+    if is_missing(value):
+        return DASH
+    amount = f"{Decimal(str(value)):,.2f}"
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
 
 
 def hours(value: float | None) -> str:

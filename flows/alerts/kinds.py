@@ -184,6 +184,43 @@ def sla_stages(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: datetime) -> l
     return alerts
 
 
+@kind("below_entitlement")
+def below_entitlement(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: datetime) -> list[Alert]:
+    """Closed complaints whose remedy or compensation fell below the buyer's legal entitlement
+    (marts.legal_entitlement_checks), by received week; ``threshold`` = the smallest
+    compensation shortfall that alerts (remedies below their rule always do)."""
+    minimum = rule.threshold or 0.0
+    rows = _rows(
+        con,
+        "marts.legal_entitlement_checks",
+        """select complaint_id, merchant_id, merchant_name, category, sku_id, below_rule,
+                  entitled_remedy, remedy_given, is_remedy_below, compensation_shortfall,
+                  iso_week, received_week::varchar as received_week
+           from marts.legal_entitlement_checks
+           where is_below_entitlement and received_week >= ?
+           order by received_week, complaint_id""",
+        [_since(as_of, rule.lookback_weeks)],
+    )
+    alerts = []
+    for row in rows:
+        shortfall = float(row["compensation_shortfall"] or 0.0)
+        if not row["is_remedy_below"] and shortfall < minimum:
+            continue
+        if rule.wants(row["category"], row["merchant_id"]):
+            alerts.append(
+                Alert(
+                    rule.name,
+                    "below_entitlement",
+                    row["complaint_id"],
+                    1,
+                    "compliance",
+                    _filters(row, week=row["iso_week"]),
+                    row,
+                )
+            )
+    return alerts
+
+
 def _filters(row: dict, week: str | None = None, term: str | None = None) -> dict[str, str]:
     """The dashboard's URL filters (dashboards/sidebar.py) for a row."""
     out = {}

@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlencode
 
 from flows.alerts.kinds import Alert
-from flows.scorecard.labels import Labels
+from flows.contract import code_label
 
 # A mainland mobile number, clear or masked (138****5678), and buyer identifiers.
 _PERSONAL = re.compile(r"(?<!\d)1[3-9]\d(?:\d{4}|\*{4})\d{4}(?!\d)|buyer_id|buyer_phone")
@@ -26,6 +26,9 @@ _TEXT = {
         " · {merchant_name}",
         "sla_2": "SLA 已超时：投诉 {complaint_id} · 环节 {stage_label}"
         " · 已超 {overdue_hours:.1f} 小时 · {merchant_name}",
+        "below_entitlement": "低于法定权益：投诉 {complaint_id} · {rule_label}"
+        " · 应为 {entitled_label}，实为 {given_label}{shortfall_text} · {merchant_name}",
+        "shortfall": "，赔偿差额 {amount:.2f}",
         "title": "质量告警（{n} 条）",
         "digest_title": "质量告警汇总：{n} 条",
         "digest_more": "……另有 {n} 条，见看板",
@@ -46,6 +49,10 @@ _TEXT = {
         " {deadline} · {merchant_name}",
         "sla_2": "SLA breached: complaint {complaint_id} · stage {stage_label} · overdue"
         " {overdue_hours:.1f} h · {merchant_name}",
+        "below_entitlement": "Below the legal entitlement: complaint {complaint_id} ·"
+        " {rule_label} · entitled to {entitled_label}, given {given_label}{shortfall_text}"
+        " · {merchant_name}",
+        "shortfall": ", compensation short by {amount:.2f}",
         "title": "Quality alerts ({n})",
         "digest_title": "Quality alert digest: {n} alerts",
         "digest_more": "… and {n} more on the dashboard",
@@ -74,12 +81,17 @@ def link(base_url: str, alert: Alert, lang: str) -> str:
     return f"{base_url.rstrip('/')}/{alert.page}?{query}"
 
 
+def _word(kind: str, code: object, lang: str) -> str:
+    """A code's word from the one code table (the code itself when unknown)."""
+    return code_label(kind, code, lang) or str(code)
+
+
 def line(alert: Alert, lang: str) -> str:
     """One alert in one line of text."""
     text = _TEXT[lang]
     facts = dict(alert.facts)
     if alert.kind == "sla":
-        facts["stage_label"] = Labels(lang).code(facts["stage"])
+        facts["stage_label"] = _word("stage", facts["stage"], lang)
         facts["deadline"] = (
             facts["deadline_at"].strftime("%Y-%m-%d %H:%M") if facts.get("deadline_at") else "-"
         )
@@ -93,6 +105,15 @@ def line(alert: Alert, lang: str) -> str:
             else facts["scope_id"]
         )
         template = text["emerging_term"]
+    elif alert.kind == "below_entitlement":
+        facts["rule_label"] = _word("legal_rule", facts["below_rule"], lang)
+        facts["entitled_label"] = _word("remedy", facts["entitled_remedy"], lang)
+        facts["given_label"] = _word("remedy", facts["remedy_given"], lang)
+        shortfall = facts.get("compensation_shortfall")
+        facts["shortfall_text"] = (
+            text["shortfall"].format(amount=float(shortfall)) if shortfall else ""
+        )
+        template = text["below_entitlement"]
     else:
         template = text[alert.kind]
     facts = {k: ("-" if v is None else v) for k, v in facts.items()}

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
+import shutil
 import tempfile
 import time
 import zlib
@@ -142,10 +144,12 @@ def ingest_landing(
     settings: Settings,
     profiles_file: Path | None = None,
     progress: Callable[[int | None, str], None] | None = None,
+    retry_rejected: bool = False,
 ) -> IngestReport:
     """Ingest every file directly in ``landing`` into the DuckDB file ``database``.
 
-    ``progress(total_files, what)`` is called as each file is committed.
+    ``progress(total_files, what)`` is called as each file is committed. ``retry_rejected``:
+    files rejected by earlier runs are judged again (after an environmental fault was fixed).
     """
     report = IngestReport()
     with tempfile.TemporaryDirectory(prefix="ingest-") as work:
@@ -155,6 +159,8 @@ def ingest_landing(
         try:
             ensure_schema(con)
             check_key(con, ctx.key, settings.key_file)
+            if retry_rejected:
+                con.execute("delete from meta.file_ledger where status = 'rejected'")
             with FilePreparer(con, files, ctx) as preparer:
                 for prepared in preparer:
                     result = commit_retrying_io(con, prepared, ctx)
@@ -514,6 +520,11 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
         )
     if result.file_size == 0:
         raise UnreadableFile("empty file")
+    if lf.path.is_symlink() and lf.path.parent.resolve() not in lf.path.resolve().parents:
+        raise UnreadableFile(
+            "a symbolic link to a file outside the landing folder; copy the export into the "
+            "landing folder instead"
+        )
     headers = _read(con, lf, ctx, result, named, prepared)
     if not headers:
         raise UnreadableFile("empty file (no header row)")
@@ -607,6 +618,23 @@ def _missing_columns_reason(
     return f"{reason} (profile {profile.name}; the file's headers: {', '.join(headers)})"
 
 
+GLOB_CHARACTERS = set("*?[]{}")
+
+
+def literal_path(lf: LandingFile, ctx: RunContext) -> Path:
+    """A path DuckDB reads as exactly this file: its readers expand glob characters, so a file
+    named ``orders_*.csv`` is read through a link (else a copy) under a plain name."""
+    if not GLOB_CHARACTERS & set(lf.name):
+        return lf.path
+    plain = ctx.work_dir / f"literal-{abs(hash(lf.name))}{lf.name[lf.name.index('.') :]}"
+    if not plain.exists():
+        try:
+            os.link(lf.path, plain)
+        except OSError:
+            shutil.copyfile(lf.path, plain)
+    return plain
+
+
 def _csv_layout(named: Profile | None) -> CsvLayout:
     """The CSV layout a profile states (None parts are detected)."""
     if named is None:
@@ -640,9 +668,9 @@ def _read(
         return _read_csv_any_encoding(con, lf, ctx, result, named, prepared)
     if lf.fmt == "jsonl":
         result.encoding = "utf-8"
-        return read_jsonl(con, lf.path).headers
+        return read_jsonl(con, literal_path(lf, ctx)).headers
     if lf.fmt == "parquet":
-        return read_parquet(con, lf.path).headers
+        return read_parquet(con, literal_path(lf, ctx)).headers
     return read_xlsx(
         con, lf.path, ctx.known_headers | {normalise_header(h) for h in FALLBACK}
     ).headers
@@ -679,7 +707,7 @@ def _read_csv_any_encoding(
 
     if encoding == "utf-8":
         try:
-            headers = read(lf.path)
+            headers = read(literal_path(lf, ctx))
         except UnreadableFile:
             if lf.fmt == "csv.gz":
                 check_gzip(lf.path)  # a clearer reason for a truncated or corrupt archive

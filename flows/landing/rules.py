@@ -136,6 +136,8 @@ def column_rules(ctx: RuleContext, column: Column) -> ColumnRules:
     """The parse expression and the error/warning conditions of one contract column."""
     t, p, name = _text(column.name), _parsed(column.name), column.name
     rules = ColumnRules(parse=_parse_expr(ctx, column))
+    # A NUL byte is never data (a truncated or binary field): the row is quarantined.
+    rules.errors.append((f"contains({t}, chr(0))", "NUL byte in value"))
     if column.required:
         rules.errors.append((f"{t} is null", "required field missing"))
     if column.kind == "enum":

@@ -124,6 +124,18 @@ def make_warehouse(path: Path) -> Path:
         ) t(scope, scope_id, term, iso_week, received_week, sku_name, merchant_id,
             merchant_name, category, n_complaints, expected_complaints, p_value)"""
     )
+    con.execute(
+        """create table marts.legal_entitlement_checks as select * from (values
+            ('C200', 'M1', '暖阳旗舰店', '家居家装', 'S1', 'defect_return', 'return_refund',
+             'partial_refund', true, null::double, true, '2026-W47', date '2026-11-16'),
+            ('C201', 'M2', '极声数码', '数码3C', 'S2', 'counterfeit_compensation', 'return_refund',
+             'return_refund', false, 120.5, true, '2026-W47', date '2026-11-16'),
+            ('C202', 'M2', '极声数码', '数码3C', 'S2', null, null, 'exchange', false, null, false,
+             '2026-W47', date '2026-11-16')
+        ) t(complaint_id, merchant_id, merchant_name, category, sku_id, below_rule,
+            entitled_remedy, remedy_given, is_remedy_below, compensation_shortfall,
+            is_below_entitlement, iso_week, received_week)"""
+    )
     stage_cols = ", ".join(
         f"'{'open_overdue' if s == 'acknowledge' else 'met'}' as {s}_status, "
         f"timestamptz '2026-11-25 08:00:00+08' as {s}_deadline_at, "

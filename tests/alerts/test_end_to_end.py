@@ -86,8 +86,8 @@ def test_right_messages_once_then_nothing_then_escalation(tmp_path, warehouse, w
     # SLA by mail: one breached, one about to breach
     mails = box.bodies()
     assert len(mails) == 2
-    assert any("SLA breached: complaint C100 · stage acknowledge" in m for m in mails)
-    assert any("SLA due soon: complaint C101 · stage merchant evidence" in m for m in mails)
+    assert any("SLA breached: complaint C100 · stage Acknowledge" in m for m in mails)
+    assert any("SLA due soon: complaint C101 · stage Merchant evidence" in m for m in mails)
     assert first.alerts_sent == 5 and first.messages_sent == 5
 
     second = run_alerts(settings)
@@ -217,3 +217,22 @@ def test_a_rule_whose_mart_is_missing_is_reported_and_the_others_still_run(
 def test_bad_rules_get_a_clear_error(tmp_path, warehouse, rule, message):
     with pytest.raises(UserError, match=message):
         run_alerts(settings_for(tmp_path, warehouse, [rule]))
+
+
+def test_below_entitlement_remedies_alert_once(tmp_path, warehouse, webhook):
+    rules = [
+        {"name": "legal", "kind": "below_entitlement", "threshold": 100,
+         "recipients": [{"url": webhook.url(), "lang": "zh"}]},
+        {"name": "legal-en", "kind": "below_entitlement", "threshold": 200,
+         "recipients": [{"url": webhook.url("en"), "lang": "en"}]},
+    ]  # fmt: skip
+    settings = settings_for(tmp_path, warehouse, rules)
+    assert run_alerts(settings).alerts_sent == 3  # C200 and C201; C201 short by < 200 for en
+    texts = sorted(m["message"] for m in webhook.received)
+    assert any(
+        "低于法定权益：投诉 C200 · 三包·7日退换 · 应为 退货退款，实为 部分退款" in t for t in texts
+    ), texts
+    assert any("投诉 C201 · 假一赔三" in t and "赔偿差额 120.50" in t for t in texts), texts
+    assert any("Below the legal entitlement: complaint C200" in t for t in texts), texts
+    assert all(f"{DASHBOARD}/compliance?from=2026-W47&to=2026-W47" in t for t in texts)
+    assert run_alerts(settings).alerts_sent == 0

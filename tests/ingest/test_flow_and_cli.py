@@ -16,11 +16,11 @@ def test_an_io_error_is_retried_where_every_run_ingests(run, monkeypatch):
     write_csv(run.landing / "orders_1.csv", ORDER_HEADER, [order(1), order(2)])
     reads, real_read = [], pipeline.read_csv
 
-    def flaky_read(con, path):
+    def flaky_read(con, path, *args, **kwargs):
         reads.append(path)
         if len(reads) == 1:
             raise OSError("device not ready")
-        return real_read(con, path)
+        return real_read(con, path, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "read_csv", flaky_read)
     report = run()
@@ -35,7 +35,7 @@ def test_a_lasting_io_error_rejects_the_file_after_the_retries(run, monkeypatch)
     write_csv(run.landing / "orders_1.csv", ORDER_HEADER, [order(1)])
     reads = []
 
-    def failing_read(con, path):
+    def failing_read(con, path, *args, **kwargs):
         reads.append(path)
         raise OSError("device not ready")
 

@@ -167,3 +167,26 @@ def default_sample(tmp_path_factory, dbt_dirs):
     ingest(landing, warehouse, settings)
     build_and_publish(warehouse, settings, **dbt_dirs)
     return json.loads(truth.read_text()), warehouse
+
+
+@pytest.fixture(scope="session")
+def generated_in(tmp_path_factory, dbt_dirs):
+    """The same small clean sample generated, ingested and built for a platform zone (cached)."""
+    from tests.models.samples import SAMPLE_START, generate, ingest
+
+    built: dict[str, tuple[Path, Path, object]] = {}
+
+    def make(zone: str):
+        if zone not in built:
+            root = tmp_path_factory.mktemp("generated_" + zone.replace("/", "_"))
+            landing, truth = root / "landing", root / "truth.json"
+            warehouse = root / "warehouse.duckdb"
+            settings = Settings(timezone=zone)
+            generate(landing, truth, "--orders", "20000", "--weeks", "16", "--merchants", "8",
+                     "--dirty-rate", "0", "--start", SAMPLE_START, timezone=zone)  # fmt: skip
+            ingest(landing, warehouse, settings)
+            result = build_and_publish(warehouse, settings, **dbt_dirs)
+            built[zone] = (landing, warehouse, result)
+        return built[zone]
+
+    return make

@@ -10,6 +10,11 @@ from flows.config import Settings
 from flows.landing.pipeline import ingest_landing
 from flows.warehouse import publishing, read_only
 
+# One zone without daylight saving east of UTC, one west of UTC, one with daylight saving. The
+# sample's 16 weeks from 2026-01-05 hold Berlin's spring-forward night (2026-03-29).
+ZONES = ("Asia/Shanghai", "America/Sao_Paulo", "Europe/Berlin")
+SAMPLE_START = "2026-01-05"
+
 
 def generate(landing: Path, truth: Path, *options: str, timezone: str | None = None) -> None:
     """``complaints generate`` through the command line (its stable interface)."""

@@ -4,42 +4,14 @@ of the landing files, and the SKU alerts find the planted bad batches."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from flows.build import build_and_publish
 from flows.config import Settings
 from flows.warehouse import read_only
 from tests.models.reference_metrics import Reference
-from tests.models.samples import _mart, generate, ingest
-
-# One zone without daylight saving east of UTC, one west of UTC, one with daylight saving. The
-# sample's 16 weeks from 2026-01-05 hold Berlin's spring-forward night (2026-03-29).
-ZONES = ("Asia/Shanghai", "America/Sao_Paulo", "Europe/Berlin")
-SAMPLE_START = "2026-01-05"
-
-
-@pytest.fixture(scope="session")
-def generated_in(tmp_path_factory, dbt_dirs):
-    """The same small clean sample generated, ingested and built for a platform zone (cached)."""
-    built: dict[str, tuple[Path, Path, object]] = {}
-
-    def make(zone: str):
-        if zone not in built:
-            root = tmp_path_factory.mktemp("generated_" + zone.replace("/", "_"))
-            landing, truth = root / "landing", root / "truth.json"
-            warehouse = root / "warehouse.duckdb"
-            settings = Settings(timezone=zone)
-            generate(landing, truth, "--orders", "20000", "--weeks", "16", "--merchants", "8",
-                     "--dirty-rate", "0", "--start", SAMPLE_START, timezone=zone)  # fmt: skip
-            ingest(landing, warehouse, settings)
-            result = build_and_publish(warehouse, settings, **dbt_dirs)
-            built[zone] = (landing, warehouse, result)
-        return built[zone]
-
-    return make
+from tests.models.samples import ZONES, _mart
 
 
 @pytest.fixture(scope="session", params=ZONES)

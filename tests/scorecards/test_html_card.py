@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from flows.contract import code_label
 from flows.scorecard.labels import Labels
 from flows.scorecard.produce import read_cards, write_all
 from flows.scorecard.weeks import IsoWeek
@@ -246,9 +247,10 @@ def test_sla_section_states_each_targets_unit(written):
     html = en["M01"].read_text(encoding="utf-8")
     targets = dict(re.findall(r'<tr data-stage="(\w+)">.*?<td data-target>(.*?)</td>', html, re.S))
     assert targets["merchant_notified"] == "24 h"
-    assert targets["acknowledge"] == "app, web form, social media: 2 h; hotline: 2 working h"
+    # Channels and units worded by the one code table (flows.contract.CODES).
+    assert targets["acknowledge"] == "App, Web form, Social media: 2 h; Hotline: 2 working h"
     assert targets["merchant_evidence"] == (
-        "app, hotline, social media: 48 h; web form: 2 working days"
+        "App, Hotline, Social media: 48 h; Web form: 2 working days"
     )
     zh, _, _ = written("zh")
     html = zh["M01"].read_text(encoding="utf-8")
@@ -263,10 +265,11 @@ def test_legal_section_lists_the_below_entitlement_complaints(written, settings)
     rows = dict(re.findall(r'<tr data-legal="(\w+)">(.*?)</tr>', section, re.S))
     assert set(rows) == {"LC1", "LC2"}  # LC3 met its entitlement
     assert (
-        "seven-day no-reason return" in rows["LC1"]
-        and "exchange &lt; return and refund" in rows["LC1"]
+        "Seven-day no-reason return" in rows["LC1"]
+        and "Exchange &lt; Return and refund" in rows["LC1"]
     )
-    assert "假一赔三" in rows["LC2"] and "300.00" in rows["LC2"]
+    counterfeit = code_label("legal_rule", "counterfeit_compensation", "en")
+    assert counterfeit in rows["LC2"] and "300.00" in rows["LC2"]
     # A merchant without checked complaints shows no legal section.
     assert 'data-section="legal"' not in en["M02"].read_text(encoding="utf-8")
     zh, _, _ = written("zh")
