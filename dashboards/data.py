@@ -342,6 +342,12 @@ def _kpi_values(frames: list[pd.DataFrame]) -> dict[str, Any]:
         else None
         for stage in SLA_STAGES
     }
+    sla_n = {
+        stage: int(_zero_if_na(sla.loc[sla["stage"] == stage, "n_measured"].iloc[0]))
+        if (sla["stage"] == stage).any()
+        else 0
+        for stage in SLA_STAGES
+    }
     return {
         "n_complaints": int(row["n_complaints"]),
         # Absent (None) when no complaint of the period carries an amount, never 0.
@@ -353,7 +359,9 @@ def _kpi_values(frames: list[pd.DataFrame]) -> dict[str, Any]:
         "defect_rate": _ratio(rate_row["defect_lines"], order_lines) if has_orders else None,
         "rates_mature": bool(rate_row["all_mature"]) if has_orders else True,
         "sla": sla_by_stage,
+        "sla_n": sla_n,
         "recurrence_rate": _ratio(rec_row["n_recurred"], rec_row["n_in_rate"]),
+        "recurrence_n": int(_zero_if_na(rec_row["n_in_rate"])),
     }
 
 
@@ -456,6 +464,11 @@ def defect_alerts(source: Source, filters: Filters, sku_id: str | None = None) -
 
 
 # ---- merchants -------------------------------------------------------------------------------
+
+
+def min_rate_base() -> int:
+    """The cases a rate tile needs before it shows a rate (below: "—" and the reason)."""
+    return _SETTINGS.min_rate_base
 
 
 def min_volume_order_lines() -> int:

@@ -113,6 +113,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "(mature) count, so a recent period shows —",
     ),
     "kpi_refunds": ("退款 + 补偿", "Refunds + compensation"),
+    "rate_n": ("n = {n}", "n = {n}"),
+    "rate_too_few": (
+        "n = {n}，少于 {minimum}：样本太少，不显示比率和变化",
+        "n = {n}, fewer than {minimum}: too few cases for a rate or a change",
+    ),
     "kpi_sla": ("SLA 达成率：{stage}", "SLA compliance: {stage}"),
     "kpi_open_alerts": ("异常告警", "Open alerts"),
     "section_kpis": ("核心指标", "Headline figures"),

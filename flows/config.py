@@ -184,6 +184,8 @@ class Settings:
     # ``--as-of`` may lie at most this many days after the latest complaint update or event
     # loaded (and never before the earliest order or complaint) unless ``--force`` is given.
     as_of_max_days_after_data: int = 7
+    # A rate tile or cell resting on fewer cases shows "—" with the reason, and no change.
+    min_rate_base: int = 30
     dashboard_host: str = "127.0.0.1"
     # Sign-in and roles (dashboards/auth.py); without this file the dashboard is open and
     # ``complaints dashboard`` serves it on loopback addresses only.

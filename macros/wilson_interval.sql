@@ -2,8 +2,10 @@
     correction, clamped to [0, 1] against rounding; null when n = 0 (data contract, "Intervals"). -#}
 {% macro wilson_z() -%}1.959963984540054{%- endmacro %}
 
+{#- k = 0 (k = n) gives exactly 0 (1) for the low (high) end; the formula leaves rounding dust. -#}
 {% macro wilson_low(successes, trials) -%}
-    case when {{ trials }} > 0 then greatest(0.0,
+    case when {{ trials }} > 0 and ({{ successes }}) = 0 then 0.0
+    when {{ trials }} > 0 then greatest(0.0,
         (
             ({{ successes }}) * 1.0 / ({{ trials }})
             + {{ wilson_z() }} * {{ wilson_z() }} / (2.0 * ({{ trials }}))
@@ -16,7 +18,8 @@
 {%- endmacro %}
 
 {% macro wilson_high(successes, trials) -%}
-    case when {{ trials }} > 0 then least(1.0,
+    case when {{ trials }} > 0 and ({{ successes }}) = ({{ trials }}) then 1.0
+    when {{ trials }} > 0 then least(1.0,
         (
             ({{ successes }}) * 1.0 / ({{ trials }})
             + {{ wilson_z() }} * {{ wilson_z() }} / (2.0 * ({{ trials }}))

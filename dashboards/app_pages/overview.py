@@ -30,6 +30,14 @@ if previous_partial:
     before = {}
 
 
+def small_rate(rate: float | None, n: int, n_before: int | None, digits: int = 2):
+    """(value, delta allowed, help) of a rate tile: "—" below the minimum base, always its n."""
+    minimum = data.min_rate_base()
+    if n < minimum:
+        return fmt.DASH, False, ctx.t("rate_too_few", n=n, minimum=minimum)
+    return fmt.pct(rate, digits), (n_before or 0) >= minimum, ctx.t("rate_n", n=fmt.count(n))
+
+
 def count_delta(key: str, money: bool = False) -> str | None:
     if not before or before.get(key) is None or now.get(key) is None:
         return None
@@ -68,12 +76,15 @@ with row[2]:
         help=immature_help,
     )
 with row[3]:
+    shown, deltas, base = small_rate(
+        now["recurrence_rate"], now["recurrence_n"], before.get("recurrence_n")
+    )
     kpi(
         ctx.t("kpi_recurrence_rate"),
-        fmt.pct(now["recurrence_rate"]),
-        fmt.points_delta(now["recurrence_rate"], before.get("recurrence_rate")),
+        shown,
+        fmt.points_delta(now["recurrence_rate"], before.get("recurrence_rate")) if deltas else None,
         higher_is_worse=True,
-        help=ctx.t("recurrence_help"),
+        help=base + " · " + ctx.t("recurrence_help"),
     )
 with row[4]:
     kpi(
@@ -85,10 +96,16 @@ with row[4]:
 row = st.columns(len(SLA_STAGES))
 for column, stage in zip(row, SLA_STAGES, strict=True):
     with column:
+        shown, deltas, base = small_rate(
+            now["sla"][stage], now["sla_n"][stage], (before.get("sla_n") or {}).get(stage), 1
+        )
         kpi(
             ctx.t("kpi_sla", stage=ctx.enum("stage", stage)),
-            fmt.pct(now["sla"][stage], 1),
-            fmt.points_delta(now["sla"][stage], (before.get("sla") or {}).get(stage)),
+            shown,
+            fmt.points_delta(now["sla"][stage], (before.get("sla") or {}).get(stage))
+            if deltas
+            else None,
+            help=base,
         )
 if not now["rates_mature"]:
     st.caption(ctx.t("period_has_immature"))

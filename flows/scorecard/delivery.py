@@ -87,10 +87,25 @@ def compose(
     ]
     for card in category.merchants:
         if card.has_orders:
-            summary = (
-                f"{labels['grade']} {card.row.get('grade') or fmt.DASH} · "
-                f"{labels['defect_rate']} {fmt.pct(card.row.get('defect_rate'))}"
-            )
+            row = card.row
+            # The grade with the mature weeks it rests on; this week's rate marked provisional.
+            if row.get("grade"):
+                grade = (
+                    f"{labels['grade']} {row['grade']} ({fmt.pct(row.get('graded_defect_rate'))}, "
+                    f"{row.get('grade_window_start_iso_week')}–"
+                    f"{row.get('grade_window_end_iso_week')})"
+                )
+            else:
+                grade = f"{labels['grade']} {fmt.DASH} ({labels.code(row.get('grade_status'))})"
+            week_rate = f"{labels['defect_rate']} {fmt.pct(row.get('defect_rate'))}"
+            if not row.get("is_mature", True):
+                week_rate += f" ({labels['immature']})"
+            summary = f"{grade} · {week_rate}"
+            judged = [a for a in card.actions if a.get("evaluation") not in (None, "pending")]
+            if judged:
+                summary += " · " + ", ".join(
+                    f"{a['action_id']} {labels.code(a['evaluation'])}" for a in judged[:3]
+                )
             if card.recommendations:
                 summary += f" · {card.recommendations[0].text}"
         elif not card.orders_loaded:
