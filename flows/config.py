@@ -12,9 +12,12 @@ import os
 import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from flows.landing.pii import PhonePatterns
 
 CHANNELS = ("app", "web_form", "hotline", "social_media")
 SLA_STAGES = ("acknowledge", "merchant_notified", "merchant_evidence", "resolution")
@@ -112,6 +115,16 @@ class Settings:
     # The HMAC key of the phone hashes: one fixed place per user, never the working directory
     # (a run started elsewhere would mint a new key; meta.pii_key refuses that anyway).
     key_file: Path = field(default_factory=lambda: default_key_file())
+    # Phone numbers masked in free text (flows/landing/pii.py): the country pattern sets enabled
+    # (cn_mobile, cn_landline, international with + or 00, br_area_code for "(11) 98765-4321"),
+    # and extra number patterns (RE2 syntax, no capture groups), each matched as a whole number.
+    phone_pattern_sets: tuple[str, ...] = (
+        "cn_mobile",
+        "cn_landline",
+        "international",
+        "br_area_code",
+    )
+    phone_extra_patterns: tuple[str, ...] = ()
     timezone: str = "Asia/Shanghai"
     currency: str = "CNY"
     # Per stage and channel; None = not measured for that channel (not_applicable). A number is
@@ -304,6 +317,12 @@ class Settings:
             return self.working_calendar
         return "china" if self.timezone in CHINA_ZONES else "weekdays"
 
+    def phone_patterns(self) -> PhonePatterns:
+        """The masking patterns of these settings (Python and SQL use the same ones)."""
+        from flows.landing.pii import phone_patterns
+
+        return phone_patterns(tuple(self.phone_pattern_sets), tuple(self.phone_extra_patterns))
+
     def with_paths(self, **paths: Path | str | None) -> Settings:
         """A copy with the given path settings replaced (None leaves a setting as it is)."""
         given = {key: Path(value) for key, value in paths.items() if value is not None}
@@ -364,7 +383,29 @@ def load_settings(config_file: Path | str | None = None) -> Settings:
         values["key_file"] = key_file.resolve()
     settings = Settings(**values)
     _validate_working_time(settings, path)
+    _validate_phone_patterns(settings, path)
     return settings
+
+
+def _validate_phone_patterns(settings: Settings, path: Path) -> None:
+    """A misspelt set or a pattern RE2 rejects fails here, not in the first file's SQL."""
+    from flows.landing.pii import PHONE_PATTERN_SETS, extra_pattern_error
+
+    sets, extra = settings.phone_pattern_sets, settings.phone_extra_patterns
+    if isinstance(sets, str) or not isinstance(sets, list | tuple):
+        raise ValueError(f"{path}: phone_pattern_sets must be a list, got {sets!r}")
+    unknown = [name for name in sets if name not in PHONE_PATTERN_SETS]
+    if unknown:
+        raise ValueError(
+            f"{path}: phone_pattern_sets: unknown set(s) {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(PHONE_PATTERN_SETS)})"
+        )
+    if isinstance(extra, str) or not isinstance(extra, list | tuple):
+        raise ValueError(f"{path}: phone_extra_patterns must be a list, got {extra!r}")
+    for n, body in enumerate(extra):
+        error = extra_pattern_error(body)
+        if error:
+            raise ValueError(f"{path}: phone_extra_patterns[{n}]: {error}")
 
 
 def _validate_working_time(settings: Settings, path: Path) -> None:

@@ -13,7 +13,13 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
+
+import duckdb
 
 KEY_ENV = "COMPLAINTS_PII_KEY"
 
@@ -51,13 +57,92 @@ _BRACKETED = (
     f"{_BEFORE}(\\({_D}{{2}}\\)){_S}(?:{_D}{_S}){{4,5}}({_D}){_S}({_D}){_S}({_D}){_S}({_D}){_AFTER}"
 )
 _INTERNATIONAL_MASK = "\\1\\2 ****\\3\\4\\5\\6\\7"
-PHONE_PATTERNS = (
-    (_MOBILE, _MOBILE_MASK),
-    (_LANDLINE, _LANDLINE_MASK),
-    (_INTERNATIONAL, _INTERNATIONAL_MASK),
-    (_BRACKETED, _INTERNATIONAL_MASK),
-)
+# The country pattern sets the ``phone_pattern_sets`` setting may enable, in the order they run
+# (the mainland mobile first: an international pattern would otherwise take a +86 number).
+PHONE_PATTERN_SETS: dict[str, tuple[tuple[str, str], ...]] = {
+    "cn_mobile": ((_MOBILE, _MOBILE_MASK),),
+    "cn_landline": ((_LANDLINE, _LANDLINE_MASK),),
+    "international": ((_INTERNATIONAL, _INTERNATIONAL_MASK),),
+    "br_area_code": ((_BRACKETED, _INTERNATIONAL_MASK),),
+}
+DEFAULT_PHONE_PATTERN_SETS = tuple(PHONE_PATTERN_SETS)
+# A configured extra pattern is the number alone; the same whole-number guards wrap it, and the
+# whole match becomes ``****`` (its digits cannot be told apart without capture groups).
+_EXTRA_MASK = "\\1****\\2"
 _ANY_DIGIT = _D  # text without a digit holds no number: left as it is, without the patterns
+
+
+@dataclass(frozen=True)
+class PhonePatterns:
+    """The (pattern, replacement) pairs one configuration masks with, in Python and SQL alike."""
+
+    rules: tuple[tuple[str, str], ...]
+
+    @cached_property
+    def compiled(self) -> list[tuple[re.Pattern[str], str]]:
+        return [(re.compile(p), r) for p, r in self.rules]
+
+
+def extra_phone_rule(body: str) -> tuple[str, str]:
+    """A configured number pattern wrapped in the whole-number guards, with its replacement."""
+    return f"{_BEFORE}(?:{body}){_AFTER}", _EXTRA_MASK
+
+
+def extra_pattern_error(body: object) -> str | None:
+    """Why a configured extra pattern cannot be used (None when it can).
+
+    It must compile in Python and in DuckDB's RE2 (no look-arounds or back-references), have no
+    capture groups (the replacement numbers the guards' groups) and never match empty text.
+    """
+    if not isinstance(body, str) or not body.strip():
+        return f"{body!r} is not a non-empty regular expression"
+    try:
+        compiled = re.compile(body)
+    except re.error as error:
+        return f"{body!r} is not a valid regular expression ({error})"
+    if compiled.groups:
+        return f"{body!r} has capture groups; write (?:...) instead"
+    if compiled.fullmatch(""):
+        return f"{body!r} matches empty text"
+    pattern, _ = extra_phone_rule(body)
+    with duckdb.connect() as con:
+        try:
+            con.execute("select regexp_matches('', ?)", [pattern]).fetchone()
+        except duckdb.Error as error:
+            return f"{body!r} is not accepted by DuckDB's RE2 ({str(error).splitlines()[0]})"
+    return None
+
+
+@lru_cache(maxsize=16)
+def phone_patterns(sets: tuple[str, ...], extra: tuple[str, ...] = ()) -> PhonePatterns:
+    """The patterns of the enabled country sets (in their fixed order), then the extra ones."""
+    unknown = sorted(set(sets) - set(PHONE_PATTERN_SETS))
+    if unknown:
+        raise ValueError(f"unknown phone pattern set(s) {', '.join(unknown)}")
+    rules = [
+        rule for name in PHONE_PATTERN_SETS if name in sets for rule in PHONE_PATTERN_SETS[name]
+    ]
+    rules += [extra_phone_rule(body) for body in extra]
+    return PhonePatterns(tuple(rules))
+
+
+DEFAULT_PHONE_PATTERNS = phone_patterns(DEFAULT_PHONE_PATTERN_SETS)
+PHONE_PATTERNS = DEFAULT_PHONE_PATTERNS.rules
+# The patterns masking uses when a caller passes none: the defaults, or those of the run in
+# progress (``phone_patterns_in_use`` around an ingest or a scorecard run), so the report
+# writers deep in a run need not carry the settings.
+_active = DEFAULT_PHONE_PATTERNS
+
+
+@contextmanager
+def phone_patterns_in_use(patterns: PhonePatterns) -> Iterator[None]:
+    """Mask with ``patterns`` inside the block, then go back to the previous ones."""
+    global _active
+    previous, _active = _active, patterns
+    try:
+        yield
+    finally:
+        _active = previous
 
 
 def load_key(key_file: Path) -> bytes:
@@ -130,7 +215,7 @@ def masked_phone_sql(text: str) -> str:
     )
 
 
-def mask_text_sql(text: str) -> str:
+def mask_text_sql(text: str, patterns: PhonePatterns | None = None) -> str:
     """SQL that masks every phone number inside text (the twin of :func:`mask_text`).
 
     Each pattern runs twice: a match takes the character after it, which may be the one before
@@ -138,21 +223,21 @@ def mask_text_sql(text: str) -> str:
     """
     masked = text
     for _ in range(2):
-        for pattern, replacement in PHONE_PATTERNS:
-            masked = f"regexp_replace({masked}, '{pattern}', '{replacement}', 'g')"
+        for pattern, replacement in (patterns or _active).rules:
+            quoted = pattern.replace("'", "''")
+            masked = f"regexp_replace({masked}, '{quoted}', '{replacement}', 'g')"
     return f"(case when regexp_matches({text}, '{_ANY_DIGIT}') then {masked} else {text} end)"
 
 
-def mask_text(text: str) -> str:
+def mask_text(text: str, patterns: PhonePatterns | None = None) -> str:
     """Every phone number in ``text`` masked (``138****5678``); identifiers that merely contain
     a digit run are left alone. Same patterns and passes as :func:`mask_text_sql`."""
     if not _ANY_DIGIT_RE.search(text):
         return text
     for _ in range(2):
-        for pattern, replacement in _COMPILED:
+        for pattern, replacement in (patterns or _active).compiled:
             text = pattern.sub(replacement, text)
     return text
 
 
 _ANY_DIGIT_RE = re.compile(_ANY_DIGIT)
-_COMPILED = [(re.compile(p), r) for p, r in PHONE_PATTERNS]

@@ -46,7 +46,7 @@ from flows.landing.fingerprint import (
 from flows.landing.key_fingerprint import check_key
 from flows.landing.ledger import FileResult
 from flows.landing.merge import merge_batch
-from flows.landing.pii import load_key, mask_text
+from flows.landing.pii import load_key, mask_text, phone_patterns_in_use
 from flows.landing.profiles import (
     FALLBACK,
     Profile,
@@ -152,7 +152,10 @@ def ingest_landing(
     files rejected by earlier runs are judged again (after an environmental fault was fixed).
     """
     report = IngestReport()
-    with tempfile.TemporaryDirectory(prefix="ingest-") as work:
+    with (
+        phone_patterns_in_use(settings.phone_patterns()),
+        tempfile.TemporaryDirectory(prefix="ingest-") as work,
+    ):
         ctx = make_context(settings, Path(work), profiles_file)
         files = discover(Path(landing))
         con = connect(database, settings)

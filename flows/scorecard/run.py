@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flows import formatting as fmt
 from flows.config import Settings
+from flows.landing.pii import phone_patterns_in_use
 from flows.scorecard.delivery import deliver_category
 from flows.scorecard.labels import Labels
 from flows.scorecard.ledger import DeliveryLedger
@@ -32,6 +33,20 @@ def run_scorecards(
 
     Raises DeliveryFailed (carrying the report) after trying every category if any failed.
     """
+    with phone_patterns_in_use(settings.phone_patterns()):
+        return _run(settings, week, category, lang, out, smtp, deliver, resend)
+
+
+def _run(
+    settings: Settings,
+    week: str | None,
+    category: str | None,
+    lang: str | None,
+    out: Path | None,
+    smtp: SmtpSettings | None,
+    deliver: bool,
+    resend: bool,
+) -> ScorecardReport:
     lang = lang or settings.scorecard_language
     Labels(lang)  # reject an unknown language before any work
     iso_week = resolve_week(settings.warehouse, week, settings)
