@@ -16,7 +16,9 @@ from flows.landing.pii import (
     PHONE_PATTERN_SETS,
     mask_text,
     mask_text_sql,
+    phone_patterns_in_use,
 )
+from flows.scorecard.phone_mask import mask_phones
 from tests.ingest.samples import COMPLAINT_HEADER, complaint, write_csv
 from tests.ingest.test_phone_forms import IDENTIFIERS, SPELLINGS, _digits
 
@@ -118,3 +120,11 @@ def test_a_bad_phone_setting_is_a_clear_error_at_load(tmp_path, values, message)
     with pytest.raises(ValueError, match=message) as caught:
         _with(tmp_path, **values)
     assert "complaints.yml" in str(caught.value)
+
+
+def test_a_run_masks_its_reports_with_its_patterns_then_restores_the_defaults(tmp_path):
+    """What ``run_scorecards`` wraps around its work: the report writers take the run's patterns."""
+    patterns = _with(tmp_path, phone_extra_patterns=[HK_MOBILE]).phone_patterns()
+    with phone_patterns_in_use(patterns):
+        assert mask_phones("商家电话 9123 4567") == "商家电话 ****"
+    assert mask_phones("商家电话 9123 4567") == "商家电话 9123 4567"
