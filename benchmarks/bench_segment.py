@@ -34,7 +34,7 @@ from flows.text.store import segment_new_descriptions
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results" / "segment.json"
-REAL = Path("/work/shared/real/cfpb_complaints_sample.csv.gz")
+REAL = Path(__file__).resolve().parents[1] / "tests/fixtures/real/cfpb_complaints_sample.csv.gz"
 ISSUES = ["quality_defect", "cosmetic_flaw", "counterfeit", "transport_damage", "misuse",
           "misunderstanding", "other"]  # fmt: skip
 
