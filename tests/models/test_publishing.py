@@ -73,7 +73,10 @@ def test_failed_build_names_the_test_and_keeps_last_good(built_copy, dbt_dirs):
 
 
 def test_as_of_override_changes_maturity(built_copy, dbt_dirs):
-    result = build_and_publish(built_copy, Settings(), "2026/06/01 00:00", **dbt_dirs)
+    # Months after the hand-built data: deliberately outside its span, so it needs force.
+    with pytest.raises(UserError, match="lies outside the loaded data"):
+        build_and_publish(built_copy, Settings(), "2026/06/01 00:00", **dbt_dirs)
+    result = build_and_publish(built_copy, Settings(), "2026/06/01 00:00", force=True, **dbt_dirs)
     assert result.as_of == "2026-06-01T00:00:00+08:00"
     with read_only(built_copy) as con:
         as_of = con.execute(
