@@ -1052,6 +1052,7 @@ DQ_TABLES = {
     "dq_quarantine": "marts.dq_quarantine",
     "dq_expectations": "marts.dq_expectation_results",
     "dq_warnings": "marts.dq_warnings",
+    "dq_assumed_values": "marts.dq_assumed_values",
     "dq_orphans": "marts.dq_orphans",
     "dq_sla_stage_observation": "marts.dq_sla_stage_observation",
     "dq_build": "marts.build_info",

@@ -326,6 +326,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "dq_quarantine": ("隔离行及原因", "Quarantined rows and reasons"),
     "dq_expectations": ("数据校验结果", "Expectation results"),
     "dq_warnings": ("数据告警（可选字段已置空）", "Warnings (optional fields nulled)"),
+    "dq_assumed_values": (
+        "假定值（由映射配置默认值填充的列；仅凭假定时间的 SLA 环节不计）",
+        "Assumed values (set by a profile default; SLA stages resting on them not measured)",
+    ),
     "dq_orphans": ("孤儿记录", "Orphans"),
     "dq_sla_stage_observation": (
         "SLA 环节记录情况（渠道从未记录的环节不计超时）",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.ingest.samples import ORDER_HEADER, csv_text, order
+from tests.ingest.samples import EVENT_HEADER, ORDER_HEADER, csv_text, event, order
 
 
 def _profile(run, text: str):
@@ -160,6 +160,38 @@ def test_assumed_rows_are_listed_when_only_some_rows_take_the_default(run):
     assert run.rows(
         "select column_name, rows_assumed, every_row, row_numbers from meta.assumed_values"
     ) == [("carrier", 2, False, [1, 3])]
+
+
+def test_assumed_row_numbers_join_the_raw_rows_that_took_the_default(run):
+    """The SLA models find an assumed event time by (_file_id, _row_number): the recorded row
+    numbers must be exactly the raw rows whose occurred_at the default supplied."""
+    profiles = _profile(
+        run,
+        """
+        profiles:
+          - name: events_default
+            entity: complaint_events
+            match: {headers: [occurred_at]}
+            defaults: {occurred_at: "2026-11-01 00:00:00"}
+        """,
+    )
+    rows = [
+        event(1),
+        event(1, event_type="acknowledged", occurred_at=""),
+        event(2),
+        event(2, event_type="acknowledged", occurred_at="2026-11-20 11:00:00"),
+        event(3, occurred_at=""),
+    ]
+    (run.landing / "complaint_events_p.csv").write_text(
+        csv_text(EVENT_HEADER, rows), encoding="utf-8"
+    )
+    run(profiles)
+    assert run.rows(
+        "select e.complaint_id, e.event_type from raw.complaint_events as e "
+        "join meta.assumed_values as a on e._file_id = a.file_id "
+        "and list_contains(a.row_numbers, e._row_number) "
+        "where a.column_name = 'occurred_at' order by all"
+    ) == [("C00001", "acknowledged"), ("C00003", "received")]
 
 
 def test_a_profile_zone_other_than_the_platform_zone_is_a_warning(run):

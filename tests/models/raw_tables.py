@@ -40,6 +40,9 @@ META_DDL = {
     "reason VARCHAR, raw_values VARCHAR, quarantined_at TIMESTAMPTZ",
     "dq_warnings": "file_id VARCHAR, file_name VARCHAR, row_number BIGINT, field VARCHAR, "
     "reason VARCHAR, raw_value VARCHAR, warned_at TIMESTAMPTZ",
+    "assumed_values": "file_id VARCHAR, file_name VARCHAR, entity VARCHAR, column_name VARCHAR, "
+    "default_value VARCHAR, rows_assumed BIGINT, every_row BOOLEAN, row_numbers BIGINT[], "
+    "recorded_at TIMESTAMPTZ",
     "expectation_results": "file_id VARCHAR, file_name VARCHAR, entity VARCHAR, suite VARCHAR, "
     "expectation VARCHAR, column_name VARCHAR, success BOOLEAN, element_count BIGINT, "
     "unexpected_count BIGINT, observed VARCHAR, validated_at TIMESTAMPTZ",

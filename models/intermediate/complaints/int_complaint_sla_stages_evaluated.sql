@@ -25,40 +25,70 @@ targets as (
     {{ sla_targets_values() }}
 ),
 
+{#- A timestamp a profile default supplied (assumed) is used only when no observed one exists;
+    the *_is_assumed flags then make the stages resting on it not_observed. -#}
 complaint_timeline as (
     select
         complaints.complaint_id,
         complaints.channel,
         complaints.is_counted,
-        coalesce(milestones.received_event_at, complaints.received_at) as first_received_at,
+        case
+            when milestones.received_event_at is not null
+                and not coalesce(milestones.received_event_is_assumed, false)
+                then milestones.received_event_at
+            when not coalesce(complaints.received_at_is_assumed, false)
+                then coalesce(complaints.received_at, milestones.received_event_at)
+            else coalesce(milestones.received_event_at, complaints.received_at)
+        end as first_received_at,
+        (milestones.received_event_at is null
+            or coalesce(milestones.received_event_is_assumed, false))
+            and coalesce(complaints.received_at_is_assumed, false) as received_is_assumed,
         milestones.acknowledged_at,
+        coalesce(milestones.acknowledged_is_assumed, false) as acknowledged_is_assumed,
         milestones.merchant_notified_at,
+        coalesce(milestones.merchant_notified_is_assumed, false) as merchant_notified_is_assumed,
         milestones.merchant_evidence_at,
+        coalesce(milestones.merchant_evidence_is_assumed, false) as merchant_evidence_is_assumed,
         coalesce(
             milestones.remedy_executed_at,
             milestones.closed_after_last_reopen_at,
             case when complaints.status in ('resolved', 'closed') then complaints.updated_at end
-        ) as resolved_at
+        ) as resolved_at,
+        case
+            when milestones.remedy_executed_at is not null
+                then coalesce(milestones.remedy_executed_is_assumed, false)
+            when milestones.closed_after_last_reopen_at is not null
+                then coalesce(milestones.closed_after_last_reopen_is_assumed, false)
+            when complaints.status in ('resolved', 'closed')
+                then coalesce(complaints.updated_at_is_assumed, false)
+                    or coalesce(complaints.status_is_assumed, false)
+            else false
+        end as resolved_is_assumed
     from complaints
     left join milestones
         on complaints.complaint_id = milestones.complaint_id
 ),
 
 stage_spans as (
-    select complaint_id, channel, is_counted, resolved_at,
-        'acknowledge' as stage, first_received_at as start_at, acknowledged_at as done_at
+    select complaint_id, channel, is_counted, resolved_at, resolved_is_assumed,
+        'acknowledge' as stage, first_received_at as start_at, acknowledged_at as done_at,
+        received_is_assumed as start_is_assumed, acknowledged_is_assumed as done_is_assumed
     from complaint_timeline
     union all
-    select complaint_id, channel, is_counted, resolved_at,
-        'merchant_notified' as stage, first_received_at as start_at, merchant_notified_at as done_at
+    select complaint_id, channel, is_counted, resolved_at, resolved_is_assumed,
+        'merchant_notified' as stage, first_received_at as start_at, merchant_notified_at as done_at,
+        received_is_assumed as start_is_assumed, merchant_notified_is_assumed as done_is_assumed
     from complaint_timeline
     union all
-    select complaint_id, channel, is_counted, resolved_at,
-        'merchant_evidence' as stage, merchant_notified_at as start_at, merchant_evidence_at as done_at
+    select complaint_id, channel, is_counted, resolved_at, resolved_is_assumed,
+        'merchant_evidence' as stage, merchant_notified_at as start_at, merchant_evidence_at as done_at,
+        merchant_notified_is_assumed as start_is_assumed,
+        merchant_evidence_is_assumed as done_is_assumed
     from complaint_timeline
     union all
-    select complaint_id, channel, is_counted, resolved_at,
-        'resolution' as stage, first_received_at as start_at, resolved_at as done_at
+    select complaint_id, channel, is_counted, resolved_at, resolved_is_assumed,
+        'resolution' as stage, first_received_at as start_at, resolved_at as done_at,
+        received_is_assumed as start_is_assumed, resolved_is_assumed as done_is_assumed
     from complaint_timeline
 ),
 
@@ -170,6 +200,10 @@ evaluated as (
             when not is_counted then null
             when target_hours is null then 'not_applicable'
             when not is_observed then 'not_observed'
+            {#- Resting on an assumed start, completion or (for a stage not done) resolution. -#}
+            when start_at is not null
+                and (start_is_assumed or done_is_assumed or (done_at is null and resolved_is_assumed))
+                then 'not_observed'
             when start_at is null and resolved_at is null then 'not_started'
             when start_at is null then 'not_applicable'
             when done_at is not null and done_at <= coalesce(deadline_at, 'infinity'::timestamptz)

@@ -19,6 +19,26 @@ merchants as (
     select * from {{ ref('stg_raw__merchants') }}
 ),
 
+assumed_cells as (
+    select * from {{ ref('int_assumed_cells') }}
+    where entity = 'complaints'
+),
+
+{#- Which of the values the SLA stages rest on a profile default supplied (not observed). -#}
+assumed_columns as (
+    select
+        complaints.complaint_id,
+        bool_or(assumed_cells.column_name = 'received_at') as received_at_is_assumed,
+        bool_or(assumed_cells.column_name = 'updated_at') as updated_at_is_assumed,
+        bool_or(assumed_cells.column_name = 'status') as status_is_assumed
+    from complaints
+    inner join assumed_cells
+        on complaints.file_id = assumed_cells.file_id
+        and (assumed_cells.row_number is null
+            or complaints.file_row_number = assumed_cells.row_number)
+    group by complaints.complaint_id
+),
+
 enriched as (
     select
         complaints.complaint_id,
@@ -53,8 +73,13 @@ enriched as (
         complaints.received_week,
         {{ local_week('orders.ordered_at') }} as order_week,
         complaints.received_at,
-        complaints.updated_at
+        complaints.updated_at,
+        coalesce(assumed_columns.received_at_is_assumed, false) as received_at_is_assumed,
+        coalesce(assumed_columns.updated_at_is_assumed, false) as updated_at_is_assumed,
+        coalesce(assumed_columns.status_is_assumed, false) as status_is_assumed
     from complaints
+    left join assumed_columns
+        on complaints.complaint_id = assumed_columns.complaint_id
     left join orders
         on complaints.order_id = orders.order_id
         and complaints.sku_id = orders.sku_id

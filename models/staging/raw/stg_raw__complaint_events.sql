@@ -11,7 +11,8 @@ renamed as (
         actor,
         note,
         occurred_at,
-        _file_id as file_id
+        _file_id as file_id,
+        _row_number as file_row_number
     from source
 )
 

@@ -26,7 +26,8 @@ renamed as (
         {{ local_week('received_at') }} as received_week,
         received_at,
         updated_at,
-        _file_id as file_id
+        _file_id as file_id,
+        _row_number as file_row_number
     from source
 )
 
