@@ -24,6 +24,7 @@ import duckdb
 from flows.as_of import check_as_of, loaded_span, parse_as_of
 from flows.config import Settings
 from flows.errors import UserError
+from flows.landing.schema import META_DDL
 from flows.warehouse import publishing
 from flows.working_calendar import write_calendar
 
@@ -219,6 +220,9 @@ def build_warehouse(
     check_as_of(instant, span, settings.as_of_max_days_after_data, force)
     started = time.perf_counter()
     with duckdb.connect(str(database)) as con:
+        # A warehouse last ingested by an older release lacks the newer meta tables dbt reads.
+        con.execute("create schema if not exists meta")
+        con.execute(META_DDL)
         write_calendar(con, settings, instant)
     prepare_text(database, settings)
     outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)

@@ -97,3 +97,13 @@ def test_dbt_usage_tracking_is_off_after_a_build(hand_build):
 
     user = dbt.tracking.active_user
     assert user is None or user.do_not_track
+
+
+def test_a_warehouse_ingested_by_an_older_release_still_builds(built_copy, dbt_dirs):
+    # meta.assumed_values came with profile defaults; a warehouse ingested before has none.
+    with duckdb.connect(str(built_copy)) as con:
+        con.execute("drop table meta.assumed_values")
+    result = build_and_publish(built_copy, Settings(), **dbt_dirs)
+    assert result.success
+    with read_only(built_copy) as con:
+        assert con.execute("select count(*) from marts.dq_assumed_values").fetchone() == (0,)
