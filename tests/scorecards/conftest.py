@@ -4,12 +4,15 @@ the mart rows a test compares against (queried independently of the code under t
 from __future__ import annotations
 
 import dataclasses
+import socket
 from pathlib import Path
 
 import duckdb
 import pytest
+from aiosmtpd.controller import Controller
 
 from flows.config import Settings
+from flows.scorecard.mailer import SmtpSettings
 from tests.scorecards.fixture_warehouse import build_fixture_warehouse
 
 
@@ -69,3 +72,31 @@ def pipeline_warehouse(prefect_harness, tmp_path_factory) -> Path:
             os.environ["COMPLAINTS_KEY_FILE"] = saved
     assert result["files"] > 0 and result["nodes"] > 0
     return warehouse
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """Start local SMTP servers on 127.0.0.1 with the given handler; stopped after the test."""
+    controllers = []
+
+    def start(handler, timeout: float = 5.0) -> SmtpSettings:
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+        controller.start()
+        controllers.append(controller)
+        return SmtpSettings(
+            host="127.0.0.1",
+            port=controller.port,
+            sender="scorecards@example.com",
+            starttls=False,
+            timeout=timeout,
+        )
+
+    yield start
+    for controller in controllers:
+        controller.stop()

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import email
 import json
-import socket
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from flows.errors import UserError
 from flows.scorecard.mailer import SmtpSettings, smtp_from_env
 from flows.scorecard.report import DeliveryFailed
 from flows.scorecard.run import run_scorecards
+from tests.scorecards.conftest import free_port
 from tests.scorecards.fixture_warehouse import CATEGORIES, PLANTED_PHONE, TARGET_WEEK
 
 RECIPIENTS = """\
@@ -41,33 +40,6 @@ class Recorder:
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    servers = []
-
-    def start(handler: Recorder) -> SmtpSettings:
-        controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-        controller.start()
-        servers.append(controller)
-        return SmtpSettings(
-            host="127.0.0.1",
-            port=controller.port,
-            sender="scorecards@example.com",
-            starttls=False,
-            timeout=5,
-        )
-
-    yield start
-    for controller in servers:
-        controller.stop()
 
 
 @pytest.fixture
@@ -168,7 +140,7 @@ def test_permanent_failure_is_not_retried(settings, recipients, smtp_server, tmp
 
 def test_closed_port_is_retried_then_reported(settings, recipients, tmp_path):
     smtp = SmtpSettings(
-        host="127.0.0.1", port=_free_port(), sender="s@example.com", starttls=False, timeout=2
+        host="127.0.0.1", port=free_port(), sender="s@example.com", starttls=False, timeout=2
     )
     with pytest.raises(DeliveryFailed) as failure:
         run_scorecards(

@@ -13,14 +13,11 @@ import asyncio
 import email
 import json
 import shutil
-import socket
 from email import policy
 
 import duckdb
 import pytest
-from aiosmtpd.controller import Controller
 
-from flows.scorecard.mailer import SmtpSettings
 from flows.scorecard.report import DeliveryFailed
 from flows.scorecard.run import run_scorecards
 from tests.scorecards.fixture_warehouse import TARGET_WEEK
@@ -53,33 +50,6 @@ class FaultyServer:
         return [msg for rcpts, msg in self.messages if to in rcpts]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    controllers = []
-
-    def start(handler: FaultyServer) -> SmtpSettings:
-        controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-        controller.start()
-        controllers.append(controller)
-        return SmtpSettings(
-            host="127.0.0.1",
-            port=controller.port,
-            sender="scorecards@example.com",
-            starttls=False,
-            timeout=1.0,
-        )
-
-    yield start
-    for controller in controllers:
-        controller.stop()
-
-
 @pytest.fixture
 def recipients(settings):
     settings.recipients_file.write_text(RECIPIENTS, encoding="utf-8")
@@ -103,7 +73,7 @@ def test_a_lost_final_reply_gives_one_copy_and_no_resend_on_the_next_run(
     settings, recipients, smtp_server, tmp_path, fault
 ):
     server = FaultyServer(fault)
-    smtp = smtp_server(server)
+    smtp = smtp_server(server, timeout=1.0)
     first = _run(settings, smtp, tmp_path)
     statuses = {d.category: d.status for d in first.deliveries}
     assert statuses == {"家用电器": "unconfirmed", "Apparel/Shoes": "unconfirmed"}
@@ -123,7 +93,7 @@ def test_a_resend_after_a_lost_reply_reuses_the_message_id(
     settings, recipients, smtp_server, tmp_path
 ):
     server = FaultyServer("drop", faulty_calls=2)
-    smtp = smtp_server(server)
+    smtp = smtp_server(server, timeout=1.0)
     _run(settings, smtp, tmp_path)
     report = _run(settings, smtp, tmp_path, resend=True)
     assert {d.status for d in report.deliveries} == {"sent"}
@@ -149,7 +119,7 @@ def test_ledger_entry_is_written_before_the_message_is_sent(
             return await super().handle_DATA(server, session, envelope)
 
     server = Watching()
-    report = _run(settings, smtp_server(server), tmp_path)
+    report = _run(settings, smtp_server(server, timeout=1.0), tmp_path)
     assert {d.status for d in report.deliveries} == {"sent"}
     assert seen_pending and all(len(entries) == 1 for entries in seen_pending)
     assert _ledger(settings)["pending"] == []
@@ -183,7 +153,7 @@ def test_cr_lf_in_a_category_name_is_cleaned_and_every_category_is_delivered(
         encoding="utf-8",
     )
     server = FaultyServer()
-    report = _run(settings, smtp_server(server), tmp_path)
+    report = _run(settings, smtp_server(server, timeout=1.0), tmp_path)
     assert {d.status for d in report.deliveries} == {"sent"}
     assert not server.copies("evil@example.com")
     (apparel,) = server.copies("apparel@example.com")
@@ -206,7 +176,7 @@ def test_one_categorys_unexpected_failure_does_not_stop_the_others(
 
     monkeypatch.setattr(delivery, "compose", failing_compose)
     server = FaultyServer()
-    report = _run(settings, smtp_server(server), tmp_path)
+    report = _run(settings, smtp_server(server, timeout=1.0), tmp_path)
     statuses = {d.category: d.status for d in report.deliveries}
     assert statuses == {"Apparel/Shoes": "failed", "家用电器": "sent"}
     failures = _ledger(settings)["failures"]
