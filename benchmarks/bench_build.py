@@ -35,7 +35,7 @@ RESULTS = HERE / "results" / "build.json"
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from flows.build import build_warehouse
+from flows.build.run import build_warehouse
 from flows.config import Settings
 started = time.perf_counter()
 result = build_warehouse(Path(sys.argv[1]), Settings(), target_path=Path(sys.argv[2]),

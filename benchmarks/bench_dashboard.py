@@ -142,7 +142,7 @@ def page_calls(source: data.Source, filters: data.Filters) -> dict[str, Callable
 
     def sql() -> None:
         from flows import console
-        from flows.serving import serving_path
+        from flows.build.serving import serving_path
 
         chrome()
         console.schema(serving_path(source.path))

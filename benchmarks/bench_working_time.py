@@ -36,7 +36,7 @@ from benchmarks.bench_build import prepare  # noqa: E402
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from flows.build import build_warehouse
+from flows.build.run import build_warehouse
 from flows.config import CHANNELS, Settings
 targets = None
 if sys.argv[3] == "working":
@@ -49,7 +49,7 @@ if sys.argv[3] == "working":
 settings = Settings(sla_targets_hours=targets) if targets else Settings()
 started = time.perf_counter()
 if len(sys.argv) > 4:  # models only: the SLA models on an already built warehouse
-    from flows.build import run_dbt
+    from flows.build.run import run_dbt
     outcome = run_dbt(["run", "--select", "int_working_intervals",
                        "int_complaint_sla_stages_evaluated"], Path(sys.argv[1]), settings,
                       target_path=Path(sys.argv[2]), log_path=Path(sys.argv[2]) / "logs")

@@ -42,7 +42,7 @@ def dump_marts(warehouse: Path, out: Path) -> None:
 def dump(root: Path) -> None:
     """Build the hand-made warehouse of tests/models and the 20k generated one, dump both."""
     sys.path.insert(0, str(ROOT))
-    from flows.build import build_and_publish
+    from flows.build.run import build_and_publish
     from flows.config import Settings
     from tests.models.conftest import make_hand_warehouse
     from tests.warehouses import build_small_warehouse

@@ -2,8 +2,8 @@
 
 Safe by construction rather than by inspecting statements:
 
-- the query runs on the analysts' copy (``flows.serving``: the marts without personal keys), so no
-  table function, ``EXPLAIN``, serialized plan or catalog view can reach anything else;
+- the query runs on the analysts' copy (``flows.build.serving``: the marts without personal
+  keys), so no table function, ``EXPLAIN``, serialized plan or catalog view can reach anything else;
 - the file is opened read-only with external access disabled (no files, network, ATTACH,
   INSTALL/LOAD) and the configuration locked (no ``SET`` undoes a limit);
 - the query runs in a separate worker process with DuckDB's ``memory_limit``,

@@ -2,11 +2,11 @@
 
 DuckDB lets one process write a file or many read it, never both. Writers (ingest, build) therefore
 work on a private copy and, only when everything succeeded, move it onto the live name with
-``os.replace`` (atomic on POSIX). Each publish also writes the analysts' copy (``flows.serving``:
-the marts without personal keys) beside the live file. Readers open short-lived read-only
-connections: one that is open during a publish keeps reading the previous file until it
-reconnects, so it never sees a half-built state, and a failed write leaves the last good warehouse
-in place.
+``os.replace`` (atomic on POSIX). Each publish also writes the analysts' copy
+(``flows.build.serving``: the marts without personal keys) beside the live file. Readers open
+short-lived read-only connections: one that is open during a publish keeps reading the previous
+file until it reconnects, so it never sees a half-built state, and a failed write leaves the
+last good warehouse in place.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import duckdb
 
+from flows.build.serving import serving_path, write_serving_copy
 from flows.errors import UserError
 from flows.file_modes import restrict
-from flows.serving import serving_path, write_serving_copy
 
 # Readers of the product (dashboard queries): no files, no network, configuration locked.
 SAFE_CONFIG = {"enable_external_access": False, "lock_configuration": True}

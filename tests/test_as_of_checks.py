@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from flows.as_of import check_as_of, loaded_span, parse_as_of
+from flows.build.as_of import check_as_of, loaded_span, parse_as_of
 from flows.errors import UserError
 
 TZ = "Asia/Shanghai"

@@ -17,8 +17,8 @@ import duckdb
 import pytest
 
 from flows import console
+from flows.build.serving import serving_path
 from flows.console import ConsoleLimits, run_query
-from flows.serving import serving_path
 from flows.warehouse import publishing
 
 SECRET = "13912345678"

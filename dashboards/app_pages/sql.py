@@ -6,8 +6,8 @@ import streamlit as st
 from dashboards.context import page_context
 from dashboards.widgets import page_header, table
 from flows import console
+from flows.build.serving import serving_path
 from flows.config import load_settings
-from flows.serving import serving_path
 
 settings = load_settings()
 ctx = page_context()

@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from flows.cli_dashboard import streamlit_command
+from flows.cli.dashboard import streamlit_command
 
 CHROMIUM = Path(os.environ.get("COMPLAINTS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from dashboards.auth import hash_password
 from dashboards.i18n import column_label, t
-from flows import cli_dashboard
 from flows.cli import _register_commands
 from flows.cli import app as cli_app
+from flows.cli import dashboard as cli_dashboard
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PASSWORD = "correct horse battery"

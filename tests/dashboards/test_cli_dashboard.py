@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows import cli_dashboard
 from flows.cli import _register_commands, app
+from flows.cli import dashboard as cli_dashboard
 
 
 def test_dashboard_command_is_registered():

@@ -14,7 +14,7 @@ import pytest
 
 from dashboards import data
 from flows import console
-from flows.serving import serving_path
+from flows.build.serving import serving_path
 from flows.warehouse import SAFE_CONFIG, publishing, read_only
 from tests.warehouses import next_build
 

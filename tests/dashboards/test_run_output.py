@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flows.build import _node_progress
+from flows.build.run import _node_progress
 
 
 def test_run_prints_the_ingest_summary_before_the_build_and_no_library_logs(app_warehouse):

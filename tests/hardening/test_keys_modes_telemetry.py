@@ -96,7 +96,7 @@ def test_warehouse_reports_and_ledger_are_not_world_readable(tmp_path, monkeypat
 
 
 def test_dbt_usage_stats_are_off_in_the_shipped_project_and_every_build():
-    from flows.build import dbt_args
+    from flows.build.run import dbt_args
 
     project = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
     assert project["flags"]["send_anonymous_usage_stats"] is False

@@ -85,7 +85,7 @@ def test_reader_loop_across_complaints_run_and_the_scheduled_run_sees_no_error(
 ):
     """``complaints run`` and then the scheduled ``daily-pipeline`` flow, in this (still living)
     process, while another process opens the warehouse read-only every 20 ms."""
-    from flows.pipeline import daily_pipeline
+    from flows.orchestration.pipeline import daily_pipeline
 
     monkeypatch.setenv("COMPLAINTS_KEY_FILE", str(tmp_path / "key"))
     warehouse, stop = tmp_path / "warehouse.duckdb", tmp_path / "stop"

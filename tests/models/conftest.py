@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.build import BuildResult, build_and_publish
+from flows.build.run import BuildResult, build_and_publish
 from flows.config import Settings
 from flows.warehouse import publishing
 from tests.models.raw_tables import create_tables, insert_rows

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.build import build_and_publish
+from flows.build.run import build_and_publish
 from flows.config import Settings
 from flows.landing.pipeline import ingest_landing
 from flows.warehouse import publishing, read_only

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from flows.build import build_and_publish
+from flows.build.run import build_and_publish
 from flows.config import Settings
 from flows.landing.pipeline import ingest_landing
 from flows.scorecard.run import run_scorecards

@@ -113,7 +113,7 @@ def test_recurrence(marts):
 def test_two_sided_p_value_matches_scipy():
     import duckdb
 
-    from flows.build import PROJECT_DIR
+    from flows.build.run import PROJECT_DIR
 
     macro = (PROJECT_DIR / "macros" / "normal_tail.sql").read_text()
     assert "normal_upper_tail" in macro
@@ -171,7 +171,7 @@ HAND_POWER_CASES = [
 def _macro_module():
     import jinja2
 
-    from flows.build import PROJECT_DIR
+    from flows.build.run import PROJECT_DIR
 
     text = "".join(
         (PROJECT_DIR / "macros" / name).read_text()

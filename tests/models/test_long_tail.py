@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from flows.build import build_and_publish
+from flows.build.run import build_and_publish
 from flows.config import Settings
 from flows.warehouse import publishing, read_only
 from tests.models.raw_tables import create_tables

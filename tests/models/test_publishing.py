@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from flows.build import build_and_publish
+from flows.build.run import build_and_publish
 from flows.config import Settings
 from flows.errors import UserError
 from flows.warehouse import read_only

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from flows.as_of import parse_as_of
-from flows.build import PROJECT_DIR
+from flows.build.as_of import parse_as_of
+from flows.build.run import PROJECT_DIR
 from flows.config import Settings
 from flows.errors import UserError
 

@@ -13,7 +13,7 @@ import chinese_calendar
 import duckdb
 import pytest
 
-from flows.build import build_warehouse
+from flows.build.run import build_warehouse
 from flows.config import Settings
 from flows.errors import UserError
 from flows.warehouse import read_only

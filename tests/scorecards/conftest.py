@@ -51,7 +51,7 @@ def pipeline_warehouse(prefect_harness, tmp_path_factory) -> Path:
     from typer.testing import CliRunner
 
     from flows.cli import _register_commands, app
-    from flows.pipeline import daily_pipeline
+    from flows.orchestration.pipeline import daily_pipeline
 
     _register_commands()
     root = tmp_path_factory.mktemp("pipeline")

@@ -9,7 +9,12 @@ from typer.testing import CliRunner
 
 from flows.cli import _register_commands, app
 from flows.config import Settings
-from flows.schedules import DAILY_PIPELINE, HOURLY_ALERTS, WEEKLY_SCORECARDS, build_deployments
+from flows.orchestration.schedules import (
+    DAILY_PIPELINE,
+    HOURLY_ALERTS,
+    WEEKLY_SCORECARDS,
+    build_deployments,
+)
 from tests.scorecards.fixture_warehouse import CATEGORIES, TARGET_WEEK
 
 _register_commands()
@@ -135,7 +140,7 @@ def test_deployments_register_and_flow_records_artifacts(prefect_harness, settin
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    from flows.scorecards import weekly_scorecards
+    from flows.orchestration.scorecards import weekly_scorecards
 
     for deployment in build_deployments(settings):
         deployment.apply()
@@ -169,7 +174,7 @@ def test_serve_refuses_an_unreachable_configured_api(monkeypatch, tmp_path):
     import socket
 
     from flows.errors import UserError
-    from flows.prefect_server import local_server
+    from flows.orchestration.prefect_server import local_server
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

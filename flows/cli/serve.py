@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from flows.cli_app import app, clean_errors, settings_for
+from flows.cli.shared import app, clean_errors, settings_for
 
 console = Console()
 
@@ -17,7 +17,7 @@ def serve() -> None:
     Crons and time zone come from the configuration. Starts a local Prefect server in the
     background when PREFECT_API_URL is not set; run history and artifacts are in its UI.
     """
-    from flows.prefect_server import local_server, ui_url
+    from flows.orchestration.prefect_server import local_server, ui_url
 
     settings = settings_for()
     host, port = settings.prefect_server_host, settings.prefect_server_port
@@ -26,7 +26,7 @@ def serve() -> None:
         from prefect import serve as prefect_serve
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
-        from flows.schedules import build_deployments
+        from flows.orchestration.schedules import build_deployments
 
         shown = api_url.removesuffix("/api") if api_url.endswith("/api") else ui_url(host, port)
         with temporary_settings(updates={PREFECT_API_URL: api_url}):

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli_app import WarehouseOpt, app, clean_errors, settings_for
+from flows.cli.shared import WarehouseOpt, app, clean_errors, settings_for
 from flows.errors import UserError
 
 
@@ -41,8 +41,8 @@ def sql_command(
     ] = None,
 ) -> None:
     """Query the marts read-only (no files, no writes, time limit, row cap)."""
+    from flows.build.serving import serving_path
     from flows.console import limits_from, run_query
-    from flows.serving import serving_path
 
     settings = settings_for(warehouse=warehouse)
     if not settings.warehouse.exists():

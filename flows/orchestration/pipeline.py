@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
-from flows.build import ingest_and_build
+from flows.build.run import ingest_and_build
 from flows.config import load_settings
 from flows.errors import UserError
-from flows.run_artifacts import FILE_COLUMNS, MODEL_COLUMNS, publish_table
+from flows.orchestration.run_artifacts import FILE_COLUMNS, MODEL_COLUMNS, publish_table
 
 
 @flow(name="daily-pipeline")

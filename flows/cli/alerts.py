@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from flows.cli_app import WarehouseOpt, app, clean_errors, settings_for
+from flows.cli.shared import WarehouseOpt, app, clean_errors, settings_for
 
 console = Console()
 

@@ -1,5 +1,5 @@
 """``complaints build``, ``complaints run`` and ``complaints docs``: computing and documenting the
-marts. Thin shells over ``flows.build``; dbt and the ingest are imported when a command runs."""
+marts. Thin shells over ``flows.build.run``; dbt and the ingest are imported when a command runs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.cli_app import AsOfOpt, LandingOpt, WarehouseOpt, app, clean_errors, settings_for
+from flows.cli.shared import AsOfOpt, LandingOpt, WarehouseOpt, app, clean_errors, settings_for
 from flows.errors import UserError
 
 console = Console()
@@ -49,8 +49,8 @@ def build_command(
     verbose: VerboseOpt = False,
 ) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
-    from flows.build import build_and_publish
-    from flows.cli_progress import send_library_logs_to_file, stage_progress
+    from flows.build.run import build_and_publish
+    from flows.cli.progress import send_library_logs_to_file, stage_progress
 
     send_library_logs_to_file()
     settings = settings_for(warehouse=warehouse)
@@ -72,9 +72,9 @@ def run_command(
     verbose: VerboseOpt = False,
 ) -> None:
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
-    from flows.build import ingest_and_build
-    from flows.cli_ingest import print_ingest_report
-    from flows.cli_progress import send_library_logs_to_file, stage_progress
+    from flows.build.run import ingest_and_build
+    from flows.cli.ingest import print_ingest_report
+    from flows.cli.progress import send_library_logs_to_file, stage_progress
 
     send_library_logs_to_file()
     settings = settings_for(warehouse=warehouse, landing=landing)
@@ -95,7 +95,7 @@ def run_command(
 @clean_errors
 def docs_command(warehouse: WarehouseOpt = None) -> None:
     """Write the dbt documentation site (models, columns, tests, lineage) into target/."""
-    from flows.build import PROJECT_DIR, generate_docs
+    from flows.build.run import PROJECT_DIR, generate_docs
 
     settings = settings_for(warehouse=warehouse)
     if not Path(settings.warehouse).exists():

@@ -16,12 +16,12 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from flows.cli_app import err_console
+from flows.cli.shared import err_console
 
 # (total steps if known, what was just finished) -> None; fed by the ingest and the build.
 StepProgress = Callable[[int | None, str], None]
 
-LOG_FILE = Path(__file__).resolve().parent.parent / "logs" / "complaints.log"
+LOG_FILE = Path(__file__).resolve().parents[2] / "logs" / "complaints.log"
 
 
 @contextlib.contextmanager

@@ -12,10 +12,10 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_app import WarehouseOpt, app, clean_errors, settings_for
+from flows.cli.shared import WarehouseOpt, app, clean_errors, settings_for
 from flows.errors import UserError
 
-APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 
 
 def streamlit_command(host: str, port: int) -> list[str]:

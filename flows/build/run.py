@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from flows.as_of import check_as_of, loaded_span, parse_as_of
+from flows.build.as_of import check_as_of, loaded_span, parse_as_of
 from flows.config import Settings
 from flows.errors import UserError
 from flows.landing.schema import META_DDL
@@ -31,7 +31,7 @@ from flows.working_calendar import write_calendar
 if TYPE_CHECKING:
     from flows.landing.pipeline import IngestReport
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATABASE_ENV = "COMPLAINTS_DBT_DATABASE"
 log = logging.getLogger(__name__)
 

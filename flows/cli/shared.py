@@ -1,5 +1,5 @@
 """What every ``complaints`` subcommand shares: the Typer app, the common options, one-sentence
-errors and the settings a command runs with. The command modules (``cli_*``) import this;
+errors and the settings a command runs with. The command modules (``flows.cli.*``) import this;
 ``flows.cli`` registers them and runs the app, so no module imports one that imports it back.
 
 Each subcommand is a thin shell over plain functions elsewhere in ``flows``; heavy imports

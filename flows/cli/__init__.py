@@ -1,12 +1,12 @@
-"""The ``complaints`` command line: registers every subcommand (``flows.commands``) on the app of
-``flows.cli_app`` and runs it."""
+"""The ``complaints`` command line: registers every subcommand (``flows.cli.commands``) on the
+app of ``flows.cli.shared`` and runs it."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from flows.cli_app import app
+from flows.cli.shared import app
 from flows.config import TELEMETRY_OFF
 from flows.file_modes import UMASK
 
@@ -24,7 +24,7 @@ def main() -> None:
 
 def _register_commands() -> None:
     # Each command module registers its commands on ``app`` when imported.
-    from flows import commands  # noqa: F401
+    from flows.cli import commands  # noqa: F401
 
 
 if __name__ == "__main__":

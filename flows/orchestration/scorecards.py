@@ -14,7 +14,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.config import load_settings
-from flows.run_artifacts import artifact_key, publish_table
+from flows.orchestration.run_artifacts import artifact_key, publish_table
 from flows.scorecard.mailer import smtp_from_env
 from flows.scorecard.report import DeliveryFailed, ScorecardReport
 from flows.scorecard.run import run_scorecards

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_app import WarehouseOpt, app, clean_errors, err_console, settings_for
+from flows.cli.shared import WarehouseOpt, app, clean_errors, err_console, settings_for
 from flows.scorecard.labels import LANGUAGES
 
 

@@ -18,8 +18,8 @@ def build_deployments(settings: Settings) -> list[Any]:
     from prefect.schedules import Cron
 
     from flows.alerts.run import hourly_alerts
-    from flows.pipeline import daily_pipeline
-    from flows.scorecards import weekly_scorecards
+    from flows.orchestration.pipeline import daily_pipeline
+    from flows.orchestration.scorecards import weekly_scorecards
 
     zone = settings.schedule_timezone
     return [

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from flows.cli_app import app, clean_errors, err_console, settings_for
+from flows.cli.shared import app, clean_errors, err_console, settings_for
 from flows.errors import UserError
 
 

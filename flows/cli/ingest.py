@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli_app import LandingOpt, WarehouseOpt, app, clean_errors, settings_for
+from flows.cli.shared import LandingOpt, WarehouseOpt, app, clean_errors, settings_for
 from flows.landing.pipeline import IngestReport
 
 ProfilesOpt = Annotated[
@@ -82,7 +82,7 @@ def ingest_command(
     ] = False,
 ) -> None:
     """Load the landing folder's exports into the warehouse (validated, idempotent)."""
-    from flows.cli_progress import send_library_logs_to_file, stage_progress
+    from flows.cli.progress import send_library_logs_to_file, stage_progress
     from flows.landing.pipeline import ingest_landing
     from flows.warehouse import publishing
 

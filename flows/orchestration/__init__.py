@@ -1,0 +1,1 @@
+"""The ``complaints`` orchestration: Prefect flows, their schedules and the local Prefect server."""
