@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import charts
-from dashboards.context import PageContext
+from dashboards.context import PageContext, page_context
 from dashboards.i18n import column_label, localise_frame
 from flows import formatting as fmt
 
@@ -51,6 +51,13 @@ RATE_COLUMNS = {
     "center_line",
     "ucl",
 }
+# Bounds of a proportion's interval (Wilson): clamped to [0, 1] when shown. Not the relative
+# change's interval, which can be below zero.
+PROPORTION_INTERVALS = {
+    f"{rate}_ci_{side}"
+    for rate in ("defect_rate", "compliance_rate", "recurrence_rate", "below_rate")
+    for side in ("low", "high")
+}
 
 
 def page_header(ctx: PageContext, title_key: str) -> None:
@@ -83,12 +90,15 @@ def kpi(
     higher_is_worse: bool = False,
     help: str | None = None,
 ) -> None:
-    """One KPI tile; rising is red where a rise is bad (complaints, defects, refunds)."""
+    """One KPI tile; rising is red where a rise is bad (complaints, defects, refunds). A change
+    of zero ("+0", "+0.00 pp") is shown grey and without an arrow (nothing rose)."""
+    unchanged = delta is not None and not any(ch in "123456789" for ch in delta)
     st.metric(
         label,
         value,
         delta=delta,
-        delta_color="inverse" if higher_is_worse else "normal",
+        delta_color="off" if unchanged else "inverse" if higher_is_worse else "normal",
+        delta_arrow="off" if unchanged else "auto",
         help=help,
         border=True,
     )
@@ -110,8 +120,14 @@ def table(
     for column in shown.columns:
         label = column_label(column, ctx.lang)
         series = shown[column]
-        if column in RATE_COLUMNS:
+        if column in PROPORTION_INTERVALS:
+            # A proportion's bound is within [0, 1]: never "-0%" from a float's rounding.
+            shown[column] = [fmt.interval(v) for v in series]
             config[label] = st.column_config.NumberColumn(format="percent")
+        elif column in RATE_COLUMNS:
+            config[label] = st.column_config.NumberColumn(format="percent")
+        elif column == "p_value":
+            shown[column] = [None if fmt.is_missing(v) else fmt.p_value(v) for v in series]
         elif isinstance(series.dtype, pd.DatetimeTZDtype):
             shown[column] = series.dt.tz_convert(tz).dt.tz_localize(None)
             config[label] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
@@ -211,6 +227,7 @@ def rate_tiles(
     the colour of 0 %. Drawn with scatter markers, the trace type the chart bundle carries."""
     cells = pivot.stack(future_stack=True).rename("rate").reset_index()
     cells.columns = ["row", "column", "rate"]
+    column_label = _wrapped(column_label)
     cells["x"] = [column_label(c) for c in cells["column"]]
     cells["y"] = [row_label(r) for r in cells["row"]]
     measured = cells[cells["rate"].notna()]
@@ -257,5 +274,22 @@ def rate_tiles(
     return fig
 
 
+def _wrapped(label: Callable[[Any], str], width: int = 8) -> Callable[[Any], str]:
+    """``label`` with a long multi-word label on two lines ("Social<br>media"), so a column of
+    tiles (46 px) never has its label run into the next one's."""
+
+    def wrap(value: Any) -> str:
+        text = label(value)
+        if len(text) <= width or " " not in text:
+            return text
+        middle = len(text) // 2
+        cut = min((i for i, ch in enumerate(text) if ch == " "), key=lambda i: abs(i - middle))
+        return f"{text[:cut]}<br>{text[cut + 1 :]}"
+
+    return wrap
+
+
 def plot(fig: go.Figure, key: str) -> None:
+    """Draw ``fig`` with its date axes worded in the page's language."""
+    charts.localise_dates(fig, page_context().lang)
     charts.draw(fig, key, {"displaylogo": False})

@@ -141,6 +141,11 @@ drill_labels = {
     mid: f"{name} ({mid})"
     for mid, name in zip(merchants["merchant_id"], merchants["merchant_name"], strict=True)
 }
+# The drilled merchant lives in the URL (``drill``), so a shared link opens the same merchant.
+if "merchants_drill" not in st.session_state and st.query_params.get("drill") in ids:
+    st.session_state["merchants_drill"] = st.query_params["drill"]
+if st.session_state.get("merchants_drill") not in (None, *ids):
+    del st.session_state["merchants_drill"]  # not in this selection any more: the default
 chosen = st.selectbox(
     ctx.t("select_merchant"),
     ids,
@@ -148,6 +153,7 @@ chosen = st.selectbox(
     format_func=drill_labels.__getitem__,
     key="merchants_drill",
 )
+st.query_params["drill"] = chosen
 scope = dataclasses.replace(ctx.filters, merchant_id=chosen)
 # Only the open tab's section runs (a tab click reruns the page): the first view queries and
 # draws the SKU table, not six sections of which five are hidden.

@@ -42,7 +42,10 @@ def count_delta(key: str, money: bool = False) -> str | None:
     if not before or before.get(key) is None or now.get(key) is None:
         return None
     change = now[key] - before[key]
-    return f"{change:+,.2f}" if money else f"{change:+,}"
+    if money:
+        shown = fmt.compact_money(abs(change), ctx.currency, ctx.lang)
+        return ("-" if change < 0 else "+") + shown
+    return ("-" if change < 0 else "+") + fmt.compact(abs(change), ctx.lang)
 
 
 st.subheader(ctx.t("section_kpis"))
@@ -55,9 +58,10 @@ row = st.columns(5)
 with row[0]:
     kpi(
         ctx.t("kpi_complaints"),
-        fmt.count(now["n_complaints"]),
+        fmt.compact(now["n_complaints"], ctx.lang),
         count_delta("n_complaints"),
         higher_is_worse=True,
+        help=fmt.count(now["n_complaints"]),
     )
 with row[1]:
     kpi(
@@ -89,9 +93,11 @@ with row[3]:
 with row[4]:
     kpi(
         ctx.t("kpi_refunds"),
-        fmt.money(now["refunds_compensation"], ctx.currency),
+        fmt.compact_money(now["refunds_compensation"], ctx.currency, ctx.lang),
         count_delta("refunds_compensation", money=True),
         higher_is_worse=True,
+        # The full amount: the tile shows a compact one when the full one would not fit.
+        help=fmt.money(now["refunds_compensation"], ctx.currency),
     )
 row = st.columns(len(SLA_STAGES))
 for column, stage in zip(row, SLA_STAGES, strict=True):
@@ -164,34 +170,40 @@ with left:
         no_data(ctx)
     else:
         labels = [ctx.enum("issue_type", code) for code in pareto["issue_type"]]
+        # Bars across, largest on top: issue names (four Chinese characters, or two English
+        # words) read level at any width instead of crowding a category axis.
         fig = go.Figure()
         fig.add_trace(
             go.Bar(
-                x=labels,
-                y=pareto["n_complaints"],
+                y=labels,
+                x=pareto["n_complaints"],
+                orientation="h",
                 name=ctx.t("axis_complaints"),
                 marker_color=PALETTE[0],
             )
         )
         fig.add_trace(
             go.Scatter(
-                x=labels,
-                y=pareto["cum_share"],
+                y=labels,
+                x=pareto["cum_share"],
                 name=ctx.t("axis_cum_share"),
-                yaxis="y2",
+                xaxis="x2",
                 mode="lines+markers",
                 line={"color": PALETTE[1]},
             )
         )
-        layout(fig, ctx.t("chart_pareto"), ctx.t("axis_issue_type"), ctx.t("axis_complaints"))
+        layout(fig, ctx.t("chart_pareto"), ctx.t("axis_complaints"), ctx.t("axis_issue_type"))
         fig.update_layout(
-            yaxis2={
-                "overlaying": "y",
-                "side": "right",
+            xaxis2={
+                "overlaying": "x",
+                "side": "top",
                 "tickformat": ".0%",
                 "range": [0, 1.05],
-                "title": ctx.t("axis_cum_share"),
-            }
+                "showgrid": False,
+            },
+            yaxis={"autorange": "reversed", "automargin": True},
+            # The cumulative share is named by the legend; its axis is the top one.
+            margin={"t": 90},
         )
         plot(fig, "overview_pareto")
 with right:

@@ -176,11 +176,7 @@ else:
     )
     st.download_button(
         ctx.t("download_late_csv", total=total),
-        data=lambda: (
-            data.sla_late(ctx.source, ctx.filters, limit=None)[0]
-            .to_csv(index=False)
-            .encode("utf-8-sig")
-        ),
+        data=lambda: fmt.csv_bytes(data.sla_late(ctx.source, ctx.filters, limit=None)[0]),
         file_name="sla_late_stages.csv",
         mime="text/csv",
         on_click="ignore",

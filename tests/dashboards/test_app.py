@@ -224,6 +224,25 @@ def test_merchant_drill_down_runs_only_the_open_tab(app, scenario):
     assert len(app.dataframe[1].value) == min(total, 500)
 
 
+def test_drilled_merchant_is_in_the_url_and_a_link_opens_it(app, scenario):
+    app.run()
+    app.switch_page("app_pages/merchants.py").run()
+    first = app.selectbox(key="merchants_drill").value
+    # The options read "name (id)": the third merchant's id.
+    other = re.search(r"\((\w+)\)$", app.selectbox(key="merchants_drill").options[2])[1]
+    app.selectbox(key="merchants_drill").select(other).run()
+    drilled = app.selectbox(key="merchants_drill").value
+    assert app.query_params["drill"] == drilled == other != first
+    # A link with that address, opened in a new session, opens the same merchant.
+    link = AppTest.from_file(APP, default_timeout=60)
+    link.query_params.update(dict(app.query_params))
+    link.run()
+    link.switch_page("app_pages/merchants.py").run()
+    assert not link.exception
+    assert link.selectbox(key="merchants_drill").value == drilled
+    assert link.query_params["drill"] == drilled
+
+
 def test_sla_details_table_runs_when_its_expander_opens(app):
     app.run()
     app.switch_page("app_pages/sla.py").run()
