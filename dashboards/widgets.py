@@ -6,6 +6,7 @@ such, and every chart gets a title and axis labels in the chosen language.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -272,6 +273,20 @@ def rate_tiles(
         showgrid=False,
     )
     return fig
+
+
+def log_ticks(values: Iterable[float]) -> list[int]:
+    """Tick values of a log axis over ``values``: 1, 2 and 5 times each power of ten in range."""
+    positive = [float(v) for v in values if not fmt.is_missing(v) and float(v) > 0]
+    if not positive:
+        return []
+    low, high = min(positive), max(positive)
+    ticks = []
+    power = 10 ** math.floor(math.log10(low))
+    while power <= high * 10:
+        ticks += [step * power for step in (1, 2, 5) if low / 2 <= step * power <= high * 2]
+        power *= 10
+    return [int(t) for t in ticks]
 
 
 def _wrapped(label: Callable[[Any], str], width: int = 8) -> Callable[[Any], str]:

@@ -11,6 +11,7 @@ from dashboards.widgets import (
     PALETTE,
     add_maturity_series,
     layout,
+    log_ticks,
     no_data,
     page_header,
     plot,
@@ -96,7 +97,9 @@ fig.add_trace(
     )
 )
 layout(fig, ctx.t("chart_funnel"), ctx.t("axis_order_lines"), ctx.t("axis_defect_rate"), pct=True)
-fig.update_xaxes(type="log")
+# Log axis ticked at 1-2-5 steps only, with separators (not a label on every minor tick).
+ticks = log_ticks(merchants["order_lines"])
+fig.update_xaxes(type="log", tickvals=ticks, ticktext=[fmt.count(v) for v in ticks])
 plot(fig, "merchants_funnel")
 st.caption(
     ctx.t(

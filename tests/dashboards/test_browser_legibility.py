@@ -86,6 +86,20 @@ def chart_problems(charts: list[dict]) -> list[str]:
     return problems
 
 
+def _screenshot(page, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window is made as tall
+    as the content for the shot (the checks above ran at 1440×900)."""
+    height = page.evaluate(
+        """() => Math.max(900, ...[...document.querySelectorAll(
+            '[data-testid="stMain"], [data-testid="stMainBlockContainer"]')]
+            .map((el) => el.scrollHeight))"""
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 80, 12000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
 def test_chart_check_can_fail():
     box = {"x0": 0, "y0": 0, "x1": 50, "y1": 10}
     crossing = {"text": "b", "x0": 40, "y0": 5, "x1": 90, "y1": 15}
@@ -101,6 +115,8 @@ def test_every_page_in_both_languages_is_legible(scenario):
         data_values(scenario.warehouse) | sql_identifiers(scenario.warehouse), {"SELECT"}
     )
     query = "&".join(f"{key}={value}" for key, value in scenario.query.items())
+    (first,) = scenario.one("select min(order_week) from marts.merchant_defect_rates_weekly")
+    year = f"from={scenario.iso(first)}&to={scenario.query['to']}"
     found: list[str] = []
     with running_dashboard(Path(scenario.warehouse)) as base, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -109,19 +125,23 @@ def test_every_page_in_both_languages_is_legible(scenario):
             for lang in ("zh", "en"):
                 folder = SCREENSHOTS / lang
                 folder.mkdir(parents=True, exist_ok=True)
-                for url_path in PAGES:
+                # Every page over the test period, and the charts that grow with time over the
+                # data's whole year.
+                visits = [(p, query, p) for p in PAGES]
+                visits += [(p, year, f"{p}_year") for p in ("recurrence", "merchants", "sla")]
+                for url_path, params, shot in visits:
                     path = "" if url_path == "overview" else url_path
-                    page.goto(f"{base}/{path}?{query}&lang={lang}")
+                    page.goto(f"{base}/{path}?{params}&lang={lang}")
                     wait_for_page(page, t(f"page_{url_path}", lang), CHARTS.get(url_path, 0))
                     assert page.locator('[data-testid="stException"]').count() == 0, url_path
                     page.wait_for_timeout(300)  # plotly's last relayout after the fonts load
-                    page.screenshot(path=str(folder / f"{url_path}.png"), full_page=True)
                     sql = url_path == "sql"
                     main = page.evaluate(_PAGE_TEXT, sql)
                     check = sql_checker if sql else checker
-                    found += [f"{lang}/{url_path} text: {s}" for s in check.stray(main, lang)]
+                    found += [f"{lang}/{shot} text: {s}" for s in check.stray(main, lang)]
                     boxes = page.evaluate(_LABEL_BOXES)
-                    found += [f"{lang}/{url_path} {p}" for p in chart_problems(boxes)]
+                    found += [f"{lang}/{shot} {p}" for p in chart_problems(boxes)]
+                    _screenshot(page, folder / f"{shot}.png")
         finally:
             browser.close()
     assert not found, f"{len(found)} problems:\n" + "\n".join(found)
