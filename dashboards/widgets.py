@@ -50,6 +50,11 @@ RATE_COLUMNS = {
     "defect_rate_wow_change",
     "center_line",
     "ucl",
+    "share_of_cell",
+    "lab_test_rate",
+    "defect_confirmed_share",
+    "asked_rate",
+    "never_answered_share",
 }
 
 

@@ -159,6 +159,7 @@ CODED_COLUMNS: dict[str, str] = {
     "rule": "legal_rule",
     "entitled_remedy": "remedy",
     "remedy_given": "remedy",
+    "borne_by": "responsibility",
     "age_bucket": "backlog_age_bucket",
     "backlog_age_bucket": "backlog_age_bucket",
 }
