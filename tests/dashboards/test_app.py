@@ -332,7 +332,7 @@ def test_overview_shows_who_bears_the_resolution_cost(app, scenario):
         )
     )
     assert expected and shown == pytest.approx(
-        {code_label("responsibility", k, "zh"): v for k, v in expected.items()}
+        {code_label("responsibility", k, "zh"): float(v) for k, v in expected.items()}
     )
     (cells,) = scenario.one(
         "select count(*) from (select distinct issue_type, responsibility from marts.remedy_mix)"
