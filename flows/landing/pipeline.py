@@ -46,7 +46,7 @@ from flows.landing.fingerprint import (
 )
 from flows.landing.key_fingerprint import check_key
 from flows.landing.ledger import FileResult
-from flows.landing.line_encoding import line_reason, majority_encoding, write_readable
+from flows.landing.line_encoding import line_kinds, line_reason, write_readable
 from flows.landing.merge import merge_batch
 from flows.landing.pii import load_key, mask_text, phone_patterns_in_use
 from flows.landing.profiles import (
@@ -714,8 +714,9 @@ def _read_jsonl_any_encoding(
             return headers
         _drop_temporaries(con)
     source = ctx.work_dir / f"{lf.name}.utf8.jsonl"
-    result.encoding = majority_encoding(lf.path, "jsonl")
-    scan = write_readable(lf.path, "jsonl", result.encoding, source, mark=True)
+    kinds = line_kinds(lf.path, "jsonl")
+    result.encoding = kinds.majority()
+    scan = write_readable(lf.path, "jsonl", result.encoding, source, kinds.foreign(result.encoding))
     try:
         reasons = [line_reason(result.encoding, bad) for bad in scan.bad]
         return read_jsonl(con, source, ctx.limits, reasons).headers
@@ -767,12 +768,13 @@ def _read_csv_any_encoding(
         if not invalid_utf8_seen(con):
             return headers
         _drop_temporaries(con)
+    kinds = line_kinds(lf.path, lf.fmt)
     if not stated:
-        encoding = result.encoding = majority_encoding(lf.path, lf.fmt)
+        encoding = result.encoding = kinds.majority()
     source = ctx.work_dir / f"{lf.name}.utf8.csv"
-    scan = write_readable(
-        lf.path, lf.fmt, encoding, source, mark=True, quote=layout.quote.encode(), header_lines=1
-    )
+    foreign = kinds.foreign(encoding)
+    quote = layout.quote.encode()
+    scan = write_readable(lf.path, lf.fmt, encoding, source, foreign, quote, header_lines=1)
     try:
         return read(source, [line_reason(encoding, bad) for bad in scan.bad])
     finally:

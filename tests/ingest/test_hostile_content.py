@@ -203,3 +203,48 @@ def test_an_uncalculated_xlsxwriter_formula_is_not_read_as_zero(run):
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
     ((_, number, _, reason),) = _reasons(run)
     assert number == 3 and "formula without a cached value in cell E4" in reason
+
+
+def test_an_oversized_xlsx_row_is_quarantined_alone(small_records):
+    import xlsxwriter
+
+    run = small_records
+    workbook = xlsxwriter.Workbook(str(run.landing / "orders_big.xlsx"))
+    sheet = workbook.add_worksheet()
+    for r, row in enumerate(_xlsx_rows(ORDER_HEADER, 3)):
+        sheet.write_row(r, 0, row)
+    sheet.write_string("K3", "x" * 3000)  # carrier of data row 2
+    workbook.close()
+    (result,) = run().files
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    ((_, number, _, reason),) = _reasons(run)
+    assert number == 2 and "ingest_max_record_bytes" in reason
+
+
+def test_the_array_check_of_utf8_lines_agrees_with_the_codec():
+    """The vectorised line classification says 'UTF-8' exactly for the lines Python's UTF-8
+    decoder accepts, over random lines of Chinese and ASCII text in UTF-8 and GBK."""
+    import random
+
+    from flows.landing.line_encoding import _classify
+
+    rng = random.Random(7)
+    alphabet = 'abc,;"123 广东省深圳市顺丰速运屏幕有划痕质量问题€é'
+    lines = []
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        encoding = rng.choice(["utf-8", "gbk"])
+        lines.append(text.encode(encoding, errors="ignore"))
+    utf8, other = _classify(b"\n".join(lines) + b"\n")
+
+    def decodes(line: bytes) -> bool:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    expected_utf8 = [i for i, line in enumerate(lines) if not line.isascii() and decodes(line)]
+    expected_other = [i for i, line in enumerate(lines) if not decodes(line)]
+    assert utf8.tolist() == expected_utf8 and other.tolist() == expected_other
+    assert expected_utf8 and expected_other
