@@ -340,6 +340,8 @@ def commit_file(prepared: PreparedFile, ctx: RunContext, raise_io: bool = False)
             return _reject_hashed(con, lf, ctx, result, prepared.digest, exc)
         except (UnreadableFile, ValueError, duckdb.Error, UnicodeError) as exc:
             con.execute("rollback")
+            if isinstance(exc, duckdb.OutOfMemoryException):
+                exc = out_of_memory(exc, ctx.settings)
             return _reject_hashed(con, lf, ctx, result, prepared.digest, exc)
         return result
     finally:
@@ -696,7 +698,7 @@ def _read(
     if lf.fmt == "jsonl":
         return _read_jsonl_any_encoding(con, lf, ctx, result)
     if lf.fmt == "parquet":
-        return read_parquet(con, literal_path(lf, ctx)).headers
+        return read_parquet(con, literal_path(lf, ctx), ctx.limits).headers
     return read_xlsx(
         con, lf.path, ctx.known_headers | {normalise_header(h) for h in FALLBACK}, ctx.limits
     ).headers

@@ -489,7 +489,6 @@ def reject_nested_values(
         ).fetchone()[0]
     ):
         return
-    raw = ", ".join(f"{literal(h)}, c{i}" for i, h in enumerate(headers))
     con.execute(
         """
         create or replace temp table src_moved as
@@ -500,10 +499,17 @@ def reject_nested_values(
         """,
         [fields],
     )
+    _move_to_rejects(con, headers)
+
+
+def _move_to_rejects(con: duckdb.DuckDBPyConnection, headers: list[str]) -> None:
+    """Move the rows listed in ``src_moved`` (row, reason) from the table ``src`` to
+    ``src_rejects``, their values as JSON keyed by the file's headers."""
+    raw = ", ".join(f"{literal(h)}, c{i}" for i, h in enumerate(headers)) or "'', ''"
     con.execute(
         f"""
         insert into src_rejects
-        select s._row_number, m.reason, cast(json_object({raw}) as varchar)
+        select s._row_number, m.reason, left(cast(json_object({raw}) as varchar), 2000)
         from src s join src_moved m using (_row_number)
         """
     )
@@ -516,7 +522,9 @@ def _json_value_sql(key: str) -> str:
     return f"json_extract_string(line, {literal(path)})"
 
 
-def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+def read_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, limits: ReadLimits | None = None
+) -> ReadResult:
     """Parquet: every column cast to text, then parsed by the same rules as the other formats."""
     source = literal(str(path))
     try:
@@ -524,6 +532,10 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
             row[0]
             for row in con.execute(f"describe select * from read_parquet({source})").fetchall()
         ]
+    except duckdb.Error as exc:
+        raise UnreadableFile(f"not a readable Parquet file ({_first_line(exc)})") from None
+    check_columns(len(headers), limits or ReadLimits())
+    try:
         cols = ", ".join(
             f"{clean_text_sql(f'cast({ident(h)} as varchar)')} as c{i}"
             for i, h in enumerate(headers)
@@ -539,6 +551,18 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     except duckdb.Error as exc:
         raise UnreadableFile(f"not a readable Parquet file ({_first_line(exc)})") from None
     _create_rejects(con)
+    if headers:  # a record's size: the bytes of its values as text
+        limits = limits or ReadLimits()
+        size = " + ".join(f"coalesce(strlen(c{i}), 0)" for i in range(len(headers)))
+        reason = literal(oversize_reason(limits, "@").replace("on line @", "in row @"))
+        con.execute(
+            f"""
+            create or replace temp table src_moved as
+            select _row_number, replace({reason}, '@', cast(_row_number as varchar)) as reason
+            from src where {size} > {limits.max_record_bytes}
+            """
+        )
+        _move_to_rejects(con, headers)
     return ReadResult(headers)
 
 

@@ -248,3 +248,16 @@ def test_the_array_check_of_utf8_lines_agrees_with_the_codec():
     expected_other = [i for i, line in enumerate(lines) if not decodes(line)]
     assert utf8.tolist() == expected_utf8 and other.tolist() == expected_other
     assert expected_utf8 and expected_other
+
+
+def test_an_oversized_parquet_row_is_quarantined_alone(small_records):
+    from tests.ingest.samples import write_parquet
+
+    run = small_records
+    rows = [order(i) for i in range(1, 4)]
+    rows[2]["carrier"] = "x" * 3000
+    write_parquet(run.landing / "orders_big.parquet", rows)
+    (result,) = run().files
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    ((_, number, _, reason),) = _reasons(run)
+    assert number == 3 and "row 3" in reason and "ingest_max_record_bytes" in reason
