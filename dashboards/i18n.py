@@ -422,7 +422,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "category_l1": ("一级类目", "Category (level 1)"),
     "n_lab_tested": ("送检投诉", "Sent to a lab"),
     "lab_test_rate": ("送检率", "Lab-test rate"),
-    "n_completed": ("已出结果", "Results in"),
     "turnaround_hours_median": ("周期中位数（小时）", "Turnaround median (h)"),
     "turnaround_working_hours_median": ("周期中位数（工作小时）", "Turnaround median (working h)"),
     "turnaround_hours_p90": ("周期 P90（小时）", "Turnaround p90 (h)"),
