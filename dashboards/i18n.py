@@ -260,6 +260,48 @@ LABELS: dict[str, tuple[str, str]] = {
         "Surveyed counted complaints; difference = late mean − on-time mean; a 95 % interval "
         "that excludes 0 is a real difference",
     ),
+    # resolution outcomes (overview and SLA pages)
+    "section_outcomes": ("处理结果与成本", "Resolution outcomes and cost"),
+    "outcomes_remedy_mix": (
+        "处理方式构成（问题类型 × 责任方，全部数据）",
+        "Remedy mix (issue type × responsibility, all data)",
+    ),
+    "outcomes_remedy_caption": (
+        "已关闭的有效投诉；每条为一个问题类型与责任方组合（投诉最多的 {n} 个），按处理方式占比分段",
+        "Closed counted complaints; each bar is an issue type × responsibility cell (the {n} "
+        "largest), split by the share of each remedy",
+    ),
+    "outcomes_cost": (
+        "退款与赔偿由谁承担（所选期间）",
+        "Refunds and compensation: who bears them (selected period)",
+    ),
+    "outcomes_cost_caption": (
+        "承担方 = 投诉的责任方；成本不按渠道筛选",
+        "Borne by = the complaint's responsibility; cost is not filtered by channel",
+    ),
+    "axis_borne_by": ("承担方", "Borne by"),
+    "axis_cost": ("金额（元）", "Amount (CNY)"),
+    "axis_share": ("占比", "Share"),
+    "axis_cell": ("问题类型 · 责任方", "Issue type · responsibility"),
+    "sla_investigations": (
+        "调查环节：送检与补充材料（全部数据）",
+        "Investigation: lab tests and information requests (all data)",
+    ),
+    "sla_lab_tests": ("送检（按类目）", "Lab tests by category"),
+    "sla_lab_caption": (
+        "送检率 = 送检投诉 ÷ 有效投诉；周期 = 送检到出结果，"
+        "按日历小时与工作小时（中国工作日历）计；确认缺陷 = 检测后判定为商家责任的缺陷",
+        "Lab-test rate = complaints sent to a lab ÷ counted complaints; turnaround = request to "
+        "result, in calendar hours and in working hours (China's working calendar); defect "
+        "confirmed = classified a merchant-responsible defect after the test",
+    ),
+    "sla_info_requests": ("向买家补充材料（按渠道）", "Information requests to buyers by channel"),
+    "sla_info_caption": (
+        "从未回复占比 = 从未回复 ÷（已回复 + 从未回复），仍在等待回复的不计入；"
+        "回复时长按日历小时计",
+        "Never-answered share = never answered ÷ (answered + never answered), requests still "
+        "awaiting an answer left out; response time in calendar hours",
+    ),
     # compliance page
     "compliance_caption": (
         "已关闭且订单已签收的投诉，按《消费者权益保护法》七日无理由退货、三包与假一赔三核对处理结果；"
@@ -372,6 +414,29 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "merchant_id": ("商家ID", "Merchant ID"),
     "merchant_name": ("商家名称", "Merchant"),
     "below_rule": ("未满足的规则", "Rule fallen short of"),
+    "borne_by": ("承担方", "Borne by"),
+    "n_paid": ("有退款或赔偿", "With a payment"),
+    "total_cost": ("合计金额", "Total"),
+    "share_of_cell": ("占比", "Share"),
+    "n_cell": ("组合内投诉", "In the cell"),
+    "category_l1": ("一级类目", "Category (level 1)"),
+    "n_lab_tested": ("送检投诉", "Sent to a lab"),
+    "lab_test_rate": ("送检率", "Lab-test rate"),
+    "turnaround_hours_median": ("周期中位数（小时）", "Turnaround median (h)"),
+    "turnaround_working_hours_median": ("周期中位数（工作小时）", "Turnaround median (working h)"),
+    "turnaround_hours_p90": ("周期 P90（小时）", "Turnaround p90 (h)"),
+    "n_defect_confirmed": ("确认缺陷", "Defect confirmed"),
+    "defect_confirmed_share": ("确认缺陷占比", "Defect-confirmed share"),
+    "n_awaiting_result": ("待出结果", "Awaiting result"),
+    "n_asked": ("需补充材料", "Asked for information"),
+    "asked_rate": ("补充材料率", "Asked rate"),
+    "requests_per_asked": ("每单请求次数", "Requests per complaint asked"),
+    "n_answered": ("已回复", "Answered"),
+    "n_never_answered": ("从未回复", "Never answered"),
+    "never_answered_share": ("从未回复占比", "Never-answered share"),
+    "n_awaiting": ("等待回复", "Awaiting an answer"),
+    "response_hours_median": ("回复时长中位数（小时）", "Response median (h)"),
+    "response_hours_p90": ("回复时长 P90（小时）", "Response p90 (h)"),
     "mean_met": ("按时均分", "Mean, on time"),
     "mean_breached": ("超时均分", "Mean, late"),
     "difference": ("差值", "Difference"),

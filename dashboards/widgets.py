@@ -52,6 +52,11 @@ RATE_COLUMNS = {
     "defect_rate_wow_change",
     "center_line",
     "ucl",
+    "share_of_cell",
+    "lab_test_rate",
+    "defect_confirmed_share",
+    "asked_rate",
+    "never_answered_share",
 }
 # Bounds of a proportion's interval (Wilson): clamped to [0, 1] when shown. Not the relative
 # change's interval, which can be below zero.

@@ -207,6 +207,7 @@ CODED_COLUMNS: dict[str, str] = {
     "rule": "legal_rule",
     "entitled_remedy": "remedy",
     "remedy_given": "remedy",
+    "borne_by": "responsibility",
     "age_bucket": "backlog_age_bucket",
     "backlog_age_bucket": "backlog_age_bucket",
     "entity": "entity",

@@ -13,10 +13,13 @@ from dashboards.widgets import (
     no_data,
     page_header,
     plot,
+    table,
     table_or_no_data,
 )
 from flows import formatting as fmt
 from flows.config import SLA_STAGES
+
+REMEDY_MIX_CELLS = 10  # issue type x responsibility cells in the remedy-mix chart
 
 ctx = page_context()
 page_header(ctx, "page_overview")
@@ -223,6 +226,59 @@ with right:
         )
         layout(fig, ctx.t("chart_channels"), ctx.t("axis_channel"), ctx.t("axis_complaints"))
         plot(fig, "overview_channels")
+
+st.subheader(ctx.t("section_outcomes"))
+left, right = st.columns(2)
+with left:
+    mix = data.remedy_mix(ctx.source)
+    if mix.empty:
+        st.markdown(f"**{ctx.t('outcomes_remedy_mix')}**")
+        no_data(ctx)
+    else:
+        cells = mix[["issue_type", "responsibility"]].drop_duplicates().head(REMEDY_MIX_CELLS)
+        mix = mix.merge(cells, on=["issue_type", "responsibility"])
+        mix["cell"] = [
+            f"{ctx.enum('issue_type', i)} · {ctx.enum('responsibility', r)}"
+            for i, r in zip(mix["issue_type"], mix["responsibility"], strict=True)
+        ]
+        fig = go.Figure()
+        for k, remedy in enumerate(dict.fromkeys(mix["remedy"])):
+            part = mix[mix["remedy"] == remedy]
+            fig.add_trace(
+                go.Bar(
+                    x=part["share_of_cell"],
+                    y=part["cell"],
+                    orientation="h",
+                    name=ctx.enum("remedy", remedy),
+                    marker_color=PALETTE[k % len(PALETTE)],
+                    customdata=part["n_complaints"],
+                    hovertemplate="%{y}: %{x:.0%} (%{customdata})",
+                )
+            )
+        fig.update_layout(barmode="stack")
+        fig.update_yaxes(autorange="reversed")  # the largest cell on top
+        fig.update_xaxes(tickformat=".0%")
+        layout(fig, ctx.t("outcomes_remedy_mix"), ctx.t("axis_share"), ctx.t("axis_cell"))
+        plot(fig, "overview_remedy_mix")
+        st.caption(ctx.t("outcomes_remedy_caption", n=len(cells)))
+with right:
+    st.markdown(f"**{ctx.t('outcomes_cost')}**")
+    cost = data.resolution_cost(ctx.source, ctx.filters)
+    if cost.empty:
+        no_data(ctx)
+    else:
+        fig = go.Figure(
+            go.Bar(
+                x=[ctx.enum("responsibility", b) for b in cost["borne_by"]],
+                y=cost["total_cost"],
+                marker_color=PALETTE[3],
+                name=ctx.t("axis_cost"),
+            )
+        )
+        layout(fig, ctx.t("outcomes_cost"), ctx.t("axis_borne_by"), ctx.t("axis_cost"))
+        plot(fig, "overview_cost")
+        table(ctx, cost, key="overview_cost")
+        st.caption(ctx.t("outcomes_cost_caption"))
 
 st.subheader(ctx.t("section_alerts"))
 alerts = data.defect_alerts(ctx.source, ctx.filters)

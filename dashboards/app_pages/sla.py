@@ -191,6 +191,23 @@ effect["channel"] = [
 ]
 table_or_no_data(ctx, effect, key="sla_satisfaction")
 
+st.subheader(ctx.t("sla_investigations"))
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{ctx.t('sla_lab_tests')}**")
+    st.caption(ctx.t("sla_lab_caption"))
+    labs = data.lab_tests(ctx.source)
+    labs["category_l1"] = [ctx.t("all") if c == "all" else c for c in labs["category_l1"]]
+    table_or_no_data(ctx, labs, data.LAB_TEST_COLUMNS, key="sla_lab_tests")
+with right:
+    st.markdown(f"**{ctx.t('sla_info_requests')}**")
+    st.caption(ctx.t("sla_info_caption"))
+    asks = data.info_requests(ctx.source)
+    asks["channel"] = [
+        ctx.t("all") if c == "all" else ctx.enum("channel", c) for c in asks["channel"]
+    ]
+    table_or_no_data(ctx, asks, data.INFO_REQUEST_COLUMNS, key="sla_info_requests")
+
 st.subheader(ctx.t("chart_backlog"))
 st.caption(ctx.t("backlog_caption"))
 backlog = data.backlog_ageing(ctx.source, ctx.filters)

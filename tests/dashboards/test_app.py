@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards.i18n import column_label
+from dashboards.i18n import column_label, t
+from flows.contract import code_label
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGES = [
@@ -320,3 +321,63 @@ def test_compliance_page_lists_the_below_entitlement_complaints(app, scenario):
     )
     merchants = [d.value for d in app.dataframe if "不合规率" in d.value.columns]
     assert len(merchants) == 1 and merchants[0]["低于权益"].sum() == (n_below or 0)
+
+
+def _frame_with(app, column: str):
+    """The one table on the page whose headers include ``column`` (a Chinese header)."""
+    frames = [d.value for d in app.dataframe if column in d.value.columns]
+    assert len(frames) == 1, [list(d.value.columns) for d in app.dataframe]
+    return frames[0]
+
+
+def test_overview_shows_who_bears_the_resolution_cost(app, scenario):
+    """The cost table is the mart's refunds and compensation over the period per borne_by, and
+    the remedy-mix chart states how many issue type x responsibility cells it shows."""
+    app.run()
+    assert not app.exception
+    expected = dict(
+        scenario.all(
+            """select borne_by, sum(total_cost) from marts.resolution_cost_weekly
+               where received_week between ? and ? group by borne_by""",
+            [scenario.week_from, scenario.week_to],
+        )
+    )
+    cost = _frame_with(app, column_label("borne_by", "zh"))
+    shown = dict(
+        zip(
+            cost[column_label("borne_by", "zh")],
+            cost[column_label("total_cost", "zh")],
+            strict=True,
+        )
+    )
+    assert expected and shown == pytest.approx(
+        {code_label("responsibility", k, "zh"): float(v) for k, v in expected.items()}
+    )
+    (cells,) = scenario.one(
+        "select count(*) from (select distinct issue_type, responsibility from marts.remedy_mix)"
+    )
+    captions = [c.value for c in app.caption]
+    assert t("outcomes_remedy_caption", "zh", n=min(cells, 10)) in captions
+
+
+def test_sla_page_shows_lab_tests_and_information_requests(app, scenario):
+    app.run()
+    app.switch_page("app_pages/sla.py").run()
+    assert not app.exception
+    labs = _frame_with(app, column_label("n_lab_tested", "zh")).set_index("一级类目")
+    n_complaints, n_tested, median_working = scenario.one(
+        """select n_complaints, n_lab_tested, turnaround_working_hours_median
+           from marts.lab_test_outcomes where category_l1 = 'all'"""
+    )
+    assert labs.loc["全部", "投诉量"] == n_complaints
+    assert labs.loc["全部", "送检投诉"] == n_tested > 0
+    assert labs.loc["全部", "送检率"] == pytest.approx(n_tested / n_complaints)
+    assert labs.loc["全部", "周期中位数（工作小时）"] == pytest.approx(median_working, abs=0.05)
+    asks = _frame_with(app, column_label("n_never_answered", "zh")).set_index("渠道")
+    for channel, label in (("all", t("all", "zh")), ("app", code_label("channel", "app", "zh"))):
+        answered, never = scenario.one(
+            "select n_answered, n_never_answered from marts.info_request_loops where channel = ?",
+            [channel],
+        )
+        assert (asks.loc[label, "已回复"], asks.loc[label, "从未回复"]) == (answered, never)
+    assert asks.loc["全部", "已回复"] > 0
