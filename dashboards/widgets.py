@@ -7,6 +7,7 @@ such, and every chart gets a title and axis labels in the chosen language.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -64,6 +65,10 @@ PROPORTION_INTERVALS = {
     for rate in ("defect_rate", "compliance_rate", "recurrence_rate", "below_rate")
     for side in ("low", "high")
 }
+
+
+# Integer columns that are labels, not quantities: shown without thousands separators.
+_NOT_COUNTS = re.compile(r"(^|_)(number|numbers|id|year|seq|ns|rank)($|_)|row_number")
 
 
 def page_header(ctx: PageContext, title_key: str) -> None:
@@ -141,6 +146,10 @@ def table(
             shown[column] = series.dt.date
         elif column.endswith("_hours"):
             config[label] = st.column_config.NumberColumn(format="%.1f")
+        elif column.endswith(("_amount", "_shortfall")):
+            config[label] = st.column_config.NumberColumn(format="accounting")  # 1,234.50
+        elif pd.api.types.is_integer_dtype(series) and not _NOT_COUNTS.search(column):
+            config[label] = st.column_config.NumberColumn(format="localized")  # 12,345
     kwargs: dict[str, Any] = {
         "hide_index": True,
         "column_config": config,

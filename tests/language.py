@@ -69,7 +69,6 @@ def data_values(warehouse: Path) -> set[str]:
         "select sku_id, sku_name, category_l1, category_l2, brand from staging.stg_raw__skus",
         "select action_id, file_id from staging.stg_raw__corrective_actions",
         "select complaint_id, order_id, description from marts.complaints",
-        "select buyer_id from restricted.complaint_buyers",
         "select file_name, file_id, content_sha256 from meta.file_ledger",
         # What a quarantined or warned row held, as delivered; the words of the complaint texts.
         "select raw_values from meta.quarantine",

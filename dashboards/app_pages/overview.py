@@ -202,6 +202,7 @@ with left:
                 "side": "top",
                 "tickformat": ".0%",
                 "range": [0, 1.05],
+                "dtick": 0.25,  # 0 %, 25 %, … 100 %: quarter steps read at a glance
                 "showgrid": False,
             },
             yaxis={"autorange": "reversed", "automargin": True},
