@@ -118,6 +118,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "n = {n}，少于 {minimum}：样本太少，不显示比率和变化",
         "n = {n}, fewer than {minimum}: too few cases for a rate or a change",
     ),
+    "rate_cell_help": (
+        "依据「{base}」列的 n；少于 {minimum} 时显示 —（样本太少，不显示比率）",
+        'Rests on the n in column "{base}"; — when fewer than {minimum} (too few cases for a rate)',
+    ),
+    "rates_blanked": (
+        "— = 样本少于 {minimum}（n 见同行的计数列），不显示比率（{n} 格）",
+        "— = fewer than {minimum} cases (n in the count column of its row): no rate shown ({n} cells)",
+    ),
     "kpi_sla": ("SLA 达成率：{stage}", "SLA compliance: {stage}"),
     "kpi_open_alerts": ("异常告警", "Open alerts"),
     "section_kpis": ("核心指标", "Headline figures"),
@@ -416,6 +424,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "defect_rate_ci_high": ("缺陷率 95% 上限", "Defect rate 95 % high"),
     "shrunk_defect_rate": ("收缩缺陷率（成熟 12 周）", "Shrunk defect rate (mature 12 weeks)"),
     "grade_status": ("评级状态", "Grade status"),
+    "rank_status": ("排名状态", "Rank status"),
     "has_min_volume": ("订单量达标", "Enough volume"),
     "category_rank": ("类目排名（1 = 最差）", "Category rank (1 = worst)"),
     "is_mature": ("已成熟", "Mature"),
