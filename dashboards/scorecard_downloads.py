@@ -16,6 +16,9 @@ import pandas as pd
 from dashboards import data
 from dashboards.i18n import localise_frame
 from flows import formatting as fmt
+from flows.config import load_settings
+from flows.scorecard.labels import Labels, grade_rule_text
+from flows.scorecard.ranked_lists import ranked_items
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the page's table and its files show, in this order (those the mart has).
@@ -53,6 +56,32 @@ COLUMNS = [
     "top_issue_types",
     "top_skus",
 ]
+
+
+def with_grade_rules(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``card`` with each grade's explanation and its ranked lists worded in ``lang`` (the mart
+    words them in English and codes), as the HTML card and the workbook word them."""
+    if card.empty:
+        return card
+    settings = load_settings()
+    labels = Labels(lang)
+    card = card.copy()
+    if "grade_rule" in card.columns and lang != "en":  # the mart words it in English
+        card["grade_rule"] = [
+            grade_rule_text(row, lang, settings.grade_thresholds, settings.min_volume_order_lines)
+            for row in card.to_dict("records")
+        ]
+    for column in ("top_issue_types", "top_skus"):
+        if column in card.columns:
+            card[column] = [
+                None
+                if fmt.is_missing(v)
+                else "、".join(ranked_items(v, labels))
+                if lang == "zh"
+                else "; ".join(ranked_items(v, labels))
+                for v in card[column]
+            ]
+    return card
 
 
 # Figures that need order lines (rates, grades) or their buyers (recurrence): absent, not 0, when
@@ -95,7 +124,7 @@ def export_frame(card: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.Da
 
 def csv_bytes(export: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
-    return export.to_csv(index=False).encode("utf-8-sig")
+    return fmt.csv_bytes(export)
 
 
 def xlsx_bytes(export: pd.DataFrame, sheet: str) -> bytes:

@@ -198,3 +198,67 @@ def day(value: date | datetime | None, timezone: str) -> str:
     if isinstance(value, datetime):
         return local_time(value, timezone)[:10]
     return value.isoformat()
+
+
+# A tile holds about nine characters at 1440 px over five columns: larger numbers are shortened
+# (24.2万 / 242K) and the full figure goes to the tile's tooltip.
+COMPACT_FROM = 100_000
+_COMPACT_UNITS = {
+    "zh": ((100_000_000, "亿"), (10_000, "万")),
+    "en": ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "K")),
+}
+
+
+def compact(value: float | Decimal | None, lang: str) -> str:
+    """``241953`` → ``24.2万`` (zh) or ``242K`` (en); below 100,000 the full figure with
+    separators; missing → ``—``."""
+    if is_missing(value):
+        return DASH
+    number = float(value)
+    if abs(number) < COMPACT_FROM:
+        return f"{number:,.0f}"
+    for size, unit in _COMPACT_UNITS[lang]:
+        if abs(number) >= size:
+            shown = number / size
+            digits = 0 if abs(shown) >= 100 else 1
+            return f"{shown:,.{digits}f}{unit}"
+    return f"{number:,.0f}"
+
+
+def compact_money(value: Decimal | float | None, currency: str, lang: str) -> str:
+    """An amount for a tile: ``¥24.2万``, ``¥242K``; full (``¥1,234.50``) when it fits."""
+    if is_missing(value) or abs(float(value)) < COMPACT_FROM:
+        return money(value, currency)
+    amount = compact(value, lang)
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+def p_value(value: float | None) -> str:
+    """A p-value to 3 significant digits, never in scientific notation (``< 0.001`` below)."""
+    if is_missing(value):
+        return DASH
+    number = float(value)
+    if number < 0.001:
+        return "< 0.001"
+    return f"{number:.3g}" if number < 1 else "1"
+
+
+def interval(value: float | None) -> float | None:
+    """A bound of a proportion's interval, clamped to [0, 1] (a float's -0.0 or 1.0000001 is
+    not a rate)."""
+    return None if is_missing(value) else min(1.0, max(0.0, float(value)))
+
+
+def plain_float(value: float) -> str:
+    """A float as a spreadsheet reads it, never in scientific notation: ``6.39e-18`` →
+    ``0.00000000000000000639`` (the shortest digits that give the same float back)."""
+    import numpy as np
+
+    return np.format_float_positional(value, trim="-")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as a CSV download: UTF-8 with a byte-order mark (Excel opens Chinese right),
+    floats without scientific notation."""
+    return frame.to_csv(index=False, float_format=plain_float).encode("utf-8-sig")

@@ -40,6 +40,7 @@ def render_card(
         title=labels.fmt("trend", n=settings.scorecard_trend_weeks),
         median_label=labels["category_median"],
         immature_label=labels["immature"],
+        week_tick=labels["week_tick"],
     )
     template = environment().get_template("scorecard.html.j2")
     return template.render(

@@ -7,9 +7,11 @@ import re
 import openpyxl
 import pytest
 
+from dashboards.i18n import column_label
 from flows.scorecard.produce import read_cards, write_all
 from flows.scorecard.sheet_names import unique_sheet_names
 from flows.scorecard.weeks import IsoWeek
+from flows.scorecard.workbook import _KPI_ROWS, OVERVIEW_COLUMNS
 from tests.scorecards.conftest import mart_rows
 from tests.scorecards.fixture_warehouse import CATEGORIES, PLANTED_PHONE, TARGET_WEEK
 
@@ -31,14 +33,19 @@ def _same(cell, mart_value) -> bool:
     return cell == mart_value
 
 
+# The workbook's headers are the reader's words (English here): back to the mart columns.
+_KEYS = {column_label(key, "en"): key for key, *_ in OVERVIEW_COLUMNS}
+_KEYS.update({column_label(key, "en"): key for key, _kind in _KPI_ROWS})
+
+
 def _overview(ws):
-    """Header keys (second line of each header cell) and the merchant rows below them."""
+    """The merchant rows of the overview, keyed by mart column (headers mapped back)."""
     header_row = next(
         row
         for row in ws.iter_rows(min_row=1, max_row=10)
-        if row[0].value and str(row[0].value).endswith("merchant_id")
+        if row[0].value and row[0].value == column_label("merchant_id", "en")
     )
-    keys = [str(cell.value).split("\n")[-1] for cell in header_row]
+    keys = [_KEYS.get(str(cell.value), str(cell.value)) for cell in header_row]
     rows = []
     for row in ws.iter_rows(min_row=header_row[0].row + 1, values_only=True):
         if row[0] is None or not str(row[0]).startswith("M"):
@@ -121,7 +128,10 @@ def _shown(mart, key, settings):
 def test_merchant_sheet_kpis_equal_the_mart(workbooks, settings):
     book = openpyxl.load_workbook(workbooks["家用电器"])
     sheet = book[book.sheetnames[1]]
-    kpis = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    kpis = {}
+    for row in sheet.iter_rows(values_only=True):
+        if row and row[0]:  # the KPI block comes first; later tables reuse some words
+            kpis.setdefault(_KEYS.get(row[0], row[0]), row[1])
     (mart,) = mart_rows(
         settings.warehouse,
         "select * from marts.merchant_scorecard_weekly where merchant_id = 'M01' and iso_week = ?",
