@@ -62,12 +62,16 @@ RATE_BASES: dict[str, tuple[str, ...]] = {
             "recurrence_rate": ("n_closed_in_rate", "n_in_rate"),
             "below_rate": ("n_entitled",),
             "shrunk_defect_rate": ("graded_order_lines", "ranked_order_lines"),
+            "lab_test_rate": ("n_complaints",),
+            "defect_confirmed_share": ("n_completed",),
+            "asked_rate": ("n_complaints",),
         }.items()
         for suffix in ("", "_ci_low", "_ci_high")
     },
     "defect_rate_wow_change": ("order_lines",),
     "defect_rate_4w_trend": ("order_lines",),
     "graded_defect_rate": ("graded_order_lines",),
+    "share_of_cell": ("n_cell",),
     "reopen_rate": ("n_counted",),
     "repeat_buyer_rate": ("n_counted",),
     "before_defect_rate": ("before_order_lines",),
