@@ -597,20 +597,35 @@ def merchant_funnel(source: Source, filters: Filters) -> dict[str, Any]:
 
 @_cached
 def sku_rates(source: Source, filters: Filters) -> pd.DataFrame:
-    """Per SKU over the period: order lines, complaint and defect lines and rates."""
-    where, params = _where(filters, "order_week", channel=False)
+    """Per SKU over the period: order lines, complaint and defect lines and rates; the shrunk rate
+    and category rank of the latest mature grading window (marts.sku_rankings), ranked SKUs first
+    (worst shrunk rate first), then the rest by defect lines."""
+    where, params = _where(filters, "order_week", alias="w", channel=False)
     return _frame(
         source,
-        f"""select sku_id, any_value(sku_name) as sku_name, any_value(merchant_id) as merchant_id,
-               any_value(merchant_name) as merchant_name, any_value(category) as category,
-               sum(order_lines)::bigint as order_lines,
-               sum(complaint_lines)::bigint as complaint_lines,
-               sum(defect_lines)::bigint as defect_lines,
-               sum(complaint_lines) / nullif(sum(order_lines), 0) as complaint_rate,
-               sum(defect_lines) / nullif(sum(order_lines), 0) as defect_rate,
-               bool_and(is_mature) as is_mature
-           from marts.sku_defect_rates_weekly where {where}
-           group by sku_id order by defect_lines desc, sku_id""",
+        f"""with period as (
+               select w.sku_id, any_value(w.sku_name) as sku_name,
+                   any_value(w.merchant_id) as merchant_id,
+                   any_value(w.merchant_name) as merchant_name, any_value(w.category) as category,
+                   sum(w.order_lines)::bigint as order_lines,
+                   sum(w.complaint_lines)::bigint as complaint_lines,
+                   sum(w.defect_lines)::bigint as defect_lines,
+                   bool_and(w.is_mature) as is_mature
+               from marts.sku_defect_rates_weekly as w where {where}
+               group by w.sku_id
+           )
+           select period.sku_id, period.sku_name, period.merchant_id, period.merchant_name,
+               period.category, period.order_lines, period.complaint_lines, period.defect_lines,
+               marts.safe_rate(period.complaint_lines, period.order_lines) as complaint_rate,
+               marts.safe_rate(period.defect_lines, period.order_lines) as defect_rate,
+               ranks.shrunk_defect_rate, ranks.category_rank,
+               coalesce(ranks.rank_status, 'insufficient_volume') as rank_status,
+               ranks.order_lines as ranked_order_lines, period.is_mature
+           from period
+           left join marts.sku_rankings as ranks
+               on ranks.sku_id = period.sku_id and ranks.is_latest_window
+           order by ranks.category_rank is null, ranks.shrunk_defect_rate desc nulls last,
+               period.defect_lines desc, period.sku_id""",
         params,
     )
 

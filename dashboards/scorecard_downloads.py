@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from dashboards import data
 from dashboards.i18n import localise_frame
 from flows import formatting as fmt
 from flows.config import load_settings
@@ -38,9 +39,14 @@ COLUMNS = [
     "defect_rate_percentile",
     "n_complaints_received",
     "n_confirmed_defects_received",
+    # Each compliance rate with the count it rests on (flows.formatting.RATE_BASES).
+    "acknowledge_n_measured",
     "acknowledge_compliance_rate",
+    "merchant_notified_n_measured",
     "merchant_notified_compliance_rate",
+    "merchant_evidence_n_measured",
     "merchant_evidence_compliance_rate",
+    "resolution_n_measured",
     "resolution_compliance_rate",
     "n_recurrences",
     "refund_amount",
@@ -105,8 +111,12 @@ def without_order_figures(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_frame(card: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
-    """The shown columns, localised; time zone dropped from instants (Excel has none)."""
-    export = localise_frame(card[list(columns)], lang)
+    """The shown columns, localised; time zone dropped from instants (Excel has none). As in
+    every table: each rate with its n, and rates on too few cases left empty."""
+    shown, _ = fmt.blank_small_rates(
+        card[fmt.with_rate_bases(columns, card.columns)], data.min_rate_base()
+    )
+    export = localise_frame(shown, lang)
     for column in export.select_dtypes(include=["datetimetz"]).columns:
         export[column] = export[column].dt.tz_localize(None)
     return export

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import charts
+from dashboards import charts, data
 from dashboards.context import PageContext, page_context
 from dashboards.i18n import column_label, localise_frame
 from flows import formatting as fmt
@@ -124,19 +124,35 @@ def table(
     selectable: bool = False,
 ) -> Any:
     """A localised table: codes and headers translated, rates as percentages, instants in the
-    platform time zone, weeks as dates, missing values as "—"."""
-    shown = (frame[list(columns)] if columns is not None else frame).copy()
+    platform time zone, weeks as dates, missing values as "—".
+
+    Every rate that rests on a count (``fmt.RATE_BASES``) is shown with that count beside it, and
+    below the configured minimum (``data.min_rate_base``) as "—" with the reason in the column's
+    help and a caption: the one place every dashboard table gets the small-number rule."""
+    wanted = fmt.with_rate_bases(columns if columns is not None else frame.columns, frame.columns)
+    minimum = data.min_rate_base()
+    shown, blanked = fmt.blank_small_rates(frame[wanted], minimum)
     tz = ctx.build.get("timezone") or "UTC"
     config: dict[str, Any] = {}
     for column in shown.columns:
         label = column_label(column, ctx.lang)
         series = shown[column]
+        bases = fmt.rate_bases(column, shown.columns)
+        help_text = (
+            ctx.t(
+                "rate_cell_help",
+                base=" / ".join(column_label(b, ctx.lang) for b in bases),
+                minimum=minimum,
+            )
+            if bases
+            else None
+        )
         if column in PROPORTION_INTERVALS:
             # A proportion's bound is within [0, 1]: never "-0%" from a float's rounding.
             shown[column] = [fmt.interval(v) for v in series]
-            config[label] = st.column_config.NumberColumn(format="percent")
+            config[label] = st.column_config.NumberColumn(format="percent", help=help_text)
         elif column in RATE_COLUMNS:
-            config[label] = st.column_config.NumberColumn(format="percent")
+            config[label] = st.column_config.NumberColumn(format="percent", help=help_text)
         elif column == "p_value":
             shown[column] = [None if fmt.is_missing(v) else fmt.p_value(v) for v in series]
         elif isinstance(series.dtype, pd.DatetimeTZDtype):
@@ -158,6 +174,8 @@ def table(
     }
     if selectable:
         kwargs.update(on_select="rerun", selection_mode="single-row")
+    if blanked:
+        st.caption(ctx.t("rates_blanked", minimum=minimum, n=sum(blanked.values())))
     return st.dataframe(localise_frame(shown, ctx.lang), **kwargs)
 
 

@@ -117,6 +117,10 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "insufficient_volume": ("样本量不足", "Insufficient volume"),
         "no_mature_weeks": ("暂无成熟周", "No mature weeks yet"),
     },
+    "rank_status": {
+        "ranked": ("已排名", "Ranked"),
+        "insufficient_volume": ("样本量不足", "Insufficient volume"),
+    },
     "legal_rule": {
         "defect_return": ("三包·7日退换", "Defect: return within 7 days"),
         "defect_exchange": ("三包·15日换修", "Defect: exchange within 15 days"),
@@ -202,6 +206,7 @@ CODED_COLUMNS: dict[str, str] = {
     "chart_type": "chart_type",
     "target_unit": "sla_target_unit",
     "grade_status": "grade_status",
+    "rank_status": "rank_status",
     "below_rule": "legal_rule",
     "remedy_rule": "legal_rule",
     "rule": "legal_rule",

@@ -189,6 +189,9 @@ if tabs[0].open:
                 "defect_lines",
                 "complaint_rate",
                 "defect_rate",
+                "shrunk_defect_rate",
+                "category_rank",
+                "rank_status",
                 "is_mature",
             ],
         )

@@ -36,9 +36,13 @@ if previous_partial:
 def small_rate(rate: float | None, n: int, n_before: int | None, digits: int = 2):
     """(value, delta allowed, help) of a rate tile: "—" below the minimum base, always its n."""
     minimum = data.min_rate_base()
-    if n < minimum:
+    if fmt.too_few(n, minimum):
         return fmt.DASH, False, ctx.t("rate_too_few", n=n, minimum=minimum)
-    return fmt.pct(rate, digits), (n_before or 0) >= minimum, ctx.t("rate_n", n=fmt.count(n))
+    return (
+        fmt.pct(rate, digits),
+        not fmt.too_few(n_before, minimum),
+        ctx.t("rate_n", n=fmt.count(n)),
+    )
 
 
 def count_delta(key: str, money: bool = False) -> str | None:
@@ -66,22 +70,21 @@ with row[0]:
         higher_is_worse=True,
         help=fmt.count(now["n_complaints"]),
     )
-with row[1]:
-    kpi(
-        ctx.t("kpi_complaint_rate"),
-        fmt.pct(now["complaint_rate"]),
-        fmt.points_delta(now["complaint_rate"], before.get("complaint_rate")),
-        higher_is_worse=True,
-        help=immature_help,
-    )
-with row[2]:
-    kpi(
-        ctx.t("kpi_defect_rate"),
-        fmt.pct(now["defect_rate"]),
-        fmt.points_delta(now["defect_rate"], before.get("defect_rate")),
-        higher_is_worse=True,
-        help=immature_help,
-    )
+for column, key, label in (
+    (row[1], "complaint_rate", "kpi_complaint_rate"),
+    (row[2], "defect_rate", "kpi_defect_rate"),
+):
+    with column:
+        shown, deltas, base = small_rate(
+            now[key], now["order_lines"], before.get("order_lines") if before else None
+        )
+        kpi(
+            ctx.t(label),
+            shown,
+            fmt.points_delta(now[key], before.get(key)) if deltas else None,
+            higher_is_worse=True,
+            help=base if immature_help is None else f"{base} · {immature_help}",
+        )
 with row[3]:
     shown, deltas, base = small_rate(
         now["recurrence_rate"], now["recurrence_n"], before.get("recurrence_n")

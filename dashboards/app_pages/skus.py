@@ -23,7 +23,8 @@ if skus.empty:
     no_data(ctx, needs_orders=True)
     st.stop()
 labels = {
-    row.sku_id: f"{row.sku_name} ({row.sku_id}) · {row.merchant_name} · {fmt.pct(row.defect_rate)}"
+    row.sku_id: f"{row.sku_name} ({row.sku_id}) · {row.merchant_name} · "
+    + fmt.rate_with_n(row.defect_rate, row.order_lines, data.min_rate_base())
     for row in skus.itertuples()
 }
 if "skus_sku" not in st.session_state and st.query_params.get("sku") in labels:

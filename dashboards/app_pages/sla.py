@@ -84,6 +84,8 @@ if not weekly.empty:
             st.caption(ctx.t("sla_provisional_note"))
     with right:
         grid = data.sla_weekly(ctx.source, ctx.filters, "stage_channel")
+        # A tile on fewer measured complaints than the minimum is a grey "—", like a table cell.
+        grid, _ = fmt.blank_small_rates(grid, data.min_rate_base())
         pivot = grid.pivot(index="stage", columns="channel", values="compliance_rate").reindex(
             [s for s in SLA_STAGES if s in set(grid["stage"])]
         )

@@ -41,6 +41,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "trend_4w": "4-week trend",
         "per_week": "/week",
         "immature": "immature",
+        "small_rates_note": "— / empty rate: fewer than {minimum} cases (n beside it)",
         "immature_note": (
             "Immature: complaints are counted against the week the order was placed, so the "
             "latest weeks can still rise as complaints arrive."
@@ -143,6 +144,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "trend_4w": "近 4 周趋势",
         "per_week": "/周",
         "immature": "未成熟",
+        "small_rates_note": "— / 空白比率：样本少于 {minimum}（n 见旁列），不显示比率",
         "immature_note": "未成熟：投诉按下单周归属，最近几周的数字仍可能随后续投诉上升。",
         "recommendations": "建议措施",
         "no_recommendations": "本周无需采取措施。",

@@ -7,6 +7,7 @@ empty cell, never 0. Every text passes through the phone mask.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from flows import formatting as fmt
 from flows.config import Settings
-from flows.scorecard.cards import CategoryCards, MerchantCard
+from flows.scorecard.cards import CategoryCards, MerchantCard, with_small_rates_blanked
 from flows.scorecard.labels import Labels
 from flows.scorecard.phone_mask import mask_phones
 from flows.scorecard.sheet_names import unique_sheet_names
@@ -66,7 +67,14 @@ def write_workbook(
     settings: Settings,
     labels: Labels,
 ) -> Path:
-    """Write the category's workbook to ``path`` (replaced if present) and return it."""
+    """Write the category's workbook to ``path`` (replaced if present) and return it. Rates on
+    fewer than ``min_rate_base`` cases are empty cells, with a note on every sheet."""
+    category = dataclasses.replace(
+        category,
+        merchants=[
+            with_small_rates_blanked(card, settings.min_rate_base) for card in category.merchants
+        ],
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     book = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True, "remove_timezone": True})
@@ -74,16 +82,12 @@ def write_workbook(
     sheets = merchant_sheet_names(category, labels)
     overview = book.add_worksheet(labels["overview"])
     _write_overview(overview, category, sheets, week, as_of, timezone, labels, styles)
+    small_note = labels.fmt("small_rates_note", minimum=settings.min_rate_base)
+    overview.write_string(2, 0, small_note, styles["note"])
     for card in category.merchants:
-        _write_merchant(
-            book.add_worksheet(sheets[card.merchant_id]),
-            card,
-            week,
-            timezone,
-            settings,
-            labels,
-            styles,
-        )
+        sheet = book.add_worksheet(sheets[card.merchant_id])
+        _write_merchant(sheet, card, week, timezone, settings, labels, styles)
+        sheet.write_string(1, 0, small_note, styles["note"])
     book.close()
     tmp.replace(path)
     return path

@@ -323,6 +323,56 @@ def test_compliance_page_lists_the_below_entitlement_complaints(app, scenario):
     assert len(merchants) == 1 and merchants[0]["低于权益"].sum() == (n_below or 0)
 
 
+# Every rate of a dashboard table with the count it rests on (written out here, independently of
+# flows.formatting.RATE_BASES): below the configured minimum the cell must be empty ("—").
+_TABLE_RATES = {
+    "defect_rate": "order_lines",
+    "defect_rate_ci_low": "order_lines",
+    "complaint_rate": "order_lines",
+    "compliance_rate": "n_measured",
+    "compliance_rate_ci_high": "n_measured",
+    "recurrence_rate": "n_closed_in_rate",
+    "reopen_rate": "n_counted",
+    "below_rate": "n_entitled",
+    "before_defect_rate": "before_order_lines",
+    "after_defect_rate": "after_order_lines",
+}
+
+
+def _small_rate_cells(app, lang="zh"):
+    """(small cells seen, small cells showing a number) over the page's tables."""
+    from flows.config import Settings
+
+    minimum = Settings().min_rate_base
+    seen = shown = 0
+    for frame in (d.value for d in app.dataframe):
+        for rate, base in _TABLE_RATES.items():
+            rate_label, base_label = column_label(rate, lang), column_label(base, lang)
+            if rate_label not in frame.columns:
+                continue
+            # The count a rate rests on is always in the table beside it.
+            assert base_label in frame.columns, (rate_label, list(frame.columns))
+            small = frame[base_label].fillna(0).astype(float) < minimum
+            seen += int(small.sum())
+            shown += int(frame.loc[small, rate_label].notna().sum())
+    return seen, shown
+
+
+def test_no_table_shows_a_rate_from_too_few_cases(app):
+    app.run()
+    seen_total = 0
+    for page in ("merchants", "sla", "recurrence", "compliance"):
+        app.switch_page(f"app_pages/{page}.py").run()
+        assert not app.exception, page
+        seen, shown = _small_rate_cells(app)
+        assert shown == 0, page
+        seen_total += seen
+        if seen:
+            assert any("样本少于" in c.value for c in app.caption), page
+    # The SLA merchant ranking and the SKU table hold small merchants / SKUs on this sample.
+    assert seen_total > 0
+
+
 def _frame_with(app, column: str):
     """The one table on the page whose headers include ``column`` (a Chinese header)."""
     frames = [d.value for d in app.dataframe if column in d.value.columns]
