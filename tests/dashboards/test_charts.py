@@ -69,7 +69,9 @@ def test_overview_draws_with_the_bundle_when_it_is_served(app, monkeypatch):
     assert not app.exception
     drawn = _component_data(app)
     titles = [d["figure"]["layout"]["title"]["text"] for d in drawn]
-    assert len(titles) == 6 and titles[0] == "每周有效投诉量（按投诉周）", titles
+    # Trends (2), Pareto, channels, remedy mix, cost by who bears it, then the top terms and a
+    # term's trend.
+    assert len(titles) == 8 and titles[0] == "每周有效投诉量（按投诉周）", titles
     assert not app.get("plotly_chart")
     assert {d["bundle"] for d in drawn} == {f"app/static/{chart_bundle.FILE_NAME}"}
     assert all(d["config"]["responsive"] and not d["config"]["displaylogo"] for d in drawn)
@@ -83,7 +85,7 @@ def test_overview_falls_back_to_streamlits_plotly_element(app, monkeypatch):
     app.run()
     assert not app.exception
     assert not _component_data(app)
-    assert len(app.get("plotly_chart")) == 6
+    assert len(app.get("plotly_chart")) == 8
 
 
 def _preloads(app) -> int:
