@@ -49,6 +49,9 @@ class ConsoleLimits:
     memory_limit: str = "512MB"
     temp_limit: str = "1GB"
     threads: int = 1
+    # Instants come back in this zone (the platform's, from the settings), as on every other
+    # face; empty keeps DuckDB's default (UTC).
+    timezone: str = ""
 
 
 @dataclasses.dataclass
@@ -76,6 +79,7 @@ def run_query(path: Path | str, sql: str, limits: ConsoleLimits | None = None) -
             "path": str(path),
             "sql": sql,
             "max_rows": limits.max_rows,
+            "timezone": limits.timezone,
             "config": {
                 "memory_limit": limits.memory_limit,
                 "max_temp_directory_size": limits.temp_limit,
@@ -178,6 +182,7 @@ def limits_from(settings: Any, **given: Any) -> ConsoleLimits:
         memory_limit=settings.sql_console_memory_limit,
         temp_limit=settings.sql_console_temp_limit,
         threads=settings.sql_console_threads,
+        timezone=settings.timezone,
     )
     return dataclasses.replace(limits, **{k: v for k, v in given.items() if v is not None})
 
@@ -250,6 +255,9 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
     except duckdb.Error as exc:
         return {"error": one_line(exc)}
     try:
+        if request.get("timezone"):  # icu is built in; set before the configuration is locked
+            zone = str(request["timezone"]).replace("'", "''")
+            con.execute(f"set TimeZone = '{zone}'")
         # After the temp folder is set (DuckDB refuses it once external access is off): no files,
         # no network; unqualified names are marts; then no SET may change any setting.
         con.execute("set enable_external_access = false")

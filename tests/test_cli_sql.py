@@ -54,3 +54,37 @@ def test_refusals_are_one_sentence(warehouse, query):
     assert result.exit_code == 1
     assert "query refused or failed" in result.output
     assert "Traceback" not in result.output
+
+
+NULL_AND_INSTANT = (
+    "select null::double as missing_rate, null::varchar as missing_text, "
+    "timestamptz '2026-01-01 00:00:00+00' as instant"
+)
+
+
+def _platform_wall_time() -> str:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from flows.config import load_settings
+
+    instant = datetime(2026, 1, 1, tzinfo=UTC).astimezone(ZoneInfo(load_settings().timezone))
+    return instant.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_csv_shows_null_as_empty_and_instants_in_the_platform_zone(warehouse):
+    args = ["sql", NULL_AND_INSTANT, "--warehouse", str(warehouse), "--format", "csv"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["missing_rate"] == "" and row["missing_text"] == ""
+    assert row["instant"].startswith(_platform_wall_time()), row
+
+
+def test_table_shows_null_as_a_dash_and_instants_in_the_platform_zone(warehouse):
+    args = ["sql", NULL_AND_INSTANT, "--warehouse", str(warehouse)]
+    result = runner.invoke(app, args, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "nan" not in result.stdout.lower() and "None" not in result.stdout
+    assert "—" in result.stdout
+    assert _platform_wall_time() in result.stdout, result.stdout

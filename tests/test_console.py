@@ -301,3 +301,22 @@ def test_schema_uses_dbt_docs_when_present(published, tmp_path):
     assert docs[("build_info", "as_of")] == ""
     complaints = frame[frame["table_name"] == "complaints"]["column_name"].tolist()
     assert complaints[:3] == ["", "complaint_id", "order_id"]
+
+
+def test_instants_come_back_in_the_platform_zone(published):
+    """As on every other face: the console answers in the configured zone, not UTC."""
+    from flows.config import load_settings
+
+    settings = load_settings()
+    limits = console.limits_from(settings, timeout_seconds=20)
+    assert limits.timezone == settings.timezone
+    result = run_query(
+        serving_path(published), "select timestamptz '2026-01-01 00:00:00+00' as t", limits
+    )
+    assert result.error is None, result.error
+    value = result.frame["t"].iloc[0]
+    assert str(value.tzinfo) == settings.timezone
+    shanghai = ask(
+        published, "select timestamptz '2026-01-01 00:00:00+00' as t", timezone="Asia/Shanghai"
+    )
+    assert shanghai.frame["t"].iloc[0].hour == 8

@@ -1,6 +1,7 @@
 """SQL console: schema browser with column docs, a query box over the analysts' copy of the
 warehouse (``flows.console``), CSV download."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboards.context import page_context
@@ -20,6 +21,16 @@ st.caption(ctx.t("filters_not_applicable"))
 @st.cache_data(ttl=settings.dashboard_cache_ttl_seconds, max_entries=8, show_spinner=False)
 def cached_schema(path: str, version: str):
     return console.schema(serving_path(path))
+
+
+def shown_result(frame: pd.DataFrame) -> pd.DataFrame:
+    """The answer as the page shows it: NULL as "—" (the placeholder), instants as the platform
+    zone's wall time (the worker already answers in that zone)."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if isinstance(shown[column].dtype, pd.DatetimeTZDtype):
+            shown[column] = shown[column].dt.tz_convert(settings.timezone).dt.tz_localize(None)
+    return shown
 
 
 left, right = st.columns([1, 2])
@@ -65,7 +76,7 @@ with right:
             )
             if result.truncated:
                 st.warning(ctx.t("sql_truncated", n=f"{len(result.frame):,}"))
-            st.dataframe(result.frame, hide_index=True)
+            st.dataframe(shown_result(result.frame), hide_index=True, placeholder=fmt.DASH)
             st.download_button(
                 ctx.t("sql_download"),
                 fmt.csv_bytes(result.frame),

@@ -55,13 +55,14 @@ def sql_command(
         raise UserError(f"query refused or failed: {result.error}")
     frame = result.frame
     if output is OutputFormat.csv:
-        frame.to_csv(sys.stdout, index=False, float_format=fmt.plain_float)
+        # NULL is an empty field (pandas' default), never "nan"; instants carry the platform zone.
+        frame.to_csv(sys.stdout, index=False, float_format=fmt.plain_float, na_rep="")
     else:
         table = Table(show_lines=False)
         for column in frame.columns:
             table.add_column(str(column))
         for row in frame.itertuples(index=False):
-            table.add_row(*("" if value is None else str(value) for value in row))
+            table.add_row(*(fmt.DASH if fmt.is_missing(value) else str(value) for value in row))
         Console().print(table)
     note = f"{len(frame)} row(s) in {result.seconds:.2f} s"
     if result.truncated:
