@@ -56,9 +56,12 @@ def test_refusals_are_one_sentence(warehouse, query):
     assert "Traceback" not in result.output
 
 
+# A number column with a NULL beside a value (pandas makes it NaN), an all-NULL text column and
+# an instant.
 NULL_AND_INSTANT = (
-    "select null::double as missing_rate, null::varchar as missing_text, "
-    "timestamptz '2026-01-01 00:00:00+00' as instant"
+    "select rate as missing_rate, null::varchar as missing_text, "
+    "timestamptz '2026-01-01 00:00:00+00' as instant "
+    "from (values (null::double), (0.5)) as t(rate) order by rate nulls first"
 )
 
 
@@ -76,7 +79,7 @@ def test_csv_shows_null_as_empty_and_instants_in_the_platform_zone(warehouse):
     args = ["sql", NULL_AND_INSTANT, "--warehouse", str(warehouse), "--format", "csv"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    row, _ = list(csv.DictReader(io.StringIO(result.stdout)))
     assert row["missing_rate"] == "" and row["missing_text"] == ""
     assert row["instant"].startswith(_platform_wall_time()), row
 
