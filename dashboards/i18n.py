@@ -18,8 +18,12 @@ import pandas as pd
 from flows.contract import CODED_COLUMNS, ENTITIES, code_label
 from flows.formatting import is_missing
 
-LANGUAGES = ("zh", "en")
-DEFAULT_LANGUAGE = "zh"
+# One language list and default for every face, and the SQL console's error words shared with
+# ``complaints sql`` (flows.i18n); re-exported for the pages.
+from flows.i18n import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
+from flows.i18n import LANGUAGES as LANGUAGES
+from flows.i18n import normalise_language as normalise_language
+from flows.i18n import sql_error_label as sql_error_label
 
 LABELS: dict[str, tuple[str, str]] = {
     # chrome
@@ -652,11 +656,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
-def normalise_language(value: object) -> str:
-    """A supported language code; anything else falls back to the default."""
-    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
-
-
 def t(key: str, lang: str, **values: object) -> str:
     """The label ``key`` in ``lang``, with ``{placeholders}`` filled in."""
     text = LABELS[key][LANGUAGES.index(lang)]
@@ -839,71 +838,3 @@ def localise_dq_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         elif column == "encoding":
             shown[column] = [v.upper() if isinstance(v, str) else v for v in shown[column]]
     return shown
-
-
-# ---- SQL console --------------------------------------------------------------------------------
-# The console's own refusals (flows/console.py) and DuckDB's commonest errors, worded for a reader;
-# anything else keeps DuckDB's first line after the sentence.
-_SQL_ERRORS: list[tuple[re.Pattern[str], tuple[str, str]]] = [
-    (
-        re.compile(r"Catalog Error: Table with name (?P<name>\S+) does not exist!?.*"),
-        (
-            "表 {name} 不存在：请在左侧表结构中选择表名",
-            "Table {name} does not exist: pick a table from the schema on the left",
-        ),
-    ),
-    (
-        re.compile(r'Binder Error: Referenced column "?(?P<name>[^" ]+)"? not found.*'),
-        (
-            "列 {name} 不存在：请在左侧表结构中查看列名",
-            "Column {name} does not exist: see the table's columns on the left",
-        ),
-    ),
-    (
-        re.compile(r'Parser Error: syntax error at or near "?(?P<near>[^"]*)"?.*'),
-        ("SQL 语法错误，位于 {near} 附近", "SQL syntax error near {near}"),
-    ),
-    (
-        re.compile(r"Parser Error: syntax error at end of input.*"),
-        ("SQL 语法错误：语句不完整", "SQL syntax error: the statement is incomplete"),
-    ),
-    (
-        re.compile(r"enter exactly one statement"),
-        ("请只输入一条语句", "Enter exactly one statement"),
-    ),
-    (re.compile(r"the query is empty"), ("查询为空", "The query is empty")),
-    (
-        re.compile(r"only read queries \(SELECT\) are allowed; this is a (?P<kind>\w+)"),
-        ("只允许只读查询（SELECT）", "Only read queries (SELECT) are allowed"),
-    ),
-    (
-        re.compile(r"the query ran longer than (?P<s>\S+) s and was stopped"),
-        (
-            "查询超过 {s} 秒，已停止：请缩小范围或加上筛选条件",
-            "The query ran longer than {s} s and was stopped: narrow it or add filters",
-        ),
-    ),
-    (
-        re.compile(r"the query used more than the console's memory \((?P<limit>[^)]+)\)"),
-        (
-            "查询超出控制台内存上限（{limit}）：请缩小范围或加上筛选条件",
-            "The query used more than the console's memory ({limit}): narrow it or add filters",
-        ),
-    ),
-    (
-        re.compile(r"no analysts' copy at (?P<path>.+): run 'complaints build' to publish it"),
-        (
-            "未找到分析副本 {path}：请先运行 `complaints build` 发布",
-            "No analysts' copy at {path}: run `complaints build` to publish it",
-        ),
-    ),
-]
-
-
-def sql_error_label(message: str, lang: str) -> str:
-    """A console error as one sentence in ``lang`` that says what to do."""
-    index = LANGUAGES.index(lang)
-    for pattern, words in _SQL_ERRORS:
-        if match := pattern.fullmatch(message.strip()):
-            return words[index].format(**match.groupdict())
-    return message

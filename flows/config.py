@@ -223,6 +223,9 @@ class Settings:
     sql_console_memory_limit: str = "512MB"
     sql_console_temp_limit: str = "1GB"
     sql_console_threads: int = 1
+    # The command line's language (help, progress, summaries, errors): zh or en, Chinese first
+    # like the dashboards; env COMPLAINTS_LANG overrides it (docs/decisions.md).
+    language: str = "zh"
     # Scorecards: language, trend length, the thresholds of the recommendation rules
     # (docs/scorecards.md), and delivery.
     scorecard_language: str = "zh"
@@ -378,6 +381,8 @@ def load_settings(config_file: Path | str | None = None) -> Settings:
             values[key] = os.environ[env]
     if os.environ.get("COMPLAINTS_TIMEZONE"):
         values["timezone"] = os.environ["COMPLAINTS_TIMEZONE"]
+    if os.environ.get("COMPLAINTS_LANG"):
+        values["language"] = os.environ["COMPLAINTS_LANG"]
     for key in _ENV_PATHS:
         if key in values:
             values[key] = Path(values[key])

@@ -52,10 +52,7 @@ def require_duckdb_file(path: Path) -> None:
     with open(path, "rb") as handle:
         handle.seek(offset)
         if handle.read(len(magic)) != magic:
-            raise UserError(
-                f"{path} is not a DuckDB warehouse file: pass the warehouse (e.g. "
-                "data/warehouse.duckdb) with --warehouse, not an export or another file"
-            )
+            raise UserError("err_not_duckdb", path=path)
 
 
 def staging_path(live: Path) -> Path:
@@ -74,9 +71,7 @@ def writer_lock(live: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UserError(
-                f"another ingest or build is already writing {live}; try again when it ends"
-            ) from None
+            raise UserError("err_warehouse_busy", path=live) from None
         try:
             yield
         finally:
@@ -135,7 +130,7 @@ def read_only_connection(path: Path | str, **config: object) -> duckdb.DuckDBPyC
     """
     path = Path(path)
     if not path.exists():
-        raise UserError(f"no warehouse at {path}: run 'complaints run' first")
+        raise UserError("err_no_warehouse_run", path=path)
     require_duckdb_file(path)
     deadline = time.monotonic() + LOCKED_RETRY_SECONDS
     delay = 0.05

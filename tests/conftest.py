@@ -10,6 +10,9 @@ import pytest
 
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# The command line speaks Chinese by default; tests that check its wording read the English
+# catalogue (tests/test_cli_language.py runs every command in both languages in child processes).
+os.environ.setdefault("COMPLAINTS_LANG", "en")
 # The PII key of runs that name none: a file private to this test session, not the user's own
 # (~/.config/complaint-insight/pii.key); child processes inherit it.
 os.environ.setdefault(

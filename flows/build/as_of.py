@@ -21,10 +21,7 @@ def parse_as_of(text: str, timezone: str) -> str:
     try:
         parsed = datetime.fromisoformat(cleaned)
     except ValueError:
-        raise UserError(
-            f"--as-of {text!r} is not a time; use e.g. '2026-11-26 10:00' or "
-            "'2026-11-26T10:00:00+08:00'"
-        ) from None
+        raise UserError("err_as_of_not_time", text=repr(text)) from None
     if parsed.tzinfo is None:
         # fold=0 picks the earlier of two ambiguous instants; a time in a spring-forward gap gets
         # the offset before the gap, which lands it after the gap once normalised through UTC.
@@ -73,10 +70,7 @@ def check_as_of(instant: str | None, span: LoadedSpan, max_days_after: int, forc
     """
     if instant is None:
         if span.latest is None:
-            raise UserError(
-                "no complaints or complaint events are loaded, so the build has no reference time "
-                "(as_of): load complaint exports first ('complaints ingest'), or pass --as-of"
-            )
+            raise UserError("err_no_complaints")
         return
     if force or span.latest is None:
         return
@@ -85,7 +79,9 @@ def check_as_of(instant: str | None, span: LoadedSpan, max_days_after: int, forc
     if (span.earliest is not None and chosen < span.earliest) or chosen > last_allowed:
         first = span.earliest or span.latest
         raise UserError(
-            f"--as-of {instant} lies outside the loaded data ({first:%Y-%m-%d %H:%M} to "
-            f"{span.latest:%Y-%m-%d %H:%M}, allowing {max_days_after} days after it); "
-            "choose a time in that range, or add --force to build on it anyway"
+            "err_as_of_outside",
+            instant=instant,
+            first=f"{first:%Y-%m-%d %H:%M}",
+            last=f"{span.latest:%Y-%m-%d %H:%M}",
+            days=max_days_after,
         )

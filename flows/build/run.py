@@ -213,7 +213,7 @@ def build_warehouse(
     """
     database = Path(database)
     if not database.exists():
-        raise UserError(f"no warehouse at {database}: run 'complaints ingest' first")
+        raise UserError("err_no_warehouse_ingest", path=database)
     instant = parse_as_of(as_of, settings.timezone) if as_of else None
     with duckdb.connect(str(database)) as con:
         span = loaded_span(con)
@@ -292,7 +292,7 @@ def build_and_publish(
     """Build on a private copy of ``warehouse`` and publish it only if the build passed."""
     warehouse = Path(warehouse)
     if not warehouse.exists():
-        raise UserError(f"no warehouse at {warehouse}: run 'complaints ingest' first")
+        raise UserError("err_no_warehouse_ingest", path=warehouse)
     with publishing(warehouse) as staging:
         return build_warehouse(staging, settings, as_of, target_path, log_path, force, progress)
 
@@ -325,7 +325,7 @@ def ingest_and_build(
 
     stage = stage or _no_progress
     if not settings.landing.is_dir():
-        raise UserError(f"no landing folder at {settings.landing}")
+        raise UserError("err_no_landing", path=settings.landing)
     with publishing(settings.warehouse) as staging:
         with stage("ingest") as progress:
             report = ingest_landing(settings.landing, staging, settings, progress=progress)

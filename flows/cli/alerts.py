@@ -6,11 +6,12 @@ import typer
 from rich.console import Console
 
 from flows.cli.shared import WarehouseOpt, app, clean_errors, settings_for
+from flows.i18n import say
 
 console = Console()
 
 
-@app.command("alerts")
+@app.command("alerts", help=say("cmd_alerts"))
 @clean_errors
 def alerts_command(warehouse: WarehouseOpt = None) -> None:
     """Evaluate the alert rules of complaints.yml on the warehouse and deliver what is due.

@@ -13,17 +13,16 @@ from rich.console import Console
 
 from flows.cli.shared import AsOfOpt, LandingOpt, WarehouseOpt, app, clean_errors, settings_for
 from flows.errors import UserError
+from flows.i18n import say
 
 console = Console()
 
 
 ForceOpt = Annotated[
     bool,
-    typer.Option("--force", help="Build on an --as-of outside the loaded data's time span."),
+    typer.Option("--force", help=say("opt_force")),
 ]
-VerboseOpt = Annotated[
-    bool, typer.Option("--verbose", "-v", help="List every dbt model and test, not only failures.")
-]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help=say("opt_verbose"))]
 
 
 def _print_result(result, verbose: bool = False) -> None:
@@ -40,7 +39,7 @@ def _print_result(result, verbose: bool = False) -> None:
     console.print(result.summary(), highlight=False)
 
 
-@app.command("build")
+@app.command("build", help=say("cmd_build"))
 @clean_errors
 def build_command(
     warehouse: WarehouseOpt = None,
@@ -59,10 +58,11 @@ def build_command(
             settings.warehouse, settings, as_of, force=force, progress=progress
         )
     _print_result(result, verbose)
-    console.print(f"marts published in {settings.warehouse} (as_of {result.as_of or 'default'})")
+    as_of_shown = result.as_of or say("as_of_default")
+    console.print(say("built", warehouse=settings.warehouse, as_of=as_of_shown), highlight=False)
 
 
-@app.command("run")
+@app.command("run", help=say("cmd_run"))
 @clean_errors
 def run_command(
     landing: LandingOpt = None,
@@ -86,12 +86,14 @@ def run_command(
         on_ingested=lambda report: print_ingest_report(report, settings.warehouse, published=False),
     )
     _print_result(result, verbose)
-    console.print(f"ingested {settings.landing} and published {settings.warehouse}")
+    console.print(
+        say("ran", landing=settings.landing, warehouse=settings.warehouse), highlight=False
+    )
     if report.rejected:  # the other files were loaded and built; the exit code still says so
         raise typer.Exit(1)
 
 
-@app.command("docs")
+@app.command("docs", help=say("cmd_docs"))
 @clean_errors
 def docs_command(warehouse: WarehouseOpt = None) -> None:
     """Write the dbt documentation site (models, columns, tests, lineage) into target/."""
@@ -99,7 +101,7 @@ def docs_command(warehouse: WarehouseOpt = None) -> None:
 
     settings = settings_for(warehouse=warehouse)
     if not Path(settings.warehouse).exists():
-        raise UserError(f"no warehouse at {settings.warehouse}: run 'complaints run' first")
+        raise UserError("err_no_warehouse_run", path=settings.warehouse)
     # The catalog step opens the database for writing; a throw-away copy leaves the live file alone.
     with tempfile.TemporaryDirectory(prefix="complaints-docs-") as scratch:
         copy = Path(scratch) / "warehouse.duckdb"

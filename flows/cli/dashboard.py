@@ -14,6 +14,7 @@ import typer
 
 from flows.cli.shared import WarehouseOpt, app, clean_errors, settings_for
 from flows.errors import UserError
+from flows.i18n import say
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 
@@ -59,26 +60,24 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may resolve to any interface
 
 
-@app.command("hash-password")
+@app.command("hash-password", help=say("cmd_hash_password"))
 @clean_errors
 def hash_password_command() -> None:
     """Print a bcrypt hash of a password (asked twice, never echoed) for the users file."""
     from dashboards.auth import hash_password
 
-    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    password = typer.prompt(say("password_prompt"), hide_input=True, confirmation_prompt=True)
     if len(password) < 8:
-        raise UserError("use a password of at least 8 characters")
+        raise UserError("err_short_password")
     typer.echo(hash_password(password))
 
 
-@app.command()
+@app.command(help=say("cmd_dashboard"))
 @clean_errors
 def dashboard(
     warehouse: WarehouseOpt = None,
-    host: Annotated[
-        str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")
-    ] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on (default 8501).")] = None,
+    host: Annotated[str | None, typer.Option(help=say("opt_host"))] = None,
+    port: Annotated[int | None, typer.Option(help=say("opt_port"))] = None,
 ) -> None:
     """Serve the dashboards (quality managers' and analysts' views, SQL console)."""
     settings = settings_for(warehouse=warehouse)
@@ -103,8 +102,8 @@ def dashboard(
         "COMPLAINTS_DASHBOARD_USERS": str(users),
     }
     if not settings.warehouse.exists():
-        typer.echo(f"note: no warehouse at {settings.warehouse} yet; run 'complaints run' first")
-    typer.echo(f"dashboard on http://{host}:{port} (warehouse {settings.warehouse})")
+        typer.echo(say("dashboard_no_warehouse", path=settings.warehouse))
+    typer.echo(say("dashboard_on", host=host, port=port, path=settings.warehouse))
     raise typer.Exit(serve_until_stopped(streamlit_command(host, port), env))
 
 

@@ -11,44 +11,37 @@ import typer
 from flows.cli.progress import stage_progress
 from flows.cli.shared import app, clean_errors, err_console, settings_for
 from flows.errors import UserError
+from flows.i18n import say
 
 
-@app.command()
+@app.command(help=say("cmd_generate"))
 @clean_errors
 def generate(
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
-            help="Landing folder to write the exports into (default: data/landing).",
+            help=say("opt_gen_out"),
             show_default=False,
         ),
     ] = None,
-    orders: Annotated[int, typer.Option(help="Order lines to generate.")] = 500_000,
-    start: Annotated[str, typer.Option(help="First day, a Monday (YYYY-MM-DD).")] = "2025-11-24",
-    weeks: Annotated[
-        int, typer.Option(help="Number of weeks; the export moment is the end of the last.")
-    ] = 52,
-    merchants: Annotated[int, typer.Option(help="Number of merchants.")] = 100,
-    seed: Annotated[
-        int, typer.Option(help="Random seed; the same seed and options give the same bytes.")
-    ] = 42,
-    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, jsonl or parquet.")] = "csv",
-    headers: Annotated[str, typer.Option(help="Header and enumeration language: en or zh.")] = "en",
-    encoding: Annotated[str, typer.Option(help="CSV encoding: utf-8 or gbk.")] = "utf-8",
-    dirty_rate: Annotated[
-        float, typer.Option(help="Share of transactional rows given a fault (0 = clean).")
-    ] = 0.001,
+    orders: Annotated[int, typer.Option(help=say("opt_orders"))] = 500_000,
+    start: Annotated[str, typer.Option(help=say("opt_start"))] = "2025-11-24",
+    weeks: Annotated[int, typer.Option(help=say("opt_weeks"))] = 52,
+    merchants: Annotated[int, typer.Option(help=say("opt_merchants"))] = 100,
+    seed: Annotated[int, typer.Option(help=say("opt_seed"))] = 42,
+    fmt: Annotated[str, typer.Option("--format", help=say("opt_gen_format"))] = "csv",
+    headers: Annotated[str, typer.Option(help=say("opt_headers"))] = "en",
+    encoding: Annotated[str, typer.Option(help=say("opt_encoding"))] = "utf-8",
+    dirty_rate: Annotated[float, typer.Option(help=say("opt_dirty_rate"))] = 0.001,
     truth: Annotated[
         Path | None,
         typer.Option(
-            help="Ground-truth JSON (default: the config's truth path, data/ground_truth.json).",
+            help=say("opt_truth"),
             show_default=False,
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace exports already in the folder.")
-    ] = False,
+    force: Annotated[bool, typer.Option("--force", help=say("opt_gen_force"))] = False,
 ) -> None:
     """Generate a realistic marketplace sample (six exports) and its ground truth."""
     from flows.generator import GenerateOptions
@@ -58,7 +51,7 @@ def generate(
     try:
         first_day = date.fromisoformat(start)
     except ValueError:
-        raise UserError(f"--start must be a date like 2025-11-24, got {start!r}") from None
+        raise UserError("err_start_date", text=repr(start)) from None
     opts = GenerateOptions(
         out=settings.landing,
         truth=settings.truth,
@@ -77,9 +70,18 @@ def generate(
     opts.validate()
     with stage_progress("generate") as progress:
         # One step per generated week (the same bars as run, ingest and build).
-        result = run_generate(opts, progress=lambda done, total: progress(total, f"week {done}"))
+        result = run_generate(
+            opts, progress=lambda done, total: progress(total, say("progress_week", n=done))
+        )
     files = result["files"]
     err_console.print(
-        f"wrote {len(files)} files ({result['order_lines']:,} order lines, "
-        f"{result['complaints']:,} complaints) to {settings.landing}; truth in {settings.truth}"
+        say(
+            "generated",
+            files=len(files),
+            order_lines=f"{result['order_lines']:,}",
+            complaints=f"{result['complaints']:,}",
+            landing=settings.landing,
+            truth=settings.truth,
+        ),
+        highlight=False,
     )

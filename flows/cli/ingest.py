@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.cli.shared import LandingOpt, WarehouseOpt, app, clean_errors, settings_for
+from flows.i18n import say
 from flows.landing.pipeline import IngestReport
 
 ProfilesOpt = Annotated[
@@ -17,7 +18,7 @@ ProfilesOpt = Annotated[
     typer.Option(
         "--profiles",
         envvar="COMPLAINTS_PROFILES",
-        help="YAML file of mapping profiles (default: data/profiles/profiles.yml).",
+        help=say("opt_profiles"),
         show_default=False,
     ),
 ]
@@ -25,7 +26,7 @@ ProfilesOpt = Annotated[
 
 def summary_table(report: IngestReport) -> Table:
     """One row per file: status, counts and the reason of a rejection or skip."""
-    table = Table(title="Ingest", show_lines=False)
+    table = Table(title=say("ingest_title"), show_lines=False)
     for name, justify in (
         ("file", "left"),
         ("entity", "left"),
@@ -38,7 +39,7 @@ def summary_table(report: IngestReport) -> Table:
         ("warnings", "right"),
         ("reason", "left"),
     ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(say(f"col_{name}"), justify=justify)  # type: ignore[arg-type]
     for f in report.files:
         table.add_row(
             f.file_name,
@@ -59,13 +60,12 @@ StrictOpt = Annotated[
     bool,
     typer.Option(
         "--strict",
-        help="Exit non-zero when any file is rejected, also content rejected by an earlier run "
-        "(by default only new rejections do).",
+        help=say("opt_strict"),
     ),
 ]
 
 
-@app.command("ingest")
+@app.command("ingest", help=say("cmd_ingest"))
 @clean_errors
 def ingest_command(
     landing: LandingOpt = None,
@@ -76,7 +76,7 @@ def ingest_command(
         bool,
         typer.Option(
             "--retry-rejected",
-            help="Judge files rejected by earlier runs again (after fixing, say, a permission).",
+            help=say("opt_retry_rejected"),
         ),
     ] = False,
 ) -> None:
@@ -90,7 +90,7 @@ def ingest_command(
     if not settings.landing.is_dir():
         from flows.errors import UserError
 
-        raise UserError(f"no landing folder at {settings.landing}")
+        raise UserError("err_no_landing", path=settings.landing)
     with publishing(settings.warehouse) as database, stage_progress("ingest") as progress:
         report = ingest_landing(
             settings.landing, database, settings, progress=progress, retry_rejected=retry_rejected
@@ -111,15 +111,22 @@ def print_ingest_report(report: IngestReport, warehouse: Path, published: bool =
     quarantined = sum(f.rows_quarantined for f in report.files)
     for f in report.files:
         for note in f.notes:
-            console.print(f"[yellow]warning[/] {f.file_name}: {note}")
+            console.print(f"[yellow]{say('warning_prefix')}[/] {f.file_name}: {note}")
         if f.rejected_earlier:
-            console.print(f"[yellow]warning[/] {f.file_name}: {f.reason}")
+            console.print(f"[yellow]{say('warning_prefix')}[/] {f.file_name}: {f.reason}")
     earlier = len(report.rejected_earlier)
+    total = say(
+        "ingest_total",
+        files=len(report.files),
+        loaded=f"{loaded:,}",
+        quarantined=f"{quarantined:,}",
+        rejected=len(report.rejected),
+    )
     console.print(
-        f"{len(report.files)} file(s): {loaded:,} rows loaded, {quarantined:,} quarantined, "
-        f"{len(report.rejected)} file(s) rejected"
-        + (f", {earlier} rejected earlier (skipped)" if earlier else "")
-        + (f" → {warehouse}" if published else "; building the marts next")
+        total
+        + (say("ingest_rejected_earlier", n=earlier) if earlier else "")
+        + (f" → {warehouse}" if published else say("ingest_building_next")),
+        highlight=False,
     )
 
 

@@ -17,6 +17,7 @@ from rich.progress import (
 )
 
 from flows.cli.shared import err_console
+from flows.i18n import MESSAGES, say
 
 # (total steps if known, what was just finished) -> None; fed by the ingest and the build.
 StepProgress = Callable[[int | None, str], None]
@@ -27,8 +28,9 @@ LOG_FILE = Path(__file__).resolve().parents[2] / "logs" / "complaints.log"
 @contextlib.contextmanager
 def stage_progress(stage: str) -> Iterator[StepProgress]:
     """A transient bar on stderr: steps done of the total, the last step's name, time elapsed."""
+    name = say(f"stage_{stage}") if f"stage_{stage}" in MESSAGES else stage
     with Progress(
-        TextColumn(f"[bold]{stage}[/]"),
+        TextColumn(f"[bold]{name}[/]"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

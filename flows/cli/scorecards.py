@@ -8,31 +8,32 @@ from typing import Annotated
 import typer
 
 from flows.cli.shared import WarehouseOpt, app, clean_errors, err_console, settings_for
+from flows.errors import UserError
+from flows.i18n import say
 from flows.scorecard.labels import LANGUAGES
 
 
-@app.command()
+@app.command(help=say("cmd_scorecards"))
 @clean_errors
 def scorecards(
     week: Annotated[
         str | None,
         typer.Option(
             "--week",
-            help="ISO week, e.g. 2026-W47 [default: the last complete week before the build's "
-            "as_of].",
+            help=say("opt_week"),
             show_default=False,
         ),
     ] = None,
     category: Annotated[
         str | None,
-        typer.Option(
-            "--category", help="Only this category [default: every category].", show_default=False
-        ),
+        typer.Option("--category", help=say("opt_category"), show_default=False),
     ] = None,
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", help=f"Language: {' or '.join(LANGUAGES)} [default: zh].", show_default=False
+            "--lang",
+            help=say("opt_lang", choices=" / ".join(f"'{x}'" for x in LANGUAGES)),
+            show_default=False,
         ),
     ] = None,
     warehouse: WarehouseOpt = None,
@@ -40,17 +41,17 @@ def scorecards(
         Path | None,
         typer.Option(
             "--out",
-            help="Output folder [default: data/reports/scorecards/<week>/].",
+            help=say("opt_sc_out"),
             show_default=False,
         ),
     ] = None,
     send: Annotated[
         bool,
-        typer.Option("--send/--no-send", help="Mail each category team when SMTP is configured."),
+        typer.Option("--send/--no-send", help=say("opt_send")),
     ] = True,
     resend: Annotated[
         bool,
-        typer.Option("--resend", help="Mail again a week the delivery ledger says was sent."),
+        typer.Option("--resend", help=say("opt_resend")),
     ] = False,
 ) -> None:
     """Write the weekly merchant scorecards and mail them to each category team.
@@ -64,14 +65,11 @@ def scorecards(
     from flows.scorecard.run import run_scorecards
 
     if lang is not None and lang not in LANGUAGES:
-        raise typer.BadParameter(f"choose one of {', '.join(LANGUAGES)}", param_hint="--lang")
+        raise UserError("err_bad_lang", choices=" / ".join(f"'{x}'" for x in LANGUAGES))
     settings = settings_for(warehouse=warehouse)
     smtp = smtp_from_env(timeout=settings.smtp_timeout_seconds) if send else None
     if send and smtp is None:
-        err_console.print(
-            "SMTP is not configured (COMPLAINTS_SMTP_HOST is unset): writing files only, "
-            "nothing is mailed."
-        )
+        err_console.print(say("smtp_off"), highlight=False)
     try:
         report = run_scorecards(
             settings,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from rich.console import Console
 
 from flows.cli.shared import app, clean_errors, settings_for
+from flows.i18n import say
 
 console = Console()
 
 
-@app.command()
+@app.command(help=say("cmd_serve"))
 @clean_errors
 def serve() -> None:
     """Run the schedules: daily pipeline (ingest + build) and weekly scorecards.

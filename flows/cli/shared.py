@@ -21,9 +21,17 @@ from rich.console import Console
 
 from flows.config import Settings, load_settings
 from flows.errors import UserError
+from flows.i18n import cli_language, say
+
+# Typer fixes help texts when commands register: the language is resolved first, once.
+LANG = cli_language()
+if LANG != "en":
+    from flows.cli.framework_words import translate_framework
+
+    translate_framework(LANG)
 
 app = typer.Typer(
-    help="complaint-insight: product-quality complaint analytics for e-commerce platforms.",
+    help=say("app_help"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -31,7 +39,7 @@ app = typer.Typer(
 err_console = Console(stderr=True)
 
 
-@app.callback()
+@app.callback(help=say("app_help"))
 def _root() -> None:
     """complaint-insight: product-quality complaint analytics for e-commerce platforms."""
     # A callback keeps ``complaints <command>`` a group even while only one command is registered.
@@ -42,7 +50,7 @@ WarehouseOpt = Annotated[
     typer.Option(
         "--warehouse",
         envvar="COMPLAINTS_WAREHOUSE",
-        help="DuckDB warehouse file (default: data/warehouse.duckdb).",
+        help=say("opt_warehouse"),
         show_default=False,
     ),
 ]
@@ -51,7 +59,7 @@ LandingOpt = Annotated[
     typer.Option(
         "--landing",
         envvar="COMPLAINTS_LANDING",
-        help="Folder the exports are read from (default: data/landing).",
+        help=say("opt_landing"),
         show_default=False,
     ),
 ]
@@ -59,8 +67,7 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Reference time of the build, e.g. '2026-11-26 10:00' (platform time zone) "
-        "(default: the latest complaint update or event loaded).",
+        help=say("opt_as_of"),
         show_default=False,
     ),
 ]
@@ -81,13 +88,14 @@ def clean_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except typer.Exit:
             raise
         except UserError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}")
+            err_console.print(f"[bold red]{say('error_prefix')}[/] {exc}", highlight=False)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            err_console.print("[bold red]interrupted[/]")
+            err_console.print(f"[bold red]{say('interrupted')}[/]")
             raise typer.Exit(130) from None
         except Exception as exc:  # the last line of defence: one sentence, not a traceback
-            err_console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}")
+            detail = say("err_unexpected", kind=type(exc).__name__, detail=exc)
+            err_console.print(f"[bold red]{say('error_prefix')}[/] {detail}", highlight=False)
             raise typer.Exit(1) from None
 
     return wrapper

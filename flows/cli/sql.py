@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from flows import formatting as fmt
-from flows.cli.shared import WarehouseOpt, app, clean_errors, settings_for
+from flows.cli.shared import LANG, WarehouseOpt, app, clean_errors, settings_for
 from flows.errors import UserError
+from flows.i18n import say, sql_error_label
 
 
 class OutputFormat(StrEnum):
@@ -25,34 +26,34 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-@app.command("sql")
+@app.command("sql", help=say("cmd_sql"))
 @clean_errors
 def sql_command(
-    query: Annotated[
-        str, typer.Argument(help="One SELECT over the marts; '-' reads it from stdin.")
-    ],
+    query: Annotated[str, typer.Argument(help=say("arg_query"))],
     warehouse: WarehouseOpt = None,
     output: Annotated[
-        OutputFormat, typer.Option("--format", help="table (default) or csv.")
+        OutputFormat, typer.Option("--format", help=say("opt_sql_format"))
     ] = OutputFormat.table,
-    max_rows: Annotated[int | None, typer.Option(help="Row cap (default from config).")] = None,
+    max_rows: Annotated[int | None, typer.Option(help=say("opt_max_rows"))] = None,
     timeout: Annotated[
         float | None,
-        typer.Option(help="Seconds before the query is stopped (default from config)."),
+        typer.Option(help=say("opt_timeout")),
     ] = None,
 ) -> None:
     """Query the marts read-only (no files, no writes, time limit, row cap)."""
     from flows.build.serving import serving_path
     from flows.console import limits_from, run_query
+    from flows.warehouse import require_duckdb_file
 
     settings = settings_for(warehouse=warehouse)
     if not settings.warehouse.exists():
-        raise UserError(f"no warehouse at {settings.warehouse}: run 'complaints run' first")
+        raise UserError("err_no_warehouse_run", path=settings.warehouse)
+    require_duckdb_file(settings.warehouse)  # an export passed as --warehouse, said so
     text = sys.stdin.read() if query == "-" else query
     limits = limits_from(settings, timeout_seconds=timeout, max_rows=max_rows)
     result = run_query(serving_path(settings.warehouse), text, limits)
     if result.error is not None:
-        raise UserError(f"query refused or failed: {result.error}")
+        raise UserError("err_sql", message=sql_error_label(result.error, LANG))
     frame = result.frame
     if output is OutputFormat.csv:
         # NULL is an empty field (pandas' default), never "nan"; instants carry the platform zone.
@@ -64,7 +65,7 @@ def sql_command(
         for row in frame.itertuples(index=False):
             table.add_row(*(fmt.DASH if fmt.is_missing(value) else str(value) for value in row))
         Console().print(table)
-    note = f"{len(frame)} row(s) in {result.seconds:.2f} s"
+    note = say("sql_rows", n=len(frame), seconds=f"{result.seconds:.2f}")
     if result.truncated:
-        note += f" (cut at {len(frame)} rows: raise --max-rows or narrow the query)"
+        note += say("sql_cut", n=len(frame))
     Console(stderr=True).print(note, highlight=False)

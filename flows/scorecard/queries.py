@@ -19,6 +19,7 @@ import duckdb
 
 from flows.config import CHANNELS, SLA_STAGES, Settings
 from flows.errors import UserError
+from flows.i18n import say
 from flows.scorecard.cards import CategoryCards, MerchantCard, Row, WeekCards
 from flows.scorecard.weeks import IsoWeek, last_complete_week
 from flows.warehouse import read_only
@@ -125,14 +126,9 @@ def read_build_info(warehouse: Path) -> tuple[datetime, str]:
         try:
             row = con.execute(_BUILD_INFO).fetchone()
         except duckdb.CatalogException:
-            raise UserError(
-                f"{warehouse} has no marts.build_info: run 'complaints run' first"
-            ) from None
+            raise UserError("err_no_build_info", path=warehouse) from None
     if row is None or row[0] is None:
-        raise UserError(
-            f"{warehouse}: marts.build_info has no as_of; rebuild with 'complaints run' or pass "
-            "--week"
-        )
+        raise UserError("err_build_info_no_as_of", path=warehouse)
     return row[0], row[1]
 
 
@@ -249,16 +245,13 @@ def _sla_targets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Row]]:
 
 def _raise_no_rows(con: duckdb.DuckDBPyConnection, week: IsoWeek, category: str | None) -> None:
     first, last, n_weeks = con.execute(_WEEKS_AVAILABLE).fetchone()
-    where = f" in category {category!r}" if category else ""
     if not n_weeks:
-        raise UserError("marts.merchant_scorecard_weekly is empty: nothing to report")
+        raise UserError("err_scorecards_empty")
     known = _categories(con)
     if category is not None and category not in known:
-        raise UserError(
-            f"there is no category {category!r}; choose one of: {', '.join(known)}"
-            " (or leave out --category for every category)"
-        )
-    raise UserError(f"no scorecard rows for {week}{where}; the marts hold weeks {first} to {last}")
+        raise UserError("err_unknown_category", category=repr(category), known=", ".join(known))
+    where = say("err_in_category", category=repr(category)) if category else ""
+    raise UserError("err_no_scorecard_rows", week=week, where=where, first=first, last=last)
 
 
 _CATEGORIES = """

@@ -23,14 +23,12 @@ class IsoWeek:
     def parse(cls, text: str) -> IsoWeek:
         match = _ISO_WEEK.match(text.strip().upper())
         if not match:
-            raise UserError(f"week {text!r} is not an ISO week like 2026-W47")
+            raise UserError("err_bad_week", text=repr(text))
         year, week = int(match[1]), int(match[2])
         try:
             date.fromisocalendar(year, week, 1)
         except ValueError:
-            raise UserError(
-                f"week {text!r} does not exist (year {year} has no week {week})"
-            ) from None
+            raise UserError("err_no_such_week", text=repr(text), year=year, week=week) from None
         return cls(year, week)
 
     @classmethod
