@@ -219,12 +219,7 @@ def build_warehouse(
         span = loaded_span(con)
     check_as_of(instant, span, settings.as_of_max_days_after_data, force)
     started = time.perf_counter()
-    with duckdb.connect(str(database)) as con:
-        # A warehouse last ingested by an older release lacks the newer meta tables dbt reads.
-        con.execute("create schema if not exists meta")
-        con.execute(META_DDL)
-        write_calendar(con, settings, instant)
-    prepare_text(database, settings)
+    prepare_sources(database, settings, instant)
     outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)
     nodes = _node_results(outcome.result)
     result = BuildResult(
@@ -246,6 +241,17 @@ def build_warehouse(
         raise UserError(_failure_message(result, outcome.exception))
     log.info(result.summary())
     return result
+
+
+def prepare_sources(database: Path, settings: Settings, as_of: str | None = None) -> None:
+    """Write what dbt reads besides the ingest's tables: the newer meta tables an older warehouse
+    lacks, the working-day calendar and the text tables (also before ``complaints export-raw``)."""
+    with duckdb.connect(str(database)) as con:
+        # A warehouse last ingested by an older release lacks the newer meta tables dbt reads.
+        con.execute("create schema if not exists meta")
+        con.execute(META_DDL)
+        write_calendar(con, settings, as_of)
+    prepare_text(database, settings)
 
 
 def prepare_text(database: Path, settings: Settings) -> None:
