@@ -180,7 +180,7 @@ def _node_progress(progress: Callable[[int | None, str], None]) -> Callable[[obj
     return on_event
 
 
-def _node_results(result) -> list[NodeResult]:
+def node_results(result) -> list[NodeResult]:
     nodes = []
     for item in getattr(result, "results", None) or []:
         node = item.node
@@ -221,7 +221,7 @@ def build_warehouse(
     started = time.perf_counter()
     prepare_sources(database, settings, instant)
     outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)
-    nodes = _node_results(outcome.result)
+    nodes = node_results(outcome.result)
     result = BuildResult(
         success=bool(outcome.success),
         seconds=time.perf_counter() - started,
@@ -238,7 +238,7 @@ def build_warehouse(
             f" ({node.failures} failing rows)" if node.failures else "",
         )
     if not result.success:
-        raise UserError(_failure_message(result, outcome.exception))
+        raise UserError(failure_message(result, outcome.exception))
     log.info(result.summary())
     return result
 
@@ -267,7 +267,7 @@ def prepare_text(database: Path, settings: Settings) -> None:
         group_unclassified(con, settings.text_groups, settings.text_groups_seed)
 
 
-def _failure_message(result: BuildResult, exception: BaseException | None) -> str:
+def failure_message(result: BuildResult, exception: BaseException | None) -> str:
     failed = result.failed_nodes
     if not failed:
         reason = f": {exception}" if exception else ""
