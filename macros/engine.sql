@@ -230,9 +230,9 @@
     {%- if language == 'sql' -%}
         {%- set compiled_code = double_literals(compiled_code) -%}
     {%- endif -%}
-    {{ return(dbt_spark.spark__create_table_as(temporary, relation, compiled_code, language)) }}
+    {{ return(dbt.spark__create_table_as(temporary, relation, compiled_code, language)) }}
 {%- endmacro %}
 
 {% macro spark__create_view_as(relation, sql) -%}
-    {{ return(dbt_spark.spark__create_view_as(relation, double_literals(sql))) }}
+    {{ return(dbt.spark__create_view_as(relation, double_literals(sql))) }}
 {%- endmacro %}

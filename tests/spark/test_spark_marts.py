@@ -17,6 +17,8 @@ import pytest
 
 from flows.build.serving import serving_path
 
+pytestmark = pytest.mark.spark
+
 # Stamps of a run, not numbers of the data (as benchmarks/marts_snapshot.py).
 RUN_STAMPS = {
     "built_at",
@@ -188,3 +190,38 @@ def test_the_spark_built_file_serves_the_readers(spark_built, small_warehouse):
 @pytest.mark.parametrize("mart", sorted(KNOWN_MISSING))
 def test_known_missing_marts_say_why(mart):
     assert KNOWN_MISSING[mart].strip()
+
+
+def test_scorecards_from_the_spark_build_equal_the_duckdb_ones(
+    small_warehouse, spark_built, tmp_path
+):
+    """The week's HTML cards byte for byte, and every cell of every workbook (the workbook
+    files themselves carry their creation time)."""
+    import openpyxl
+
+    from flows.config import Settings
+    from flows.scorecard.produce import read_cards, write_all
+    from flows.scorecard.queries import resolve_week
+
+    warehouse, _, _ = spark_built
+    settings = Settings()
+    week = resolve_week(small_warehouse, None, settings)
+    assert resolve_week(warehouse, None, settings) == week
+    for name, source in (("duckdb", small_warehouse), ("spark", warehouse)):
+        cards = read_cards(source, week, settings, "en")
+        write_all(cards, tmp_path / name, settings, "en")
+    ours = sorted(p.relative_to(tmp_path / "duckdb") for p in (tmp_path / "duckdb").rglob("*.*"))
+    theirs = sorted(p.relative_to(tmp_path / "spark") for p in (tmp_path / "spark").rglob("*.*"))
+    assert ours == theirs
+    assert any(path.suffix == ".html" for path in ours)
+    for path in ours:
+        one, other = tmp_path / "duckdb" / path, tmp_path / "spark" / path
+        if path.suffix == ".xlsx":
+            left, right = openpyxl.load_workbook(one), openpyxl.load_workbook(other)
+            assert left.sheetnames == right.sheetnames
+            for sheet in left.sheetnames:
+                assert [list(r) for r in left[sheet].iter_rows(values_only=True)] == [
+                    list(r) for r in right[sheet].iter_rows(values_only=True)
+                ], (path, sheet)
+        else:
+            assert one.read_bytes() == other.read_bytes(), path
