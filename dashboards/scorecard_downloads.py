@@ -13,7 +13,12 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from dashboards import data
 from dashboards.i18n import localise_frame
+from flows import formatting as fmt
+from flows.config import load_settings
+from flows.scorecard.labels import Labels, grade_rule_text
+from flows.scorecard.ranked_lists import ranked_items
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the page's table and its files show, in this order (those the mart has).
@@ -34,9 +39,14 @@ COLUMNS = [
     "defect_rate_percentile",
     "n_complaints_received",
     "n_confirmed_defects_received",
+    # Each compliance rate with the count it rests on (flows.formatting.RATE_BASES).
+    "acknowledge_n_measured",
     "acknowledge_compliance_rate",
+    "merchant_notified_n_measured",
     "merchant_notified_compliance_rate",
+    "merchant_evidence_n_measured",
     "merchant_evidence_compliance_rate",
+    "resolution_n_measured",
     "resolution_compliance_rate",
     "n_recurrences",
     "refund_amount",
@@ -46,6 +56,32 @@ COLUMNS = [
     "top_issue_types",
     "top_skus",
 ]
+
+
+def with_grade_rules(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``card`` with each grade's explanation and its ranked lists worded in ``lang`` (the mart
+    words them in English and codes), as the HTML card and the workbook word them."""
+    if card.empty:
+        return card
+    settings = load_settings()
+    labels = Labels(lang)
+    card = card.copy()
+    if "grade_rule" in card.columns and lang != "en":  # the mart words it in English
+        card["grade_rule"] = [
+            grade_rule_text(row, lang, settings.grade_thresholds, settings.min_volume_order_lines)
+            for row in card.to_dict("records")
+        ]
+    for column in ("top_issue_types", "top_skus"):
+        if column in card.columns:
+            card[column] = [
+                None
+                if fmt.is_missing(v)
+                else "、".join(ranked_items(v, labels))
+                if lang == "zh"
+                else "; ".join(ranked_items(v, labels))
+                for v in card[column]
+            ]
+    return card
 
 
 # Figures that need order lines (rates, grades) or their buyers (recurrence): absent, not 0, when
@@ -75,8 +111,12 @@ def without_order_figures(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_frame(card: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
-    """The shown columns, localised; time zone dropped from instants (Excel has none)."""
-    export = localise_frame(card[list(columns)], lang)
+    """The shown columns, localised; time zone dropped from instants (Excel has none). As in
+    every table: each rate with its n, and rates on too few cases left empty."""
+    shown, _ = fmt.blank_small_rates(
+        card[fmt.with_rate_bases(columns, card.columns)], data.min_rate_base()
+    )
+    export = localise_frame(shown, lang)
     for column in export.select_dtypes(include=["datetimetz"]).columns:
         export[column] = export[column].dt.tz_localize(None)
     return export
@@ -84,7 +124,7 @@ def export_frame(card: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.Da
 
 def csv_bytes(export: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
-    return export.to_csv(index=False).encode("utf-8-sig")
+    return fmt.csv_bytes(export)
 
 
 def xlsx_bytes(export: pd.DataFrame, sheet: str) -> bytes:

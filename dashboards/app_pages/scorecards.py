@@ -23,6 +23,7 @@ st.subheader(ctx.t("scorecard_title", week=week))
 if card.empty:
     no_data(ctx)
     st.stop()
+card = scorecard_downloads.with_grade_rules(card, ctx.lang)
 if not ctx.has_orders:
     card = scorecard_downloads.without_order_figures(card)
 grades = card["grade"].value_counts()

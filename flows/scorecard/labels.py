@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.contract import code_label
+from flows.contract import CODED_COLUMNS, code_label
 from flows.errors import UserError
+from flows.formatting import is_missing
 
 LANGUAGES = ("zh", "en")
 
@@ -15,6 +16,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "title": "Merchant quality scorecard",
         "index_title": "Merchant scorecards",
         "week": "Week",
+        "week_tick": "W{week:02d}",
         "category": "Category",
         "merchant": "Merchant",
         "as_of": "Data as of",
@@ -39,6 +41,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "trend_4w": "4-week trend",
         "per_week": "/week",
         "immature": "immature",
+        "small_rates_note": "— / empty rate: fewer than {minimum} cases (n beside it)",
         "immature_note": (
             "Immature: complaints are counted against the week the order was placed, so the "
             "latest weeks can still rise as complaints arrive."
@@ -116,6 +119,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "title": "商家质量周报",
         "index_title": "商家质量周报",
         "week": "周次",
+        "week_tick": "{week}周",
         "category": "类目",
         "merchant": "商家",
         "as_of": "数据截至",
@@ -140,6 +144,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "trend_4w": "近 4 周趋势",
         "per_week": "/周",
         "immature": "未成熟",
+        "small_rates_note": "— / 空白比率：样本少于 {minimum}（n 见旁列），不显示比率",
         "immature_note": "未成熟：投诉按下单周归属，最近几周的数字仍可能随后续投诉上升。",
         "recommendations": "建议措施",
         "no_recommendations": "本周无需采取措施。",
@@ -197,7 +202,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "open_card": "查看",
         "workbook": "工作簿",
         "merchants": "个商家",
-        "footer": "所有数字均来自数据仓库的 marts 表（数据截至 {as_of}）。电话号码已脱敏。",
+        "footer": "所有数字均来自数据仓库的指标汇总表（数据截至 {as_of}）。电话号码已脱敏。",
         "more": "… 另有 {n} 条",
         "value": "数值",
         "metric": "指标",
@@ -262,6 +267,25 @@ class Labels:
             or (self._text["none"])
         )
 
+    def column(self, key: str) -> str:
+        """A table header: the column's words in this language (the dashboard's one table)."""
+        from dashboards.i18n import column_label  # the column words live with the dashboard's
+
+        return column_label(key, self.lang)
+
+    def flag(self, value: object) -> str | None:
+        """A yes/no cell: 是/否, Yes/No (never True/False, whose sense hangs on the header)."""
+        if is_missing(value):
+            return None
+        return ("是" if value else "否") if self.lang == "zh" else ("Yes" if value else "No")
+
+    def coded(self, key: str, value: object) -> object:
+        """A cell of column ``key``: its code's word when the column holds codes."""
+        kind = CODED_COLUMNS.get(key)
+        if kind is None or is_missing(value) or not isinstance(value, str):
+            return value
+        return self.code(value, kind)
+
     def code(self, value: object, kind: str | None = None) -> str:
         """The word for a code from the one code table, ``flows.contract.CODES`` (the code
         itself when unknown)."""
@@ -272,3 +296,52 @@ class Labels:
             if label is not None:
                 return label
         return str(value)
+
+
+def grade_rule_text(
+    row: dict[str, Any], lang: str, thresholds: dict[str, float], min_volume: int
+) -> str | None:
+    """Why a merchant has its grade (or none), in ``lang``, from the scorecard row's columns.
+
+    The mart's ``grade_rule`` is the analysts' English wording; every face shown to a reader
+    words the same facts from the structured columns in the reader's language.
+    """
+    status = None if is_missing(row.get("grade_status")) else row.get("grade_status")
+    grade = None if is_missing(row.get("grade")) else row.get("grade")
+    start, end = row.get("grade_window_start_iso_week"), row.get("grade_window_end_iso_week")
+    start, end = (None if is_missing(v) else v for v in (start, end))
+    lines = row.get("graded_order_lines")
+    lines_text = "—" if is_missing(lines) else f"{int(lines):,}"
+    window = (
+        (f"{start} 至 {end}" if lang == "zh" else f"{start} to {end}") if start and end else None
+    )
+    if grade:
+        bound = thresholds.get(str(grade))
+        band = (
+            f"≤ {bound * 100:.2f}%"
+            if bound is not None
+            else f"> {max(thresholds.values()) * 100:.2f}%"
+        )
+        rate = row.get("graded_defect_rate")
+        rate_text = "—" if is_missing(rate) else f"{float(rate) * 100:.2f}%"
+        if lang == "zh":
+            return (
+                f"成熟订单周 {window or '—'} 共 {lines_text} 个订单行，缺陷率 {rate_text}，"
+                f"{band} → {grade}"
+            )
+        return (
+            f"defect rate {rate_text} on {lines_text} order lines of the mature order weeks "
+            f"{window or '—'} is {band} -> {grade}"
+        )
+    if status == "no_mature_weeks":
+        return "未评级：尚无成熟订单周" if lang == "zh" else "not graded: no mature order week yet"
+    if status is None:
+        return None
+    if lang == "zh":
+        where = f"成熟订单周 {window} " if window else "成熟订单周内"
+        return f"样本量不足：{where}仅 {lines_text} 个订单行，评级需至少 {min_volume:,} 个"
+    where = f" in the mature order weeks {window}" if window else ""
+    return (
+        f"insufficient volume: {lines_text} order lines{where}, "
+        f"below the {min_volume:,} needed for a grade"
+    )

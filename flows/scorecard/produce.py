@@ -12,7 +12,7 @@ from flows.file_modes import restrict
 from flows.scorecard.cards import CategoryCards, WeekCards
 from flows.scorecard.html_card import render_card
 from flows.scorecard.index_page import write_index
-from flows.scorecard.labels import Labels
+from flows.scorecard.labels import Labels, grade_rule_text
 from flows.scorecard.paths import card_path, workbook_path
 from flows.scorecard.queries import load_week
 from flows.scorecard.recommendations import recommend
@@ -42,6 +42,10 @@ def read_cards(
     cards = load_week(warehouse, week, settings, category)
     for card in cards.all_cards():
         card.recommendations = recommend(card, settings, labels)
+        if lang != "en":  # the mart words it in English
+            card.row["grade_rule"] = grade_rule_text(
+                card.row, lang, settings.grade_thresholds, settings.min_volume_order_lines
+            )
     return cards
 
 

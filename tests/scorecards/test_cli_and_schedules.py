@@ -41,6 +41,12 @@ def test_default_week_and_out_folder_files_only(cli_env, fixture_warehouse):
     assert len(list(out.glob("*/*.html"))) == sum(len(m) for m in CATEGORIES.values())
     assert "SMTP is not configured" in result.output and "files_only" in result.output
     assert '<html lang="zh">' in (out / "index.html").read_text(encoding="utf-8")
+    # Each stage's summary, printed when the stage ends.
+    n_cards = sum(len(m) for m in CATEGORIES.values())
+    said = " ".join(result.output.split())
+    assert f"read {n_cards} merchants' cards in {len(CATEGORIES)} categories" in said
+    assert f"wrote {len(CATEGORIES)} workbooks and {n_cards} cards to" in said
+    assert f"mail: {len(CATEGORIES)} categories handled, 0 failed" in said
 
 
 def test_options_week_category_lang_out(cli_env, fixture_warehouse):
