@@ -5,20 +5,15 @@ DuckDB has neither digamma nor an optimiser, so this one step of the build is Py
 The same model runs on DuckDB (a relation) and on Spark (a DataFrame; docs/spark.md).
 """
 
-from flows.priors import fit_window_priors
+from flows.priors import fit_window_priors, to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    windows = _pandas(dbt.ref("int_merchant_mature_windows"))
+    windows = to_pandas(dbt.ref("int_merchant_mature_windows"))
     return fit_window_priors(
         windows[["window_end_week", "category", "order_lines", "defect_lines"]],
         min_volume=int(dbt.config.get("min_volume_order_lines")),
         min_merchants=int(dbt.config.get("prior_min_merchants")),
         floor=float(dbt.config.get("prior_strength_floor")),
     )
-
-
-def _pandas(relation):
-    """A pandas frame of a DuckDB relation or a Spark DataFrame."""
-    return relation.toPandas() if hasattr(relation, "toPandas") else relation.df()
