@@ -270,3 +270,11 @@
     {%- endif -%}
     {{ return('array_join(' ~ values ~ ', ' ~ delimiter_text ~ ')') }}
 {%- endmacro %}
+
+{#- The p-quantile of a numeric column by linear interpolation between the closest ranks
+    (DuckDB's quantile_cont, Spark's exact percentile; nulls ignored). -#}
+{% macro quantile_cont(expression, p) -%}
+    {{ return(adapter.dispatch('quantile_cont')(expression, p)) }}
+{%- endmacro %}
+{% macro duckdb__quantile_cont(expression, p) -%}quantile_cont({{ expression }}, {{ p }}){%- endmacro %}
+{% macro spark__quantile_cont(expression, p) -%}percentile({{ expression }}, {{ p }}){%- endmacro %}
