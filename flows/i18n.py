@@ -26,6 +26,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "complaint-insight：电商平台商品质量投诉分析。",
         "complaint-insight: product-quality complaint analytics for e-commerce platforms.",
     ),
+    "cmd_export_raw": (
+        "将原始表、元数据表与日历表写为 Parquet，作为 Spark 构建的源数据。",
+        "Write the raw, meta and calendar tables as Parquet, the sources of the Spark target.",
+    ),
     "cmd_ingest": (
         "将落地文件夹中的导出文件载入数据仓库（经校验，可重复运行）。",
         "Load the landing folder's exports into the warehouse (validated, idempotent).",
@@ -101,6 +105,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "opt_verbose": (
         "列出每个 dbt 模型与测试，而不只是失败项。",
         "List every dbt model and test, not only failures.",
+    ),
+    "opt_engine": (
+        "'duckdb'（写入数据仓库文件）或 'spark'（本地 Spark 会话；见 docs/spark.md）。",
+        "duckdb (in the warehouse file) or spark (a local Spark session; docs/spark.md).",
+    ),
+    "opt_spark_dir": (
+        "Spark 构建写入其 Parquet 源数据与指标表的位置（默认：数据仓库旁的 'spark' 文件夹）。",
+        "Where the Spark build writes its Parquet sources and marts "
+        "(default: a 'spark' folder beside the warehouse).",
+    ),
+    "opt_export_to": (
+        "Parquet 目录树所在的文件夹（每张表一个文件夹）。",
+        "Folder of the Parquet tree (one folder per table).",
     ),
     "opt_profiles": (
         "映射配置的 YAML 文件（默认 data/profiles/profiles.yml）。",
@@ -222,6 +239,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "wrote {files} files ({order_lines} order lines, {complaints} complaints) to {landing}; "
         "truth in {truth}",
     ),
+    "exported": ("已写入 {n} 张表到 {path}", "{n} tables written under {path}"),
     "sql_rows": ("{n} 行，用时 {seconds} 秒", "{n} row(s) in {seconds} s"),
     "sql_cut": (
         "（截至 {n} 行：请调高 --max-rows 或缩小查询）",
@@ -314,6 +332,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--start must be a date like 2025-11-24, got {text}",
     ),
     "err_short_password": ("请使用至少 8 个字符的密码", "use a password of at least 8 characters"),
+    "err_engine": (
+        "未知的构建引擎 {engine}：请用 'duckdb' 或 'spark'",
+        "unknown engine {engine}: duckdb or spark",
+    ),
     "err_sql": ("查询被拒绝或失败：{message}", "query refused or failed: {message}"),
 }
 

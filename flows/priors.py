@@ -139,6 +139,12 @@ def _newton(a: float, b: float, k: np.ndarray, n: np.ndarray) -> tuple[float, fl
     return a, b
 
 
+def to_pandas(relation) -> pd.DataFrame:
+    """A dbt Python model's input as pandas: a DuckDB relation (``.df()``) on the DuckDB target,
+    a Spark DataFrame (``.toPandas()``) on the Spark target (docs/spark.md)."""
+    return relation.toPandas() if hasattr(relation, "toPandas") else relation.df()
+
+
 def fit_window_priors(
     windows: pd.DataFrame, min_volume: int, min_merchants: int, floor: float
 ) -> pd.DataFrame:

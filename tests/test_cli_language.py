@@ -29,7 +29,7 @@ from tests.language import Checker, data_values
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("zh", "en")
 # Names of the tools and protocols the help mentions, as their users write them.
-PRODUCT_NAMES = {"DuckDB", "Prefect", "SMTP", "YAML", "JSON", "bcrypt", "SELECT"}
+PRODUCT_NAMES = {"DuckDB", "Prefect", "Spark", "SMTP", "YAML", "JSON", "bcrypt", "SELECT"}
 PROJECT = {"complaint-insight"}  # the project's own name, in the app's one-line description
 ERROR_CASES: list[tuple[list[str], str]] = [
     (["scorecards", "--category", "不存在"], "不存在"),

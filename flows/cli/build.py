@@ -39,6 +39,22 @@ def _print_result(result, verbose: bool = False) -> None:
     console.print(result.summary(), highlight=False)
 
 
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help=say("opt_engine"),
+    ),
+]
+SparkDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--spark-dir",
+        help=say("opt_spark_dir"),
+    ),
+]
+
+
 @app.command("build", help=say("cmd_build"))
 @clean_errors
 def build_command(
@@ -46,6 +62,8 @@ def build_command(
     as_of: AsOfOpt = None,
     force: ForceOpt = False,
     verbose: VerboseOpt = False,
+    engine: EngineOpt = "duckdb",
+    spark_dir: SparkDirOpt = None,
 ) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
     from flows.build.run import build_and_publish
@@ -53,6 +71,18 @@ def build_command(
 
     send_library_logs_to_file()
     settings = settings_for(warehouse=warehouse)
+    if engine not in {"duckdb", "spark"}:
+        raise UserError("err_engine", engine=repr(engine))
+    if engine == "spark":
+        from flows.spark.build import build_on_spark
+
+        work = spark_dir or Path(settings.warehouse).parent / "spark"
+        result = build_on_spark(settings.warehouse, settings, work, as_of, force=force)
+        _print_result(result, verbose)
+        console.print(
+            f"marts built on Spark (Parquet under {work}) and published in {settings.warehouse}"
+        )
+        return
     with stage_progress("build") as progress:
         result = build_and_publish(
             settings.warehouse, settings, as_of, force=force, progress=progress

@@ -4,12 +4,12 @@ The same fit as the merchants' (flows/priors.py, int_grade_priors_fitted) over t
 minimum volume; see docs/decisions.md, "SKU ranks use the merchants' fitted prior machinery".
 """
 
-from flows.priors import fit_window_priors
+from flows.priors import fit_window_priors, to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    windows = dbt.ref("int_sku_mature_windows").df()
+    windows = to_pandas(dbt.ref("int_sku_mature_windows"))
     priors = fit_window_priors(
         windows[["window_end_week", "category", "order_lines", "defect_lines"]],
         min_volume=int(dbt.config.get("min_volume_order_lines")),

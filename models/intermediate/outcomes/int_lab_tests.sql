@@ -62,8 +62,9 @@ requested_positions as (
         paired.*,
         {{ working_position('paired.requested_at', 'working_intervals') }} as requested_position_us
     from paired
-    asof left join working_intervals
-        on paired.requested_at >= working_intervals.work_start_at
+    {{ asof_left_join(
+        'working_intervals', 'paired.requested_at', '>=', 'work_start_at', 'next_work_start_at'
+    ) }}
 ),
 
 positioned as (
@@ -72,8 +73,10 @@ positioned as (
         {{ working_position('requested_positions.completed_at', 'working_intervals') }}
             as completed_position_us
     from requested_positions
-    asof left join working_intervals
-        on requested_positions.completed_at >= working_intervals.work_start_at
+    {{ asof_left_join(
+        'working_intervals', 'requested_positions.completed_at', '>=', 'work_start_at',
+        'next_work_start_at'
+    ) }}
 ),
 
 final as (
