@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboards import chart_bundle, charts
+from dashboards import chart_bundle, charts, data
 from dashboards.i18n import enum_label
 from dashboards.widgets import rate_tiles
 
@@ -167,16 +167,24 @@ def test_sla_tiles_show_the_marts_compliance(app, scenario, monkeypatch):
     # Long column labels are drawn on two lines ("Social<br>media").
     columns = [x.replace("<br>", " ") for x in shown["x"]]
     cells = dict(zip(zip(shown["y"], columns, strict=True), shown["text"], strict=True))
+    blank = tiles["data"][1]
+    blank_cells = set(zip(blank["y"], [x.replace("<br>", " ") for x in blank["x"]], strict=True))
     rows = scenario.all(
-        """select stage, channel, sum(n_met) / sum(n_measured) from marts.sla_compliance_weekly
+        """select stage, channel, sum(n_met) / sum(n_measured), sum(n_measured)
+           from marts.sla_compliance_weekly
            where received_week between ? and ? group by all having sum(n_measured) > 0""",
         [scenario.week_from, scenario.week_to],
     )
-    expected = {
-        (enum_label("stage", stage, "en"), enum_label("channel", channel, "en")): f"{rate:.0%}"
-        for stage, channel, rate in rows
+    minimum = data.min_rate_base()
+    label = {
+        (stage, channel): (enum_label("stage", stage, "en"), enum_label("channel", channel, "en"))
+        for stage, channel, _, _ in rows
     }
+    expected = {label[s, c]: f"{rate:.0%}" for s, c, rate, n in rows if n >= minimum}
     assert cells == expected
+    # A tile on fewer measured complaints than the minimum is a grey "—", never a rate.
+    assert {label[s, c] for s, c, _, n in rows if n < minimum} <= blank_cells
+    assert set(blank["text"]) <= {"—"}
 
 
 def test_make_setup_fetches_the_file_the_charts_load():
