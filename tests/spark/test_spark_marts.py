@@ -194,9 +194,9 @@ def test_the_spark_built_file_serves_the_readers(spark_built, small_warehouse):
         )
 
 
-@pytest.mark.parametrize("mart", sorted(KNOWN_MISSING))
-def test_known_missing_marts_say_why(mart):
-    assert KNOWN_MISSING[mart].strip()
+def test_known_missing_marts_say_why():
+    # One test over the list, not one per entry: an empty list is then a pass, never a skip.
+    assert all(why.strip() for why in KNOWN_MISSING.values())
 
 
 def test_scorecards_from_the_spark_build_equal_the_duckdb_ones(
