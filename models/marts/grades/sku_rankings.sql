@@ -13,32 +13,13 @@ priors as (
 ),
 
 shrunk as (
-    select
-        windows.*,
-        priors.prior_alpha,
-        priors.prior_beta,
-        priors.prior_strength,
-        priors.prior_source,
-        (windows.defect_lines + priors.prior_alpha)
-            / (windows.order_lines + priors.prior_alpha + priors.prior_beta) as shrunk_defect_rate
-    from windows
-    left join priors
-        on windows.window_end_week = cast(priors.window_end_week as date)
-        and windows.category is not distinct from priors.category
+    {{ shrunk_by_category_prior('windows', 'priors') }}
 ),
 
 ranked as (
     select
         *,
-        case when has_min_volume then
-            row_number() over (
-                partition by window_end_week, category, has_min_volume
-                order by shrunk_defect_rate desc, sku_id
-            )
-        end as category_rank,
-        case when has_min_volume then
-            count(*) over (partition by window_end_week, category, has_min_volume)
-        end as n_ranked_in_category
+        {{ category_rank_columns('sku_id') }}
     from shrunk
 ),
 
