@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from flows.contract import CODED_COLUMNS, code_label
+from flows.contract import CODED_COLUMNS, COLUMN_LABELS, code_label, column_label
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -30,12 +30,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} more weeks of data lie outside the period (data from {first} to {last}); "
         "widen the period to see them.",
     ),
-    "category": ("类目", "Category"),
     "merchant": ("商家", "Merchant"),
-    "channel": ("渠道", "Channel"),
     "all": ("全部", "All"),
     "data_as_of": ("数据截至", "Data as of"),
-    "built_at": ("构建于", "built at"),
+    "built_at_caption": ("构建于", "built at"),
     "no_warehouse_title": ("尚无数据仓库", "No warehouse yet"),
     "sign_in_title": ("登录", "Sign in"),
     "username": ("用户名", "User name"),
@@ -320,6 +318,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "grade_count": ("{grade} 级商家数", "Grade {grade} merchants"),
     "download_csv": ("下载 CSV", "Download CSV"),
     "download_xlsx": ("下载 XLSX", "Download XLSX"),
+    "scorecard_workbook_category": (
+        "工作簿类目（与邮件所附相同）",
+        "Workbook category (as mailed)",
+    ),
     # data quality page
     "dq_freshness": ("数据新鲜度", "Freshness"),
     "dq_file_ledger": ("文件台账", "File ledger"),
@@ -358,184 +360,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "unclassified": ("未分类", "Unclassified"),
 }
 
-# Table headers: every column a page shows. Unknown columns (SQL console results) stay as they are.
-COLUMNS: dict[str, tuple[str, str]] = {
-    "term": ("词", "Term"),
-    "baseline_mean": ("基线（周均）", "Baseline (per week)"),
-    "expected_complaints": ("预期次数", "Expected"),
-    "scope_name": ("范围", "Scope"),
-    "examples": ("示例描述（已脱敏）", "Example descriptions (masked)"),
-    "merchant_id": ("商家ID", "Merchant ID"),
-    "merchant_name": ("商家名称", "Merchant"),
-    "below_rule": ("未满足的规则", "Rule fallen short of"),
-    "mean_met": ("按时均分", "Mean, on time"),
-    "mean_breached": ("超时均分", "Mean, late"),
-    "difference": ("差值", "Difference"),
-    "difference_ci_low": ("差值下限", "Difference, 95 % low"),
-    "difference_ci_high": ("差值上限", "Difference, 95 % high"),
-    "entitled_remedy": ("法定处理方式", "Entitled remedy"),
-    "remedy_given": ("实际处理方式", "Remedy given"),
-    "is_accepted": ("买家已接受", "Buyer accepted"),
-    "days_since_delivery": ("签收后天数", "Days after delivery"),
-    "required_compensation": ("应赔金额", "Compensation due"),
-    "compensation_shortfall": ("赔偿差额", "Compensation shortfall"),
-    "paid_amount": ("实付金额", "Paid"),
-    "closed_at": ("关闭时间", "Closed"),
-    "n_entitled": ("有法定权益", "With an entitlement"),
-    "n_below": ("低于权益", "Below entitlement"),
-    "n_checked": ("已核对", "Checked"),
-    "n_lower_accepted": ("较低但买家接受", "Lower, accepted"),
-    "below_rate": ("不合规率", "Below-entitlement rate"),
-    "below_rate_ci_low": ("不合规率下限", "Rate, 95 % low"),
-    "below_rate_ci_high": ("不合规率上限", "Rate, 95 % high"),
-    "category": ("类目", "Category"),
-    "sku_id": ("SKU编码", "SKU"),
-    "sku_name": ("商品名称", "Product"),
-    "complaint_id": ("投诉编号", "Complaint"),
-    "order_id": ("订单编号", "Order"),
-    "channel": ("渠道", "Channel"),
-    "issue_type": ("问题类型", "Issue type"),
-    "responsibility": ("责任方", "Responsibility"),
-    "remedy": ("处理方式", "Remedy"),
-    "status": ("状态", "Status"),
-    "description": ("问题描述", "Description"),
-    "buyer_phone_masked": ("联系电话（已脱敏）", "Phone (masked)"),
-    "received_at": ("投诉时间", "Received"),
-    "received_week": ("投诉周", "Received week"),
-    "order_week": ("订单周", "Order week"),
-    "refund_amount": ("退款金额", "Refund"),
-    "compensation_amount": ("补偿金额", "Compensation"),
-    "satisfaction": ("满意度", "Satisfaction"),
-    "reopen_count": ("重开次数", "Reopens"),
-    "order_lines": ("订单行数", "Order lines"),
-    "complaint_lines": ("投诉订单行", "Complaint lines"),
-    "defect_lines": ("缺陷订单行", "Defect lines"),
-    "complaint_rate": ("投诉率", "Complaint rate"),
-    "defect_rate": ("缺陷率", "Defect rate"),
-    "defect_rate_ci_low": ("缺陷率 95% 下限", "Defect rate 95 % low"),
-    "defect_rate_ci_high": ("缺陷率 95% 上限", "Defect rate 95 % high"),
-    "shrunk_defect_rate": ("收缩缺陷率（成熟 12 周）", "Shrunk defect rate (mature 12 weeks)"),
-    "grade_status": ("评级状态", "Grade status"),
-    "has_min_volume": ("订单量达标", "Enough volume"),
-    "category_rank": ("类目排名（1 = 最差）", "Category rank (1 = worst)"),
-    "is_mature": ("已成熟", "Mature"),
-    "n_complaints": ("投诉量", "Complaints"),
-    "share": ("占比", "Share"),
-    "cum_share": ("累计占比", "Cumulative share"),
-    "stage": ("环节", "Stage"),
-    "sla_status": ("SLA 状态", "SLA status"),
-    "deadline_at": ("时限", "Deadline"),
-    "overdue_hours": ("超时（小时）", "Overdue (hours)"),
-    "elapsed_hours": ("用时（小时）", "Elapsed (hours)"),
-    "n_met": ("达标", "Met"),
-    "n_breached": ("超时", "Breached"),
-    "n_open_overdue": ("逾期未完成", "Open overdue"),
-    "n_pending": ("尚未到期", "Pending (not yet due)"),
-    "n_measured": ("计量数", "Measured"),
-    "compliance_rate": ("达成率", "Compliance"),
-    "compliance_rate_ci_low": ("达成率 95% 下限", "Compliance 95 % low"),
-    "compliance_rate_ci_high": ("达成率 95% 上限", "Compliance 95 % high"),
-    "age_bucket": ("账龄", "Age"),
-    "group_id": ("对象", "Group"),
-    "group_name": ("名称", "Name"),
-    "n_closed_in_rate": ("计入的已关闭投诉", "Closed complaints in rate"),
-    "n_recurred": ("复发数", "Recurred"),
-    "recurrence_rate": ("复发率", "Recurrence rate"),
-    "stage_rank": ("排名（1 = 最差）", "Rank (1 = worst)"),
-    "relative_change_ci_low": ("相对变化 95% 下限", "Relative change 95 % low"),
-    "relative_change_ci_high": ("相对变化 95% 上限", "Relative change 95 % high"),
-    "power": ("检验功效（检出减半）", "Power (to see a halving)"),
-    "recurrence_rate_ci_low": ("复发率 95% 下限", "Recurrence 95 % low"),
-    "recurrence_rate_ci_high": ("复发率 95% 上限", "Recurrence 95 % high"),
-    "n_counted": ("有效投诉", "Counted complaints"),
-    "n_reopened": ("重开投诉", "Reopened"),
-    "reopen_rate": ("重开率", "Reopen rate"),
-    "n_repeat_buyer_complaints": ("重复投诉买家", "Repeat-buyer complaints"),
-    "repeat_buyer_rate": ("重复投诉率", "Repeat-buyer rate"),
-    "action_id": ("整改编号", "Action"),
-    "scope": ("范围", "Scope"),
-    "action_type": ("整改措施", "Action type"),
-    "opened_at": ("开始时间", "Opened"),
-    "completed_at": ("完成时间", "Completed"),
-    "before_defect_rate": ("整改前缺陷率", "Defect rate before"),
-    "after_defect_rate": ("整改后缺陷率", "Defect rate after"),
-    "before_order_lines": ("整改前订单行", "Order lines before"),
-    "after_order_lines": ("整改后订单行", "Order lines after"),
-    "relative_change": ("相对变化", "Relative change"),
-    "z_statistic": ("z 统计量", "z statistic"),
-    "p_value": ("p 值", "p-value"),
-    "evaluation": ("评估结果", "Evaluation"),
-    "iso_week": ("ISO 周", "ISO week"),
-    "grade": ("等级", "Grade"),
-    "grade_rule": ("评级依据", "Grade rule"),
-    "n_complaints_received": ("收到投诉", "Complaints received"),
-    "n_confirmed_defects_received": ("确认缺陷", "Confirmed defects"),
-    "category_median_defect_rate": ("类目中位缺陷率", "Category median defect rate"),
-    "defect_rate_percentile": ("类目分位（1 = 最差）", "Category percentile (1 = worst)"),
-    "acknowledge_compliance_rate": ("受理确认达成率", "Acknowledge compliance"),
-    "merchant_notified_compliance_rate": ("通知商家达成率", "Merchant-notified compliance"),
-    "merchant_evidence_compliance_rate": ("商家举证达成率", "Merchant-evidence compliance"),
-    "resolution_compliance_rate": ("问题解决达成率", "Resolution compliance"),
-    "n_recurrences": ("复发数", "Recurrences"),
-    "defect_rate_wow_change": ("缺陷率周环比", "Defect rate week-on-week"),
-    "top_issue_types": ("主要问题类型", "Top issue types"),
-    "top_skus": ("主要 SKU", "Top SKUs"),
-    "ucl": ("控制上限", "UCL"),
-    "center_line": ("中心线", "Centre line"),
-    "is_out_of_control": ("失控", "Out of control"),
-    "complaint_ids": ("相关投诉", "Complaints behind it"),
-    "file_id": ("文件ID", "File ID"),
-    "file_name": ("文件名", "File"),
-    "entity": ("实体", "Entity"),
-    "format": ("格式", "Format"),
-    "encoding": ("编码", "Encoding"),
-    "profile": ("映射方案", "Profile"),
-    "rows_read": ("读取行", "Rows read"),
-    "rows_loaded": ("载入行", "Rows loaded"),
-    "rows_quarantined": ("隔离行", "Rows quarantined"),
-    "rows_duplicate": ("重复行", "Duplicate rows"),
-    "reason": ("原因", "Reason"),
-    "extra_columns": ("未映射列", "Unmapped columns"),
-    "ingested_at": ("导入时间", "Ingested"),
-    "row_number": ("行号", "Row"),
-    "field": ("字段", "Field"),
-    "raw_values": ("原始值", "Raw values"),
-    "raw_value": ("原始值", "Raw value"),
-    "quarantined_at": ("隔离时间", "Quarantined"),
-    "warned_at": ("告警时间", "Warned"),
-    "suite": ("校验套件", "Suite"),
-    "expectation": ("校验项", "Expectation"),
-    "column_name": ("列", "Column"),
-    "success": ("通过", "Passed"),
-    "element_count": ("检查数", "Checked"),
-    "unexpected_count": ("异常数", "Unexpected"),
-    "observed": ("观测值", "Observed"),
-    "validated_at": ("校验时间", "Validated"),
-    "key": ("键", "Key"),
-    "kind": ("类型", "Kind"),
-    "file": ("文件", "File"),
-    "n_files": ("文件数", "Files"),
-    "latest_ingested_at": ("最近导入", "Latest ingested"),
-    "latest_record_at": ("最新记录时间", "Latest record"),
-    "as_of": ("数据截至", "As of"),
-    "built_at": ("构建时间", "Built at"),
-    "timezone": ("时区", "Time zone"),
-    "currency": ("币种", "Currency"),
-    "dbt_version": ("dbt 版本", "dbt version"),
-    "table_name": ("表", "Table"),
-    "data_type": ("类型", "Type"),
-    "doc": ("说明", "Description"),
-    "n": ("数量", "Count"),
-    "orphan_kind": ("孤儿类型", "Orphan kind"),
-    "invocation_id": ("构建运行ID", "Build run ID"),
-    "file_size": ("文件大小（字节）", "File size (bytes)"),
-    "file_mtime_ns": ("文件修改时间（纳秒）", "File modified (ns)"),
-    "load_seq": ("载入序号", "Load sequence"),
-    "rows_superseded": ("被替换行", "Rows superseded"),
-    "rows_warned": ("告警行", "Rows with warnings"),
-    "duplicate_deliveries": ("重复送达次数", "Duplicate deliveries"),
-}
-
 
 def normalise_language(value: object) -> str:
     """A supported language code; anything else falls back to the default."""
@@ -543,7 +367,10 @@ def normalise_language(value: object) -> str:
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The label ``key`` in ``lang``, with ``{placeholders}`` filled in."""
+    """The label ``key`` in ``lang``, with ``{placeholders}`` filled in; a column's name gives its
+    header from the one column-label table (flows.contract.COLUMN_LABELS)."""
+    if key not in LABELS and key in COLUMN_LABELS:
+        return column_label(key, lang)
     text = LABELS[key][LANGUAGES.index(lang)]
     return text.format(**values) if values else text
 
@@ -554,12 +381,6 @@ def enum_label(kind: str, code: object, lang: str) -> str:
         return t("unclassified", lang) if kind == "issue_type" else ""
     label = code_label(kind, code, lang)
     return str(code) if label is None else label
-
-
-def column_label(column: str, lang: str) -> str:
-    """The header of ``column`` (columns without a translation keep their name)."""
-    pair = COLUMNS.get(column)
-    return pair[LANGUAGES.index(lang)] if pair else column
 
 
 def localise_frame(

@@ -1,0 +1,46 @@
+"""The scorecard spreadsheet's layout, kept apart from its writer so the dashboard can read it
+without importing xlsxwriter."""
+
+from __future__ import annotations
+
+from flows.contract import column_label
+
+# The scorecard's columns, in order: (column, kind); kinds pick the cell format. The one layout:
+# the mailed workbook's overview and the dashboard's scorecard table and downloads show these,
+# headed by the one column-label table (flows.contract.COLUMN_LABELS).
+OVERVIEW_COLUMNS: list[tuple[str, str]] = [
+    ("merchant_id", "text"),
+    ("merchant_name", "text"),
+    ("category", "text"),
+    ("grade", "text"),
+    ("defect_rate", "rate"),
+    ("defect_rate_ci_low", "rate"),
+    ("defect_rate_ci_high", "rate"),
+    ("category_median_defect_rate", "rate"),
+    ("defect_rate_percentile", "rate"),
+    ("defect_rate_wow_change", "rate"),
+    ("is_mature", "flag"),
+    ("order_lines", "int"),
+    ("defect_lines", "int"),
+    ("n_complaints_received", "int"),
+    ("n_confirmed_defects_received", "int"),
+    ("acknowledge_compliance_rate", "rate"),
+    ("merchant_notified_compliance_rate", "rate"),
+    ("merchant_evidence_compliance_rate", "rate"),
+    ("resolution_compliance_rate", "rate"),
+    ("n_overdue", "int"),
+    ("n_recurrences", "int"),
+    ("refund_amount", "money"),
+    ("compensation_amount", "money"),
+    ("reopen_count", "int"),
+    ("has_activity", "flag"),
+    ("top_issue_types", "text"),
+    ("top_skus", "text"),
+    ("grade_explanation", "text"),
+    ("sheet", "link"),
+]
+
+
+def overview_header(column: str, lang: str) -> str:
+    """A header cell: the reader's words over the column's name, so both audiences find it."""
+    return f"{column_label(column, lang)}\n{column}"
