@@ -8,7 +8,7 @@ from pathlib import Path
 from flows import formatting as fmt
 from flows.config import Settings
 from flows.landing.pii import phone_patterns_in_use
-from flows.scorecard.delivery import deliver_category
+from flows.scorecard.delivery import DeliveryRun, deliver_category
 from flows.scorecard.labels import Labels
 from flows.scorecard.ledger import DeliveryLedger
 from flows.scorecard.mailer import SmtpSettings
@@ -59,20 +59,10 @@ def _run(
         report.warnings.extend(unknown_recipient_categories(recipients, settings))
         ledger = DeliveryLedger(settings.delivery_ledger)
         as_of = fmt.local_time(cards.as_of, cards.timezone)
+        run = DeliveryRun(cards.week, as_of, smtp, ledger, settings, lang, resend=resend)
         for files, group in zip(written, cards.categories, strict=True):
             report.deliveries.append(
-                deliver_category(
-                    files,
-                    group,
-                    cards.week,
-                    as_of,
-                    recipients.get(group.category),
-                    smtp,
-                    ledger,
-                    settings,
-                    lang,
-                    resend=resend,
-                )
+                deliver_category(run, files, group, recipients.get(group.category))
             )
     report.raise_for_failures()
     return report
