@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from decimal import Decimal
@@ -9,6 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from flows.config import Settings
 from flows.contract import code_label
 from flows.formatting import grade_explanation
 from flows.scorecard.labels import Labels
@@ -55,12 +57,19 @@ CARD_METRICS = [
 ]
 
 
-@pytest.fixture
-def written(settings, tmp_path):
+@pytest.fixture(scope="module")
+def written(pipeline_warehouse, tmp_path_factory):
+    """The week's files in a language, written once per module (the tests only read them)."""
+    settings = dataclasses.replace(Settings(), warehouse=pipeline_warehouse)
+    done: dict[str, tuple] = {}
+
     def write(lang: str = "en"):
-        cards = read_cards(settings.warehouse, WEEK, settings, lang)
-        categories, index = write_all(cards, tmp_path / "out", settings, lang)
-        return {m: p for c in categories for m, p in c.cards.items()}, categories, index
+        if lang not in done:
+            cards = read_cards(settings.warehouse, WEEK, settings, lang)
+            out = tmp_path_factory.mktemp(f"cards-{lang}")
+            categories, index = write_all(cards, out, settings, lang)
+            done[lang] = ({m: p for c in categories for m, p in c.cards.items()}, categories, index)
+        return done[lang]
 
     return write
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import openpyxl
 import pytest
 
+from flows.config import Settings
 from flows.formatting import grade_explanation
 from flows.scorecard.produce import read_cards, write_all
 from flows.scorecard.sheet_names import unique_sheet_names
@@ -24,10 +26,12 @@ WEEK = IsoWeek.parse(TARGET_WEEK)
 ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 
 
-@pytest.fixture
-def workbooks(settings, tmp_path):
+@pytest.fixture(scope="module")
+def workbooks(pipeline_warehouse, tmp_path_factory):
+    """The week's workbooks, written once per module (the tests only read them)."""
+    settings = dataclasses.replace(Settings(), warehouse=pipeline_warehouse)
     cards = read_cards(settings.warehouse, WEEK, settings, "en")
-    categories, _ = write_all(cards, tmp_path / "out", settings, "en")
+    categories, _ = write_all(cards, tmp_path_factory.mktemp("books"), settings, "en")
     return {c.category: c.workbook for c in categories}
 
 
