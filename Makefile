@@ -17,7 +17,7 @@ help: ## list the targets
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --extra spark
 	@touch $@
 
 # plotly.js's basic bundle for the dashboard's charts: a pinned npm release, checksum-checked

@@ -98,3 +98,50 @@ def preload() -> None:
     first, so the browser fetches and evaluates plotly.js while the server computes the page."""
     if bundle_served():
         _preload(data={"figure": None, "bundle": BUNDLE_URL}, key="plotly_preload")
+
+
+# Date ticks by zoom level, in the reader's words: 11月15日 / 2026年11月 / 2026年 in Chinese,
+# Nov 15 / Nov 2026 / 2026 in English (plotly's own month names are English only).
+_DAY, _MONTH, _YEAR = 86_400_000, "M1", "M12"
+DATE_TICKS = {
+    "zh": (("%-m月%-d日", "%Y年%-m月", "%Y年"), "%Y年%-m月%-d日"),
+    "en": (("%b %-d", "%b %Y", "%Y"), "%Y-%m-%d"),
+}
+
+
+def date_axis(lang: str) -> dict:
+    """Plotly axis settings that word a date axis's ticks and hover in ``lang``."""
+    (day, month, year), hover = DATE_TICKS[lang]
+    return {
+        "tickformatstops": [
+            {"dtickrange": [None, _MONTH], "value": day},
+            {"dtickrange": [_MONTH, _YEAR], "value": month},
+            {"dtickrange": [_YEAR, None], "value": year},
+        ],
+        "hoverformat": hover,
+    }
+
+
+def localise_dates(fig: go.Figure, lang: str) -> None:
+    """Word every date x axis of ``fig`` in ``lang`` (an axis is a date axis when a trace on it
+    draws dates)."""
+    axes = set()
+    for trace in fig.data:
+        xs = getattr(trace, "x", None)
+        if xs is not None and len(xs) and _is_date(xs[0]):
+            axes.add(getattr(trace, "xaxis", None) or "x")
+    for name in axes:
+        key = "xaxis" if name == "x" else f"xaxis{name[1:]}"
+        fig.layout[key].update(date_axis(lang))
+
+
+def _is_date(value: object) -> bool:
+    import datetime as dt
+
+    import pandas as pd
+
+    if isinstance(value, dt.date | pd.Timestamp):
+        return True
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        return value[:4].isdigit()
+    return hasattr(value, "dtype") and str(getattr(value, "dtype", "")).startswith("datetime64")

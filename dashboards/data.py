@@ -597,20 +597,35 @@ def merchant_funnel(source: Source, filters: Filters) -> dict[str, Any]:
 
 @_cached
 def sku_rates(source: Source, filters: Filters) -> pd.DataFrame:
-    """Per SKU over the period: order lines, complaint and defect lines and rates."""
-    where, params = _where(filters, "order_week", channel=False)
+    """Per SKU over the period: order lines, complaint and defect lines and rates; the shrunk rate
+    and category rank of the latest mature grading window (marts.sku_rankings), ranked SKUs first
+    (worst shrunk rate first), then the rest by defect lines."""
+    where, params = _where(filters, "order_week", alias="w", channel=False)
     return _frame(
         source,
-        f"""select sku_id, any_value(sku_name) as sku_name, any_value(merchant_id) as merchant_id,
-               any_value(merchant_name) as merchant_name, any_value(category) as category,
-               sum(order_lines)::bigint as order_lines,
-               sum(complaint_lines)::bigint as complaint_lines,
-               sum(defect_lines)::bigint as defect_lines,
-               sum(complaint_lines) / nullif(sum(order_lines), 0) as complaint_rate,
-               sum(defect_lines) / nullif(sum(order_lines), 0) as defect_rate,
-               bool_and(is_mature) as is_mature
-           from marts.sku_defect_rates_weekly where {where}
-           group by sku_id order by defect_lines desc, sku_id""",
+        f"""with period as (
+               select w.sku_id, any_value(w.sku_name) as sku_name,
+                   any_value(w.merchant_id) as merchant_id,
+                   any_value(w.merchant_name) as merchant_name, any_value(w.category) as category,
+                   sum(w.order_lines)::bigint as order_lines,
+                   sum(w.complaint_lines)::bigint as complaint_lines,
+                   sum(w.defect_lines)::bigint as defect_lines,
+                   bool_and(w.is_mature) as is_mature
+               from marts.sku_defect_rates_weekly as w where {where}
+               group by w.sku_id
+           )
+           select period.sku_id, period.sku_name, period.merchant_id, period.merchant_name,
+               period.category, period.order_lines, period.complaint_lines, period.defect_lines,
+               marts.safe_rate(period.complaint_lines, period.order_lines) as complaint_rate,
+               marts.safe_rate(period.defect_lines, period.order_lines) as defect_rate,
+               ranks.shrunk_defect_rate, ranks.category_rank,
+               coalesce(ranks.rank_status, 'insufficient_volume') as rank_status,
+               ranks.order_lines as ranked_order_lines, period.is_mature
+           from period
+           left join marts.sku_rankings as ranks
+               on ranks.sku_id = period.sku_id and ranks.is_latest_window
+           order by ranks.category_rank is null, ranks.shrunk_defect_rate desc nulls last,
+               period.defect_lines desc, period.sku_id""",
         params,
     )
 
@@ -892,6 +907,102 @@ def legal_rules_broken(source: Source, filters: Filters) -> pd.DataFrame:
         {"rule": list(LEGAL_RULES), "n_below": [int(counts.get(r, 0)) for r in LEGAL_RULES]}
     )
     return out.sort_values(["n_below", "rule"], ascending=[False, True]).reset_index(drop=True)
+
+
+# ---- resolution outcomes ---------------------------------------------------------------------
+
+
+@_cached
+def remedy_mix(source: Source) -> pd.DataFrame:
+    """Which remedies closed counted complaints, per issue type x responsibility cell, largest
+    cells first (whole data: the mart has no week or merchant)."""
+    return _frame(
+        source,
+        """select issue_type, responsibility, remedy, n_complaints, n_cell, share_of_cell
+           from marts.remedy_mix
+           order by n_cell desc, issue_type, responsibility, n_complaints desc, remedy""",
+        [],
+    )
+
+
+@_cached
+def resolution_cost(source: Source, filters: Filters) -> pd.DataFrame:
+    """Refunds and compensation of counted complaints over the period by who bears them, most
+    costly first. The cost mart has no channel; the category filter is the merchant's."""
+    where, params = _where(filters, "received_week", channel=False, category=False)
+    if filters.category is not None:
+        where += " and merchant_id in (select merchant_id from marts.complaints where category = ?)"
+        params.append(filters.category)
+    return _frame(
+        source,
+        f"""select borne_by, sum(n_complaints)::bigint as n_complaints,
+               sum(n_paid)::bigint as n_paid, sum(refund_amount) as refund_amount,
+               sum(compensation_amount) as compensation_amount, sum(total_cost) as total_cost
+           from marts.resolution_cost_weekly where {where}
+           group by borne_by
+           order by total_cost desc, borne_by""",
+        params,
+    )
+
+
+LAB_TEST_COLUMNS = (
+    "category_l1",
+    "n_complaints",
+    "n_lab_tested",
+    "lab_test_rate",
+    "n_completed",
+    "turnaround_hours_median",
+    "turnaround_working_hours_median",
+    "turnaround_hours_p90",
+    "n_defect_confirmed",
+    "defect_confirmed_share",
+    "n_awaiting_result",
+)
+INFO_REQUEST_COLUMNS = (
+    "channel",
+    "n_complaints",
+    "n_asked",
+    "asked_rate",
+    "requests_per_asked",
+    "n_answered",
+    "n_never_answered",
+    "never_answered_share",
+    "n_awaiting",
+    "response_hours_median",
+    "response_hours_p90",
+)
+
+
+@_cached
+def lab_tests(source: Source) -> pd.DataFrame:
+    """Lab-test rate, turnaround (calendar and working hours) and outcome per SKU category, the
+    all-categories row first (whole data)."""
+    return _frame(
+        source,
+        """select * replace (
+               round(turnaround_hours_median, 1) as turnaround_hours_median,
+               round(turnaround_hours_p90, 1) as turnaround_hours_p90,
+               round(turnaround_working_hours_median, 1) as turnaround_working_hours_median,
+               round(turnaround_working_hours_p90, 1) as turnaround_working_hours_p90)
+           from marts.lab_test_outcomes
+           order by category_l1 = 'all' desc, n_lab_tests desc, category_l1""",
+        [],
+    )
+
+
+@_cached
+def info_requests(source: Source) -> pd.DataFrame:
+    """Information-request loops per channel, all channels first (whole data)."""
+    return _frame(
+        source,
+        """select * replace (
+               round(requests_per_asked, 2) as requests_per_asked,
+               round(response_hours_median, 1) as response_hours_median,
+               round(response_hours_p90, 1) as response_hours_p90)
+           from marts.info_request_loops
+           order by channel = 'all' desc, channel""",
+        [],
+    )
 
 
 @_cached

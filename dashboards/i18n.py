@@ -10,11 +10,13 @@ translation shows up in the tests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
 
-from flows.contract import CODED_COLUMNS, COLUMN_LABELS, code_label, column_label
+from flows.contract import CODED_COLUMNS, COLUMN_LABELS, ENTITIES, code_label, column_label
+from flows.formatting import is_missing
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -32,6 +34,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "merchant": ("商家", "Merchant"),
     "all": ("全部", "All"),
+    "yes": ("是", "Yes"),
+    "no": ("否", "No"),
     "data_as_of": ("数据截至", "Data as of"),
     "built_at_caption": ("构建于", "built at"),
     "no_warehouse_title": ("尚无数据仓库", "No warehouse yet"),
@@ -116,6 +120,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "n = {n}，少于 {minimum}：样本太少，不显示比率和变化",
         "n = {n}, fewer than {minimum}: too few cases for a rate or a change",
     ),
+    "rate_cell_help": (
+        "依据「{base}」列的 n；少于 {minimum} 时显示 —（样本太少，不显示比率）",
+        'Rests on the n in column "{base}"; — when fewer than {minimum} (too few cases for a rate)',
+    ),
+    "rates_blanked": (
+        "— = 样本少于 {minimum}（n 见计数列），比率从略（{n} 格）",
+        "— = fewer than {minimum} cases (n in the row's count column): no rate ({n} cells)",
+    ),
     "kpi_sla": ("SLA 达成率：{stage}", "SLA compliance: {stage}"),
     "kpi_open_alerts": ("异常告警", "Open alerts"),
     "section_kpis": ("核心指标", "Headline figures"),
@@ -135,7 +147,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart_pareto": ("问题类型帕累托图", "Pareto of issue types"),
     "chart_channels": ("各渠道投诉量", "Complaints by channel"),
     "chart_funnel": (
-        "漏斗图：缺陷率 vs 订单量（95% 与 99.8% 控制限）",
+        "漏斗图：缺陷率与订单量（95% 与 99.8% 控制限）",
         "Funnel plot: defect rate vs order volume (95 % and 99.8 % limits)",
     ),
     "chart_pchart": ("P 控制图：每周缺陷比例", "p-chart: weekly defect proportion"),
@@ -246,13 +258,55 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "sla_targets": ("SLA 时限（环节 × 渠道）", "SLA targets (stage × channel)"),
     "sla_satisfaction": (
-        "满意度：处理按时 vs 超时（全部数据）",
+        "满意度：按时处理与超时处理对比（全部数据）",
         "Satisfaction: resolution on time vs late (all data)",
     ),
     "sla_satisfaction_caption": (
         "已调查的有效投诉；差值 = 超时均分 − 按时均分，95 % 区间不含 0 即差异显著",
         "Surveyed counted complaints; difference = late mean − on-time mean; a 95 % interval "
         "that excludes 0 is a real difference",
+    ),
+    # resolution outcomes (overview and SLA pages)
+    "section_outcomes": ("处理结果与成本", "Resolution outcomes and cost"),
+    "outcomes_remedy_mix": (
+        "处理方式构成（问题类型 × 责任方，全部数据）",
+        "Remedy mix (issue type × responsibility, all data)",
+    ),
+    "outcomes_remedy_caption": (
+        "已关闭的有效投诉；每条为一个问题类型与责任方组合（投诉最多的 {n} 个），按处理方式占比分段",
+        "Closed counted complaints; each bar is an issue type × responsibility cell (the {n} "
+        "largest), split by the share of each remedy",
+    ),
+    "outcomes_cost": (
+        "退款与赔偿由谁承担（所选期间）",
+        "Refunds and compensation: who bears them (selected period)",
+    ),
+    "outcomes_cost_caption": (
+        "承担方 = 投诉的责任方；成本不按渠道筛选",
+        "Borne by = the complaint's responsibility; cost is not filtered by channel",
+    ),
+    "axis_borne_by": ("承担方", "Borne by"),
+    "axis_cost": ("金额（元）", "Amount (CNY)"),
+    "axis_share": ("占比", "Share"),
+    "axis_cell": ("问题类型 · 责任方", "Issue type · responsibility"),
+    "sla_investigations": (
+        "调查环节：送检与补充材料（全部数据）",
+        "Investigation: lab tests and information requests (all data)",
+    ),
+    "sla_lab_tests": ("送检（按类目）", "Lab tests by category"),
+    "sla_lab_caption": (
+        "送检率 = 送检投诉 ÷ 有效投诉；周期 = 送检到出结果，"
+        "按日历小时与工作小时（中国工作日历）计；确认缺陷 = 检测后判定为商家责任的缺陷",
+        "Lab-test rate = complaints sent to a lab ÷ counted complaints; turnaround = request to "
+        "result, in calendar hours and in working hours (China's working calendar); defect "
+        "confirmed = classified a merchant-responsible defect after the test",
+    ),
+    "sla_info_requests": ("向买家补充材料（按渠道）", "Information requests to buyers by channel"),
+    "sla_info_caption": (
+        "从未回复占比 = 从未回复 ÷（已回复 + 从未回复），仍在等待回复的不计入；"
+        "回复时长按日历小时计",
+        "Never-answered share = never answered ÷ (answered + never answered), requests still "
+        "awaiting an answer left out; response time in calendar hours",
     ),
     # compliance page
     "compliance_caption": (
@@ -288,8 +342,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Breached (done late) and open overdue; overdue = hours past the deadline",
     ),
     "backlog_caption": (
-        "未结投诉按截至 as_of 的账龄分组（按投诉周筛选）",
-        "Open complaints by age at as_of (filtered by received week)",
+        "未结投诉按截至数据时点的账龄分组（按投诉周筛选）",
+        "Open complaints by age at the data's as-of time (filtered by received week)",
     ),
     # recurrence page
     "recurrence_by": ("复发率维度", "Recurrence rate by"),
@@ -383,14 +437,233 @@ def enum_label(kind: str, code: object, lang: str) -> str:
     return str(code) if label is None else label
 
 
+def _all_bool(series: pd.Series) -> bool:
+    values = series.dropna()
+    return series.dtype == object and not values.empty and all(isinstance(v, bool) for v in values)
+
+
 def localise_frame(
     frame: pd.DataFrame, lang: str, columns: Iterable[str] | None = None
 ) -> pd.DataFrame:
     """``frame`` (or the chosen ``columns``) with translated codes and headers, for display."""
     shown = frame[list(columns)] if columns is not None else frame
     shown = shown.copy()
+    yes_no = (t("yes", lang), t("no", lang))
     for column in shown.columns:
         kind = CODED_COLUMNS.get(column)
         if kind:
             shown[column] = [enum_label(kind, value, lang) for value in shown[column]]
+        elif pd.api.types.is_bool_dtype(shown[column]) or _all_bool(shown[column]):
+            # 是/否, Yes/No: never True/False (the header says what is asked).
+            shown[column] = [
+                None if is_missing(v) else yes_no[0] if bool(v) else yes_no[1]
+                for v in shown[column]
+            ]
     return shown.rename(columns={c: column_label(c, lang) for c in shown.columns})
+
+
+# ---- data quality -----------------------------------------------------------------------------
+# The ingest's reasons are English templates (flows/landing/rules.py, classify.py, pipeline.py);
+# each is worded here from its parts, field names by their column labels.
+_KINDS = {
+    "integer": ("整数", "integer"),
+    "number": ("数值", "number"),
+    "timestamp": ("时间", "timestamp"),
+    "date": ("日期", "date"),
+}
+_REASONS: list[tuple[re.Pattern[str], tuple[str, str]]] = [
+    (re.compile(r"NUL byte in value"), ("值中含 NUL 字节", "NUL byte in value")),
+    (re.compile(r"required field missing"), ("必填字段缺失", "Required field missing")),
+    (re.compile(r"unknown (?P<code>\w+) value"), ("未知的{code}取值", "Unknown {code} value")),
+    (re.compile(r"unparseable (?P<kind>\w+)"), ("无法解析的{kind}", "Unparseable {kind}")),
+    (re.compile(r"(?P<field>\w+) out of range"), ("{field}超出范围", "{field} out of range")),
+    (
+        re.compile(r"quantity must be an integer ≥ 1"),
+        ("数量须为 ≥ 1 的整数", "Quantity must be an integer ≥ 1"),
+    ),
+    (
+        re.compile(r"(?P<field>\w+) must be between (?P<low>\S+) and (?P<high>\S+)"),
+        ("{field}须在 {low} 至 {high} 之间", "{field} must be between {low} and {high}"),
+    ),
+    (
+        re.compile(r"(?P<field>\w+) must be ≥ (?P<low>\S+)"),
+        ("{field}须 ≥ {low}", "{field} must be ≥ {low}"),
+    ),
+    (
+        re.compile(r"(?P<field>\w+) before (?P<other>\w+)"),
+        ("{field}早于{other}", "{field} before {other}"),
+    ),
+    (
+        re.compile(r"conflicting duplicate: same \((?P<fields>[\w, ]+)\), different values.*"),
+        (
+            "冲突的重复行：{fields}相同但取值不同",
+            "Conflicting duplicate: same {fields}, other values",
+        ),
+    ),
+    (
+        re.compile(r"missing required column\(s\): (?P<fields>[\w, ]+)"),
+        ("缺少必需列：{fields}", "Missing required columns: {fields}"),
+    ),
+]
+_LOADED_AS_NULL = "; loaded as null"
+_SCOPE_ALL = re.compile(r"all (?P<n>\d+) rows")
+_SCOPE_SAMPLE = re.compile(r"sample of (?P<k>\d+) of (?P<n>\d+) rows; SQL rules checked all rows")
+
+
+def _field(name: str, lang: str) -> str:
+    """A contract field's label; a list of fields ("order_id,sku_id") field by field."""
+    if "," in name:
+        sep = "、" if lang == "zh" else ", "
+        return sep.join(_field(part.strip(), lang) for part in name.split(","))
+    for suffix, (zh, en) in (
+        ("_hash", ("（哈希）", " (hash)")),
+        ("_masked", ("（脱敏）", " (masked)")),
+    ):
+        if name.endswith(suffix) and name not in COLUMN_LABELS:
+            return _field(name.removesuffix(suffix), lang) + (zh if lang == "zh" else en)
+    if name in COLUMN_LABELS:
+        return column_label(name, lang)
+    for entity in ENTITIES.values():
+        for column in entity.columns:
+            if column.name == name:
+                return column.zh if lang == "zh" else name
+    return name
+
+
+def reason_label(reason: object, lang: str) -> object:
+    """An ingest reason in ``lang`` (unknown wording is shown as it is)."""
+    if not isinstance(reason, str):
+        return reason
+    text, tail = reason, ""
+    if text.endswith(_LOADED_AS_NULL):
+        text = text.removesuffix(_LOADED_AS_NULL)
+        tail = "；已按空值载入" if lang == "zh" else "; loaded as null"
+    index = LANGUAGES.index(lang)
+    for pattern, words in _REASONS:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        if "field" in parts:
+            parts["field"] = _field(parts["field"], lang)
+        if "other" in parts:
+            parts["other"] = _field(parts["other"], lang)
+        if "fields" in parts:
+            sep = "、" if lang == "zh" else ", "
+            parts["fields"] = sep.join(_field(f.strip(), lang) for f in parts["fields"].split(","))
+        if "kind" in parts:
+            parts["kind"] = _KINDS.get(parts["kind"], (parts["kind"],) * 2)[index]
+        if "code" in parts:
+            parts["code"] = _field(parts["code"], lang)
+        return words[index].format(**parts) + tail
+    return reason
+
+
+def scope_label(scope: object, lang: str) -> object:
+    """What an expectation examined ("all 4423 rows") in ``lang``."""
+    if not isinstance(scope, str):
+        return scope
+    if match := _SCOPE_ALL.fullmatch(scope):
+        n = f"{int(match['n']):,}"
+        return f"全部 {n} 行" if lang == "zh" else f"all {n} rows"
+    if match := _SCOPE_SAMPLE.fullmatch(scope):
+        k, n = f"{int(match['k']):,}", f"{int(match['n']):,}"
+        return (
+            f"抽样 {k} / {n} 行；SQL 规则检查全部行"
+            if lang == "zh"
+            else f"sample of {k} of {n} rows; SQL rules checked all rows"
+        )
+    return scope
+
+
+def localise_dq_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A data-quality table with its reasons, fields, suites, statuses and scopes worded in
+    ``lang`` (codes and headers are then worded by ``localise_frame`` as in every table)."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if column == "reason":
+            shown[column] = [reason_label(v, lang) for v in shown[column]]
+        elif column in ("field", "column_name"):
+            shown[column] = [
+                v if not isinstance(v, str) else _field(v, lang) for v in shown[column]
+            ]
+        elif column == "suite":
+            shown[column] = [
+                enum_label("entity", v.removeprefix("landing_"), lang) if isinstance(v, str) else v
+                for v in shown[column]
+            ]
+        elif column == "status":
+            shown[column] = [enum_label("file_status", v, lang) for v in shown[column]]
+        elif column == "scope":
+            shown[column] = [scope_label(v, lang) for v in shown[column]]
+        elif column == "encoding":
+            shown[column] = [v.upper() if isinstance(v, str) else v for v in shown[column]]
+    return shown
+
+
+# ---- SQL console --------------------------------------------------------------------------------
+# The console's own refusals (flows/console.py) and DuckDB's commonest errors, worded for a reader;
+# anything else keeps DuckDB's first line after the sentence.
+_SQL_ERRORS: list[tuple[re.Pattern[str], tuple[str, str]]] = [
+    (
+        re.compile(r"Catalog Error: Table with name (?P<name>\S+) does not exist!?.*"),
+        (
+            "表 {name} 不存在：请在左侧表结构中选择表名",
+            "Table {name} does not exist: pick a table from the schema on the left",
+        ),
+    ),
+    (
+        re.compile(r'Binder Error: Referenced column "?(?P<name>[^" ]+)"? not found.*'),
+        (
+            "列 {name} 不存在：请在左侧表结构中查看列名",
+            "Column {name} does not exist: see the table's columns on the left",
+        ),
+    ),
+    (
+        re.compile(r'Parser Error: syntax error at or near "?(?P<near>[^"]*)"?.*'),
+        ("SQL 语法错误，位于 {near} 附近", "SQL syntax error near {near}"),
+    ),
+    (
+        re.compile(r"Parser Error: syntax error at end of input.*"),
+        ("SQL 语法错误：语句不完整", "SQL syntax error: the statement is incomplete"),
+    ),
+    (
+        re.compile(r"enter exactly one statement"),
+        ("请只输入一条语句", "Enter exactly one statement"),
+    ),
+    (re.compile(r"the query is empty"), ("查询为空", "The query is empty")),
+    (
+        re.compile(r"only read queries \(SELECT\) are allowed; this is a (?P<kind>\w+)"),
+        ("只允许只读查询（SELECT）", "Only read queries (SELECT) are allowed"),
+    ),
+    (
+        re.compile(r"the query ran longer than (?P<s>\S+) s and was stopped"),
+        (
+            "查询超过 {s} 秒，已停止：请缩小范围或加上筛选条件",
+            "The query ran longer than {s} s and was stopped: narrow it or add filters",
+        ),
+    ),
+    (
+        re.compile(r"the query used more than the console's memory \((?P<limit>[^)]+)\)"),
+        (
+            "查询超出控制台内存上限（{limit}）：请缩小范围或加上筛选条件",
+            "The query used more than the console's memory ({limit}): narrow it or add filters",
+        ),
+    ),
+    (
+        re.compile(r"no analysts' copy at (?P<path>.+): run 'complaints build' to publish it"),
+        (
+            "未找到分析副本 {path}：请先运行 `complaints build` 发布",
+            "No analysts' copy at {path}: run `complaints build` to publish it",
+        ),
+    ),
+]
+
+
+def sql_error_label(message: str, lang: str) -> str:
+    """A console error as one sentence in ``lang`` that says what to do."""
+    index = LANGUAGES.index(lang)
+    for pattern, words in _SQL_ERRORS:
+        if match := pattern.fullmatch(message.strip()):
+            return words[index].format(**match.groupdict())
+    return message

@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboards import data
 from dashboards.i18n import localise_frame
 from flows import formatting as fmt
+from flows.scorecard.labels import Labels
 from flows.scorecard.layout import OVERVIEW_COLUMNS
+from flows.scorecard.ranked_lists import ranked_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the page's table and its CSV show, in this order (those the mart has): the mailed
@@ -44,12 +47,16 @@ NEEDS_ORDERS = [
 
 
 def with_grade_explanation(card: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The card with the grade's explanation worded in ``lang`` from the mart's grade columns
-    (as the HTML cards, workbooks and e-mails word it)."""
+    """The card with the grade's explanation worded in ``lang`` from the mart's grade columns,
+    and its ranked lists in ``lang`` (as the HTML cards, workbooks and e-mails word them)."""
     out = card.copy()
     out["grade_explanation"] = [
         fmt.grade_explanation(row, lang) for row in out.to_dict(orient="records")
     ]
+    labels = Labels(lang)
+    for column in ("top_issue_types", "top_skus"):  # ranked lists worded as the workbook words them
+        if column in out.columns:
+            out[column] = [ranked_text(value, labels) for value in out[column]]
     return out
 
 
@@ -63,8 +70,12 @@ def without_order_figures(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_frame(card: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
-    """The shown columns, localised; time zone dropped from instants (Excel has none)."""
-    export = localise_frame(card[list(columns)], lang)
+    """The shown columns, localised; time zone dropped from instants (Excel has none). As in
+    every table: each rate with its n, and rates on too few cases left empty."""
+    shown, _ = fmt.blank_small_rates(
+        card[fmt.with_rate_bases(columns, card.columns)], data.min_rate_base()
+    )
+    export = localise_frame(shown, lang)
     for column in export.select_dtypes(include=["datetimetz"]).columns:
         export[column] = export[column].dt.tz_localize(None)
     return export
@@ -72,7 +83,7 @@ def export_frame(card: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.Da
 
 def csv_bytes(export: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the Chinese headers correctly."""
-    return export.to_csv(index=False).encode("utf-8-sig")
+    return fmt.csv_bytes(export)
 
 
 def deferred(

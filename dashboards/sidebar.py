@@ -3,7 +3,8 @@
 The URL is read once when a session starts (so a shared link opens the same view) and rewritten
 after every run (so the address bar always holds the current view, across page switches).
 Parameters: ``lang`` (zh|en), ``from`` and ``to`` (ISO weeks such as 2026-W38), ``cat``,
-``merchant`` (merchant id), ``channel`` (channel code).
+``merchant`` (merchant id), ``channel`` (channel code); pages add their own (``sku``, ``term``,
+``drill``: the merchant page's drill-down).
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def _drop_stale(weeks: list[str], options: dict[str, Any]) -> None:
 
 
 # Page-level selections the pages keep in the URL themselves (dashboards/terms.py, the SKU page).
-_PAGE_PARAMS = ("term", "sku")
+_PAGE_PARAMS = ("term", "sku", "drill")
 
 
 def _write_url(lang: str, *values: str | None) -> None:

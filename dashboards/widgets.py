@@ -6,6 +6,8 @@ such, and every chart gets a title and axis labels in the chosen language.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -13,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import charts
-from dashboards.context import PageContext
+from dashboards import charts, data
+from dashboards.context import PageContext, page_context
 from dashboards.i18n import column_label, localise_frame
 from flows import formatting as fmt
 
@@ -50,7 +52,23 @@ RATE_COLUMNS = {
     "defect_rate_wow_change",
     "center_line",
     "ucl",
+    "share_of_cell",
+    "lab_test_rate",
+    "defect_confirmed_share",
+    "asked_rate",
+    "never_answered_share",
 }
+# Bounds of a proportion's interval (Wilson): clamped to [0, 1] when shown. Not the relative
+# change's interval, which can be below zero.
+PROPORTION_INTERVALS = {
+    f"{rate}_ci_{side}"
+    for rate in ("defect_rate", "compliance_rate", "recurrence_rate", "below_rate")
+    for side in ("low", "high")
+}
+
+
+# Integer columns that are labels, not quantities: shown without thousands separators.
+_NOT_COUNTS = re.compile(r"(^|_)(number|numbers|id|year|seq|ns|rank)($|_)|row_number")
 
 
 def page_header(ctx: PageContext, title_key: str) -> None:
@@ -83,12 +101,15 @@ def kpi(
     higher_is_worse: bool = False,
     help: str | None = None,
 ) -> None:
-    """One KPI tile; rising is red where a rise is bad (complaints, defects, refunds)."""
+    """One KPI tile; rising is red where a rise is bad (complaints, defects, refunds). A change
+    of zero ("+0", "+0.00 pp") is shown grey and without an arrow (nothing rose)."""
+    unchanged = delta is not None and not any(ch in "123456789" for ch in delta)
     st.metric(
         label,
         value,
         delta=delta,
-        delta_color="inverse" if higher_is_worse else "normal",
+        delta_color="off" if unchanged else "inverse" if higher_is_worse else "normal",
+        delta_arrow="off" if unchanged else "auto",
         help=help,
         border=True,
     )
@@ -103,15 +124,37 @@ def table(
     selectable: bool = False,
 ) -> Any:
     """A localised table: codes and headers translated, rates as percentages, instants in the
-    platform time zone, weeks as dates, missing values as "—"."""
-    shown = (frame[list(columns)] if columns is not None else frame).copy()
+    platform time zone, weeks as dates, missing values as "—".
+
+    Every rate that rests on a count (``fmt.RATE_BASES``) is shown with that count beside it, and
+    below the configured minimum (``data.min_rate_base``) as "—" with the reason in the column's
+    help and a caption: the one place every dashboard table gets the small-number rule."""
+    wanted = fmt.with_rate_bases(columns if columns is not None else frame.columns, frame.columns)
+    minimum = data.min_rate_base()
+    shown, blanked = fmt.blank_small_rates(frame[wanted], minimum)
     tz = ctx.build.get("timezone") or "UTC"
     config: dict[str, Any] = {}
     for column in shown.columns:
         label = column_label(column, ctx.lang)
         series = shown[column]
-        if column in RATE_COLUMNS:
-            config[label] = st.column_config.NumberColumn(format="percent")
+        bases = fmt.rate_bases(column, shown.columns)
+        help_text = (
+            ctx.t(
+                "rate_cell_help",
+                base=" / ".join(column_label(b, ctx.lang) for b in bases),
+                minimum=minimum,
+            )
+            if bases
+            else None
+        )
+        if column in PROPORTION_INTERVALS:
+            # A proportion's bound is within [0, 1]: never "-0%" from a float's rounding.
+            shown[column] = [fmt.interval(v) for v in series]
+            config[label] = st.column_config.NumberColumn(format="percent", help=help_text)
+        elif column in RATE_COLUMNS:
+            config[label] = st.column_config.NumberColumn(format="percent", help=help_text)
+        elif column == "p_value":
+            shown[column] = [None if fmt.is_missing(v) else fmt.p_value(v) for v in series]
         elif isinstance(series.dtype, pd.DatetimeTZDtype):
             shown[column] = series.dt.tz_convert(tz).dt.tz_localize(None)
             config[label] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
@@ -119,6 +162,10 @@ def table(
             shown[column] = series.dt.date
         elif column.endswith("_hours"):
             config[label] = st.column_config.NumberColumn(format="%.1f")
+        elif column.endswith(("_amount", "_shortfall")):
+            config[label] = st.column_config.NumberColumn(format="accounting")  # 1,234.50
+        elif pd.api.types.is_integer_dtype(series) and not _NOT_COUNTS.search(column):
+            config[label] = st.column_config.NumberColumn(format="localized")  # 12,345
     kwargs: dict[str, Any] = {
         "hide_index": True,
         "column_config": config,
@@ -127,6 +174,8 @@ def table(
     }
     if selectable:
         kwargs.update(on_select="rerun", selection_mode="single-row")
+    if blanked:
+        st.caption(ctx.t("rates_blanked", minimum=minimum, n=sum(blanked.values())))
     return st.dataframe(localise_frame(shown, ctx.lang), **kwargs)
 
 
@@ -211,6 +260,7 @@ def rate_tiles(
     the colour of 0 %. Drawn with scatter markers, the trace type the chart bundle carries."""
     cells = pivot.stack(future_stack=True).rename("rate").reset_index()
     cells.columns = ["row", "column", "rate"]
+    column_label = _wrapped(column_label)
     cells["x"] = [column_label(c) for c in cells["column"]]
     cells["y"] = [row_label(r) for r in cells["row"]]
     measured = cells[cells["rate"].notna()]
@@ -257,5 +307,36 @@ def rate_tiles(
     return fig
 
 
+def log_ticks(values: Iterable[float]) -> list[int]:
+    """Tick values of a log axis over ``values``: 1, 2 and 5 times each power of ten in range."""
+    positive = [float(v) for v in values if not fmt.is_missing(v) and float(v) > 0]
+    if not positive:
+        return []
+    low, high = min(positive), max(positive)
+    ticks = []
+    power = 10 ** math.floor(math.log10(low))
+    while power <= high * 10:
+        ticks += [step * power for step in (1, 2, 5) if low / 2 <= step * power <= high * 2]
+        power *= 10
+    return [int(t) for t in ticks]
+
+
+def _wrapped(label: Callable[[Any], str], width: int = 8) -> Callable[[Any], str]:
+    """``label`` with a long multi-word label on two lines ("Social<br>media"), so a column of
+    tiles (46 px) never has its label run into the next one's."""
+
+    def wrap(value: Any) -> str:
+        text = label(value)
+        if len(text) <= width or " " not in text:
+            return text
+        middle = len(text) // 2
+        cut = min((i for i, ch in enumerate(text) if ch == " "), key=lambda i: abs(i - middle))
+        return f"{text[:cut]}<br>{text[cut + 1 :]}"
+
+    return wrap
+
+
 def plot(fig: go.Figure, key: str) -> None:
+    """Draw ``fig`` with its date axes worded in the page's language."""
+    charts.localise_dates(fig, page_context().lang)
     charts.draw(fig, key, {"displaylogo": False})

@@ -14,7 +14,9 @@ from flows.contract import ENTITIES, ENUMS
 def contract_expectations(entity_name: str) -> list[Any]:
     """Columns exist; required columns are not null; enumerations hold canonical codes;
     numeric bounds hold; the entity's key is unique within the batch."""
-    import great_expectations as gx
+    from expectations.gx import load_gx
+
+    gx = load_gx()
 
     expect = gx.expectations
     entity = ENTITIES[entity_name]
@@ -58,7 +60,9 @@ def contract_expectations(entity_name: str) -> list[Any]:
 
 def suite(entity_name: str, extra: list[Any] | None = None) -> Any:
     """The entity's suite: the contract expectations plus any entity-specific ones."""
-    import great_expectations as gx
+    from expectations.gx import load_gx
+
+    gx = load_gx()
 
     return gx.ExpectationSuite(
         name=f"landing_{entity_name}",

@@ -8,7 +8,9 @@ from expectations.contract import suite
 
 
 def build_suite() -> Any:
-    import great_expectations as gx
+    from expectations.gx import load_gx
+
+    gx = load_gx()
 
     return suite(
         "skus",

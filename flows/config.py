@@ -171,6 +171,13 @@ class Settings:
     # Pauses before each retry of a file whose reading or writing failed with an I/O error (a
     # flaky mount); bad data is never retried. After the last retry the file is rejected.
     ingest_io_retry_delays_seconds: tuple[float, ...] = (1.0, 5.0)
+    # Limits on one landing file, so a hostile or broken file is refused quickly with a reason
+    # naming the setting instead of exhausting memory: one record's size in bytes (a larger
+    # record is quarantined alone), the columns (CSV/XLSX headers, distinct JSON keys) of a
+    # file, and the decompressed size of a gzip file.
+    ingest_max_record_bytes: int = 1_048_576
+    ingest_max_columns: int = 500
+    ingest_max_decompressed_bytes: int = 2 * 1024**3
     # Metric parameters beyond the contract's defaults (dbt vars of the same names).
     effectiveness_p_value: float = 0.05
     # Power to detect a halving of the before rate below which a mature action without a

@@ -120,6 +120,10 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "insufficient_volume": ("样本量不足", "Insufficient volume"),
         "no_mature_weeks": ("暂无成熟周", "No mature weeks yet"),
     },
+    "rank_status": {
+        "ranked": ("已排名", "Ranked"),
+        "insufficient_volume": ("样本量不足", "Insufficient volume"),
+    },
     "legal_rule": {
         "defect_return": ("三包·7日退换", "Defect: return within 7 days"),
         "defect_exchange": ("三包·15日换修", "Defect: exchange within 15 days"),
@@ -136,6 +140,54 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "age_7_14d": ("7–14 天", "7–14 days"),
         "age_14_30d": ("14–30 天", "14–30 days"),
         "age_gt30d": ("> 30 天", "> 30 days"),
+    },
+    # The data-quality tables' codes.
+    "entity": {
+        "merchants": ("商家", "Merchants"),
+        "skus": ("商品", "SKUs"),
+        "orders": ("订单", "Orders"),
+        "complaints": ("投诉", "Complaints"),
+        "complaint_events": ("投诉事件", "Complaint events"),
+        "corrective_actions": ("整改措施", "Corrective actions"),
+    },
+    "file_status": {
+        "loaded": ("已载入", "Loaded"),
+        "rejected": ("已拒收", "Rejected"),
+        "skipped": ("已跳过", "Skipped"),
+    },
+    "file_format": {
+        "csv": ("CSV", "CSV"),
+        "xlsx": ("XLSX", "XLSX"),
+        "jsonl": ("JSONL", "JSONL"),
+        "parquet": ("Parquet", "Parquet"),
+    },
+    "file_profile": {
+        "canonical_en": ("标准英文表头", "Contract headers (English)"),
+        "contract_zh": ("标准中文表头", "Contract headers (Chinese)"),
+    },
+    "orphan_kind": {
+        "order_line_missing": ("缺少对应订单行", "Order line missing"),
+        "sku_missing": ("缺少对应商品", "SKU missing"),
+        "merchant_missing": ("缺少对应商家", "Merchant missing"),
+        "complaint_missing": ("缺少对应投诉", "Complaint missing"),
+    },
+    "expectation": {
+        "expect_column_to_exist": ("列存在", "Column exists"),
+        "expect_column_values_to_not_be_null": ("值非空", "Values not null"),
+        "expect_column_values_to_be_unique": ("值唯一", "Values unique"),
+        "expect_compound_columns_to_be_unique": ("组合键唯一", "Compound key unique"),
+        "expect_column_values_to_be_in_set": ("值在允许集合内", "Values in the allowed set"),
+        "expect_column_values_to_be_between": ("值在范围内", "Values within range"),
+        "expect_column_value_lengths_to_be_between": ("长度在范围内", "Lengths within range"),
+        "expect_column_values_to_match_regex": ("值符合格式", "Values match the pattern"),
+        "expect_column_values_to_not_match_regex": (
+            "值不含禁止格式",
+            "Values do not match the forbidden pattern",
+        ),
+        "expect_column_pair_values_a_to_be_greater_than_b": (
+            "两列先后顺序正确",
+            "First column after the second",
+        ),
     },
 }
 
@@ -157,13 +209,20 @@ CODED_COLUMNS: dict[str, str] = {
     "chart_type": "chart_type",
     "target_unit": "sla_target_unit",
     "grade_status": "grade_status",
+    "rank_status": "rank_status",
     "below_rule": "legal_rule",
     "remedy_rule": "legal_rule",
     "rule": "legal_rule",
     "entitled_remedy": "remedy",
     "remedy_given": "remedy",
+    "borne_by": "responsibility",
     "age_bucket": "backlog_age_bucket",
     "backlog_age_bucket": "backlog_age_bucket",
+    "entity": "entity",
+    "expectation": "expectation",
+    "orphan_kind": "orphan_kind",
+    "format": "file_format",
+    "profile": "file_profile",
 }
 
 # The export files' enumerations: code -> the Chinese word a Chinese export may use instead

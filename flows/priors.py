@@ -139,15 +139,22 @@ def _newton(a: float, b: float, k: np.ndarray, n: np.ndarray) -> tuple[float, fl
     return a, b
 
 
+def to_pandas(relation) -> pd.DataFrame:
+    """A dbt Python model's input as pandas: a DuckDB relation (``.df()``) on the DuckDB target,
+    a Spark DataFrame (``.toPandas()``) on the Spark target (docs/spark.md)."""
+    return relation.toPandas() if hasattr(relation, "toPandas") else relation.df()
+
+
 def fit_window_priors(
     windows: pd.DataFrame, min_volume: int, min_merchants: int, floor: float
 ) -> pd.DataFrame:
     """One prior per (window_end_week, category) of ``windows``.
 
-    ``windows`` has window_end_week, category, order_lines, defect_lines (one row per merchant and
-    window). Each category is fitted over its merchants with at least ``min_volume`` lines when it
-    has ``min_merchants`` of them, else it takes the platform prior fitted over all such merchants
-    of the window. A window without any such merchant gets no prior (nobody is ranked there).
+    ``windows`` has window_end_week, category, order_lines, defect_lines (one row per ranked
+    entity, a merchant or a SKU, and window). Each category is fitted over its entities with at
+    least ``min_volume`` lines when it has ``min_merchants`` of them, else it takes the platform
+    prior fitted over all such entities of the window. A window without any such entity gets no
+    prior (nobody is ranked there). Merchants and SKUs are fitted by this one function.
     """
     rows = []
     for end_week, window in windows.groupby("window_end_week", sort=True):

@@ -28,7 +28,7 @@
 {% macro legal_exempt_categories_list() -%}
     {%- set names = var('legal_exempt_categories') -%}
     {%- if names | length == 0 -%}
-        (select null::varchar where false)
+        (select cast(null as string) where false)
     {%- else -%}
         ({% for name in names %}'{{ name | replace("'", "''") }}'{% if not loop.last %}, {% endif %}{% endfor %})
     {%- endif -%}

@@ -48,18 +48,15 @@
 {%- endmacro %}
 
 {#- The terms j = 0 .. k - 1 of a binomial(n, p) distribution as rows (column `term`) for a row
-    with columns named by the arguments; summed, 1 - sum = P(X >= k). DuckDB spelling of
-    "one row per integer below k" (unnest(range(k))) kept here. -#}
+    with columns named by the arguments; summed, 1 - sum = P(X >= k). The rows come from
+    integers_below (macros/engine.sql). -#}
 {% macro binomial_lower_terms(k, n, p) -%}
     exp(
-        lgamma({{ n }} + 1.0) - lgamma(term_index + 1.0) - lgamma({{ n }} - term_index + 1.0)
+        {{ lgamma(n ~ ' + 1.0') }} - {{ lgamma('term_index + 1.0') }} - {{ lgamma(n ~ ' - term_index + 1.0') }}
         + term_index * ln({{ p }}) + ({{ n }} - term_index) * ln(1.0 - ({{ p }}))
     )
 {%- endmacro %}
 
-{% macro integers_below(k) -%}
-    unnest(range(cast({{ k }} as bigint)))
-{%- endmacro %}
 
 {#- Standard normal CDF, Phi(x), from the same upper-tail approximation. -#}
 {% macro normal_cdf(x) -%}

@@ -29,3 +29,9 @@
         {{ funnel_limit('rate', 'trials', 'z', '+ sign *') }};
     {%- endif -%}
 {%- endmacro %}
+
+{#- `dbt run-operation persist_functions`: the same macros written into a warehouse whose marts
+    another engine built (complaints build --engine spark). -#}
+{% macro persist_functions() -%}
+    {%- do run_query(create_persisted_functions()) -%}
+{%- endmacro %}

@@ -2,8 +2,9 @@
     Use only where k > lam > 0: the terms then fall away from k, and the tail beyond
     k + 60 + 10 sqrt(k) (over 16 standard deviations) is far below any test level. -#}
 {% macro poisson_upper_tail(k, lam) -%}
-    list_sum(list_transform(
-        range(cast({{ k }} as bigint), cast({{ k }} as bigint) + 60 + cast(ceil(10 * sqrt({{ k }})) as bigint)),
-        lambda i: exp(-({{ lam }}) + i * ln({{ lam }}) - lgamma(i + 1))
-    ))
+    {{ sum_over_range(
+        'cast(' ~ k ~ ' as bigint)',
+        'cast(' ~ k ~ ' as bigint) + 60 + cast(ceil(10 * sqrt(' ~ k ~ ')) as bigint)',
+        'exp(-(' ~ lam ~ ') + i * ln(' ~ lam ~ ') - ' ~ lgamma('i + 1') ~ ')'
+    ) }}
 {%- endmacro %}

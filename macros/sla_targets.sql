@@ -17,7 +17,7 @@
             {%- else -%}
                 {%- set value, unit, hours = target, "'calendar_hours'", target -%}
             {%- endif -%}
-            {%- do rows.append("('" ~ stage ~ "', '" ~ channel ~ "', cast(" ~ value ~ " as double), cast(" ~ unit ~ " as varchar), cast(" ~ hours ~ " as double))") -%}
+            {%- do rows.append("('" ~ stage ~ "', '" ~ channel ~ "', cast(" ~ value ~ " as double), cast(" ~ unit ~ " as string), cast(" ~ hours ~ " as double))") -%}
         {%- endfor -%}
     {%- endfor -%}
     select * from (values {{ rows | join(', ') }}) as targets (stage, channel, target_value, target_unit, target_hours)

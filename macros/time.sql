@@ -1,10 +1,10 @@
 {#- Time helpers. Instants are TIMESTAMPTZ; weeks and dates are taken in the platform time zone
     (var "timezone"); durations are elapsed time, never local calendar arithmetic. The
-    DuckDB-specific spellings live here only. -#}
+    engine-specific spellings are in macros/engine.sql. -#}
 
 {#- The local wall-clock time (naive) of an instant in the platform time zone. -#}
 {% macro to_local(instant) -%}
-    timezone('{{ var("timezone") }}', {{ instant }})
+    {{ instant_to_local(instant, var("timezone")) }}
 {%- endmacro %}
 
 {#- The local date of an instant. -#}
@@ -17,14 +17,9 @@
     cast({{ dbt.date_trunc('week', to_local(instant)) }} as date)
 {%- endmacro %}
 
-{#- ISO week label like 2026-W01 of a week's Monday (DATE). -#}
-{% macro iso_week_label(week_date) -%}
-    strftime({{ week_date }}, '%G-W%V')
-{%- endmacro %}
-
 {#- An instant moved by an elapsed number of hours (fractional allowed): exact, DST-proof. -#}
 {% macro add_hours(instant, hours) -%}
-    ({{ instant }} + to_microseconds(cast(round(({{ hours }}) * 3600000000.0) as bigint)))
+    {{ instant_plus_us(instant, 'cast(round((' ~ hours ~ ') * 3600000000.0) as bigint)') }}
 {%- endmacro %}
 
 {% macro add_days(instant, days) -%}
@@ -33,25 +28,25 @@
 
 {#- Elapsed hours from one instant to another (fractional). -#}
 {% macro elapsed_hours(from_instant, to_instant) -%}
-    ((epoch_us({{ to_instant }}) - epoch_us({{ from_instant }})) / 3600000000.0)
+    (({{ epoch_us(to_instant) }} - {{ epoch_us(from_instant) }}) / 3600000000.0)
 {%- endmacro %}
 
 {#- The instant of a local (naive) wall-clock TIMESTAMP in the platform time zone. -#}
 {% macro to_instant_local(local_timestamp) -%}
-    timezone('{{ var("timezone") }}', cast({{ local_timestamp }} as timestamp))
+    {{ local_to_instant(local_timestamp, var("timezone")) }}
 {%- endmacro %}
 
 {#- The local midnight starting a DATE, as an instant. -#}
 {% macro local_midnight(date_value) -%}
-    timezone('{{ var("timezone") }}', cast({{ date_value }} as timestamp))
+    {{ local_to_instant(date_value, var("timezone")) }}
 {%- endmacro %}
 
 {#- The build's reference time given as a var (an ISO instant with offset), or null. -#}
 {% macro as_of_override() -%}
     {%- if var('as_of', none) -%}
-        cast('{{ var("as_of") }}' as timestamptz)
+        cast('{{ var("as_of") }}' as {{ instant_type() }})
     {%- else -%}
-        cast(null as timestamptz)
+        cast(null as {{ instant_type() }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -61,19 +56,12 @@
     ({{ as_of }} >= {{ local_midnight(dbt.dateadd('day', 6 + var('rate_maturity_days') | int, week_date)) }})
 {%- endmacro %}
 
-{#- Every ISO week Monday from one DATE to another, as rows of column `week_start`. -#}
-{% macro week_spine(start_week, end_week) -%}
-    select cast(unnest(generate_series(
-        cast({{ start_week }} as timestamp), cast({{ end_week }} as timestamp), interval 7 day
-    )) as date) as week_start
-{%- endmacro %}
-
 {#- Working microseconds before an instant, given the working interval an ASOF join matched to it
     (the last one starting at or before the instant): that interval's cumulative start plus the
     part of it already worked. Null when the instant precedes the calendar. -#}
 {% macro working_position(instant, intervals) -%}
     ({{ intervals }}.cum_start_us + least(
-        greatest(epoch_us({{ instant }}) - epoch_us({{ intervals }}.work_start_at), 0),
+        greatest({{ epoch_us(instant) }} - {{ epoch_us(intervals ~ '.work_start_at') }}, 0),
         {{ intervals }}.length_us
     ))
 {%- endmacro %}

@@ -39,7 +39,9 @@ def published(tmp_path_factory, small_warehouse) -> Path:
                 "select ? as buyer_phone, ? as buyer_phone_hash",
                 [SECRET, SECRET_HASH],
             )
-            con.execute("update marts.complaints set buyer_phone_hash = ?", [SECRET_HASH])
+            con.execute(
+                "update restricted.complaint_buyers set buyer_phone_hash = ?", [SECRET_HASH]
+            )
             con.execute("create schema if not exists staging")
             con.execute(f"create or replace view staging.v as select '{SECRET}' as phone")
     return live
@@ -71,6 +73,8 @@ ESCAPES = {
     "star": "select * from marts.complaints",
     "staging_view": "select * from staging.v",
     "query_function": "select * from query('select * from raw.orders')",
+    "restricted_schema": "select * from restricted.complaint_buyers",
+    "restricted_unqualified": "select * from complaint_buyers",
 }
 
 
@@ -98,6 +102,31 @@ def test_the_analysts_copy_holds_marts_without_personal_keys(published):
     assert not {"dq_quarantine", "dq_warnings"} & set(names)  # raw export values
     assert "dq_freshness" in names
     assert "buyer_phone_masked" in columns  # masked values are for analysts
+
+
+def test_personal_keys_live_only_in_the_restricted_schema(published):
+    """The warehouse keeps buyer ids and phone hashes for the privacy officer in ``restricted``;
+    no mart publishes them, so the analysts' copy needs no column filter to leave them out."""
+    with duckdb.connect(str(published), read_only=True) as con:
+        personal = con.execute(
+            """select table_schema, table_name, column_name from information_schema.columns
+               where column_name in ('buyer_id', 'buyer_phone_hash')
+                   and table_schema not in ('raw', 'staging', 'intermediate')
+               order by all"""
+        ).fetchall()
+        held = con.execute(
+            "select count(buyer_id), count(buyer_phone_hash), count(*) "
+            "from restricted.complaint_buyers"
+        ).fetchone()
+        (complaints,) = con.execute("select count(*) from marts.complaints").fetchone()
+    assert personal == [
+        ("restricted", "complaint_buyers", "buyer_id"),
+        ("restricted", "complaint_buyers", "buyer_phone_hash"),
+    ]
+    assert held[0] > 0 and held[1] > 0 and held[2] == complaints
+    with duckdb.connect(str(serving_path(published)), read_only=True) as con:
+        schemas = {s for (s,) in con.execute("select schema_name from duckdb_schemas()").fetchall()}
+    assert "restricted" not in schemas
 
 
 def con_tables(path: Path) -> list[tuple[str]]:

@@ -7,6 +7,7 @@ from dashboards import data
 from dashboards.context import page_context
 from dashboards.i18n import localise_frame
 from dashboards.widgets import PALETTE, layout, no_data, page_header, plot, table, table_or_no_data
+from flows import formatting as fmt
 
 ctx = page_context()
 page_header(ctx, "page_compliance")
@@ -68,7 +69,7 @@ else:
     every, _ = data.legal_below(ctx.source, ctx.filters, rule, limit=None)
     st.download_button(
         ctx.t("compliance_download"),
-        localise_frame(every, ctx.lang).to_csv(index=False).encode("utf-8-sig"),
+        fmt.csv_bytes(localise_frame(every, ctx.lang)),
         file_name="below_entitlement.csv",
         mime="text/csv",
         key="compliance_download",

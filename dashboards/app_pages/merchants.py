@@ -11,6 +11,7 @@ from dashboards.widgets import (
     PALETTE,
     add_maturity_series,
     layout,
+    log_ticks,
     no_data,
     page_header,
     plot,
@@ -96,7 +97,9 @@ fig.add_trace(
     )
 )
 layout(fig, ctx.t("chart_funnel"), ctx.t("axis_order_lines"), ctx.t("axis_defect_rate"), pct=True)
-fig.update_xaxes(type="log")
+# Log axis ticked at 1-2-5 steps only, with separators (not a label on every minor tick).
+ticks = log_ticks(merchants["order_lines"])
+fig.update_xaxes(type="log", tickvals=ticks, ticktext=[fmt.count(v) for v in ticks])
 plot(fig, "merchants_funnel")
 st.caption(
     ctx.t(
@@ -141,6 +144,11 @@ drill_labels = {
     mid: f"{name} ({mid})"
     for mid, name in zip(merchants["merchant_id"], merchants["merchant_name"], strict=True)
 }
+# The drilled merchant lives in the URL (``drill``), so a shared link opens the same merchant.
+if "merchants_drill" not in st.session_state and st.query_params.get("drill") in ids:
+    st.session_state["merchants_drill"] = st.query_params["drill"]
+if st.session_state.get("merchants_drill") not in (None, *ids):
+    del st.session_state["merchants_drill"]  # not in this selection any more: the default
 chosen = st.selectbox(
     ctx.t("select_merchant"),
     ids,
@@ -148,6 +156,7 @@ chosen = st.selectbox(
     format_func=drill_labels.__getitem__,
     key="merchants_drill",
 )
+st.query_params["drill"] = chosen
 scope = dataclasses.replace(ctx.filters, merchant_id=chosen)
 # Only the open tab's section runs (a tab click reruns the page): the first view queries and
 # draws the SKU table, not six sections of which five are hidden.
@@ -180,6 +189,9 @@ if tabs[0].open:
                 "defect_lines",
                 "complaint_rate",
                 "defect_rate",
+                "shrunk_defect_rate",
+                "category_rank",
+                "rank_status",
                 "is_mature",
             ],
         )

@@ -13,10 +13,13 @@ from dashboards.widgets import (
     no_data,
     page_header,
     plot,
+    table,
     table_or_no_data,
 )
 from flows import formatting as fmt
 from flows.config import SLA_STAGES
+
+REMEDY_MIX_CELLS = 10  # issue type x responsibility cells in the remedy-mix chart
 
 ctx = page_context()
 page_header(ctx, "page_overview")
@@ -33,16 +36,23 @@ if previous_partial:
 def small_rate(rate: float | None, n: int, n_before: int | None, digits: int = 2):
     """(value, delta allowed, help) of a rate tile: "—" below the minimum base, always its n."""
     minimum = data.min_rate_base()
-    if n < minimum:
+    if fmt.too_few(n, minimum):
         return fmt.DASH, False, ctx.t("rate_too_few", n=n, minimum=minimum)
-    return fmt.pct(rate, digits), (n_before or 0) >= minimum, ctx.t("rate_n", n=fmt.count(n))
+    return (
+        fmt.pct(rate, digits),
+        not fmt.too_few(n_before, minimum),
+        ctx.t("rate_n", n=fmt.count(n)),
+    )
 
 
 def count_delta(key: str, money: bool = False) -> str | None:
     if not before or before.get(key) is None or now.get(key) is None:
         return None
     change = now[key] - before[key]
-    return f"{change:+,.2f}" if money else f"{change:+,}"
+    if money:
+        shown = fmt.compact_money(abs(change), ctx.currency, ctx.lang)
+        return ("-" if change < 0 else "+") + shown
+    return ("-" if change < 0 else "+") + fmt.compact(abs(change), ctx.lang)
 
 
 st.subheader(ctx.t("section_kpis"))
@@ -55,26 +65,26 @@ row = st.columns(5)
 with row[0]:
     kpi(
         ctx.t("kpi_complaints"),
-        fmt.count(now["n_complaints"]),
+        fmt.compact(now["n_complaints"], ctx.lang),
         count_delta("n_complaints"),
         higher_is_worse=True,
+        help=fmt.count(now["n_complaints"]),
     )
-with row[1]:
-    kpi(
-        ctx.t("kpi_complaint_rate"),
-        fmt.pct(now["complaint_rate"]),
-        fmt.points_delta(now["complaint_rate"], before.get("complaint_rate")),
-        higher_is_worse=True,
-        help=immature_help,
-    )
-with row[2]:
-    kpi(
-        ctx.t("kpi_defect_rate"),
-        fmt.pct(now["defect_rate"]),
-        fmt.points_delta(now["defect_rate"], before.get("defect_rate")),
-        higher_is_worse=True,
-        help=immature_help,
-    )
+for column, key, label in (
+    (row[1], "complaint_rate", "kpi_complaint_rate"),
+    (row[2], "defect_rate", "kpi_defect_rate"),
+):
+    with column:
+        shown, deltas, base = small_rate(
+            now[key], now["order_lines"], before.get("order_lines") if before else None
+        )
+        kpi(
+            ctx.t(label),
+            shown,
+            fmt.points_delta(now[key], before.get(key)) if deltas else None,
+            higher_is_worse=True,
+            help=base if immature_help is None else f"{base} · {immature_help}",
+        )
 with row[3]:
     shown, deltas, base = small_rate(
         now["recurrence_rate"], now["recurrence_n"], before.get("recurrence_n")
@@ -89,9 +99,11 @@ with row[3]:
 with row[4]:
     kpi(
         ctx.t("kpi_refunds"),
-        fmt.money(now["refunds_compensation"], ctx.currency),
+        fmt.compact_money(now["refunds_compensation"], ctx.currency, ctx.lang),
         count_delta("refunds_compensation", money=True),
         higher_is_worse=True,
+        # The full amount: the tile shows a compact one when the full one would not fit.
+        help=fmt.money(now["refunds_compensation"], ctx.currency),
     )
 row = st.columns(len(SLA_STAGES))
 for column, stage in zip(row, SLA_STAGES, strict=True):
@@ -164,34 +176,41 @@ with left:
         no_data(ctx)
     else:
         labels = [ctx.enum("issue_type", code) for code in pareto["issue_type"]]
+        # Bars across, largest on top: issue names (four Chinese characters, or two English
+        # words) read level at any width instead of crowding a category axis.
         fig = go.Figure()
         fig.add_trace(
             go.Bar(
-                x=labels,
-                y=pareto["n_complaints"],
+                y=labels,
+                x=pareto["n_complaints"],
+                orientation="h",
                 name=ctx.t("axis_complaints"),
                 marker_color=PALETTE[0],
             )
         )
         fig.add_trace(
             go.Scatter(
-                x=labels,
-                y=pareto["cum_share"],
+                y=labels,
+                x=pareto["cum_share"],
                 name=ctx.t("axis_cum_share"),
-                yaxis="y2",
+                xaxis="x2",
                 mode="lines+markers",
                 line={"color": PALETTE[1]},
             )
         )
-        layout(fig, ctx.t("chart_pareto"), ctx.t("axis_issue_type"), ctx.t("axis_complaints"))
+        layout(fig, ctx.t("chart_pareto"), ctx.t("axis_complaints"), ctx.t("axis_issue_type"))
         fig.update_layout(
-            yaxis2={
-                "overlaying": "y",
-                "side": "right",
+            xaxis2={
+                "overlaying": "x",
+                "side": "top",
                 "tickformat": ".0%",
                 "range": [0, 1.05],
-                "title": ctx.t("axis_cum_share"),
-            }
+                "dtick": 0.25,  # 0 %, 25 %, … 100 %: quarter steps read at a glance
+                "showgrid": False,
+            },
+            yaxis={"autorange": "reversed", "automargin": True},
+            # The cumulative share is named by the legend; its axis is the top one.
+            margin={"t": 90},
         )
         plot(fig, "overview_pareto")
 with right:
@@ -210,6 +229,59 @@ with right:
         )
         layout(fig, ctx.t("chart_channels"), ctx.t("axis_channel"), ctx.t("axis_complaints"))
         plot(fig, "overview_channels")
+
+st.subheader(ctx.t("section_outcomes"))
+left, right = st.columns(2)
+with left:
+    mix = data.remedy_mix(ctx.source)
+    if mix.empty:
+        st.markdown(f"**{ctx.t('outcomes_remedy_mix')}**")
+        no_data(ctx)
+    else:
+        cells = mix[["issue_type", "responsibility"]].drop_duplicates().head(REMEDY_MIX_CELLS)
+        mix = mix.merge(cells, on=["issue_type", "responsibility"])
+        mix["cell"] = [
+            f"{ctx.enum('issue_type', i)} · {ctx.enum('responsibility', r)}"
+            for i, r in zip(mix["issue_type"], mix["responsibility"], strict=True)
+        ]
+        fig = go.Figure()
+        for k, remedy in enumerate(dict.fromkeys(mix["remedy"])):
+            part = mix[mix["remedy"] == remedy]
+            fig.add_trace(
+                go.Bar(
+                    x=part["share_of_cell"],
+                    y=part["cell"],
+                    orientation="h",
+                    name=ctx.enum("remedy", remedy),
+                    marker_color=PALETTE[k % len(PALETTE)],
+                    customdata=part["n_complaints"],
+                    hovertemplate="%{y}: %{x:.0%} (%{customdata})",
+                )
+            )
+        fig.update_layout(barmode="stack")
+        fig.update_yaxes(autorange="reversed")  # the largest cell on top
+        fig.update_xaxes(tickformat=".0%")
+        layout(fig, ctx.t("outcomes_remedy_mix"), ctx.t("axis_share"), ctx.t("axis_cell"))
+        plot(fig, "overview_remedy_mix")
+        st.caption(ctx.t("outcomes_remedy_caption", n=len(cells)))
+with right:
+    st.markdown(f"**{ctx.t('outcomes_cost')}**")
+    cost = data.resolution_cost(ctx.source, ctx.filters)
+    if cost.empty:
+        no_data(ctx)
+    else:
+        fig = go.Figure(
+            go.Bar(
+                x=[ctx.enum("responsibility", b) for b in cost["borne_by"]],
+                y=cost["total_cost"],
+                marker_color=PALETTE[3],
+                name=ctx.t("axis_cost"),
+            )
+        )
+        layout(fig, ctx.t("outcomes_cost"), ctx.t("axis_borne_by"), ctx.t("axis_cost"))
+        plot(fig, "overview_cost")
+        table(ctx, cost, key="overview_cost")
+        st.caption(ctx.t("outcomes_cost_caption"))
 
 st.subheader(ctx.t("section_alerts"))
 alerts = data.defect_alerts(ctx.source, ctx.filters)

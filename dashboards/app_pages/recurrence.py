@@ -69,24 +69,26 @@ else:
     labels = [
         f"{a.action_id} · {ctx.enum('evaluation', a.evaluation)}" for a in actions.itertuples()
     ]
+    # One row per action, bars across: at a year's range (dozens of actions) the labels stay
+    # level and apart, the chart growing with the actions instead of crowding its axis.
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=labels,
-            y=actions["before_defect_rate"],
-            name=ctx.t("series_before"),
-            marker_color=PALETTE[0],
+    for column, name, colour in (
+        ("before_defect_rate", "series_before", PALETTE[0]),
+        ("after_defect_rate", "series_after", PALETTE[2]),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=actions[column],
+                orientation="h",
+                name=ctx.t(name),
+                marker_color=colour,
+            )
         )
-    )
-    fig.add_trace(
-        go.Bar(
-            x=labels,
-            y=actions["after_defect_rate"],
-            name=ctx.t("series_after"),
-            marker_color=PALETTE[2],
-        )
-    )
-    layout(fig, ctx.t("chart_actions"), ctx.t("axis_action"), ctx.t("axis_defect_rate"), pct=True)
+    layout(fig, ctx.t("chart_actions"), ctx.t("axis_defect_rate"), ctx.t("axis_action"))
+    fig.update_xaxes(tickformat=".1%", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(height=max(420, 160 + 36 * len(labels)))
     plot(fig, "actions_before_after")
     table(
         ctx,

@@ -23,7 +23,8 @@ if skus.empty:
     no_data(ctx, needs_orders=True)
     st.stop()
 labels = {
-    row.sku_id: f"{row.sku_name} ({row.sku_id}) · {row.merchant_name} · {fmt.pct(row.defect_rate)}"
+    row.sku_id: f"{row.sku_name} ({row.sku_id}) · {row.merchant_name} · "
+    + fmt.rate_with_n(row.defect_rate, row.order_lines, data.min_rate_base())
     for row in skus.itertuples()
 }
 if "skus_sku" not in st.session_state and st.query_params.get("sku") in labels:
@@ -120,15 +121,18 @@ with left:
     if issues.empty:
         no_data(ctx)
     else:
+        # Bars across, largest on top: issue names stay level and never crowd each other.
         fig = go.Figure(
             go.Bar(
-                x=[ctx.enum("issue_type", c) for c in issues["issue_type"]],
-                y=issues["n_complaints"],
+                y=[ctx.enum("issue_type", c) for c in issues["issue_type"]],
+                x=issues["n_complaints"],
+                orientation="h",
                 marker_color=PALETTE[0],
                 name=ctx.t("axis_complaints"),
             )
         )
-        layout(fig, ctx.t("chart_issue_mix"), ctx.t("axis_issue_type"), ctx.t("axis_complaints"))
+        layout(fig, ctx.t("chart_issue_mix"), ctx.t("axis_complaints"), ctx.t("axis_issue_type"))
+        fig.update_yaxes(autorange="reversed", automargin=True)
         plot(fig, "skus_issues")
 with right:
     st.subheader(ctx.t("complaints_list"))

@@ -84,6 +84,8 @@ if not weekly.empty:
             st.caption(ctx.t("sla_provisional_note"))
     with right:
         grid = data.sla_weekly(ctx.source, ctx.filters, "stage_channel")
+        # A tile on fewer measured complaints than the minimum is a grey "—", like a table cell.
+        grid, _ = fmt.blank_small_rates(grid, data.min_rate_base())
         pivot = grid.pivot(index="stage", columns="channel", values="compliance_rate").reindex(
             [s for s in SLA_STAGES if s in set(grid["stage"])]
         )
@@ -176,11 +178,7 @@ else:
     )
     st.download_button(
         ctx.t("download_late_csv", total=total),
-        data=lambda: (
-            data.sla_late(ctx.source, ctx.filters, limit=None)[0]
-            .to_csv(index=False)
-            .encode("utf-8-sig")
-        ),
+        data=lambda: fmt.csv_bytes(data.sla_late(ctx.source, ctx.filters, limit=None)[0]),
         file_name="sla_late_stages.csv",
         mime="text/csv",
         on_click="ignore",
@@ -194,6 +192,23 @@ effect["channel"] = [
     ctx.t("all") if c == "all" else ctx.enum("channel", c) for c in effect["channel"]
 ]
 table_or_no_data(ctx, effect, key="sla_satisfaction")
+
+st.subheader(ctx.t("sla_investigations"))
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{ctx.t('sla_lab_tests')}**")
+    st.caption(ctx.t("sla_lab_caption"))
+    labs = data.lab_tests(ctx.source)
+    labs["category_l1"] = [ctx.t("all") if c == "all" else c for c in labs["category_l1"]]
+    table_or_no_data(ctx, labs, data.LAB_TEST_COLUMNS, key="sla_lab_tests")
+with right:
+    st.markdown(f"**{ctx.t('sla_info_requests')}**")
+    st.caption(ctx.t("sla_info_caption"))
+    asks = data.info_requests(ctx.source)
+    asks["channel"] = [
+        ctx.t("all") if c == "all" else ctx.enum("channel", c) for c in asks["channel"]
+    ]
+    table_or_no_data(ctx, asks, data.INFO_REQUEST_COLUMNS, key="sla_info_requests")
 
 st.subheader(ctx.t("chart_backlog"))
 st.caption(ctx.t("backlog_caption"))

@@ -4,8 +4,10 @@ warehouse (``flows.console``), CSV download."""
 import streamlit as st
 
 from dashboards.context import page_context
+from dashboards.i18n import sql_error_label
 from dashboards.widgets import page_header, table
 from flows import console
+from flows import formatting as fmt
 from flows.build.serving import serving_path
 from flows.config import load_settings
 
@@ -56,7 +58,7 @@ with right:
     result = st.session_state.get("sql_result")
     if result is not None:
         if result.error:
-            st.error(ctx.t("sql_error", message=result.error))
+            st.error(ctx.t("sql_error", message=sql_error_label(result.error, ctx.lang)))
         else:
             st.success(
                 ctx.t("sql_result", n=f"{len(result.frame):,}", seconds=f"{result.seconds:.2f}")
@@ -66,7 +68,7 @@ with right:
             st.dataframe(result.frame, hide_index=True)
             st.download_button(
                 ctx.t("sql_download"),
-                result.frame.to_csv(index=False).encode("utf-8-sig"),
+                fmt.csv_bytes(result.frame),
                 file_name="query.csv",
                 mime="text/csv",
                 key="sql_download",

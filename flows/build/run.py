@@ -180,7 +180,7 @@ def _node_progress(progress: Callable[[int | None, str], None]) -> Callable[[obj
     return on_event
 
 
-def _node_results(result) -> list[NodeResult]:
+def node_results(result) -> list[NodeResult]:
     nodes = []
     for item in getattr(result, "results", None) or []:
         node = item.node
@@ -219,14 +219,9 @@ def build_warehouse(
         span = loaded_span(con)
     check_as_of(instant, span, settings.as_of_max_days_after_data, force)
     started = time.perf_counter()
-    with duckdb.connect(str(database)) as con:
-        # A warehouse last ingested by an older release lacks the newer meta tables dbt reads.
-        con.execute("create schema if not exists meta")
-        con.execute(META_DDL)
-        write_calendar(con, settings, instant)
-    prepare_text(database, settings)
+    prepare_sources(database, settings, instant)
     outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)
-    nodes = _node_results(outcome.result)
+    nodes = node_results(outcome.result)
     result = BuildResult(
         success=bool(outcome.success),
         seconds=time.perf_counter() - started,
@@ -243,9 +238,20 @@ def build_warehouse(
             f" ({node.failures} failing rows)" if node.failures else "",
         )
     if not result.success:
-        raise UserError(_failure_message(result, outcome.exception))
+        raise UserError(failure_message(result, outcome.exception))
     log.info(result.summary())
     return result
+
+
+def prepare_sources(database: Path, settings: Settings, as_of: str | None = None) -> None:
+    """Write what dbt reads besides the ingest's tables: the newer meta tables an older warehouse
+    lacks, the working-day calendar and the text tables (also before ``complaints export-raw``)."""
+    with duckdb.connect(str(database)) as con:
+        # A warehouse last ingested by an older release lacks the newer meta tables dbt reads.
+        con.execute("create schema if not exists meta")
+        con.execute(META_DDL)
+        write_calendar(con, settings, as_of)
+    prepare_text(database, settings)
 
 
 def prepare_text(database: Path, settings: Settings) -> None:
@@ -261,7 +267,7 @@ def prepare_text(database: Path, settings: Settings) -> None:
         group_unclassified(con, settings.text_groups, settings.text_groups_seed)
 
 
-def _failure_message(result: BuildResult, exception: BaseException | None) -> str:
+def failure_message(result: BuildResult, exception: BaseException | None) -> str:
     failed = result.failed_nodes
     if not failed:
         reason = f": {exception}" if exception else ""

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-# Columns that identify a buyer: kept in the warehouse (restricted), never copied for analysts.
+# Columns that identify a buyer: kept in the warehouse's ``restricted`` schema (no mart holds
+# them), and never copied for analysts should a mart ever gain one.
 PERSONAL_COLUMNS = frozenset({"buyer_id", "buyer_phone_hash", "phone_hash"})
 # Marts holding rows as the exports wrote them (quarantined records, invalid values): for the
 # quality managers' data-quality page, not for the console.

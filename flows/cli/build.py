@@ -40,6 +40,23 @@ def _print_result(result, verbose: bool = False) -> None:
     console.print(result.summary(), highlight=False)
 
 
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="duckdb (in the warehouse file) or spark (a local Spark session; docs/spark.md).",
+    ),
+]
+SparkDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--spark-dir",
+        help="Where the Spark build writes its Parquet sources and marts "
+        "(default: a 'spark' folder beside the warehouse).",
+    ),
+]
+
+
 @app.command("build")
 @clean_errors
 def build_command(
@@ -47,6 +64,8 @@ def build_command(
     as_of: AsOfOpt = None,
     force: ForceOpt = False,
     verbose: VerboseOpt = False,
+    engine: EngineOpt = "duckdb",
+    spark_dir: SparkDirOpt = None,
 ) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
     from flows.build.run import build_and_publish
@@ -54,6 +73,18 @@ def build_command(
 
     send_library_logs_to_file()
     settings = settings_for(warehouse=warehouse)
+    if engine not in {"duckdb", "spark"}:
+        raise UserError(f"unknown engine {engine!r}: duckdb or spark")
+    if engine == "spark":
+        from flows.spark.build import build_on_spark
+
+        work = spark_dir or Path(settings.warehouse).parent / "spark"
+        result = build_on_spark(settings.warehouse, settings, work, as_of, force=force)
+        _print_result(result, verbose)
+        console.print(
+            f"marts built on Spark (Parquet under {work}) and published in {settings.warehouse}"
+        )
+        return
     with stage_progress("build") as progress:
         result = build_and_publish(
             settings.warehouse, settings, as_of, force=force, progress=progress

@@ -10,3 +10,4 @@ from flows.cli import scorecards  # noqa: F401
 from flows.cli import serve  # noqa: F401
 from flows.cli import sql  # noqa: F401
 from flows.cli import alerts  # noqa: F401
+from flows.cli import spark  # noqa: F401  export-raw

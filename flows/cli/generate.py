@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from flows.cli.progress import stage_progress
 from flows.cli.shared import app, clean_errors, err_console, settings_for
 from flows.errors import UserError
 
@@ -75,16 +75,9 @@ def generate(
         timezone=settings.timezone,
     )
     opts.validate()
-    with Progress(
-        TextColumn("[bold]generating[/]"),
-        BarColumn(),
-        TextColumn("week {task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("weeks", total=weeks)
-        result = run_generate(opts, progress=lambda done, total: bar.update(task, completed=done))
+    with stage_progress("generate") as progress:
+        # One step per generated week (the same bars as run, ingest and build).
+        result = run_generate(opts, progress=lambda done, total: progress(total, f"week {done}"))
     files = result["files"]
     err_console.print(
         f"wrote {len(files)} files ({result['order_lines']:,} order lines, "

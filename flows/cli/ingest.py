@@ -39,13 +39,12 @@ def summary_table(report: IngestReport) -> Table:
         ("reason", "left"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    colours = {"loaded": "green", "skipped": "dim", "rejected": "bold red"}
     for f in report.files:
         table.add_row(
             f.file_name,
             f.entity or "",
             f.profile or "",
-            f"[{colours[f.status]}]{f.status}[/]",
+            f"[{_status_style(f.status)}]{f.status}[/]",
             str(f.rows_read),
             str(f.rows_loaded),
             str(f.rows_quarantined),
@@ -122,3 +121,8 @@ def print_ingest_report(report: IngestReport, warehouse: Path, published: bool =
         + (f", {earlier} rejected earlier (skipped)" if earlier else "")
         + (f" → {warehouse}" if published else "; building the marts next")
     )
+
+
+def _status_style(status: str) -> str:
+    """The colour a file's status is printed in (its words are the file_status codes)."""
+    return "green" if status == "loaded" else "bold red" if status == "rejected" else "dim"

@@ -58,6 +58,7 @@ def scorecards(
     One HTML card per merchant, one XLSX workbook per category and an index page; each category
     team gets one email when SMTP is configured (COMPLAINTS_SMTP_*), else files only.
     """
+    from flows.cli.progress import stage_progress
     from flows.scorecard.mailer import smtp_from_env
     from flows.scorecard.report import DeliveryFailed
     from flows.scorecard.run import run_scorecards
@@ -81,6 +82,8 @@ def scorecards(
             smtp=smtp,
             deliver=send,
             resend=resend,
+            stage=stage_progress,
+            on_stage_done=err_console.print,
         )
     except DeliveryFailed as exc:
         typer.echo(exc.report.summary())

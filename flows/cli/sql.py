@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows import formatting as fmt
 from flows.cli.shared import WarehouseOpt, app, clean_errors, settings_for
 from flows.errors import UserError
 
@@ -54,7 +55,7 @@ def sql_command(
         raise UserError(f"query refused or failed: {result.error}")
     frame = result.frame
     if output is OutputFormat.csv:
-        frame.to_csv(sys.stdout, index=False)
+        frame.to_csv(sys.stdout, index=False, float_format=fmt.plain_float)
     else:
         table = Table(show_lines=False)
         for column in frame.columns:

@@ -107,6 +107,10 @@ class Complaints:
     needs_lab: np.ndarray
     reopens: np.ndarray
     satisfaction_base: np.ndarray
+    # planted (flows/generator/planted.py): a remedy the buyer never accepted (imposed), and an
+    # information request the buyer never answered
+    imposed: np.ndarray
+    info_unanswered: np.ndarray
 
     def __len__(self) -> int:
         return len(self.line)
@@ -213,6 +217,8 @@ def draw_complaints(
         needs_lab=np.isin(issue, ["quality_defect", "counterfeit"]) & (rng.random(m) < 0.12),
         reopens=(withdraw_stage < 0) & (rng.random(m) < 0.05),
         satisfaction_base=np.array([sat_base[r] for r in remedy], dtype=float),
+        imposed=np.zeros(m, dtype=bool),
+        info_unanswered=np.zeros(m, dtype=bool),
     )
 
 
@@ -240,4 +246,6 @@ def follow_up_complaints(
         needs_lab=np.zeros(m, dtype=bool),
         reopens=np.zeros(m, dtype=bool),
         satisfaction_base=np.full(m, 2.8),
+        imposed=np.zeros(m, dtype=bool),
+        info_unanswered=np.zeros(m, dtype=bool),
     )

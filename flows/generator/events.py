@@ -117,6 +117,7 @@ NOTES: dict[int, list[str]] = {
     WITHDRAWN,
 ) = range(19)
 NO_ACTION_REMEDIES = ("none", "rejected")
+INFO_LAPSE_HOURS = 72  # an unanswered information request lapses after this long
 
 
 def _hours(x: np.ndarray) -> np.ndarray:
@@ -139,9 +140,12 @@ def timelines(
     prev = t[:, ACK].copy()
     info_req = prev + _hours(rng.uniform(0.2, 4, m))
     info_rec = info_req + _hours(np.clip(rng.lognormal(np.log(6), 0.8, m), 0.2, 72))
+    answered = c.needs_info & ~c.info_unanswered
     t[:, INFO_REQ] = np.where(c.needs_info, info_req, -1)
-    t[:, INFO_REC] = np.where(c.needs_info, info_rec, -1)
-    prev = np.where(c.needs_info, info_rec, prev)
+    t[:, INFO_REC] = np.where(answered, info_rec, -1)
+    # an unanswered request: the agent goes on without the buyer's answer after it lapses
+    prev = np.where(answered, info_rec, prev)
+    prev = np.where(c.needs_info & c.info_unanswered, info_req + INFO_LAPSE_HOURS * HOUR, prev)
     notify = np.where(
         breach[:, 1] < 0.06,
         rng.uniform(24.5, 80, m),
@@ -172,7 +176,8 @@ def timelines(
     )
     executed = accepted + _hours(exec_h)
     t[:, PROPOSED] = np.where(acts, proposed, -1)
-    t[:, ACCEPTED] = np.where(acts, accepted, -1)
+    # an imposed remedy is executed without the buyer's acceptance
+    t[:, ACCEPTED] = np.where(acts & ~c.imposed, accepted, -1)
     t[:, EXECUTED] = np.where(acts, executed, -1)
     t[:, CLOSED] = np.where(
         acts,
@@ -187,6 +192,7 @@ def timelines(
     t[:, REOPENED] = np.where(c.reopens, reopen, -1)
     for step, values in ((PROPOSED2, p2), (ACCEPTED2, a2), (EXECUTED2, e2)):
         t[:, step] = np.where(c.reopens & acts, values, -1)
+    t[:, ACCEPTED2] = np.where(c.imposed, -1, t[:, ACCEPTED2])
     t[:, CLOSED2] = np.where(c.reopens, c2, -1)
 
     withdrawn = c.withdraw_stage >= 0

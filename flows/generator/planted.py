@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from flows.generator.catalog import Catalog
+from flows.generator.complaints import Complaints
 
 DAY = 86400
 CONFIRMED_SHARE = 0.85  # share of defect complaints that end up merchant-confirmed and counted
@@ -232,3 +233,82 @@ def remedy_failures(
     received = np.where(hour < 8, received + (8 - hour) * 3600, received)
     keep = received <= as_of_s
     return idx[keep], received[keep]
+
+
+STRONG_REMEDIES = ("return_refund", "exchange", "repair")
+WEAK_REMEDY_SHARE = 0.7  # the weak merchant's strong remedies it swaps for a partial refund
+LAB_SHARE_IN_BATCH = 0.7  # defect complaints on a bad batch that go to a lab test
+INFO_UNANSWERED_SHARE = 0.12  # information requests the buyer never answers
+COUNTERFEIT_PAID_BELOW = 400.0  # the under-compensated case pays 1x, below 3x and the 500 CNY floor
+
+
+def plan_weak_remedy_merchant(catalog: Catalog, remedy_fail_rate: np.ndarray) -> int:
+    """The merchant that imposes partial refunds where the law gives return, exchange or repair.
+
+    The largest merchant that is neither slow with evidence nor a poor repairer, so each planted
+    pattern is found on its own and the merchant has the volume to be ranked.
+    """
+    eligible = ~catalog.merchant_slow & (remedy_fail_rate <= 0.1)
+    if not eligible.any():
+        eligible = np.ones(len(catalog.merchant_share), dtype=bool)
+    share = np.where(eligible, catalog.merchant_share, -1.0)
+    return int(np.argmax(share))
+
+
+def impose_weaker_remedies(
+    rng: np.random.Generator, c: Complaints, weak: np.ndarray, paid: np.ndarray
+) -> np.ndarray:
+    """The weak merchant's complaints: most strong remedies become a partial refund that the
+    buyer never accepts (no ``remedy_accepted``), so they fall below entitlement. Counterfeits
+    are left alone (their compensation is planted separately). Mutates ``c``; returns the mask."""
+    draw = rng.random(len(c))
+    hit = (
+        weak
+        & np.isin(c.remedy, STRONG_REMEDIES)
+        & (c.issue != "counterfeit")
+        & (draw < WEAK_REMEDY_SHARE)
+    )
+    c.remedy[hit] = "partial_refund"
+    c.refund[hit] = np.round(paid[hit] * (0.1 + 0.3 * draw[hit] / WEAK_REMEDY_SHARE), 2)
+    c.compensation[hit] = 0.0
+    c.imposed[hit] = True
+    c.satisfaction_base[hit] = 2.4
+    return hit
+
+
+def plant_lab_tests_and_silence(
+    rng: np.random.Generator, c: Complaints, batch_skus: np.ndarray, sku: np.ndarray
+) -> np.ndarray:
+    """Defect complaints on a bad batch mostly go to a lab test (the guide: test the same batch);
+    some information requests are never answered. Mutates ``c``; returns the bad-batch mask."""
+    draw = rng.random((len(c), 2))
+    on_batch = np.isin(sku, batch_skus) & np.isin(
+        c.issue, ["quality_defect", "cosmetic_flaw", "counterfeit"]
+    )
+    c.needs_lab |= on_batch & (draw[:, 0] < LAB_SHARE_IN_BATCH)
+    c.info_unanswered |= c.needs_info & (draw[:, 1] < INFO_UNANSWERED_SHARE)
+    return on_batch
+
+
+def under_compensate_counterfeit(
+    c: Complaints, paid: np.ndarray, latest_received_s: int
+) -> int | None:
+    """One confirmed counterfeit refunded with compensation of 1x the paid amount (below 3x and
+    the 500 CNY floor), imposed without the buyer's acceptance. Returns its index, if any."""
+    candidate = (
+        (c.issue == "counterfeit")
+        & (c.remedy == "return_refund")
+        & (c.responsibility == "merchant")
+        & (c.withdraw_stage < 0)
+        & ~c.reopens
+        & (c.received <= latest_received_s)
+        & (paid < COUNTERFEIT_PAID_BELOW)
+    )
+    found = np.where(candidate)[0]
+    if len(found) == 0:
+        return None
+    i = int(found[0])
+    c.compensation[i] = round(float(paid[i]), 2)
+    c.imposed[i] = True
+    c.satisfaction_base[i] = 2.0
+    return i

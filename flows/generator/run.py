@@ -30,11 +30,15 @@ from flows.generator.frames import (
 )
 from flows.generator.orders import CARRIER_NAMES, week_order_lines
 from flows.generator.planted import (
+    impose_weaker_remedies,
     line_propensity,
     plan_bad_batches,
     plan_corrective_actions,
     plan_remedy_failure_rates,
+    plan_weak_remedy_merchant,
+    plant_lab_tests_and_silence,
     remedy_failures,
+    under_compensate_counterfeit,
 )
 from flows.generator.truth import write_truth
 from flows.generator.volume import PROMOTION_DAYS, allocate, day_weights
@@ -232,6 +236,10 @@ def _generate_into(
     burst_received: dict[int, int] = {}  # received week -> planted descriptions
     remedy_fail_rate = plan_remedy_failure_rates(_rng(opts.seed, 3), len(catalog.merchants))
     planted_failures: list[dict[str, str]] = []
+    weak_merchant = plan_weak_remedy_merchant(catalog, remedy_fail_rate)
+    weak_imposed = {"complaints": 0}
+    batch_lab_tests: dict[int, int] = {b.sku: 0 for b in batches}
+    counterfeit: dict[str, Any] = {}
     days = start_day + np.arange(n_days).astype("timedelta64[D]")
     month_day = [(int(str(d)[5:7]), int(str(d)[8:10])) for d in days]
     promo = np.array([md in PROMOTION_DAYS for md in month_day])
@@ -285,6 +293,18 @@ def _generate_into(
         c = draw_complaints(rng, lines, catalog.sku_category, p, as_of_s)
         if len(c) == 0:
             return
+        # planted outcomes, on their own random stream so the rest of the data stays as it was
+        plant_rng = _rng(opts.seed, 15, week, part)
+        c_sku, c_paid = lines.sku[c.line], lines.paid[c.line].astype(float)
+        weak = catalog.sku_merchant[c_sku] == weak_merchant
+        weak_imposed["complaints"] += int(impose_weaker_remedies(plant_rng, c, weak, c_paid).sum())
+        batch_skus = np.array([b.sku for b in batches if week in b.weeks], dtype=np.int64)
+        plant_lab_tests_and_silence(plant_rng, c, batch_skus, c_sku)
+        for sku in batch_skus:
+            batch_lab_tests[int(sku)] += int((c.needs_lab & (c_sku == sku)).sum())
+        at = None
+        if not counterfeit and week >= opts.weeks // 2:
+            at = under_compensate_counterfeit(c, c_paid, as_of_s - 30 * DAY)
         t = write_complaints(
             rng,
             dirt_rng,
@@ -293,6 +313,18 @@ def _generate_into(
             f"TS{week:03d}{part:02d}",
             (week, _rng(opts.seed, 14, week, part)),
         )
+        if at is not None:
+            paid = round(float(c_paid[at]), 2)
+            required = max(3 * paid, 500.0)
+            counterfeit.update(
+                complaint_id=f"TS{week:03d}{part:02d}{at:06d}",
+                merchant_id=str(merchant_ids[catalog.sku_merchant[c_sku[at]]]),
+                paid_amount=paid,
+                compensation_amount=round(float(c.compensation[at]), 2),
+                required_compensation=round(required, 2),
+                shortfall=round(required - float(c.compensation[at]), 2),
+                closed=bool(t[at, CLOSED] >= 0),
+            )
         # Remedy failures: the same buyer complains again about the same line and issue.
         closed_at = np.maximum(t[:, CLOSED], t[:, CLOSED2])
         failed, received = remedy_failures(
@@ -468,6 +500,15 @@ def _generate_into(
                 },
             }
         ],
+        "weaker_remedy_merchant": {
+            "merchant_id": str(merchant_ids[weak_merchant]),
+            "imposed_partial_refunds": weak_imposed["complaints"],
+            "rule": "partial refunds, never accepted, where return, exchange or repair is due",
+        },
+        "under_compensated_counterfeit": counterfeit or None,
+        "lab_tests_on_bad_batches": {
+            str(sku_ids[sku]): n for sku, n in sorted(batch_lab_tests.items())
+        },
         "slow_evidence_merchants": [str(m) for m in merchant_ids[catalog.merchant_slow]],
         "remedy_failures": sorted(planted_failures, key=lambda f: f["complaint_id"]),
         "poor_remedy_merchants": [str(m) for m in merchant_ids[remedy_fail_rate > 0.1]],

@@ -2,7 +2,8 @@
 ``daily-pipeline`` flow call.
 
 One module per job: ``discovery`` (which files, which entity), ``fingerprint`` (content hash and
-encoding), ``transcode`` (GB18030 to UTF-8, streamed), ``readers`` (each format into a text table),
+encoding), ``line_encoding`` (per-line encoding validation), ``readers`` (each format into a text
+table),
 ``profiles`` (header layouts and value maps), ``timestamps`` (SQL that parses every accepted
 form), ``rules`` (typed batch with per-row errors and warnings), ``classify`` (duplicates and
 conflicts within a file), ``expectations_run`` (Great Expectations over the batch), ``merge``

@@ -73,7 +73,9 @@ def _validator() -> Any:
 def _build_validator() -> Any:
     """An ephemeral GX context with one pandas data-frame asset (built once per process)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
+    from expectations.gx import load_gx
+
+    gx = load_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.execution_engine import pandas_execution_engine
 

@@ -76,6 +76,32 @@ def check_gzip(path: Path) -> None:
         raise ValueError(f"truncated or corrupt gzip ({exc})") from None
 
 
+def check_decompressed_size(path: Path, limit: int) -> None:
+    """Refuse a gzip file whose content is larger than ``limit`` bytes, as soon as it is (a
+    small archive of repeated lines can expand past any memory limit). Streamed: the content
+    is counted, never held."""
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    total = 0
+    try:
+        with open(path, "rb") as handle:
+            while raw := handle.read(HASH_CHUNK):
+                while raw:
+                    total += len(inflate.decompress(raw, CHUNK))
+                    if total > limit:
+                        raise ValueError(
+                            f"the gzip content is larger than ingest_max_decompressed_bytes = "
+                            f"{limit} bytes ({path.stat().st_size} bytes compressed); raise "
+                            "ingest_max_decompressed_bytes in complaints.yml, or split the export"
+                        )
+                    if inflate.eof:  # a member ends; another may follow
+                        raw = inflate.unused_data
+                        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    else:
+                        raw = inflate.unconsumed_tail
+    except zlib.error:
+        return  # a corrupt archive: the reader names that problem
+
+
 def detect_encoding(path: Path, fmt: str) -> str:
     """``utf-8`` when the whole content is valid UTF-8 (BOM or not), else ``gb18030``.
 

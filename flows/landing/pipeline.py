@@ -38,6 +38,7 @@ from flows.landing.expectations_run import (
     warm_up,
 )
 from flows.landing.fingerprint import (
+    check_decompressed_size,
     check_gzip,
     head_is_utf8,
     normalise_encoding,
@@ -45,6 +46,7 @@ from flows.landing.fingerprint import (
 )
 from flows.landing.key_fingerprint import check_key
 from flows.landing.ledger import FileResult
+from flows.landing.line_encoding import line_kinds, line_reason, write_readable
 from flows.landing.merge import merge_batch
 from flows.landing.pii import load_key, mask_text, phone_patterns_in_use
 from flows.landing.profiles import (
@@ -60,6 +62,7 @@ from flows.landing.profiles import (
 from flows.landing.quarantine import record_quarantine
 from flows.landing.readers import (
     CsvLayout,
+    ReadLimits,
     UnreadableFile,
     invalid_utf8_seen,
     looks_delimited_by,
@@ -67,11 +70,11 @@ from flows.landing.readers import (
     read_jsonl,
     read_parquet,
     read_xlsx,
+    reject_nested_values,
 )
 from flows.landing.rules import RuleContext, build_assumed, build_typed, value_columns
 from flows.landing.schema import ensure_schema
 from flows.landing.sqltext import ident
-from flows.landing.transcode import transcode_to_utf8
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,10 @@ class RunContext:
     key: bytes
     ingested_at: str
     work_dir: Path
+
+    @property
+    def limits(self) -> ReadLimits:
+        return ReadLimits(self.settings.ingest_max_record_bytes, self.settings.ingest_max_columns)
 
     @property
     def known_headers(self) -> set[str]:
@@ -273,9 +280,24 @@ def prepare_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContex
         _prepare(prepared, ctx)
     except AlreadyIngested:
         prepared.known_id = result.file_id
+    except duckdb.OutOfMemoryException as exc:
+        prepared.error = out_of_memory(exc, ctx.settings)
     except (OSError, UnreadableFile, ValueError, duckdb.Error, UnicodeError) as exc:
         prepared.error = exc
     return prepared
+
+
+def out_of_memory(exc: BaseException, settings: Settings) -> UnreadableFile:
+    """An actionable reason for a file that needed more memory than the ingest may use."""
+    return UnreadableFile(
+        f"reading it needed more memory than ingest_memory_limit = "
+        f"{settings.ingest_memory_limit}; raise ingest_memory_limit in complaints.yml, or split "
+        f"the file (DuckDB: {_one_line(exc)})"
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
 
 
 def commit_file(prepared: PreparedFile, ctx: RunContext, raise_io: bool = False) -> FileResult:
@@ -318,6 +340,8 @@ def commit_file(prepared: PreparedFile, ctx: RunContext, raise_io: bool = False)
             return _reject_hashed(con, lf, ctx, result, prepared.digest, exc)
         except (UnreadableFile, ValueError, duckdb.Error, UnicodeError) as exc:
             con.execute("rollback")
+            if isinstance(exc, duckdb.OutOfMemoryException):
+                exc = out_of_memory(exc, ctx.settings)
             return _reject_hashed(con, lf, ctx, result, prepared.digest, exc)
         return result
     finally:
@@ -542,6 +566,8 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
     result.profile = profile.name
     positions, extra = map_headers(profile, entity_name, headers)
     result.extra_columns = [mask_text(h) for h in extra]
+    if lf.fmt == "jsonl":
+        reject_nested_values(con, headers, sorted(positions.values()))
     try:
         templates = template_positions(profile, entity_name, headers)
     except KeyError as missing_header:
@@ -670,13 +696,34 @@ def _read(
     if lf.fmt in ("csv", "csv.gz"):
         return _read_csv_any_encoding(con, lf, ctx, result, named, prepared)
     if lf.fmt == "jsonl":
-        result.encoding = "utf-8"
-        return read_jsonl(con, literal_path(lf, ctx)).headers
+        return _read_jsonl_any_encoding(con, lf, ctx, result)
     if lf.fmt == "parquet":
-        return read_parquet(con, literal_path(lf, ctx)).headers
+        return read_parquet(con, literal_path(lf, ctx), ctx.limits).headers
     return read_xlsx(
-        con, lf.path, ctx.known_headers | {normalise_header(h) for h in FALLBACK}
+        con, lf.path, ctx.known_headers | {normalise_header(h) for h in FALLBACK}, ctx.limits
     ).headers
+
+
+def _read_jsonl_any_encoding(
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, ctx: RunContext, result: FileResult
+) -> list[str]:
+    """JSON Lines in UTF-8, read as it is; a file that is not all UTF-8 is validated line by
+    line (see ``_read_csv_any_encoding``)."""
+    result.encoding = "utf-8"
+    if head_is_utf8(lf.path, "jsonl"):
+        headers = read_jsonl(con, literal_path(lf, ctx), ctx.limits).headers
+        if not invalid_utf8_seen(con):
+            return headers
+        _drop_temporaries(con)
+    source = ctx.work_dir / f"{lf.name}.utf8.jsonl"
+    kinds = line_kinds(lf.path, "jsonl")
+    result.encoding = kinds.majority()
+    scan = write_readable(lf.path, "jsonl", result.encoding, source, kinds.foreign(result.encoding))
+    try:
+        reasons = [line_reason(result.encoding, bad) for bad in scan.bad]
+        return read_jsonl(con, source, ctx.limits, reasons).headers
+    finally:
+        source.unlink(missing_ok=True)
 
 
 def _read_csv_any_encoding(
@@ -687,12 +734,17 @@ def _read_csv_any_encoding(
     named: Profile | None,
     prepared: PreparedFile,
 ) -> list[str]:
-    """UTF-8 when the bytes are valid UTF-8, else GB18030 (unless a profile states the encoding).
+    """UTF-8 when the bytes are valid UTF-8, else validated line by line.
 
     The first megabyte is checked in Python; the rest is checked by DuckDB while it reads (an
     invalid UTF-8 sequence anywhere makes it reject that record as INVALID ENCODING), so a UTF-8
-    file is read once, and a GB18030 file whose start looks like UTF-8 is read again transcoded.
+    file is read once. A file that is not all UTF-8 is UTF-8 or GB18030 by the encoding most of
+    its non-ASCII lines are in (unless a profile states it); it is read from a UTF-8 copy in
+    which every line foreign to that encoding is marked so its record is quarantined with a
+    reason naming the line and byte offset; no line is transcoded from a guessed encoding.
     """
+    if lf.fmt == "csv.gz":
+        check_decompressed_size(lf.path, ctx.settings.ingest_max_decompressed_bytes)
     stated = named.encoding if named and named.encoding else None
     if stated:
         encoding = normalise_encoding(stated)
@@ -702,8 +754,8 @@ def _read_csv_any_encoding(
     layout = _csv_layout(named)
     known = ctx.known_headers
 
-    def read(path: Path) -> list[str]:
-        read_result = read_csv(con, path, layout, known)
+    def read(path: Path, reasons: list[str] | None = None) -> list[str]:
+        read_result = read_csv(con, path, layout, known, ctx.limits, reasons)
         prepared.delimiter = read_result.delimiter
         prepared.skipped = read_result.skipped_lines
         return read_result.headers
@@ -715,13 +767,17 @@ def _read_csv_any_encoding(
             if lf.fmt == "csv.gz":
                 check_gzip(lf.path)  # a clearer reason for a truncated or corrupt archive
             raise
-        if stated or not invalid_utf8_seen(con):
+        if not invalid_utf8_seen(con):
             return headers
-        encoding = result.encoding = "gb18030"
         _drop_temporaries(con)
+    kinds = line_kinds(lf.path, lf.fmt)
+    if not stated:
+        encoding = result.encoding = kinds.majority()
     source = ctx.work_dir / f"{lf.name}.utf8.csv"
-    transcode_to_utf8(lf.path, lf.fmt, encoding, source)
+    foreign = kinds.foreign(encoding)
+    quote = layout.quote.encode()
+    scan = write_readable(lf.path, lf.fmt, encoding, source, foreign, quote, header_lines=1)
     try:
-        return read(source)
+        return read(source, [line_reason(encoding, bad) for bad in scan.bad])
     finally:
         source.unlink(missing_ok=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flows import formatting as fmt
 from flows.scorecard.weeks import IsoWeek
 
 Row = dict[str, Any]
@@ -80,3 +82,27 @@ class WeekCards:
 
     def all_cards(self) -> list[MerchantCard]:
         return [card for category in self.categories for card in category.merchants]
+
+
+def with_small_rates_blanked(card: MerchantCard, minimum: int) -> MerchantCard:
+    """The card as its faces show it (HTML, XLSX): every rate resting on fewer than ``minimum``
+    cases set to None, so it reads "—" / an empty cell, never a number (``fmt.RATE_BASES``), and
+    no week-on-week change from a previous week below the minimum. Recommendations were drawn
+    from the mart values under their own minimums and are kept."""
+
+    def blank(rows: list[Row]) -> list[Row]:
+        return [fmt.blank_small_rate_row(row, minimum) for row in rows]
+
+    row = fmt.blank_small_rate_row(card.row, minimum)
+    previous = fmt.blank_small_rate_row(card.previous, minimum) if card.previous else None
+    if previous is not None and fmt.too_few(previous.get("order_lines"), minimum):
+        row["defect_rate_wow_change"] = None
+    return dataclasses.replace(
+        card,
+        row=row,
+        previous=previous,
+        trend=blank(card.trend),
+        skus=blank(card.skus),
+        sla=blank(card.sla),
+        actions=blank(card.actions),
+    )

@@ -11,7 +11,13 @@ WIDTH, HEIGHT = 330, 150
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 22
 
 
-def trend_svg(trend: list[Row], title: str, median_label: str, immature_label: str) -> Markup:
+def trend_svg(
+    trend: list[Row],
+    title: str,
+    median_label: str,
+    immature_label: str,
+    week_tick: str = "W{week:02d}",
+) -> Markup:
     """Defect rate per week with its interval band, the category median dashed.
 
     Immature weeks are drawn as hollow points; weeks without orders leave a gap (no zero).
@@ -64,7 +70,9 @@ def trend_svg(trend: list[Row], title: str, median_label: str, immature_label: s
         points = [(x(i), y(r["category_median_defect_rate"])) for i, r in segment]
         parts.append(f'<polyline points="{_points(points)}" class="median"/>')
     for i, row in enumerate(trend):
-        label = str(row.get("iso_week") or "")[-3:]
+        # The week number in the reader's words ("W39", "39周"); the tooltip has the full week.
+        week = str(row.get("iso_week") or "")[-2:]
+        label = week_tick.format(week=int(week)) if week.isdigit() else ""
         parts.append(
             f'<text x="{x(i):.1f}" y="{HEIGHT - 6}" class="axis" text-anchor="middle">'
             f"{escape(label)}</text>"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flows import formatting as fmt
 from flows.config import Settings
-from flows.scorecard.cards import MerchantCard
+from flows.scorecard.cards import MerchantCard, with_small_rates_blanked
 from flows.scorecard.charts import trend_svg
 from flows.scorecard.labels import Labels
 from flows.scorecard.ranked_lists import ranked_items
@@ -25,7 +25,9 @@ def render_card(
     settings: Settings,
     labels: Labels,
 ) -> str:
-    """The card's HTML; every number is printed next to its exact mart value (``data-value``)."""
+    """The card's HTML; every number is printed next to its exact mart value (``data-value``).
+    Rates on fewer than ``min_rate_base`` cases are blanked, with a note."""
+    card = with_small_rates_blanked(card, settings.min_rate_base)
     row, prev = card.row, card.previous
     active = [r for r in card.trend if (r.get("order_lines") or 0) > 0]
     evidence_change = fmt.DASH
@@ -38,6 +40,7 @@ def render_card(
         title=labels.fmt("trend", n=settings.scorecard_trend_weeks),
         median_label=labels["category_median_defect_rate"],
         immature_label=labels["immature"],
+        week_tick=labels["week_tick"],
     )
     template = environment().get_template("scorecard.html.j2")
     return template.render(
@@ -67,5 +70,6 @@ def render_card(
         overdue=card.overdue[:MAX_ROWS],
         more_overdue=max(0, len(card.overdue) - MAX_ROWS),
         max_rows=MAX_ROWS,
+        min_rate=settings.min_rate_base,
         sla_measured=any((stage["n_measured"] or 0) > 0 for stage in card.sla),
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.contract import COLUMN_LABELS, code_label, column_label
+from flows.contract import CODED_COLUMNS, COLUMN_LABELS, code_label, column_label
 from flows.errors import UserError
+from flows.formatting import is_missing
 
 LANGUAGES = ("zh", "en")
 
@@ -15,6 +16,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "title": "Merchant quality scorecard",
         "index_title": "Merchant scorecards",
         "week": "Week",
+        "week_tick": "W{week:02d}",
         "merchant": "Merchant",
         "no_grade": "no grade",
         "refunds": "Refunds + compensation",
@@ -27,6 +29,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "trend_4w": "4-week trend",
         "per_week": "/week",
         "immature": "immature",
+        "small_rates_note": "— / empty rate: fewer than {minimum} cases (n beside it)",
         "immature_note": (
             "Immature: complaints are counted against the week the order was placed, so the "
             "latest weeks can still rise as complaints arrive."
@@ -37,7 +40,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "this_week": "this week",
         "window": "last {n} weeks",
         "sla": "SLA compliance by stage",
-        "target": "Target",
         "legal": "Legal entitlements (complaints received this week, closed)",
         "legal_summary": "{checked} checked, {entitled} with an entitlement, {below} below it",
         "legal_rule": "Rule fallen short of",
@@ -89,13 +91,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "value": "Value",
         "metric": "Metric",
         "rule": "Rule",
-        "priority": "Priority",
         "none": "—",
     },
     "zh": {
         "title": "商家质量周报",
         "index_title": "商家质量周报",
         "week": "周次",
+        "week_tick": "{week}周",
         "merchant": "商家",
         "no_grade": "无等级",
         "refunds": "退款 + 补偿",
@@ -108,6 +110,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "trend_4w": "近 4 周趋势",
         "per_week": "/周",
         "immature": "未成熟",
+        "small_rates_note": "— / 空白比率：样本少于 {minimum}（n 见旁列），不显示比率",
         "immature_note": "未成熟：投诉按下单周归属，最近几周的数字仍可能随后续投诉上升。",
         "recommendations": "建议措施",
         "no_recommendations": "本周无需采取措施。",
@@ -115,7 +118,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "this_week": "本周",
         "window": "近 {n} 周",
         "sla": "各环节时效达标率",
-        "target": "时限",
         "legal": "法定权益合规（本周受理、已关闭的投诉）",
         "legal_summary": "已核对 {checked} 件，其中有法定权益 {entitled} 件，低于权益 {below} 件",
         "legal_rule": "未满足的规则",
@@ -157,12 +159,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "open_card": "查看",
         "workbook": "工作簿",
         "merchants": "个商家",
-        "footer": "所有数字均来自数据仓库的 marts 表（数据截至 {as_of}）。电话号码已脱敏。",
+        "footer": "所有数字均来自数据仓库的指标汇总表（数据截至 {as_of}）。电话号码已脱敏。",
         "more": "… 另有 {n} 条",
         "value": "数值",
         "metric": "指标",
         "rule": "规则",
-        "priority": "优先级",
         "none": "—",
     },
 }
@@ -224,6 +225,23 @@ class Labels:
             sep.join(f"{joiner.join(groups[key])}: {texts[key]}" for key in groups)
             or (self._text["none"])
         )
+
+    def column(self, key: str) -> str:
+        """A table header: the column's words in this language (``flows.column_labels``)."""
+        return column_label(key, self.lang)
+
+    def flag(self, value: object) -> str | None:
+        """A yes/no cell: 是/否, Yes/No (never True/False, whose sense hangs on the header)."""
+        if is_missing(value):
+            return None
+        return ("是" if value else "否") if self.lang == "zh" else ("Yes" if value else "No")
+
+    def coded(self, key: str, value: object) -> object:
+        """A cell of column ``key``: its code's word when the column holds codes."""
+        kind = CODED_COLUMNS.get(key)
+        if kind is None or is_missing(value) or not isinstance(value, str):
+            return value
+        return self.code(value, kind)
 
     def code(self, value: object, kind: str | None = None) -> str:
         """The word for a code from the one code table, ``flows.contract.CODES`` (the code

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flows.contract import column_label
 
-# The scorecard's columns, in order: (column, kind); kinds pick the cell format. The one layout:
-# the mailed workbook's overview and the dashboard's scorecard table and downloads show these,
-# headed by the one column-label table (flows.contract.COLUMN_LABELS).
+# The scorecard's columns, in order: (column, kind); kinds pick the cell format (``ranked``: a
+# mart's ranked list, worded as one cell). The one layout: the mailed workbook's overview and the
+# dashboard's scorecard table and downloads show these, headed by the one column-label table
+# (flows.contract.COLUMN_LABELS); each counted rate follows the count it rests on.
 OVERVIEW_COLUMNS: list[tuple[str, str]] = [
     ("merchant_id", "text"),
     ("merchant_name", "text"),
@@ -24,9 +25,13 @@ OVERVIEW_COLUMNS: list[tuple[str, str]] = [
     ("defect_lines", "int"),
     ("n_complaints_received", "int"),
     ("n_confirmed_defects_received", "int"),
+    ("acknowledge_n_measured", "int"),
     ("acknowledge_compliance_rate", "rate"),
+    ("merchant_notified_n_measured", "int"),
     ("merchant_notified_compliance_rate", "rate"),
+    ("merchant_evidence_n_measured", "int"),
     ("merchant_evidence_compliance_rate", "rate"),
+    ("resolution_n_measured", "int"),
     ("resolution_compliance_rate", "rate"),
     ("n_overdue", "int"),
     ("n_recurrences", "int"),
@@ -34,8 +39,8 @@ OVERVIEW_COLUMNS: list[tuple[str, str]] = [
     ("compensation_amount", "money"),
     ("reopen_count", "int"),
     ("has_activity", "flag"),
-    ("top_issue_types", "text"),
-    ("top_skus", "text"),
+    ("top_issue_types", "ranked"),
+    ("top_skus", "ranked"),
     ("grade_explanation", "text"),
     ("sheet", "link"),
 ]

@@ -3,17 +3,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flows import formatting as fmt
 from flows.config import Settings
 from flows.landing.pii import phone_patterns_in_use
 from flows.scorecard.delivery import DeliveryRun, deliver_category
+from flows.scorecard.index_page import write_index
 from flows.scorecard.labels import Labels
 from flows.scorecard.ledger import DeliveryLedger
 from flows.scorecard.mailer import SmtpSettings
 from flows.scorecard.paths import default_out_dir
-from flows.scorecard.produce import read_cards, write_all
+from flows.scorecard.produce import read_cards, write_category
 from flows.scorecard.queries import resolve_week, scorecard_categories
 from flows.scorecard.recipients import load_recipients
 from flows.scorecard.report import ScorecardReport
@@ -28,13 +33,18 @@ def run_scorecards(
     smtp: SmtpSettings | None = None,
     deliver: bool = True,
     resend: bool = False,
+    stage: Stage | None = None,
+    on_stage_done: Callable[[str], None] | None = None,
 ) -> ScorecardReport:
     """Write every file, then mail each category team (when ``deliver`` and ``smtp``).
 
+    ``stage(name)`` wraps each step ("read", "write", "mail") and yields its progress callback
+    (the command line's bars); ``on_stage_done`` gets each step's one-line summary.
     Raises DeliveryFailed (carrying the report) after trying every category if any failed.
     """
+    steps = _Steps(stage or _no_progress, on_stage_done or (lambda _: None))
     with phone_patterns_in_use(settings.phone_patterns()):
-        return _run(settings, week, category, lang, out, smtp, deliver, resend)
+        return _run(settings, week, category, lang, out, smtp, deliver, resend, steps)
 
 
 def _run(
@@ -46,13 +56,24 @@ def _run(
     smtp: SmtpSettings | None,
     deliver: bool,
     resend: bool,
+    steps: _Steps,
 ) -> ScorecardReport:
     lang = lang or settings.scorecard_language
     Labels(lang)  # reject an unknown language before any work
     iso_week = resolve_week(settings.warehouse, week, settings)
-    cards = read_cards(settings.warehouse, iso_week, settings, lang, category)
+    with steps.stage("read") as progress:
+        cards = read_cards(settings.warehouse, iso_week, settings, lang, category)
+        _advance(progress, 1, "cards")
+    n_cards = sum(len(c.merchants) for c in cards.categories)
+    steps.done(f"read {n_cards:,} merchants' cards in {len(cards.categories)} categories")
     out_dir = out or default_out_dir(settings, cards.week)
-    written, index = write_all(cards, out_dir, settings, lang)
+    with steps.stage("write") as progress:
+        written = []
+        for group in cards.categories:
+            written.append(write_category(cards, group, out_dir, settings, lang))
+            _advance(progress, len(cards.categories), group.category)
+        index = write_index(cards, out_dir, Labels(lang))
+    steps.done(f"wrote {len(written)} workbooks and {n_cards:,} cards to {out_dir}")
     report = ScorecardReport(cards.week.label, out_dir, index, written)
     if deliver:
         recipients = load_recipients(settings.recipients_file)
@@ -60,12 +81,35 @@ def _run(
         ledger = DeliveryLedger(settings.delivery_ledger)
         as_of = fmt.local_time(cards.as_of, cards.timezone)
         run = DeliveryRun(cards.week, as_of, smtp, ledger, settings, lang, resend=resend)
-        for files, group in zip(written, cards.categories, strict=True):
-            report.deliveries.append(
-                deliver_category(run, files, group, recipients.get(group.category))
-            )
+        with steps.stage("mail") as progress:
+            for files, group in zip(written, cards.categories, strict=True):
+                report.deliveries.append(
+                    deliver_category(run, files, group, recipients.get(group.category))
+                )
+                _advance(progress, len(cards.categories), group.category)
+        failed = sum(d.failed for d in report.deliveries)
+        steps.done(f"mail: {len(report.deliveries)} categories handled, {failed} failed")
     report.raise_for_failures()
     return report
+
+
+Stage = Callable[[str], AbstractContextManager[Any]]
+
+
+@dataclass(frozen=True)
+class _Steps:
+    stage: Stage
+    done: Callable[[str], None]
+
+
+@contextmanager
+def _no_progress(name: str) -> Iterator[None]:
+    yield None
+
+
+def _advance(progress: Callable[[int | None, str], None] | None, total: int, what: str) -> None:
+    if progress is not None:
+        progress(total, what)
 
 
 def unknown_recipient_categories(recipients: dict, settings: Settings) -> list[str]:

@@ -7,6 +7,7 @@ empty cell, never 0. Every text passes through the phone mask.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -17,10 +18,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from flows import formatting as fmt
 from flows.config import Settings
-from flows.scorecard.cards import CategoryCards, MerchantCard
+from flows.scorecard.cards import CategoryCards, MerchantCard, with_small_rates_blanked
 from flows.scorecard.labels import Labels
 from flows.scorecard.layout import OVERVIEW_COLUMNS, overview_header
 from flows.scorecard.phone_mask import mask_phones
+from flows.scorecard.ranked_lists import ranked_text
 from flows.scorecard.sheet_names import unique_sheet_names
 from flows.scorecard.weeks import IsoWeek
 
@@ -43,7 +45,14 @@ def write_workbook(
     settings: Settings,
     labels: Labels,
 ) -> Path:
-    """Write the category's workbook to ``path`` (replaced if present) and return it."""
+    """Write the category's workbook to ``path`` (replaced if present) and return it. Rates on
+    fewer than ``min_rate_base`` cases are empty cells, with a note on every sheet."""
+    category = dataclasses.replace(
+        category,
+        merchants=[
+            with_small_rates_blanked(card, settings.min_rate_base) for card in category.merchants
+        ],
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     book = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True, "remove_timezone": True})
@@ -51,16 +60,12 @@ def write_workbook(
     sheets = merchant_sheet_names(category, labels)
     overview = book.add_worksheet(labels["overview"])
     _write_overview(overview, category, sheets, week, as_of, timezone, labels, styles)
+    small_note = labels.fmt("small_rates_note", minimum=settings.min_rate_base)
+    overview.write_string(2, 0, small_note, styles["note"])
     for card in category.merchants:
-        _write_merchant(
-            book.add_worksheet(sheets[card.merchant_id]),
-            card,
-            week,
-            timezone,
-            settings,
-            labels,
-            styles,
-        )
+        sheet = book.add_worksheet(sheets[card.merchant_id])
+        _write_merchant(sheet, card, week, timezone, settings, labels, styles)
+        sheet.write_string(1, 0, small_note, styles["note"])
     book.close()
     tmp.replace(path)
     return path
@@ -141,8 +146,12 @@ def _write_overview(
                     styles["link"],
                     string=sheets[card.merchant_id],
                 )
+            elif kind == "flag":
+                _cell(ws, r, col, labels.flag(values.get(key)), styles.get("text"))
+            elif kind == "ranked":
+                _cell(ws, r, col, ranked_text(values.get(key), labels), styles["text"])
             else:
-                _cell(ws, r, col, values.get(key), styles.get(kind))
+                _cell(ws, r, col, labels.coded(key, values.get(key)), styles.get(kind))
     last = first + len(category.merchants) - 1
     if category.merchants:
         grade_col = _col("grade")
@@ -209,17 +218,23 @@ def _table(
     rows: list[dict[str, Any]],
     styles: dict[str, Any],
     empty: str,
+    labels: Labels,
 ) -> int:
-    """Write a titled table (header = mart column names) at ``top``; return the next free row."""
+    """Write a titled table (headers and codes in the reader's words) at ``top``; return the
+    next free row."""
     ws.write_string(top, 0, title, styles["section"])
     if not rows:
         ws.write_string(top + 1, 0, empty, styles["note"])
         return top + 3
     for col, (key, _kind) in enumerate(columns):
-        ws.write_string(top + 1, col, key, styles["header"])
+        ws.write_string(top + 1, col, labels.column(key), styles["header"])
     for i, row in enumerate(rows):
         for col, (key, kind) in enumerate(columns):
-            _cell(ws, top + 2 + i, col, row.get(key), styles.get(kind))
+            value = row.get(key)
+            if kind == "flag":
+                _cell(ws, top + 2 + i, col, labels.flag(value), styles.get("text"))
+            else:
+                _cell(ws, top + 2 + i, col, labels.coded(key, value), styles.get(kind))
     return top + 3 + len(rows)
 
 
@@ -242,7 +257,7 @@ def _write_merchant(
     )
     r = 2
     grade_style = styles.get(f"grade_{card.row.get('grade')}")
-    ws.write_string(r, 0, "grade", styles["header"])
+    ws.write_string(r, 0, labels["grade"], styles["header"])
     _cell(ws, r, 1, card.row.get("grade"), grade_style)
     _cell(ws, r, 2, card.row.get("grade_explanation"), styles["text"])
     r += 2
@@ -260,21 +275,24 @@ def _write_merchant(
         ws.write_string(r, 1, labels["value"], styles["header"])
         r += 1
         for key, kind in _KPI_ROWS:
-            ws.write_string(r, 0, key)
-            _cell(ws, r, 1, card.row.get(key), styles.get(kind))
+            ws.write_string(r, 0, labels.column(key))
+            value = card.row.get(key)
+            if kind == "flag":
+                _cell(ws, r, 1, labels.flag(value), styles.get("text"))
+            else:
+                _cell(ws, r, 1, value, styles.get(kind))
             r += 1
         r += 1
-    reco_rows = [
-        {"priority": x.priority, "rule": x.rule, "text": x.text} for x in card.recommendations
-    ]
+    reco_rows = [{"priority": x.priority, "recommendation": x.text} for x in card.recommendations]
     r = _table(
         ws,
         r,
         labels["recommendations"],
-        [("priority", "int"), ("rule", "text"), ("text", "text")],
+        [("priority", "int"), ("recommendation", "text")],
         reco_rows,
         styles,
         labels["no_recommendations"],
+        labels,
     )
     trend = [{k: row.get(k) for k, _ in _TREND_COLUMNS} for row in card.trend]
     r = _table(
@@ -285,17 +303,20 @@ def _write_merchant(
         trend,
         styles,
         labels["none"],
+        labels,
     )
-    r = _table(ws, r, labels["top_skus"], _SKU_COLUMNS, card.skus, styles, labels["none"])
+    r = _table(ws, r, labels["top_skus"], _SKU_COLUMNS, card.skus, styles, labels["none"], labels)
     sla = [{**row, "target": labels.sla_target(row.get("targets", []))} for row in card.sla]
-    r = _table(ws, r, labels["sla"], _SLA_COLUMNS, sla, styles, labels["none"])
+    r = _table(ws, r, labels["sla"], _SLA_COLUMNS, sla, styles, labels["none"], labels)
     overdue = [
         {**o, "received_at": fmt.local_time(o.get("received_at"), timezone)} for o in card.overdue
     ]
-    r = _table(ws, r, labels["overdue"], _OVERDUE_COLUMNS, overdue, styles, labels["no_overdue"])
+    r = _table(
+        ws, r, labels["overdue"], _OVERDUE_COLUMNS, overdue, styles, labels["no_overdue"], labels
+    )
     if card.legal_counts and card.legal_counts.get("n_checked"):
         legal = [{**x, "below_rule": labels.code(x.get("below_rule"))} for x in card.legal_below]
-        r = _table(ws, r, labels["legal"], _LEGAL_COLUMNS, legal, styles, labels["none"])
+        r = _table(ws, r, labels["legal"], _LEGAL_COLUMNS, legal, styles, labels["none"], labels)
     recurrences = [
         {**x, "closed_at": fmt.local_time(x.get("closed_at"), timezone)} for x in card.recurrences
     ]
@@ -307,6 +328,7 @@ def _write_merchant(
         recurrences,
         styles,
         labels["no_recurrences"],
+        labels,
     )
     actions = [
         {
@@ -329,7 +351,7 @@ def _write_merchant(
         }
         for a in card.actions
     ]
-    _table(ws, r, labels["actions"], _ACTION_COLUMNS, actions, styles, labels["no_actions"])
+    _table(ws, r, labels["actions"], _ACTION_COLUMNS, actions, styles, labels["no_actions"], labels)
 
 
 _KPI_ROWS: list[tuple[str, str]] = [

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards.i18n import column_label
+from dashboards.i18n import column_label, t
+from flows.contract import code_label
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGES = [
@@ -224,6 +225,25 @@ def test_merchant_drill_down_runs_only_the_open_tab(app, scenario):
     assert len(app.dataframe[1].value) == min(total, 500)
 
 
+def test_drilled_merchant_is_in_the_url_and_a_link_opens_it(app, scenario):
+    app.run()
+    app.switch_page("app_pages/merchants.py").run()
+    first = app.selectbox(key="merchants_drill").value
+    # The options read "name (id)": the third merchant's id.
+    other = re.search(r"\((\w+)\)$", app.selectbox(key="merchants_drill").options[2])[1]
+    app.selectbox(key="merchants_drill").select(other).run()
+    drilled = app.selectbox(key="merchants_drill").value
+    assert app.query_params["drill"] == drilled == other != first
+    # A link with that address, opened in a new session, opens the same merchant.
+    link = AppTest.from_file(APP, default_timeout=60)
+    link.query_params.update(dict(app.query_params))
+    link.run()
+    link.switch_page("app_pages/merchants.py").run()
+    assert not link.exception
+    assert link.selectbox(key="merchants_drill").value == drilled
+    assert link.query_params["drill"] == drilled
+
+
 def test_sla_details_table_runs_when_its_expander_opens(app):
     app.run()
     app.switch_page("app_pages/sla.py").run()
@@ -301,3 +321,113 @@ def test_compliance_page_lists_the_below_entitlement_complaints(app, scenario):
     )
     merchants = [d.value for d in app.dataframe if "不合规率" in d.value.columns]
     assert len(merchants) == 1 and merchants[0]["低于权益"].sum() == (n_below or 0)
+
+
+# Every rate of a dashboard table with the count it rests on (written out here, independently of
+# flows.formatting.RATE_BASES): below the configured minimum the cell must be empty ("—").
+_TABLE_RATES = {
+    "defect_rate": "order_lines",
+    "defect_rate_ci_low": "order_lines",
+    "complaint_rate": "order_lines",
+    "compliance_rate": "n_measured",
+    "compliance_rate_ci_high": "n_measured",
+    "recurrence_rate": "n_closed_in_rate",
+    "reopen_rate": "n_counted",
+    "below_rate": "n_entitled",
+    "before_defect_rate": "before_order_lines",
+    "after_defect_rate": "after_order_lines",
+}
+
+
+def _small_rate_cells(app, lang="zh"):
+    """(small cells seen, small cells showing a number) over the page's tables."""
+    from flows.config import Settings
+
+    minimum = Settings().min_rate_base
+    seen = shown = 0
+    for frame in (d.value for d in app.dataframe):
+        for rate, base in _TABLE_RATES.items():
+            rate_label, base_label = column_label(rate, lang), column_label(base, lang)
+            if rate_label not in frame.columns:
+                continue
+            # The count a rate rests on is always in the table beside it.
+            assert base_label in frame.columns, (rate_label, list(frame.columns))
+            small = frame[base_label].fillna(0).astype(float) < minimum
+            seen += int(small.sum())
+            shown += int(frame.loc[small, rate_label].notna().sum())
+    return seen, shown
+
+
+def test_no_table_shows_a_rate_from_too_few_cases(app):
+    app.run()
+    seen_total = 0
+    for page in ("merchants", "sla", "recurrence", "compliance"):
+        app.switch_page(f"app_pages/{page}.py").run()
+        assert not app.exception, page
+        seen, shown = _small_rate_cells(app)
+        assert shown == 0, page
+        seen_total += seen
+        if seen:
+            assert any("样本少于" in c.value for c in app.caption), page
+    # The SLA merchant ranking and the SKU table hold small merchants / SKUs on this sample.
+    assert seen_total > 0
+
+
+def _frame_with(app, column: str):
+    """The one table on the page whose headers include ``column`` (a Chinese header)."""
+    frames = [d.value for d in app.dataframe if column in d.value.columns]
+    assert len(frames) == 1, [list(d.value.columns) for d in app.dataframe]
+    return frames[0]
+
+
+def test_overview_shows_who_bears_the_resolution_cost(app, scenario):
+    """The cost table is the mart's refunds and compensation over the period per borne_by, and
+    the remedy-mix chart states how many issue type x responsibility cells it shows."""
+    app.run()
+    assert not app.exception
+    expected = dict(
+        scenario.all(
+            """select borne_by, sum(total_cost) from marts.resolution_cost_weekly
+               where received_week between ? and ? group by borne_by""",
+            [scenario.week_from, scenario.week_to],
+        )
+    )
+    cost = _frame_with(app, column_label("borne_by", "zh"))
+    shown = dict(
+        zip(
+            cost[column_label("borne_by", "zh")],
+            cost[column_label("total_cost", "zh")],
+            strict=True,
+        )
+    )
+    assert expected and shown == pytest.approx(
+        {code_label("responsibility", k, "zh"): float(v) for k, v in expected.items()}
+    )
+    (cells,) = scenario.one(
+        "select count(*) from (select distinct issue_type, responsibility from marts.remedy_mix)"
+    )
+    captions = [c.value for c in app.caption]
+    assert t("outcomes_remedy_caption", "zh", n=min(cells, 10)) in captions
+
+
+def test_sla_page_shows_lab_tests_and_information_requests(app, scenario):
+    app.run()
+    app.switch_page("app_pages/sla.py").run()
+    assert not app.exception
+    labs = _frame_with(app, column_label("n_lab_tested", "zh")).set_index("一级类目")
+    n_complaints, n_tested, median_working = scenario.one(
+        """select n_complaints, n_lab_tested, turnaround_working_hours_median
+           from marts.lab_test_outcomes where category_l1 = 'all'"""
+    )
+    assert labs.loc["全部", "投诉量"] == n_complaints
+    assert labs.loc["全部", "送检投诉"] == n_tested > 0
+    assert labs.loc["全部", "送检率"] == pytest.approx(n_tested / n_complaints)
+    assert labs.loc["全部", "周期中位数（工作小时）"] == pytest.approx(median_working, abs=0.05)
+    asks = _frame_with(app, column_label("n_never_answered", "zh")).set_index("渠道")
+    for channel, label in (("all", t("all", "zh")), ("app", code_label("channel", "app", "zh"))):
+        answered, never = scenario.one(
+            "select n_answered, n_never_answered from marts.info_request_loops where channel = ?",
+            [channel],
+        )
+        assert (asks.loc[label, "已回复"], asks.loc[label, "从未回复"]) == (answered, never)
+    assert asks.loc["全部", "已回复"] > 0

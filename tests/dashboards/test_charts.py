@@ -69,7 +69,9 @@ def test_overview_draws_with_the_bundle_when_it_is_served(app, monkeypatch):
     assert not app.exception
     drawn = _component_data(app)
     titles = [d["figure"]["layout"]["title"]["text"] for d in drawn]
-    assert len(titles) == 6 and titles[0] == "每周有效投诉量（按投诉周）", titles
+    # Trends (2), Pareto, channels, remedy mix, cost by who bears it, then the top terms and a
+    # term's trend.
+    assert len(titles) == 8 and titles[0] == "每周有效投诉量（按投诉周）", titles
     assert not app.get("plotly_chart")
     assert {d["bundle"] for d in drawn} == {f"app/static/{chart_bundle.FILE_NAME}"}
     assert all(d["config"]["responsive"] and not d["config"]["displaylogo"] for d in drawn)
@@ -83,7 +85,7 @@ def test_overview_falls_back_to_streamlits_plotly_element(app, monkeypatch):
     app.run()
     assert not app.exception
     assert not _component_data(app)
-    assert len(app.get("plotly_chart")) == 6
+    assert len(app.get("plotly_chart")) == 8
 
 
 def _preloads(app) -> int:
@@ -162,7 +164,9 @@ def _sla_figures_in_english(app, monkeypatch) -> dict[str, dict]:
 def test_sla_tiles_show_the_marts_compliance(app, scenario, monkeypatch):
     tiles = _sla_figures_in_english(app, monkeypatch)["SLA compliance: stage × channel"]
     shown = tiles["data"][0]
-    cells = dict(zip(zip(shown["y"], shown["x"], strict=True), shown["text"], strict=True))
+    # Long column labels are drawn on two lines ("Social<br>media").
+    columns = [x.replace("<br>", " ") for x in shown["x"]]
+    cells = dict(zip(zip(shown["y"], columns, strict=True), shown["text"], strict=True))
     rows = scenario.all(
         """select stage, channel, sum(n_met) / sum(n_measured) from marts.sla_compliance_weekly
            where received_week between ? and ? group by all having sum(n_measured) > 0""",

@@ -405,3 +405,36 @@ def test_backlog_counts_the_open_complaints_by_age(warehouse, period):
         expected[bucket] = expected.get(bucket, 0) + 1
     assert dict(zip(backlog["age_bucket"], backlog["n_complaints"], strict=True)) == expected
     assert sum(expected.values()) > 0
+
+
+def test_sku_table_ranks_only_skus_at_the_minimum_volume_on_the_mature_window(warehouse, period):
+    source = data.current_source(warehouse)
+    skus = data.sku_rates.uncached(source, period)
+    minimum = data.min_volume_order_lines()
+    assert len(skus) > 0
+    # Ranked exactly when the SKU's latest mature window reaches the minimum volume (on this
+    # small sample few or none do; the long-tail fixture of tests/models checks the ranks).
+    big = skus["ranked_order_lines"].fillna(0) >= minimum
+    assert (skus["category_rank"].notna() == big).all()
+    assert (skus.loc[big, "rank_status"] == "ranked").all()
+    assert (skus.loc[~big, "rank_status"] == "insufficient_volume").all()
+    # Ranked SKUs first, worst shrunk rate first; the ranks are those of the latest mature window.
+    assert big.tolist() == sorted(big.tolist(), reverse=True)
+    ranked = skus[big]
+    assert ranked["shrunk_defect_rate"].is_monotonic_decreasing
+    expected = dict(
+        _all(
+            warehouse,
+            "select sku_id, category_rank from marts.sku_rankings "
+            "where is_latest_window and category_rank is not null",
+        )
+    )
+    got = dict(zip(ranked["sku_id"], ranked["category_rank"].astype(int), strict=True))
+    assert got == {s: expected[s] for s in ranked["sku_id"]}
+    # Every SKU with order lines in that window carries them (its n), ranked or not.
+    windows = dict(
+        _all(warehouse, "select sku_id, order_lines from marts.sku_rankings where is_latest_window")
+    )
+    with_window = skus[skus["sku_id"].isin(windows)]
+    assert len(with_window) > 0
+    assert (with_window["ranked_order_lines"] == with_window["sku_id"].map(windows)).all()

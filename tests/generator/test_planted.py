@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from tests.generator.exports import parse_series, read_entity
 
@@ -220,3 +221,96 @@ def test_truth_lists_the_periods_holidays_and_makeup_days(default_sample):
         stamp = pd.Timestamp(day)
         assert stamp.weekday() >= 5 and chinese_calendar.is_workday(stamp.date())
     assert truth["satisfaction_drop_when_resolution_breached"] > 0
+
+
+@functools.cache
+def _events(landing) -> pd.DataFrame:
+    events = read_entity(landing, "complaint_events")
+    events["t"] = parse_series(events.occurred_at)
+    return events
+
+
+def _imposed(landing) -> pd.Series:
+    """Closed complaints whose remedy was proposed and never accepted afterwards."""
+    events = _events(landing)
+    last = events.groupby(["complaint_id", "event_type"]).t.max().unstack()
+    accepted = last["remedy_accepted"].notna() & (last["remedy_accepted"] > last["remedy_proposed"])
+    return last["remedy_proposed"].notna() & ~accepted
+
+
+def test_the_weaker_remedy_merchant_imposes_partial_refunds(default_sample):
+    """The planted merchant closes far more complaints with a partial refund the buyer never
+    accepted than any other merchant; elsewhere a proposed remedy is always accepted."""
+    landing, truth = default_sample
+    planted = truth["weaker_remedy_merchant"]
+    c = _latest_complaints(landing)
+    c = c[c.status == "closed"].copy()
+    # exports sometimes omit the merchant: take it from the SKU master, as the ingest does
+    skus = read_entity(landing, "skus").set_index("sku_id").merchant_id
+    c["merchant_id"] = c.merchant_id.fillna(c.sku_id.map(skus))
+    c["imposed"] = c.complaint_id.map(_imposed(landing)).fillna(False).astype(bool)
+    c["imposed_partial"] = c.imposed & (c.remedy == "partial_refund")
+    share = c.groupby("merchant_id").imposed_partial.mean()
+    volume = c.groupby("merchant_id").size()
+    assert share.idxmax() == planted["merchant_id"]
+    assert share[planted["merchant_id"]] > 0.3
+    others = c[(c.merchant_id != planted["merchant_id"]) & c.imposed]
+    counterfeit = truth["under_compensated_counterfeit"]["complaint_id"]
+    assert counterfeit in set(others.complaint_id)
+    # the rest lost their remedy_accepted row to the generator's dirt (broken type or time)
+    dirty_acceptances = {
+        d["key"]["complaint_id"]
+        for d in truth["dirty_rows"]
+        if d["entity"] == "complaint_events" and d["key"]["event_type"] == "remedy_accepted"
+    }
+    assert set(others.complaint_id) - {counterfeit} <= dirty_acceptances
+    assert volume[planted["merchant_id"]] >= volume.median()
+    assert planted["imposed_partial_refunds"] >= c.imposed_partial.sum() > 100
+
+
+def test_the_under_compensated_counterfeit_is_below_three_times_and_the_floor(default_sample):
+    landing, truth = default_sample
+    case = truth["under_compensated_counterfeit"]
+    c = _latest_complaints(landing).set_index("complaint_id").loc[case["complaint_id"]]
+    o = _order_lines(landing)
+    paid = float(o[(o.order_id == c.order_id) & (o.sku_id == c.sku_id)].paid_amount.iloc[0])
+    assert (c.issue_type, c.responsibility, c.status, c.remedy) == (
+        "counterfeit",
+        "merchant",
+        "closed",
+        "return_refund",
+    )
+    compensation = float(c.compensation_amount)
+    required = max(3 * paid, 500.0)
+    assert compensation < required and compensation < 3 * paid and compensation < 500
+    assert case["shortfall"] == pytest.approx(required - compensation)
+    assert bool(_imposed(landing)[case["complaint_id"]])
+
+
+def test_lab_tests_go_to_the_bad_batches(default_sample):
+    """Defect complaints on a planted bad batch's SKU mostly get a lab test; elsewhere few do.
+    Every lab test requested and reached by the export is completed after it is requested."""
+    landing, truth = default_sample
+    events = _events(landing)
+    c = _latest_complaints(landing)
+    c = c[c.issue_type.isin(DEFECTS)]
+    lab = set(events.complaint_id[events.event_type == "lab_test_requested"])
+    batch_skus = set(truth["lab_tests_on_bad_batches"])
+    assert batch_skus == {b["sku_id"] for b in truth["bad_batches"]}
+    assert all(n > 0 for n in truth["lab_tests_on_bad_batches"].values())
+    # batch SKUs also sell outside their batch weeks, so the share there is diluted
+    on_batch = c[c.sku_id.isin(batch_skus)].complaint_id.isin(lab).mean()
+    elsewhere = c[~c.sku_id.isin(batch_skus)].complaint_id.isin(lab).mean()
+    assert on_batch > 2.5 * elsewhere and 0.05 < elsewhere < 0.2
+    first = events.groupby(["complaint_id", "event_type"]).t.min().unstack()
+    done = first.dropna(subset=["lab_test_requested", "lab_test_completed"])
+    assert (done.lab_test_completed > done.lab_test_requested).all()
+
+
+def test_some_information_requests_are_never_answered(default_sample):
+    landing, _ = default_sample
+    events = _events(landing)
+    kinds = events.groupby("complaint_id").event_type.agg(set)
+    asked = kinds[kinds.map(lambda k: "info_requested" in k)]
+    answered = asked.map(lambda k: "info_received" in k)
+    assert 0.05 < 1 - answered.mean() < 0.25

@@ -5,28 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import minimize
 from scipy.stats import betabinom
 
 from flows.priors import fit_beta_binomial, fit_window_priors
+from tests.models.prior_reference import scipy_fit as _scipy_fit
 
 FLOOR = 50.0
-
-
-def _scipy_fit(k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
-    """The reference: maximise scipy's beta-binomial log-pmf over (log alpha, log beta)."""
-
-    def loss(x):
-        return -betabinom.logpmf(k, n, np.exp(x[0]), np.exp(x[1])).sum()
-
-    found = minimize(
-        loss,
-        [0.0, 3.0],
-        method="Nelder-Mead",
-        options={"xatol": 1e-13, "fatol": 1e-15, "maxiter": 50_000, "maxfev": 100_000},
-    )
-    alpha, beta = np.exp(found.x)
-    return float(alpha), float(beta)
 
 
 def _category(rng: np.random.Generator, name: str, merchants: int, a: float, b: float):

@@ -48,6 +48,12 @@ def test_default_week_and_out_folder_files_only(cli_env, pipeline_warehouse):
     assert len(list(out.glob("*/*.html"))) == sum(len(m) for m in categories.values())
     assert "SMTP is not configured" in result.output and "files_only" in result.output
     assert '<html lang="zh">' in (out / "index.html").read_text(encoding="utf-8")
+    # Each stage's summary, printed when the stage ends.
+    n_cards = sum(len(m) for m in categories.values())
+    said = " ".join(result.output.split())
+    assert f"read {n_cards:,} merchants' cards in {len(categories)} categories" in said
+    assert f"wrote {len(categories)} workbooks and {n_cards:,} cards to" in said
+    assert f"mail: {len(categories)} categories handled, 0 failed" in said
 
 
 def test_options_week_category_lang_out(cli_env, pipeline_warehouse):

@@ -9,10 +9,12 @@ import openpyxl
 import pytest
 
 from flows.config import Settings
+from flows.contract import column_label
 from flows.formatting import grade_explanation
 from flows.scorecard.produce import read_cards, write_all
 from flows.scorecard.sheet_names import unique_sheet_names
 from flows.scorecard.weeks import IsoWeek
+from flows.scorecard.workbook import _KPI_ROWS
 from tests.scorecards.conftest import mart_rows, week_merchants
 from tests.scorecards.planted import (
     CATEGORY,
@@ -40,6 +42,10 @@ def _same(cell, mart_value) -> bool:
     if isinstance(mart_value, float) and isinstance(cell, float):
         return cell == pytest.approx(mart_value, rel=1e-14, abs=0)
     return cell == mart_value
+
+
+# The merchant sheet's KPI rows are headed in the reader's words (English here): back to columns.
+_KEYS = {column_label(key, "en"): key for key, _kind in _KPI_ROWS}
 
 
 def _overview(ws):
@@ -101,7 +107,7 @@ def test_overview_holds_the_mart_values_and_conditional_formats(workbooks, setti
             "n_complaints_received",
             "merchant_evidence_compliance_rate",
         ):
-            assert _same(row[key], mart[merchant_id][key]), (merchant_id, key)
+            assert _same(row[key], _shown(mart[merchant_id], key, settings)), (merchant_id, key)
         assert float(row["refund_amount"]) == float(mart[merchant_id]["refund_amount"])
         assert row["grade_explanation"] == grade_explanation(mart[merchant_id], "en")
     kinds = {rule.type for cf in ws.conditional_formatting for rule in cf.rules}
@@ -128,10 +134,31 @@ def test_merchant_without_orders_has_empty_rates_not_zeros(workbooks, settings):
     assert "No activity this week" in texts
 
 
+# The count each rate checked here rests on (written out, not read from flows.formatting).
+_BASES = {
+    "defect_rate": "order_lines",
+    "defect_rate_ci_low": "order_lines",
+    "defect_rate_ci_high": "order_lines",
+    "merchant_evidence_on_time_rate": "merchant_evidence_n_measured",
+    "merchant_evidence_compliance_rate": "merchant_evidence_n_measured",
+}
+
+
+def _shown(mart, key, settings):
+    """The mart value, or None where it rests on fewer cases than the minimum."""
+    base = _BASES.get(key)
+    if base and (mart[base] or 0) < settings.min_rate_base:
+        return None
+    return mart[key]
+
+
 def test_merchant_sheet_kpis_equal_the_mart(workbooks, settings):
     book = openpyxl.load_workbook(workbooks[CATEGORY])
     sheet = _sheet_of(book, MERCHANT)
-    kpis = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    kpis = {}
+    for row in sheet.iter_rows(values_only=True):
+        if row and row[0]:  # the KPI block comes first; later tables reuse some words
+            kpis.setdefault(_KEYS.get(row[0], row[0]), row[1])
     (mart,) = mart_rows(
         settings.warehouse,
         "select * from marts.merchant_scorecard_weekly where merchant_id = ? and iso_week = ?",
@@ -146,7 +173,11 @@ def test_merchant_sheet_kpis_equal_the_mart(workbooks, settings):
         "n_recurrences",
         "merchant_evidence_on_time_rate",
     ):
-        assert _same(kpis[key], mart[key]), key
+        assert _same(kpis[key], _shown(mart, key, settings)), key
+    # A rate on fewer cases than the minimum is an empty cell, and every sheet's note says why.
+    if (mart["merchant_evidence_n_measured"] or 0) < settings.min_rate_base:
+        assert kpis["merchant_evidence_on_time_rate"] is None
+    assert any(f"fewer than {settings.min_rate_base} cases" in str(k) for k in kpis)
     every_text = " ".join(
         str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c
     )

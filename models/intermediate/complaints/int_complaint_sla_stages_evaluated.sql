@@ -133,8 +133,9 @@ working_starts as (
         working_spans.*,
         {{ working_position('working_spans.start_at', 'working_intervals') }} as start_position_us
     from working_spans
-    asof left join working_intervals
-        on working_spans.start_at >= working_intervals.work_start_at
+    {{ asof_left_join(
+        'working_intervals', 'working_spans.start_at', '>=', 'work_start_at', 'next_work_start_at'
+    ) }}
 ),
 
 working_deadlines as (
@@ -143,15 +144,18 @@ working_deadlines as (
         case
             when working_starts.start_position_us + working_starts.target_us
                 <= working_intervals.cum_end_us
-                then working_intervals.work_start_at + to_microseconds(
-                    working_starts.start_position_us + working_starts.target_us
-                    - working_intervals.cum_start_us
-                )
+                then {{ instant_plus_us(
+                    'working_intervals.work_start_at',
+                    'working_starts.start_position_us + working_starts.target_us
+                    - working_intervals.cum_start_us'
+                ) }}
         end as working_deadline_at
     from working_starts
-    asof left join working_intervals
-        on working_starts.start_position_us + working_starts.target_us
-        > working_intervals.cum_start_us
+    {{ asof_left_join(
+        'working_intervals',
+        '(working_starts.start_position_us + working_starts.target_us)',
+        '>', 'cum_start_us', 'next_cum_start_us'
+    ) }}
 ),
 
 working_elapsed as (
@@ -164,8 +168,9 @@ working_elapsed as (
                 - working_deadlines.start_position_us) / 3600000000.0
         end as elapsed_working_hours
     from working_deadlines
-    asof left join working_intervals
-        on working_deadlines.done_at >= working_intervals.work_start_at
+    {{ asof_left_join(
+        'working_intervals', 'working_deadlines.done_at', '>=', 'work_start_at', 'next_work_start_at'
+    ) }}
 ),
 
 with_deadlines as (
@@ -206,13 +211,13 @@ evaluated as (
                 then 'not_observed'
             when start_at is null and resolved_at is null then 'not_started'
             when start_at is null then 'not_applicable'
-            when done_at is not null and done_at <= coalesce(deadline_at, 'infinity'::timestamptz)
+            when done_at is not null and done_at <= coalesce(deadline_at, {{ instant_infinity() }})
                 then 'met'
             when done_at is not null then 'breached'
-            when resolved_at is null and as_of > coalesce(deadline_at, 'infinity'::timestamptz)
+            when resolved_at is null and as_of > coalesce(deadline_at, {{ instant_infinity() }})
                 then 'open_overdue'
             when resolved_at is null then 'open_not_due'
-            when resolved_at > coalesce(deadline_at, 'infinity'::timestamptz) then 'breached'
+            when resolved_at > coalesce(deadline_at, {{ instant_infinity() }}) then 'breached'
             else 'not_applicable'
         end as status,
         start_at,

@@ -15,7 +15,7 @@ every_row as (
 ),
 
 some_rows as (
-    select entity, file_id, column_name, unnest(row_numbers) as row_number
+    select entity, file_id, column_name, {{ unnest_list('row_numbers') }} as row_number
     from assumed_values
     where not every_row
 ),

@@ -2,14 +2,15 @@
 
 DuckDB has neither digamma nor an optimiser, so this one step of the build is Python
 (flows/priors.py; docs/decisions.md, "The ranking prior is fitted in a dbt Python model").
+The same model runs on DuckDB (a relation) and on Spark (a DataFrame; docs/spark.md).
 """
 
-from flows.priors import fit_window_priors
+from flows.priors import fit_window_priors, to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    windows = dbt.ref("int_merchant_mature_windows").df()
+    windows = to_pandas(dbt.ref("int_merchant_mature_windows"))
     return fit_window_priors(
         windows[["window_end_week", "category", "order_lines", "defect_lines"]],
         min_volume=int(dbt.config.get("min_volume_order_lines")),

@@ -94,7 +94,7 @@ closed_delivered as (
 windows as (
     select
         *,
-        (epoch_us(received_at) - epoch_us(delivered_at)) / 86400000000.0 as days_since_delivery,
+        ({{ epoch_us('received_at') }} - {{ epoch_us('delivered_at') }}) / 86400000000.0 as days_since_delivery,
         received_at <= {{ add_days('delivered_at', var('legal_no_reason_return_days')) }}
             and not is_exempt_category as in_no_reason_window,
         is_confirmed_defect
@@ -122,8 +122,8 @@ entitled as (
         end as entitled_remedy,
         case when is_counterfeit then
             greatest(
-                {{ var('legal_counterfeit_multiple') }} * coalesce(paid_amount, 0),
-                {{ var('legal_counterfeit_min_compensation') }}
+                {{ decimal_literal(var('legal_counterfeit_multiple')) }} * coalesce(paid_amount, 0),
+                {{ decimal_literal(var('legal_counterfeit_min_compensation')) }}
             )
         end as required_compensation,
         in_no_reason_window or in_defect_exchange_window as in_entitlement_window

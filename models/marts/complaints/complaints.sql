@@ -48,8 +48,6 @@ final as (
         complaints.order_id,
         complaints.sku_id,
         complaints.merchant_id,
-        complaints.buyer_id,
-        complaints.buyer_phone_hash,
         coalesce(merchants.merchant_name, complaints.merchant_id) as merchant_name,
         merchants.category,
         skus.sku_name,

@@ -50,7 +50,7 @@ orphans as (
     select
         'complaint_events' as entity,
         complaint_events.complaint_id || '/' || complaint_events.event_type || '/'
-            || strftime(complaint_events.occurred_at, '%Y-%m-%dT%H:%M:%S.%f%z') as key,
+            || {{ instant_key_text('complaint_events.occurred_at') }} as key,
         'complaint_missing' as orphan_kind,
         complaint_events.file_id
     from complaint_events

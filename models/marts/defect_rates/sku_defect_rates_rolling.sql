@@ -1,3 +1,6 @@
+{#- Recent defect rates per SKU over the rolling windows [as_of - window, as_of): descriptive
+    only. These windows end at as_of and so hold immature weeks: ranks and shrunk rates live on
+    the mature grading windows (marts.sku_rankings). -#}
 with
 
 sku_windows as (
@@ -33,14 +36,6 @@ entity_windows as (
         on coalesce(skus.merchant_id, sku_windows.order_merchant_id) = merchants.merchant_id
 ),
 
-priors as (
-    {{ beta_prior_by_moments('entity_windows') }}
-),
-
-shrunk as (
-    {{ shrink_to_prior('entity_windows', 'priors') }}
-),
-
 final as (
     select
         sku_id,
@@ -54,17 +49,10 @@ final as (
         defect_lines,
         {{ safe_rate('complaint_lines', 'order_lines') }} as complaint_rate,
         {{ rate_with_interval('defect_lines', 'order_lines', 'defect_rate') }},
-        shrunk_defect_rate,
-        prior_alpha,
-        prior_beta,
-        row_number() over (
-            partition by category, window_days
-            order by shrunk_defect_rate desc, sku_id
-        ) as category_rank,
         order_lines >= {{ var('min_volume_order_lines') }} as has_min_volume,
         window_start_at,
         window_end_at
-    from shrunk
+    from entity_windows
 )
 
 select * from final

@@ -21,7 +21,6 @@ final as (
         matched.complaint_id,
         matched.sku_id,
         matched.merchant_id,
-        matched.buyer_id,
         matched.recurred_by_complaint_id,
         merchants.category,
         matched.issue_type,

@@ -4,8 +4,17 @@ complaints as (
     select * from {{ ref('complaints') }}
 ),
 
+{#- Buyers come from the restricted schema: the mart counts repeat buyers, it names none. -#}
+buyers as (
+    select * from {{ ref('complaint_buyers') }}
+),
+
 counted as (
-    select * from complaints where is_counted
+    select complaints.*, buyers.buyer_id
+    from complaints
+    left join buyers
+        on complaints.complaint_id = buyers.complaint_id
+    where complaints.is_counted
 ),
 
 with_previous as (

@@ -155,15 +155,18 @@ trended as (
         *,
         defect_rate - lag(defect_rate) over merchant_weeks_ordered as defect_rate_wow_change,
         case
-            when count(defect_rate) over (
-                merchant_weeks_ordered rows between 3 preceding and current row
-            ) >= 2
-                then regr_slope(defect_rate, epoch(cast(week_start as timestamp)) / 604800.0) over (
-                    merchant_weeks_ordered rows between 3 preceding and current row
-                )
+            when count(defect_rate) over merchant_last_4_weeks >= 2
+                then regr_slope(defect_rate, {{ date_epoch_seconds('week_start') }} / 604800.0)
+                    over merchant_last_4_weeks
         end as defect_rate_4w_trend
     from joined
-    window merchant_weeks_ordered as (partition by merchant_id order by week_start)
+    -- Frames written in the named windows: Spark cannot refine a named window in OVER.
+    window
+        merchant_weeks_ordered as (partition by merchant_id order by week_start),
+        merchant_last_4_weeks as (
+            partition by merchant_id order by week_start
+            rows between 3 preceding and current row
+        )
 ),
 
 ranked as (

@@ -117,14 +117,14 @@ final as (
         term_baselines.n_complaints / scope_baselines.n_scope_complaints as share,
         least(
             {{ var('emerging_baseline_weeks') }},
-            date_diff('week', first_week.first_received_week, term_baselines.received_week)
+            {{ weeks_between('first_week.first_received_week', 'term_baselines.received_week') }}
         ) as baseline_weeks,
         term_baselines.baseline_complaints,
         scope_baselines.baseline_scope_complaints,
         term_baselines.baseline_complaints / nullif(
             least(
                 {{ var('emerging_baseline_weeks') }},
-                date_diff('week', first_week.first_received_week, term_baselines.received_week)
+                {{ weeks_between('first_week.first_received_week', 'term_baselines.received_week') }}
             ),
             0
         ) as baseline_mean,
