@@ -47,5 +47,6 @@ OVERVIEW_COLUMNS: list[tuple[str, str]] = [
 
 
 def overview_header(column: str, lang: str) -> str:
-    """A header cell: the reader's words over the column's name, so both audiences find it."""
-    return f"{column_label(column, lang)}\n{column}"
+    """A header cell: the reader's words for the column, in the workbook's one language (the
+    column names are the marts' own, documented in docs/marts.md)."""
+    return column_label(column, lang)

@@ -11,6 +11,7 @@ import pytest
 from flows.config import Settings
 from flows.contract import column_label
 from flows.formatting import grade_explanation
+from flows.scorecard.layout import OVERVIEW_COLUMNS, overview_header
 from flows.scorecard.produce import read_cards, write_all
 from flows.scorecard.sheet_names import unique_sheet_names
 from flows.scorecard.weeks import IsoWeek
@@ -44,18 +45,19 @@ def _same(cell, mart_value) -> bool:
     return cell == mart_value
 
 
-# The merchant sheet's KPI rows are headed in the reader's words (English here): back to columns.
+# Headers are the reader's words (English here): back to the mart columns.
 _KEYS = {column_label(key, "en"): key for key, _kind in _KPI_ROWS}
+_OVERVIEW_KEYS = {overview_header(key, "en"): key for key, _kind in OVERVIEW_COLUMNS}
 
 
 def _overview(ws):
-    """Header keys (second line of each header cell) and the merchant rows below them."""
+    """The merchant rows of the overview, keyed by mart column (headers mapped back)."""
     header_row = next(
         row
         for row in ws.iter_rows(min_row=1, max_row=10)
-        if row[0].value and str(row[0].value).endswith("merchant_id")
+        if row[0].value and row[0].value == overview_header("merchant_id", "en")
     )
-    keys = [str(cell.value).split("\n")[-1] for cell in header_row]
+    keys = [_OVERVIEW_KEYS[str(cell.value)] for cell in header_row]
     rows = []
     for row in ws.iter_rows(min_row=header_row[0].row + 1, values_only=True):
         if row[0] is None or not str(row[0]).startswith("M"):
