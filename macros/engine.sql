@@ -270,3 +270,9 @@
     {%- endif -%}
     {{ return('array_join(' ~ values ~ ', ' ~ delimiter_text ~ ')') }}
 {%- endmacro %}
+
+{#- A continuous quantile (linear interpolation between the two nearest values, nulls skipped):
+    DuckDB's quantile_cont, Spark's exact percentile. -#}
+{% macro quantile_cont(expr, q) -%}{{ return(adapter.dispatch('quantile_cont')(expr, q)) }}{%- endmacro %}
+{% macro duckdb__quantile_cont(expr, q) -%}quantile_cont({{ expr }}, {{ q }}){%- endmacro %}
+{% macro spark__quantile_cont(expr, q) -%}percentile({{ expr }}, {{ q }}){%- endmacro %}

@@ -45,8 +45,8 @@ request_counts as (
         count(case when answer_state = 'answered' then 1 end) as n_answered,
         count(case when answer_state = 'never_answered' then 1 end) as n_never_answered,
         count(case when answer_state = 'awaiting' then 1 end) as n_awaiting,
-        quantile_cont(response_hours, 0.5) as response_hours_median,
-        quantile_cont(response_hours, 0.9) as response_hours_p90
+        {{ quantile_cont("response_hours", 0.5) }} as response_hours_median,
+        {{ quantile_cont("response_hours", 0.9) }} as response_hours_p90
     from loops
     group by grouping sets ((channel), ())
 ),

@@ -32,10 +32,10 @@ test_counts as (
         count(case when outcome = 'defect_confirmed' then 1 end) as n_defect_confirmed,
         count(case when outcome = 'not_confirmed' then 1 end) as n_not_confirmed,
         count(case when outcome = 'unclassified' then 1 end) as n_unclassified,
-        quantile_cont(turnaround_hours, 0.5) as turnaround_hours_median,
-        quantile_cont(turnaround_hours, 0.9) as turnaround_hours_p90,
-        quantile_cont(turnaround_working_hours, 0.5) as turnaround_working_hours_median,
-        quantile_cont(turnaround_working_hours, 0.9) as turnaround_working_hours_p90
+        {{ quantile_cont("turnaround_hours", 0.5) }} as turnaround_hours_median,
+        {{ quantile_cont("turnaround_hours", 0.9) }} as turnaround_hours_p90,
+        {{ quantile_cont("turnaround_working_hours", 0.5) }} as turnaround_working_hours_median,
+        {{ quantile_cont("turnaround_working_hours", 0.9) }} as turnaround_working_hours_p90
     from lab_tests
     group by grouping sets ((category_l1), ())
 ),
