@@ -49,7 +49,7 @@ class PageContext:
         built = pd.Timestamp(self.build["built_at"]).tz_convert(tz)
         return (
             f"{self.t('data_as_of')} {as_of:%Y-%m-%d %H:%M} ({tz}) · "
-            f"{self.t('built_at')} {built:%Y-%m-%d %H:%M}"
+            f"{self.t('built_at_caption')} {built:%Y-%m-%d %H:%M}"
         )
 
 

@@ -2,92 +2,37 @@
 
 The page hands ``st.download_button`` a callable per file instead of the bytes: building the
 workbook (and importing xlsxwriter) on every render cost a quarter of a second of the page's first
-view. The files hold the scorecard as the table shows it: localised headers and codes, instants
-as local wall times (a spreadsheet has no time zones).
+view. The XLSX file is the workbook mailed to the category's team, written by the same function
+(``flows.scorecard.produce.category_workbook``); the CSV holds the page's table, which has the
+workbook overview's columns and headers: localised headers and codes, instants as local wall
+times (a spreadsheet has no time zones).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pandas as pd
 
 from dashboards import data
 from dashboards.i18n import localise_frame
 from flows import formatting as fmt
-from flows.config import load_settings
-from flows.scorecard.labels import Labels, grade_rule_text
-from flows.scorecard.ranked_lists import ranked_items
+from flows.scorecard.labels import Labels
+from flows.scorecard.layout import OVERVIEW_COLUMNS
+from flows.scorecard.ranked_lists import ranked_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# What the page's table and its files show, in this order (those the mart has).
-COLUMNS = [
-    "iso_week",
-    "merchant_id",
-    "merchant_name",
-    "category",
-    "grade",
-    "grade_rule",
-    "order_lines",
-    "defect_lines",
-    "defect_rate",
-    "defect_rate_ci_low",
-    "defect_rate_ci_high",
-    "is_mature",
-    "category_median_defect_rate",
-    "defect_rate_percentile",
-    "n_complaints_received",
-    "n_confirmed_defects_received",
-    # Each compliance rate with the count it rests on (flows.formatting.RATE_BASES).
-    "acknowledge_n_measured",
-    "acknowledge_compliance_rate",
-    "merchant_notified_n_measured",
-    "merchant_notified_compliance_rate",
-    "merchant_evidence_n_measured",
-    "merchant_evidence_compliance_rate",
-    "resolution_n_measured",
-    "resolution_compliance_rate",
-    "n_recurrences",
-    "refund_amount",
-    "compensation_amount",
-    "reopen_count",
-    "defect_rate_wow_change",
-    "top_issue_types",
-    "top_skus",
-]
-
-
-def with_grade_rules(card: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """``card`` with each grade's explanation and its ranked lists worded in ``lang`` (the mart
-    words them in English and codes), as the HTML card and the workbook word them."""
-    if card.empty:
-        return card
-    settings = load_settings()
-    labels = Labels(lang)
-    card = card.copy()
-    if "grade_rule" in card.columns and lang != "en":  # the mart words it in English
-        card["grade_rule"] = [
-            grade_rule_text(row, lang, settings.grade_thresholds, settings.min_volume_order_lines)
-            for row in card.to_dict("records")
-        ]
-    for column in ("top_issue_types", "top_skus"):
-        if column in card.columns:
-            card[column] = [
-                None
-                if fmt.is_missing(v)
-                else "、".join(ranked_items(v, labels))
-                if lang == "zh"
-                else "; ".join(ranked_items(v, labels))
-                for v in card[column]
-            ]
-    return card
+# What the page's table and its CSV show, in this order (those the mart has): the mailed
+# workbook's overview columns, from its one definition.
+COLUMNS = [column for column, kind in OVERVIEW_COLUMNS if kind != "link"]
 
 
 # Figures that need order lines (rates, grades) or their buyers (recurrence): absent, not 0, when
 # no order export is loaded.
 NEEDS_ORDERS = [
     "grade",
+    "grade_explanation",
     "order_lines",
     "defect_lines",
     "defect_rate",
@@ -99,6 +44,20 @@ NEEDS_ORDERS = [
     "n_recurrences",
     "defect_rate_wow_change",
 ]
+
+
+def with_grade_explanation(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The card with the grade's explanation worded in ``lang`` from the mart's grade columns,
+    and its ranked lists in ``lang`` (as the HTML cards, workbooks and e-mails word them)."""
+    out = card.copy()
+    out["grade_explanation"] = [
+        fmt.grade_explanation(row, lang) for row in out.to_dict(orient="records")
+    ]
+    labels = Labels(lang)
+    for column in ("top_issue_types", "top_skus"):  # ranked lists worded as the workbook words them
+        if column in out.columns:
+            out[column] = [ranked_text(value, labels) for value in out[column]]
+    return out
 
 
 def without_order_figures(card: pd.DataFrame) -> pd.DataFrame:
@@ -127,27 +86,42 @@ def csv_bytes(export: pd.DataFrame) -> bytes:
     return fmt.csv_bytes(export)
 
 
-def xlsx_bytes(export: pd.DataFrame, sheet: str) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        export.to_excel(writer, sheet_name=sheet, index=False)
-    return buffer.getvalue()
-
-
 def deferred(
-    card: pd.DataFrame, columns: Sequence[str], lang: str, sheet: str
+    card: pd.DataFrame,
+    columns: Sequence[str],
+    lang: str,
+    workbook: Callable[[], bytes],
 ) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
-    """Callables building the CSV and the XLSX file of ``card`` when a download starts."""
+    """Callables building the CSV of ``card`` and the mailed workbook when a download starts."""
     card = card.copy()
     columns = list(columns)
 
     def csv_file() -> bytes:
         return csv_bytes(export_frame(card, columns, lang))
 
+    return csv_file, workbook
+
+
+def mailed_workbook(warehouse: Path, week: str, category: str, lang: str) -> Callable[[], bytes]:
+    """A callable building the workbook mailed to ``category``'s team for ``week``."""
+
     def xlsx_file() -> bytes:
-        return xlsx_bytes(export_frame(card, columns, lang), sheet)
+        from flows.config import load_settings
+        from flows.scorecard.produce import category_workbook
+        from flows.scorecard.weeks import IsoWeek
 
-    return csv_file, xlsx_file
+        settings = load_settings()
+        return category_workbook(warehouse, IsoWeek.parse(week), category, settings, lang)
+
+    return xlsx_file
 
 
-__all__ = ["COLUMNS", "XLSX_MIME", "csv_bytes", "deferred", "export_frame", "xlsx_bytes"]
+__all__ = [
+    "COLUMNS",
+    "XLSX_MIME",
+    "csv_bytes",
+    "deferred",
+    "export_frame",
+    "mailed_workbook",
+    "with_grade_explanation",
+]

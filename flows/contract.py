@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flows.column_labels import COLUMN_LABELS as COLUMN_LABELS  # the column-header table
+from flows.column_labels import column_label as column_label
+
 # The words of every code, in Chinese and English: kind -> code -> (zh, en). The one table of
 # code labels: the dashboard, the scorecards (HTML, workbook, e-mail) and the ingest (a Chinese
 # export may name a code by its Chinese word) all read it.

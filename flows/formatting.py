@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from flows.contract import code_label
+
 DASH = "—"
 
 
@@ -202,6 +204,50 @@ def day(value: date | datetime | None, timezone: str) -> str:
     if isinstance(value, datetime):
         return local_time(value, timezone)[:10]
     return value.isoformat()
+
+
+# The grade's explanation, worded from the mart's structured columns (merchant_scorecard_weekly:
+# grade_status, grade, graded_defect_rate, graded_order_lines, grade_basis_start/end_iso_week,
+# grade_threshold, grade_min_order_lines); the status itself is worded by the code table.
+_GRADED = (
+    "成熟订单周 {start} 至 {end} 共 {lines} 个订单行，缺陷率 {rate} {comparison} {threshold}，"
+    "评为 {grade} 级",
+    "defect rate {rate} on {lines} order lines of the mature order weeks {start} to {end} "
+    "is {comparison} {threshold} → {grade}",
+)
+_TOO_FEW = (
+    "{status}：成熟订单周 {start} 至 {end} 仅 {lines} 个订单行，少于评级所需的 {needed} 个",
+    "{status}: {lines} order lines in the mature order weeks {start} to {end}, "
+    "below the {needed} needed for a grade",
+)
+
+
+def grade_explanation(row: Any, lang: str) -> str | None:
+    """Why a merchant-week has its grade (or none), in ``lang`` ("zh" or "en"); ``row`` is a
+    scorecard row (any mapping). None when the row has no grade status."""
+    status = row.get("grade_status")
+    if is_missing(status):
+        return None
+    words = code_label("grade_status", status, lang) or str(status)
+    if status == "graded":
+        template = _GRADED
+    elif row.get("grade_basis_end_iso_week"):
+        template = _TOO_FEW
+    else:  # no mature order week yet: the status says it all
+        return words
+    grade = row.get("grade")
+    lines = row.get("graded_order_lines")
+    return template[0 if lang == "zh" else 1].format(
+        status=words,
+        start=row.get("grade_basis_start_iso_week"),
+        end=row.get("grade_basis_end_iso_week"),
+        lines=count(0 if is_missing(lines) else lines),
+        rate=pct(row.get("graded_defect_rate")),
+        comparison=">" if grade == "D" else "≤",
+        threshold=pct(row.get("grade_threshold")),
+        grade=grade,
+        needed=count(row.get("grade_min_order_lines")),
+    )
 
 
 # A tile holds about nine characters at 1440 px over five columns: larger numbers are shortened

@@ -29,3 +29,11 @@
     from {{ model }}
     where {% for column in columns %}{{ column }} is null{% if not loop.last %} or {% endif %}{% endfor %}
 {% endtest %}
+
+{#- Rows where a column is present without `condition`, or missing with it: a column that only
+    means something for some rows (e.g. a grade's threshold, for graded rows). -#}
+{% test present_when(model, column_name, condition) %}
+    select {{ column_name }}
+    from {{ model }}
+    where ({{ column_name }} is not null) <> coalesce(({{ condition }}), false)
+{% endtest %}

@@ -11,13 +11,14 @@
     end
 {%- endmacro %}
 
-{#- The upper bound of a grade's band as text, for the grade_rule sentence. -#}
-{% macro grade_band_text(grade) -%}
+{#- The threshold a grade's defect rate was judged against: A/B/C's inclusive upper bound, or for D
+    the C bound it exceeds. -#}
+{% macro grade_threshold_of(grade) -%}
     {%- set thresholds = var('grade_thresholds') -%}
     case {{ grade }}
-        when 'A' then '<= {{ "%.2f" | format(thresholds["A"] * 100) }}%'
-        when 'B' then '<= {{ "%.2f" | format(thresholds["B"] * 100) }}%'
-        when 'C' then '<= {{ "%.2f" | format(thresholds["C"] * 100) }}%'
-        else '> {{ "%.2f" | format(thresholds["C"] * 100) }}%'
+        when 'A' then {{ thresholds['A'] }}
+        when 'B' then {{ thresholds['B'] }}
+        when 'C' then {{ thresholds['C'] }}
+        when 'D' then {{ thresholds['C'] }}
     end
 {%- endmacro %}

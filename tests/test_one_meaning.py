@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.contract import CODES
+from flows.contract import CODES, COLUMN_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 # The Python that ships (tests and benchmarks may restate a number to check it independently).
@@ -22,6 +22,7 @@ SHIPPED = sorted(
     if path.is_file()
 )
 VOCABULARY = ROOT / "flows" / "contract.py"
+COLUMN_WORDS = ROOT / "flows" / "column_labels.py"
 # Normal quantiles and Wilson pieces: 1.95996 (97.5 %), 3.84146 (its square), 3.09023 (99.9 %),
 # 2.57583 (99.5 %), 1.64485 (95 %).
 STAT_LITERAL = re.compile(r"1\.9599|3\.8414|3\.0902|2\.5758|1\.6448")
@@ -70,6 +71,28 @@ def code_label_tables(path: Path) -> list[str]:
     return found
 
 
+def _is_words(text: object) -> bool:
+    """Words a reader sees (Chinese, or a capital or a space), not an identifier or a format."""
+    return isinstance(text, str) and bool(re.search(r"[\u4e00-\u9fff]|[A-Z]|\s", text))
+
+
+def column_label_tables(path: Path) -> list[str]:
+    """Dict entries that word a column (a key of the one column-label table, a worded value)
+    outside that table."""
+    found = []
+    for node in ast.walk(_parsed(path)):
+        if not isinstance(node, ast.Dict):
+            continue
+        for key, value in zip(node.keys, node.values, strict=True):
+            if not (isinstance(key, ast.Constant) and key.value in COLUMN_LABELS):
+                continue
+            elements = value.elts if isinstance(value, ast.Tuple) else [value]
+            texts = [e.value for e in elements if isinstance(e, ast.Constant)]
+            if texts and all(_is_words(t) for t in texts):
+                found.append(f"{_shown(path)}:{node.lineno} words column {key.value}")
+    return found
+
+
 def status_lists(path: Path) -> list[str]:
     """Lists of two or more complaint or SLA statuses (in Python or in SQL text)."""
     found = []
@@ -107,6 +130,8 @@ def test_the_scans_cover_the_faces():
     ("scan", "planted"),
     [
         (code_label_tables, 'STAGES = {"acknowledge": "受理响应", "resolution": "处理完结"}\n'),
+        (column_label_tables, 'TEXT = {"en": {"merchant_evidence_on_time_rate": "On time"}}\n'),
+        (column_label_tables, 'HEADERS = {"defect_rate": ("缺陷率", "Defect rate")}\n'),
         (status_lists, "OPEN = ('open', 'investigating', 'awaiting_merchant')\n"),
         (status_lists, "SQL = \"where sla_status in ('breached', 'open_overdue')\"\n"),
         (statistics, "Z = 1.959963984540054\n"),
@@ -121,6 +146,13 @@ def test_each_scan_finds_a_planted_copy(tmp_path, scan, planted):
 
 def test_code_words_are_defined_once():
     found = [hit for path in SHIPPED if path != VOCABULARY for hit in code_label_tables(path)]
+    assert not found, found
+
+
+def test_column_words_are_defined_once():
+    """Every column header (dashboard tables, cards, workbooks, e-mails, CSV) comes from
+    flows.contract.COLUMN_LABELS: a second wording of a column anywhere fails."""
+    found = [hit for path in SHIPPED if path != COLUMN_WORDS for hit in column_label_tables(path)]
     assert not found, found
 
 

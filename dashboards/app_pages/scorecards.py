@@ -1,5 +1,7 @@
 """Scorecards: the weekly merchant scorecard for one week, grades, CSV and XLSX downloads."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboards import data, scorecard_downloads
@@ -23,7 +25,7 @@ st.subheader(ctx.t("scorecard_title", week=week))
 if card.empty:
     no_data(ctx)
     st.stop()
-card = scorecard_downloads.with_grade_rules(card, ctx.lang)
+card = scorecard_downloads.with_grade_explanation(card, ctx.lang)
 if not ctx.has_orders:
     card = scorecard_downloads.without_order_figures(card)
 grades = card["grade"].value_counts()
@@ -37,8 +39,16 @@ table(ctx, card, shown)
 # The files are built when a download starts, not on every render of the page. A click does not
 # rerun the page: a rerun starting while the file is built clears the server's outgoing queue,
 # and the reply carrying the file's address is lost with it (no download, no error).
-csv_file, xlsx_file = scorecard_downloads.deferred(card, shown, ctx.lang, sheet=week)
-left, right = st.columns(2)
+# The XLSX file is the workbook mailed to a category's team (one layout, one writer).
+categories = sorted(card["category"].dropna().unique())
+left, middle, right = st.columns(3)
+workbook_category = ctx.filters.category or middle.selectbox(
+    ctx.t("scorecard_workbook_category"), categories, key="scorecard_workbook_category"
+)
+workbook = scorecard_downloads.mailed_workbook(
+    Path(ctx.source.path), week, workbook_category, ctx.lang
+)
+csv_file, xlsx_file = scorecard_downloads.deferred(card, shown, ctx.lang, workbook)
 left.download_button(
     ctx.t("download_csv"),
     csv_file,
@@ -50,7 +60,7 @@ left.download_button(
 right.download_button(
     ctx.t("download_xlsx"),
     xlsx_file,
-    file_name=f"scorecard_{week}.xlsx",
+    file_name=f"scorecard_{workbook_category}_{week}.xlsx".replace("/", "_"),
     mime=scorecard_downloads.XLSX_MIME,
     key="scorecard_xlsx",
     on_click="ignore",

@@ -89,14 +89,8 @@ def compose(
         if card.has_orders:
             row = card.row
             # The grade with the mature weeks it rests on; this week's rate marked provisional.
-            if row.get("grade"):
-                grade = (
-                    f"{labels['grade']} {row['grade']} ({fmt.pct(row.get('graded_defect_rate'))}, "
-                    f"{row.get('grade_window_start_iso_week')}–"
-                    f"{row.get('grade_window_end_iso_week')})"
-                )
-            else:
-                grade = f"{labels['grade']} {fmt.DASH} ({labels.code(row.get('grade_status'))})"
+            explanation = fmt.grade_explanation(row, lang)
+            grade = f"{labels['grade']} {row.get('grade') or fmt.DASH} ({explanation})"
             week_rate = f"{labels['defect_rate']} {fmt.pct(row.get('defect_rate'))}"
             if not row.get("is_mature", True):
                 week_rate += f" ({labels['immature']})"
@@ -129,19 +123,26 @@ def compose(
     )
 
 
+@dataclass(frozen=True)
+class DeliveryRun:
+    """What every category's delivery of one run shares (the week, the server, the ledger…)."""
+
+    week: IsoWeek
+    as_of: str
+    smtp: SmtpSettings | None
+    ledger: DeliveryLedger
+    settings: Settings
+    lang: str
+    resend: bool = False
+    sleep: Callable[[float], None] = time.sleep
+    send: Callable = send_once
+
+
 def deliver_category(
+    run: DeliveryRun,
     files: CategoryFiles,
     category: CategoryCards,
-    week: IsoWeek,
-    as_of: str,
     recipients: Recipients | None,
-    smtp: SmtpSettings | None,
-    ledger: DeliveryLedger,
-    settings: Settings,
-    lang: str,
-    resend: bool = False,
-    sleep: Callable[[float], None] = time.sleep,
-    send: Callable = send_once,
 ) -> DeliveryOutcome:
     """Mail one category's files unless the ledger says it was already sent this week.
 
@@ -149,43 +150,23 @@ def deliver_category(
     so the categories after it are still delivered.
     """
     try:
-        return _deliver(
-            files,
-            category,
-            week,
-            as_of,
-            recipients,
-            smtp,
-            ledger,
-            settings,
-            lang,
-            resend,
-            sleep,
-            send,
-        )
+        return _deliver(run, files, category, recipients)
     except Exception as exc:  # e.g. a file that vanished, a bad header: this category only
         detail = f"{type(exc).__name__}: {exc}"
         with contextlib.suppress(Exception):
-            ledger.record_failure(
-                week.label, category.category, recipients.all if recipients else [], detail, 0
+            run.ledger.record_failure(
+                run.week.label, category.category, recipients.all if recipients else [], detail, 0
             )
         return DeliveryOutcome(category.category, FAILED, detail=detail)
 
 
 def _deliver(
+    run: DeliveryRun,
     files: CategoryFiles,
     category: CategoryCards,
-    week: IsoWeek,
-    as_of: str,
     recipients: Recipients | None,
-    smtp: SmtpSettings | None,
-    ledger: DeliveryLedger,
-    settings: Settings,
-    lang: str,
-    resend: bool,
-    sleep: Callable[[float], None],
-    send: Callable,
 ) -> DeliveryOutcome:
+    week, smtp, ledger, settings = run.week, run.smtp, run.ledger, run.settings
     name = category.category
     if smtp is None:
         return DeliveryOutcome(name, FILES_ONLY, detail="SMTP is not configured")
@@ -196,7 +177,7 @@ def _deliver(
             detail=f"no recipients for this category in {settings.recipients_file}",
         )
     previous = ledger.sent(week.label, name)
-    if previous and not resend:
+    if previous and not run.resend:
         return DeliveryOutcome(
             name,
             ALREADY_SENT,
@@ -205,7 +186,7 @@ def _deliver(
             detail=f"sent {previous['sent_at']}",
         )
     pending = ledger.pending(week.label, name)
-    if pending and not resend:
+    if pending and not run.resend:
         return DeliveryOutcome(
             name,
             UNCONFIRMED,
@@ -215,14 +196,19 @@ def _deliver(
             detail=_unconfirmed_detail(pending["message_id"]),
         )
     message = compose(
-        files, category, week, as_of, recipients, smtp.sender, lang, settings.timezone
+        files, category, week, run.as_of, recipients, smtp.sender, run.lang, settings.timezone
     )
     if pending:  # resending a message that may have arrived: the same Message-ID marks the copy
         message.replace_header("Message-ID", pending["message_id"])
     ledger.record_pending(week.label, name, recipients.all, message["Message-ID"])
     try:
         refused, attempts = send_with_retries(
-            message, smtp, settings.smtp_attempts, settings.smtp_backoff_seconds, sleep, send
+            message,
+            smtp,
+            settings.smtp_attempts,
+            settings.smtp_backoff_seconds,
+            run.sleep,
+            run.send,
         )
     except DeliveryError as exc:
         if exc.unconfirmed:

@@ -38,7 +38,7 @@ def render_card(
     chart = trend_svg(
         card.trend,
         title=labels.fmt("trend", n=settings.scorecard_trend_weeks),
-        median_label=labels["category_median"],
+        median_label=labels["category_median_defect_rate"],
         immature_label=labels["immature"],
         week_tick=labels["week_tick"],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.contract import CODED_COLUMNS, code_label
+from flows.contract import CODED_COLUMNS, COLUMN_LABELS, code_label, column_label
 from flows.errors import UserError
 from flows.formatting import is_missing
 
@@ -17,24 +17,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "index_title": "Merchant scorecards",
         "week": "Week",
         "week_tick": "W{week:02d}",
-        "category": "Category",
         "merchant": "Merchant",
-        "as_of": "Data as of",
-        "grade": "Grade",
-        "grade_rule": "Why this grade",
         "no_grade": "no grade",
-        "order_lines": "Order lines",
-        "complaints_received": "Complaints received",
-        "confirmed_defects": "Confirmed defects",
-        "defect_rate": "Defect rate",
-        "complaint_lines": "Lines with a complaint",
-        "evidence_on_time": "Merchant evidence on time",
         "refunds": "Refunds + compensation",
-        "reopens": "Reopens",
         "recurrences": "Recurrences",
         "wow": "vs last week",
         "interval": "95 % interval",
-        "category_median": "Category median",
         "percentile": "Percentile in category",
         "percentile_note": "0 = best, 100 = worst",
         "trend": "Defect rate, last {n} weeks",
@@ -48,14 +36,10 @@ _TEXT: dict[str, dict[str, str]] = {
         ),
         "recommendations": "Recommended actions",
         "no_recommendations": "No action needed this week.",
-        "top_issue_types": "Top issue types",
-        "top_skus": "SKUs",
         "sku": "SKU",
         "this_week": "this week",
         "window": "last {n} weeks",
         "sla": "SLA compliance by stage",
-        "stage": "Stage",
-        "target": "Target",
         "legal": "Legal entitlements (complaints received this week, closed)",
         "legal_summary": "{checked} checked, {entitled} with an entitlement, {below} below it",
         "legal_rule": "Rule fallen short of",
@@ -68,8 +52,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "overdue_short": "Overdue complaints",
         "complaint": "Complaint",
         "hours_overdue": "Hours overdue",
-        "received_at": "Received",
-        "closed_at": "Closed",
         "recurred_by": "Recurred by",
         "days": "Days",
         "no_recurrences": "No recurrence in the last weeks.",
@@ -77,14 +59,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_actions": "No corrective action recorded.",
         "action": "Action",
         "type": "Type",
-        "scope": "Scope",
         "opened": "Opened",
         "completed": "Completed",
         "before": "Before",
         "after": "After",
         "change": "Change",
-        "evaluation": "Evaluation",
-        "power": "power",
         "whole_merchant": "whole merchant",
         "no_orders_title": "No order exports loaded: rates need order lines",
         "no_orders": (
@@ -112,7 +91,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "value": "Value",
         "metric": "Metric",
         "rule": "Rule",
-        "priority": "Priority",
         "none": "—",
     },
     "zh": {
@@ -120,24 +98,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "index_title": "商家质量周报",
         "week": "周次",
         "week_tick": "{week}周",
-        "category": "类目",
         "merchant": "商家",
-        "as_of": "数据截至",
-        "grade": "等级",
-        "grade_rule": "评级依据",
         "no_grade": "无等级",
-        "order_lines": "订单行数",
-        "complaints_received": "收到投诉",
-        "confirmed_defects": "确认缺陷",
-        "defect_rate": "缺陷率",
-        "complaint_lines": "有投诉的订单行",
-        "evidence_on_time": "商家按时举证率",
         "refunds": "退款 + 补偿",
-        "reopens": "重开次数",
         "recurrences": "复发",
         "wow": "环比上周",
         "interval": "95% 置信区间",
-        "category_median": "类目中位数",
         "percentile": "类目内百分位",
         "percentile_note": "0 = 最好，100 = 最差",
         "trend": "缺陷率（近 {n} 周）",
@@ -148,14 +114,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "immature_note": "未成熟：投诉按下单周归属，最近几周的数字仍可能随后续投诉上升。",
         "recommendations": "建议措施",
         "no_recommendations": "本周无需采取措施。",
-        "top_issue_types": "主要问题类型",
-        "top_skus": "SKU",
         "sku": "SKU",
         "this_week": "本周",
         "window": "近 {n} 周",
         "sla": "各环节时效达标率",
-        "stage": "环节",
-        "target": "时限",
         "legal": "法定权益合规（本周受理、已关闭的投诉）",
         "legal_summary": "已核对 {checked} 件，其中有法定权益 {entitled} 件，低于权益 {below} 件",
         "legal_rule": "未满足的规则",
@@ -168,8 +130,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "overdue_short": "超时投诉",
         "complaint": "投诉编号",
         "hours_overdue": "超时小时数",
-        "received_at": "投诉时间",
-        "closed_at": "关闭时间",
         "recurred_by": "复发投诉",
         "days": "天数",
         "no_recurrences": "近几周没有复发。",
@@ -177,14 +137,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_actions": "没有整改记录。",
         "action": "整改编号",
         "type": "措施",
-        "scope": "范围",
         "opened": "开始",
         "completed": "完成",
         "before": "整改前",
         "after": "整改后",
         "change": "变化",
-        "evaluation": "评估",
-        "power": "检验功效",
         "whole_merchant": "整个商家",
         "no_orders_title": "未加载订单导出：比率需要订单行",
         "no_orders": (
@@ -207,7 +164,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "value": "数值",
         "metric": "指标",
         "rule": "规则",
-        "priority": "优先级",
         "none": "—",
     },
 }
@@ -243,6 +199,9 @@ class Labels:
         self._text = _TEXT[lang]
 
     def __getitem__(self, key: str) -> str:
+        # A column's name gives its header from the one column-label table.
+        if key in COLUMN_LABELS:
+            return column_label(key, self.lang)
         return self._text[key]
 
     def fmt(self, key: str, **values: Any) -> str:
@@ -268,9 +227,7 @@ class Labels:
         )
 
     def column(self, key: str) -> str:
-        """A table header: the column's words in this language (the dashboard's one table)."""
-        from dashboards.i18n import column_label  # the column words live with the dashboard's
-
+        """A table header: the column's words in this language (``flows.column_labels``)."""
         return column_label(key, self.lang)
 
     def flag(self, value: object) -> str | None:
@@ -296,52 +253,3 @@ class Labels:
             if label is not None:
                 return label
         return str(value)
-
-
-def grade_rule_text(
-    row: dict[str, Any], lang: str, thresholds: dict[str, float], min_volume: int
-) -> str | None:
-    """Why a merchant has its grade (or none), in ``lang``, from the scorecard row's columns.
-
-    The mart's ``grade_rule`` is the analysts' English wording; every face shown to a reader
-    words the same facts from the structured columns in the reader's language.
-    """
-    status = None if is_missing(row.get("grade_status")) else row.get("grade_status")
-    grade = None if is_missing(row.get("grade")) else row.get("grade")
-    start, end = row.get("grade_window_start_iso_week"), row.get("grade_window_end_iso_week")
-    start, end = (None if is_missing(v) else v for v in (start, end))
-    lines = row.get("graded_order_lines")
-    lines_text = "—" if is_missing(lines) else f"{int(lines):,}"
-    window = (
-        (f"{start} 至 {end}" if lang == "zh" else f"{start} to {end}") if start and end else None
-    )
-    if grade:
-        bound = thresholds.get(str(grade))
-        band = (
-            f"≤ {bound * 100:.2f}%"
-            if bound is not None
-            else f"> {max(thresholds.values()) * 100:.2f}%"
-        )
-        rate = row.get("graded_defect_rate")
-        rate_text = "—" if is_missing(rate) else f"{float(rate) * 100:.2f}%"
-        if lang == "zh":
-            return (
-                f"成熟订单周 {window or '—'} 共 {lines_text} 个订单行，缺陷率 {rate_text}，"
-                f"{band} → {grade}"
-            )
-        return (
-            f"defect rate {rate_text} on {lines_text} order lines of the mature order weeks "
-            f"{window or '—'} is {band} -> {grade}"
-        )
-    if status == "no_mature_weeks":
-        return "未评级：尚无成熟订单周" if lang == "zh" else "not graded: no mature order week yet"
-    if status is None:
-        return None
-    if lang == "zh":
-        where = f"成熟订单周 {window} " if window else "成熟订单周内"
-        return f"样本量不足：{where}仅 {lines_text} 个订单行，评级需至少 {min_volume:,} 个"
-    where = f" in the mature order weeks {window}" if window else ""
-    return (
-        f"insufficient volume: {lines_text} order lines{where}, "
-        f"below the {min_volume:,} needed for a grade"
-    )

@@ -4,15 +4,17 @@ read the week's cards (with their recommendations), write each category's files,
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows import formatting as fmt
 from flows.config import Settings
 from flows.file_modes import restrict
 from flows.scorecard.cards import CategoryCards, WeekCards
 from flows.scorecard.html_card import render_card
 from flows.scorecard.index_page import write_index
-from flows.scorecard.labels import Labels, grade_rule_text
+from flows.scorecard.labels import Labels
 from flows.scorecard.paths import card_path, workbook_path
 from flows.scorecard.queries import load_week
 from flows.scorecard.recommendations import recommend
@@ -41,11 +43,9 @@ def read_cards(
     labels = Labels(lang)
     cards = load_week(warehouse, week, settings, category)
     for card in cards.all_cards():
+        # The mart stores why the grade is what it is as columns; every face shows these words.
+        card.row["grade_explanation"] = fmt.grade_explanation(card.row, lang)
         card.recommendations = recommend(card, settings, labels)
-        if lang != "en":  # the mart words it in English
-            card.row["grade_rule"] = grade_rule_text(
-                card.row, lang, settings.grade_thresholds, settings.min_volume_order_lines
-            )
     return cards
 
 
@@ -75,3 +75,16 @@ def write_all(
     """Every category's files and the index page."""
     written = [write_category(cards, c, out_dir, settings, lang) for c in cards.categories]
     return written, write_index(cards, out_dir, Labels(lang))
+
+
+def category_workbook(
+    warehouse: Path, week: IsoWeek, category: str, settings: Settings, lang: str
+) -> bytes:
+    """The workbook mailed to ``category``'s team for ``week``, as bytes: what the dashboard's
+    scorecard download offers (one layout, written by the one writer)."""
+    cards = read_cards(warehouse, week, settings, lang, category)
+    (group,) = [c for c in cards.categories if c.category == category]
+    with tempfile.TemporaryDirectory(prefix="scorecard-") as folder:
+        path = workbook_path(Path(folder), category)
+        write_workbook(path, group, cards.week, cards.as_of, cards.timezone, settings, Labels(lang))
+        return path.read_bytes()

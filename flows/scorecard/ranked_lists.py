@@ -45,6 +45,12 @@ def ranked_items(value: Any, labels: Labels, names: dict[str, str] | None = None
     return lines
 
 
+def ranked_text(value: Any, labels: Labels) -> str | None:
+    """A ranked list as one cell (a table's, a CSV's, a workbook's): its lines joined."""
+    items = ranked_items(value, labels)
+    return ("、" if labels.lang == "zh" else "; ").join(items) if items else None
+
+
 def _coded(item: str, labels: Labels, names: dict[str, str]) -> str:
     """``quality_defect (5)`` → ``质量问题 (5)``; ``S01A (6)`` → ``S01A 电水壶 (6)``: translate a
     leading code or add a SKU's name, keep the count."""

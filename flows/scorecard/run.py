@@ -12,7 +12,7 @@ from typing import Any
 from flows import formatting as fmt
 from flows.config import Settings
 from flows.landing.pii import phone_patterns_in_use
-from flows.scorecard.delivery import deliver_category
+from flows.scorecard.delivery import DeliveryRun, deliver_category
 from flows.scorecard.index_page import write_index
 from flows.scorecard.labels import Labels
 from flows.scorecard.ledger import DeliveryLedger
@@ -80,21 +80,11 @@ def _run(
         report.warnings.extend(unknown_recipient_categories(recipients, settings))
         ledger = DeliveryLedger(settings.delivery_ledger)
         as_of = fmt.local_time(cards.as_of, cards.timezone)
+        run = DeliveryRun(cards.week, as_of, smtp, ledger, settings, lang, resend=resend)
         with steps.stage("mail") as progress:
             for files, group in zip(written, cards.categories, strict=True):
                 report.deliveries.append(
-                    deliver_category(
-                        files,
-                        group,
-                        cards.week,
-                        as_of,
-                        recipients.get(group.category),
-                        smtp,
-                        ledger,
-                        settings,
-                        lang,
-                        resend=resend,
-                    )
+                    deliver_category(run, files, group, recipients.get(group.category))
                 )
                 _advance(progress, len(cards.categories), group.category)
         failed = sum(d.failed for d in report.deliveries)

@@ -20,35 +20,13 @@ from flows import formatting as fmt
 from flows.config import Settings
 from flows.scorecard.cards import CategoryCards, MerchantCard, with_small_rates_blanked
 from flows.scorecard.labels import Labels
+from flows.scorecard.layout import OVERVIEW_COLUMNS, overview_header
 from flows.scorecard.phone_mask import mask_phones
+from flows.scorecard.ranked_lists import ranked_text
 from flows.scorecard.sheet_names import unique_sheet_names
 from flows.scorecard.weeks import IsoWeek
 
 GRADE_COLOURS = {"A": "#2E7D32", "B": "#7CB342", "C": "#F9A825", "D": "#C62828"}
-
-# Overview columns: (key, label key, kind); kinds pick the cell format.
-OVERVIEW_COLUMNS: list[tuple[str, str, str]] = [
-    ("merchant_id", "merchant", "text"),
-    ("merchant_name", "merchant", "text"),
-    ("grade", "grade", "text"),
-    ("defect_rate", "defect_rate", "rate"),
-    ("defect_rate_ci_low", "interval", "rate"),
-    ("defect_rate_ci_high", "interval", "rate"),
-    ("category_median_defect_rate", "category_median", "rate"),
-    ("defect_rate_percentile", "percentile", "rate"),
-    ("is_mature", "immature", "flag"),
-    ("order_lines", "order_lines", "int"),
-    ("n_complaints_received", "complaints_received", "int"),
-    ("n_confirmed_defects_received", "confirmed_defects", "int"),
-    ("merchant_evidence_on_time_rate", "evidence_on_time", "rate"),
-    ("n_overdue", "overdue", "int"),
-    ("n_recurrences", "recurrences", "int"),
-    ("refund_amount", "refunds", "money"),
-    ("compensation_amount", "refunds", "money"),
-    ("has_activity", "activity", "flag"),
-    ("grade_rule", "grade_rule", "text"),
-    ("sheet", "merchant", "link"),
-]
 
 
 def merchant_sheet_names(category: CategoryCards, labels: Labels) -> dict[str, str]:
@@ -154,13 +132,12 @@ def _write_overview(
     ws.write_string(1, 0, f"{labels['as_of']}: {fmt.local_time(as_of, timezone)}", styles["note"])
     header_row, first = 3, 4
     ws.set_row(header_row, 42)
-    for col, (key, label, _kind) in enumerate(OVERVIEW_COLUMNS):
-        # The reader's words for the column (one table of column words for every face).
-        ws.write_string(header_row, col, _header(key, label, labels), styles["header"])
+    for col, (key, _kind) in enumerate(OVERVIEW_COLUMNS):
+        ws.write_string(header_row, col, overview_header(key, labels.lang), styles["header"])
     for offset, card in enumerate(category.merchants):
         r = first + offset
         values = {**card.row, "n_overdue": len({o["complaint_id"] for o in card.overdue})}
-        for col, (key, _label, kind) in enumerate(OVERVIEW_COLUMNS):
+        for col, (key, kind) in enumerate(OVERVIEW_COLUMNS):
             if kind == "link":
                 ws.write_url(
                     r,
@@ -171,6 +148,8 @@ def _write_overview(
                 )
             elif kind == "flag":
                 _cell(ws, r, col, labels.flag(values.get(key)), styles.get("text"))
+            elif kind == "ranked":
+                _cell(ws, r, col, ranked_text(values.get(key), labels), styles["text"])
             else:
                 _cell(ws, r, col, labels.coded(key, values.get(key)), styles.get(kind))
     last = first + len(category.merchants) - 1
@@ -221,20 +200,14 @@ def _write_overview(
     ws.set_column(0, 0, 10)
     ws.set_column(1, 1, 22)
     ws.set_column(2, len(OVERVIEW_COLUMNS) - 2, 12)
-    ws.set_column(_col("grade_rule"), _col("grade_rule"), 48)
+    ws.set_column(_col("grade_explanation"), _col("grade_explanation"), 48)
     ws.set_column(len(OVERVIEW_COLUMNS) - 1, len(OVERVIEW_COLUMNS) - 1, 26)
     legend = first + len(category.merchants) + 1
     ws.write_string(legend, 0, labels["percentile_note"], styles["note"])
 
 
-def _header(key: str, label: str, labels: Labels) -> str:
-    """The header of a column: its words from the column table, else the scorecard's label."""
-    words = labels.column(key)
-    return labels[label] if words == key else words
-
-
 def _col(key: str) -> int:
-    return next(i for i, (k, _l, _t) in enumerate(OVERVIEW_COLUMNS) if k == key)
+    return next(i for i, (k, _kind) in enumerate(OVERVIEW_COLUMNS) if k == key)
 
 
 def _table(
@@ -286,7 +259,7 @@ def _write_merchant(
     grade_style = styles.get(f"grade_{card.row.get('grade')}")
     ws.write_string(r, 0, labels["grade"], styles["header"])
     _cell(ws, r, 1, card.row.get("grade"), grade_style)
-    _cell(ws, r, 2, card.row.get("grade_rule"), styles["text"])
+    _cell(ws, r, 2, card.row.get("grade_explanation"), styles["text"])
     r += 2
     if not card.orders_loaded:
         ws.write_string(r, 0, labels["no_orders_title"], styles["section"])
@@ -310,12 +283,12 @@ def _write_merchant(
                 _cell(ws, r, 1, value, styles.get(kind))
             r += 1
         r += 1
-    reco_rows = [{"priority": x.priority, "text": x.text} for x in card.recommendations]
+    reco_rows = [{"priority": x.priority, "recommendation": x.text} for x in card.recommendations]
     r = _table(
         ws,
         r,
         labels["recommendations"],
-        [("priority", "int"), ("text", "text")],
+        [("priority", "int"), ("recommendation", "text")],
         reco_rows,
         styles,
         labels["no_recommendations"],

@@ -71,12 +71,13 @@ def test_a_run_with_another_key_refuses_to_load(tmp_path, monkeypatch):
     assert first.read_bytes().strip() not in warehouse.read_bytes()
 
 
-def test_warehouse_reports_and_ledger_are_not_world_readable(tmp_path, monkeypatch):
+def test_warehouse_reports_and_ledger_are_not_world_readable(
+    tmp_path, monkeypatch, small_warehouse
+):
     from flows.scorecard.ledger import DeliveryLedger
     from flows.scorecard.run import run_scorecards
-    from tests.scorecards.fixture_warehouse import build_fixture_warehouse
 
-    source = build_fixture_warehouse(tmp_path / "fixture.duckdb")
+    source = small_warehouse
     live = tmp_path / "warehouse.duckdb"
     with publishing(live) as staging:
         staging.write_bytes(source.read_bytes())

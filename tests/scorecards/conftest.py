@@ -1,5 +1,7 @@
-"""Fixtures: the fixture warehouse, settings pointing every output into a temporary folder, and
-the mart rows a test compares against (queried independently of the code under test)."""
+"""Fixtures: the scorecards' warehouse (generated exports plus the planted cases of
+``tests/scorecards/planted.py``, run through the real ingest and dbt), settings pointing every
+output into a temporary folder, and the mart rows a test compares against (queried independently
+of the code under test)."""
 
 from __future__ import annotations
 
@@ -13,19 +15,14 @@ from aiosmtpd.controller import Controller
 
 from flows.config import Settings
 from flows.scorecard.mailer import SmtpSettings
-from tests.scorecards.fixture_warehouse import build_fixture_warehouse
-
-
-@pytest.fixture(scope="session")
-def fixture_warehouse(tmp_path_factory) -> Path:
-    return build_fixture_warehouse(tmp_path_factory.mktemp("marts") / "warehouse.duckdb")
+from tests.scorecards.planted import TARGET_WEEK, plant
 
 
 @pytest.fixture
-def settings(fixture_warehouse, tmp_path) -> Settings:
+def settings(pipeline_warehouse, tmp_path) -> Settings:
     return dataclasses.replace(
         Settings(),
-        warehouse=fixture_warehouse,
+        warehouse=pipeline_warehouse,
         reports=tmp_path / "reports",
         recipients_file=tmp_path / "recipients.yml",
         delivery_ledger=tmp_path / "reports" / "deliveries.json",
@@ -42,10 +39,24 @@ def mart_rows(warehouse: Path, sql: str, params: list | None = None) -> list[dic
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def week_merchants(warehouse: Path, week: str = TARGET_WEEK) -> dict[str, list[str]]:
+    """Category -> its merchants' ids (sorted) on the week's scorecard, as the mart has them."""
+    merchants: dict[str, list[str]] = {}
+    for row in mart_rows(
+        warehouse,
+        "select category, merchant_id from marts.merchant_scorecard_weekly where iso_week = ? "
+        "order by category, merchant_id",
+        [week],
+    ):
+        merchants.setdefault(row["category"], []).append(row["merchant_id"])
+    return merchants
+
+
 @pytest.fixture(scope="session")
 def pipeline_warehouse(prefect_harness, tmp_path_factory) -> Path:
-    """A small real warehouse: ``complaints generate --orders 20000``, then the daily-pipeline
-    flow (ingest + build in one publish) under the Prefect test harness."""
+    """A small real warehouse: ``complaints generate --orders 20000``, the planted cases'
+    raw rows appended to its exports, then the daily-pipeline flow (ingest + build in one
+    publish) under the Prefect test harness."""
     import os
 
     from typer.testing import CliRunner
@@ -61,10 +72,21 @@ def pipeline_warehouse(prefect_harness, tmp_path_factory) -> Path:
         ["generate", "--out", str(landing), "--orders", "20000", "--truth", str(root / "t.json")],
     )
     assert generated.exit_code == 0, generated.output
+    plant(landing)
+    # The documented working-time examples, so the cards word each channel's target unit.
+    config = root / "complaints.yml"
+    config.write_text(
+        "sla_targets_hours:\n"
+        "  acknowledge: {hotline: 2 working hours}\n"
+        "  merchant_evidence: {web_form: 2 working days}\n",
+        encoding="utf-8",
+    )
     saved = os.environ.get("COMPLAINTS_KEY_FILE")
     os.environ["COMPLAINTS_KEY_FILE"] = str(root / "key")
     try:
-        result = daily_pipeline(landing=str(landing), warehouse=str(warehouse))
+        result = daily_pipeline(
+            landing=str(landing), warehouse=str(warehouse), config_file=str(config)
+        )
     finally:
         if saved is None:
             os.environ.pop("COMPLAINTS_KEY_FILE", None)

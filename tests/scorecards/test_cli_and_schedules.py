@@ -1,4 +1,4 @@
-"""``complaints scorecards`` end to end on the fixture warehouse, and the served schedules."""
+"""``complaints scorecards`` end to end on the scorecards' warehouse, and the served schedules."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from flows.orchestration.schedules import (
     WEEKLY_SCORECARDS,
     build_deployments,
 )
-from tests.scorecards.fixture_warehouse import CATEGORIES, TARGET_WEEK
+from flows.scorecard.weeks import last_complete_week
+from tests.scorecards.conftest import mart_rows, week_merchants
+from tests.scorecards.planted import MERCHANT, TARGET_WEEK
 
 _register_commands()
 runner = CliRunner()
@@ -32,31 +34,36 @@ def cli_env(settings, tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_default_week_and_out_folder_files_only(cli_env, fixture_warehouse):
-    result = runner.invoke(app, ["scorecards", "--warehouse", str(fixture_warehouse)])
+def test_default_week_and_out_folder_files_only(cli_env, pipeline_warehouse):
+    result = runner.invoke(app, ["scorecards", "--warehouse", str(pipeline_warehouse)])
     assert result.exit_code == 0, result.output
-    out = cli_env / "reports" / "scorecards" / TARGET_WEEK
+    ((as_of,),) = [
+        r.values() for r in mart_rows(pipeline_warehouse, "select as_of from marts.build_info")
+    ]
+    week = last_complete_week(as_of, Settings().timezone).label  # the default week
+    out = cli_env / "reports" / "scorecards" / week
     assert (out / "index.html").exists()
-    assert len(list(out.glob("*.xlsx"))) == len(CATEGORIES)
-    assert len(list(out.glob("*/*.html"))) == sum(len(m) for m in CATEGORIES.values())
+    categories = week_merchants(pipeline_warehouse, week)
+    assert len(list(out.glob("*.xlsx"))) == len(categories)
+    assert len(list(out.glob("*/*.html"))) == sum(len(m) for m in categories.values())
     assert "SMTP is not configured" in result.output and "files_only" in result.output
     assert '<html lang="zh">' in (out / "index.html").read_text(encoding="utf-8")
     # Each stage's summary, printed when the stage ends.
-    n_cards = sum(len(m) for m in CATEGORIES.values())
+    n_cards = sum(len(m) for m in categories.values())
     said = " ".join(result.output.split())
-    assert f"read {n_cards} merchants' cards in {len(CATEGORIES)} categories" in said
-    assert f"wrote {len(CATEGORIES)} workbooks and {n_cards} cards to" in said
-    assert f"mail: {len(CATEGORIES)} categories handled, 0 failed" in said
+    assert f"read {n_cards:,} merchants' cards in {len(categories)} categories" in said
+    assert f"wrote {len(categories)} workbooks and {n_cards:,} cards to" in said
+    assert f"mail: {len(categories)} categories handled, 0 failed" in said
 
 
-def test_options_week_category_lang_out(cli_env, fixture_warehouse):
+def test_options_week_category_lang_out(cli_env, pipeline_warehouse):
     out = cli_env / "custom"
     result = runner.invoke(
         app,
         [
             "scorecards",
             "--warehouse",
-            str(fixture_warehouse),
+            str(pipeline_warehouse),
             "--week",
             "2026-W46",
             "--category",
@@ -70,7 +77,9 @@ def test_options_week_category_lang_out(cli_env, fixture_warehouse):
     )
     assert result.exit_code == 0, result.output
     assert [p.name for p in out.glob("*.xlsx")] == ["家用电器.xlsx"]
-    assert 'data-week="2026-W46"' in (out / "家用电器" / "M01.html").read_text(encoding="utf-8")
+    assert 'data-week="2026-W46"' in (out / "家用电器" / f"{MERCHANT}.html").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,31 +90,31 @@ def test_options_week_category_lang_out(cli_env, fixture_warehouse):
         (["--category", "Toys"], "there is no category 'Toys'; choose one of: "),
     ],
 )
-def test_bad_options_are_one_clear_error(cli_env, fixture_warehouse, args, message):
-    result = runner.invoke(app, ["scorecards", "--warehouse", str(fixture_warehouse), *args])
+def test_bad_options_are_one_clear_error(cli_env, pipeline_warehouse, args, message):
+    result = runner.invoke(app, ["scorecards", "--warehouse", str(pipeline_warehouse), *args])
     assert result.exit_code == 1
     assert message in " ".join(result.output.split())
     assert "Traceback" not in result.output
 
 
-def test_unknown_category_lists_the_known_ones(cli_env, fixture_warehouse):
+def test_unknown_category_lists_the_known_ones(cli_env, pipeline_warehouse):
     result = runner.invoke(
-        app, ["scorecards", "--warehouse", str(fixture_warehouse), "--category", "不存在"]
+        app, ["scorecards", "--warehouse", str(pipeline_warehouse), "--category", "不存在"]
     )
     assert result.exit_code == 1
     output = " ".join(result.output.split())
-    assert all(category in output for category in CATEGORIES)
+    assert all(category in output for category in week_merchants(pipeline_warehouse))
 
 
-def test_recipients_naming_an_unknown_category_warn(cli_env, fixture_warehouse):
+def test_recipients_naming_an_unknown_category_warn(cli_env, pipeline_warehouse):
     (cli_env / "recipients.yml").write_text("玩具: toys@example.com\n", encoding="utf-8")
-    result = runner.invoke(app, ["scorecards", "--warehouse", str(fixture_warehouse)])
+    result = runner.invoke(app, ["scorecards", "--warehouse", str(pipeline_warehouse)])
     assert result.exit_code == 0, result.output
     output = " ".join(result.output.split())
     assert "warning:" in output and "category '玩具', which the marts do not have" in output
 
 
-def test_failed_send_exits_non_zero(cli_env, fixture_warehouse, monkeypatch):
+def test_failed_send_exits_non_zero(cli_env, pipeline_warehouse, monkeypatch):
     import socket
 
     with socket.socket() as sock:
@@ -117,7 +126,7 @@ def test_failed_send_exits_non_zero(cli_env, fixture_warehouse, monkeypatch):
     monkeypatch.setenv("COMPLAINTS_SMTP_FROM", "bot@example.com")
     monkeypatch.setenv("COMPLAINTS_SMTP_STARTTLS", "false")
     (cli_env / "complaints.yml").write_text("smtp_backoff_seconds: 0.01\n", encoding="utf-8")
-    result = runner.invoke(app, ["scorecards", "--warehouse", str(fixture_warehouse)])
+    result = runner.invoke(app, ["scorecards", "--warehouse", str(pipeline_warehouse)])
     assert result.exit_code == 1
     output = " ".join(result.output.split())
     assert "not delivered" in output and "家用电器" in output and "failed" in output
@@ -166,7 +175,7 @@ def test_deployments_register_and_flow_records_artifacts(prefect_harness, settin
         out=str(tmp_path / "flow-out"),
         deliver=False,
     )
-    assert report.n_cards == sum(len(m) for m in CATEGORIES.values())
+    assert report.n_cards == sum(len(m) for m in week_merchants(settings.warehouse).values())
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(

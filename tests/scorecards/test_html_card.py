@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from decimal import Decimal
@@ -11,12 +12,22 @@ import pytest
 
 from flows.config import Settings
 from flows.contract import code_label
+from flows.formatting import grade_explanation
 from flows.scorecard.labels import Labels
 from flows.scorecard.produce import read_cards, write_all
 from flows.scorecard.weeks import IsoWeek
 from tests.scorecards.conftest import mart_rows
-from tests.scorecards.fixture_warehouse import PLANTED_PHONE, TARGET_WEEK
 from tests.scorecards.html_metrics import first, parse_metrics
+from tests.scorecards.planted import (
+    BAD_SKU,
+    CATEGORY,
+    EFFECTIVE_ACTION,
+    MASKED_PHONE,
+    MERCHANT,
+    PENDING_ACTION,
+    PLANTED_PHONE,
+    TARGET_WEEK,
+)
 
 WEEK = IsoWeek.parse(TARGET_WEEK)
 # The count each card rate rests on (written out here, not read from flows.formatting).
@@ -47,7 +58,7 @@ CARD_METRICS = [
     "reopen_count",
     "n_recurrences",
     "grade",
-    "grade_rule",
+    "grade_explanation",
 ] + [
     f"{stage}_{suffix}"
     for stage in ("acknowledge", "merchant_notified", "merchant_evidence", "resolution")
@@ -55,12 +66,19 @@ CARD_METRICS = [
 ]
 
 
-@pytest.fixture
-def written(settings, tmp_path):
+@pytest.fixture(scope="module")
+def written(pipeline_warehouse, tmp_path_factory):
+    """The week's files in a language, written once per module (the tests only read them)."""
+    settings = dataclasses.replace(Settings(), warehouse=pipeline_warehouse)
+    done: dict[str, tuple] = {}
+
     def write(lang: str = "en"):
-        cards = read_cards(settings.warehouse, WEEK, settings, lang)
-        categories, index = write_all(cards, tmp_path / "out", settings, lang)
-        return {m: p for c in categories for m, p in c.cards.items()}, categories, index
+        if lang not in done:
+            cards = read_cards(settings.warehouse, WEEK, settings, lang)
+            out = tmp_path_factory.mktemp(f"cards-{lang}")
+            categories, index = write_all(cards, out, settings, lang)
+            done[lang] = ({m: p for c in categories for m, p in c.cards.items()}, categories, index)
+        return done[lang]
 
     return write
 
@@ -74,17 +92,36 @@ def _mart_card(warehouse, merchant_id):
     return row
 
 
-@pytest.mark.parametrize("merchant_id", ["M01", "M02", "M04"])
-def test_card_shows_exactly_the_mart_numbers(written, settings, merchant_id):
+def _one_merchant(warehouse, where: str, params: list | None = None) -> str:
+    """The first merchant (by id) of the target week's scorecard matching ``where``."""
+    rows = mart_rows(
+        warehouse,
+        "select merchant_id from marts.merchant_scorecard_weekly "
+        f"where iso_week = ? and {where} order by merchant_id limit 1",
+        [TARGET_WEEK, *(params or [])],
+    )
+    assert rows, f"the sample has a merchant with {where} in {TARGET_WEEK}"
+    return rows[0]["merchant_id"]
+
+
+@pytest.mark.parametrize(
+    "where", ["merchant_id = 'M90001'", "grade is not null", "order_lines > 0 and grade is null"]
+)
+def test_card_shows_exactly_the_mart_numbers(written, settings, where):
     cards, _, _ = written("en")
+    merchant_id = _one_merchant(settings.warehouse, where)
     html = cards[merchant_id].read_text(encoding="utf-8")
     parsed = parse_metrics(html)
     mart = _mart_card(settings.warehouse, merchant_id)
     minimum = Settings().min_rate_base
     small = []
     for name in CARD_METRICS:
+        if name == "grade" and mart["grade"] is None:
+            assert 'data-metric="grade_status"' in html
+            continue
         value, text = first(parsed, name)
-        expected = mart[name]
+        # The explanation is worded from the mart's grade columns, in the card's language.
+        expected = grade_explanation(mart, "en") if name == "grade_explanation" else mart[name]
         base = _RATE_BASE.get(name) or (
             name.replace("compliance_rate", "n_measured")
             if name.endswith("compliance_rate")
@@ -123,7 +160,7 @@ def test_card_is_self_contained_and_prints_on_a4(written):
             for key in ("src", "href"):
                 target = attributes.get(key)
                 assert not target or not re.match(r"^[a-z]+:|^//", target), (path, target)
-    card = cards["M01"].read_text(encoding="utf-8")
+    card = cards[MERCHANT].read_text(encoding="utf-8")
     assert re.search(r"@page\s*{\s*size:\s*A4", card)
     assert "@media print" in card
     assert "<svg" in card  # the trend chart is inline
@@ -133,14 +170,15 @@ def test_phone_numbers_never_appear_in_clear(written):
     cards, _, index = written("zh")
     texts = [p.read_text(encoding="utf-8") for p in [*cards.values(), index]]
     assert all(PLANTED_PHONE not in text for text in texts)
-    assert any("138****5678" in text for text in texts)  # the masked form is what shows
+    assert any(MASKED_PHONE in text for text in texts)  # the masked form is what shows
 
 
 def test_merchant_without_orders_gets_the_no_activity_card(written, settings):
     cards, _, _ = written("en")
-    mart = _mart_card(settings.warehouse, "M05")
+    merchant_id = _one_merchant(settings.warehouse, "order_lines = 0")
+    mart = _mart_card(settings.warehouse, merchant_id)
     assert mart["order_lines"] == 0 and mart["defect_rate"] is None
-    html = cards["M05"].read_text(encoding="utf-8")
+    html = cards[merchant_id].read_text(encoding="utf-8")
     assert 'data-section="no-activity"' in html
     assert "No activity this week" in html
     metrics = {name for name, _, _ in parse_metrics(html).metrics}
@@ -156,11 +194,12 @@ def test_overdue_complaints_listed_with_stage_and_hours(written, settings):
         for row in mart_rows(
             settings.warehouse,
             f"select complaint_id, {stage}_overdue_hours as h from marts.complaints "
-            f"where merchant_id = 'M01' and is_counted and {stage}_status = 'open_overdue'",
+            f"where merchant_id = ? and is_counted and {stage}_status = 'open_overdue'",
+            [MERCHANT],
         ):
             expected[(row["complaint_id"], stage)] = row["h"]
-    assert expected  # the fixture plants overdue complaints
-    html = cards["M01"].read_text(encoding="utf-8")
+    assert len(expected) == 3  # the three planted complaints still waiting for evidence
+    html = cards[MERCHANT].read_text(encoding="utf-8")
     rows = re.findall(
         r'<tr data-overdue="([^"]+)"><td>[^<]*</td><td>([^<]*)</td>\s*<td class="num">'
         r'<span data-metric="overdue_hours" data-value="([^"]*)">',
@@ -171,24 +210,34 @@ def test_overdue_complaints_listed_with_stage_and_hours(written, settings):
     assert shown == {(cid, labels[stage]): h for (cid, stage), h in expected.items()}
 
 
-def test_pending_corrective_action_shows_as_pending(written):
+def test_pending_corrective_action_shows_as_pending(written, settings):
     cards, _, _ = written("en")
-    html = cards["M01"].read_text(encoding="utf-8")
+    html = cards[MERCHANT].read_text(encoding="utf-8")
     pending = re.search(
-        r'<tr data-action-id="CA-1" data-evaluation="pending">(.*?)</tr>', html, re.S
+        rf'<tr data-action-id="{PENDING_ACTION}" data-evaluation="pending">(.*?)</tr>', html, re.S
     )
     assert pending and Labels("en").code("pending", "evaluation") in pending[1]
     assert "relative_change" not in pending[1]  # no effect shown for an immature action
     done = re.search(
-        r'<tr data-action-id="CA-0" data-evaluation="effective">(.*?)</tr>', html, re.S
+        rf'<tr data-action-id="{EFFECTIVE_ACTION}" data-evaluation="effective">(.*?)</tr>',
+        html,
+        re.S,
     )
-    assert done and 'data-metric="relative_change" data-value="-0.5"' in done[1]
+    (mart,) = mart_rows(
+        settings.warehouse,
+        "select relative_change from marts.corrective_action_effectiveness where action_id = ?",
+        [EFFECTIVE_ACTION],
+    )
+    assert (
+        done
+        and f'data-metric="relative_change" data-value="{mart["relative_change"]!r}"' in (done[1])
+    )
 
 
 def test_immature_week_is_flagged(written, settings):
     cards, _, _ = written("en")
-    assert _mart_card(settings.warehouse, "M01")["is_mature"] is False
-    assert 'data-flag="immature"' in cards["M01"].read_text(encoding="utf-8")
+    assert _mart_card(settings.warehouse, MERCHANT)["is_mature"] is False
+    assert 'data-flag="immature"' in cards[MERCHANT].read_text(encoding="utf-8")
 
 
 def test_sku_recommendation_follows_the_documented_rule(written, settings):
@@ -198,43 +247,46 @@ def test_sku_recommendation_follows_the_documented_rule(written, settings):
     medians = mart_rows(
         settings.warehouse,
         "select distinct week_start, category_median_defect_rate as m "
-        "from marts.merchant_scorecard_weekly where category = '家用电器' and week_start >= ?",
-        [min(window)],
+        "from marts.merchant_scorecard_weekly where category = ? and week_start >= ?",
+        [CATEGORY, min(window)],
     )
     median = statistics.median(r["m"] for r in medians)
     skus = mart_rows(
         settings.warehouse,
         "select sku_id, sum(defect_lines) as d, sum(order_lines) as n "
-        "from marts.sku_defect_rates_weekly where merchant_id = 'M01' and order_week >= ? "
-        "group by sku_id",
-        [min(window)],
+        "from marts.sku_defect_rates_weekly where merchant_id = ? and order_week >= ? "
+        "and order_week <= ? group by sku_id",
+        [MERCHANT, min(window), WEEK.start],
     )
     flagged = {r["sku_id"] for r in skus if r["d"] >= 5 and r["d"] / r["n"] >= 2 * median}
-    assert flagged == {"S01A"}  # the planted bad SKU, and only it
-    html = cards["M01"].read_text(encoding="utf-8")
+    assert flagged == {BAD_SKU}  # the planted bad SKU, and only it
+    html = cards[MERCHANT].read_text(encoding="utf-8")
     items = re.findall(r'<li data-rule="sku-defects">(.*?)</li>', html, re.S)
-    assert len(items) == 1 and "S01A" in items[0]
-    s01a = next(r for r in skus if r["sku_id"] == "S01A")
-    assert f"{s01a['d'] / s01a['n'] / median:.1f}×" in items[0]
+    assert len(items) == 1 and BAD_SKU in items[0]
+    s01a = next(r for r in skus if r["sku_id"] == BAD_SKU)
+    if median:
+        assert f"{s01a['d'] / s01a['n'] / median:.1f}×" in items[0]
+    else:  # no ratio against a zero median: the card says so
+        assert "category median is 0" in items[0]
     assert f"{s01a['d']} confirmed defects" in items[0]
 
 
 def test_sla_recommendation_names_the_stage_below_target(written, settings):
     cards, _, _ = written("en")
-    mart = _mart_card(settings.warehouse, "M01")
+    mart = _mart_card(settings.warehouse, MERCHANT)
     rate = mart["merchant_evidence_compliance_rate"]
     assert rate < settings.reco_sla_target_rate
-    html = cards["M01"].read_text(encoding="utf-8")
+    html = cards[MERCHANT].read_text(encoding="utf-8")
     (item,) = re.findall(r'<li data-rule="sla-merchant_evidence">(.*?)</li>', html, re.S)
     assert f"{rate * 100:.0f} % &lt; 90 % target" in item
 
 
 def test_languages(written):
     zh, _, _ = written("zh")
-    html = zh["M01"].read_text(encoding="utf-8")
+    html = zh[MERCHANT].read_text(encoding="utf-8")
     assert '<html lang="zh">' in html and "缺陷率" in html
     en, _, _ = written("en")
-    assert '<html lang="en">' in en["M01"].read_text(encoding="utf-8")
+    assert '<html lang="en">' in en[MERCHANT].read_text(encoding="utf-8")
 
 
 def test_index_links_every_card_and_workbook(written):
@@ -250,8 +302,8 @@ def test_index_links_every_card_and_workbook(written):
 
 def test_top_issue_types_and_skus_from_the_mart_lists(written, settings):
     cards, _, _ = written("zh")
-    html = cards["M01"].read_text(encoding="utf-8")
-    mart = _mart_card(settings.warehouse, "M01")
+    html = cards[MERCHANT].read_text(encoding="utf-8")
+    mart = _mart_card(settings.warehouse, MERCHANT)
     section = html.split('data-section="top-issue-types"', 1)[1].split("</section>", 1)[0]
     n_quality = re.search(r"quality_defect \((\d+)\)", mart["top_issue_types"])[1]
     assert f"质量问题 ({n_quality})" in section  # the code translated, the mart's count kept
@@ -263,13 +315,13 @@ def test_top_issue_types_and_skus_from_the_mart_lists(written, settings):
         )
     }
     for sku_id, count in re.findall(r"(\S+) \((\d+)\)", mart["top_skus"]):
-        shown = f"{sku_id} {names[sku_id].replace(PLANTED_PHONE, '138****5678')} ({count})"
+        shown = f"{sku_id} {names[sku_id].replace(PLANTED_PHONE, MASKED_PHONE)} ({count})"
         assert shown in section
 
 
 def test_sla_section_states_each_targets_unit(written):
     en, _, _ = written("en")
-    html = en["M01"].read_text(encoding="utf-8")
+    html = en[MERCHANT].read_text(encoding="utf-8")
     targets = dict(re.findall(r'<tr data-stage="(\w+)">.*?<td data-target>(.*?)</td>', html, re.S))
     assert targets["merchant_notified"] == "24 h"
     # Channels and units worded by the one code table (flows.contract.CODES).
@@ -278,24 +330,43 @@ def test_sla_section_states_each_targets_unit(written):
         "App, Hotline, Social media: 48 h; Web form: 2 working days"
     )
     zh, _, _ = written("zh")
-    html = zh["M01"].read_text(encoding="utf-8")
+    html = zh[MERCHANT].read_text(encoding="utf-8")
     assert "在线表单: 2 个工作日" in html and "客服热线: 2 工作小时" in html
 
 
 def test_legal_section_lists_the_below_entitlement_complaints(written, settings):
-    en, _, _ = written("en")
-    html = en["M01"].read_text(encoding="utf-8")
-    (section,) = re.findall(r'<section data-section="legal">(.*?)</section>', html, re.S)
-    assert "3 checked, 3 with an entitlement, 2 below it" in section
-    rows = dict(re.findall(r'<tr data-legal="(\w+)">(.*?)</tr>', section, re.S))
-    assert set(rows) == {"LC1", "LC2"}  # LC3 met its entitlement
-    assert (
-        "Seven-day no-reason return" in rows["LC1"]
-        and "Exchange &lt; Return and refund" in rows["LC1"]
+    counts = mart_rows(
+        settings.warehouse,
+        "select merchant_id, sum(n_checked) as c, sum(n_entitled) as e, sum(n_below) as b "
+        "from marts.legal_compliance_weekly where received_week = ? group by merchant_id "
+        "having sum(n_below) > 0 order by merchant_id limit 1",
+        [WEEK.start],
     )
-    counterfeit = code_label("legal_rule", "counterfeit_compensation", "en")
-    assert counterfeit in rows["LC2"] and "300.00" in rows["LC2"]
+    assert counts, "the sample has a complaint below its legal entitlement in the target week"
+    merchant_id, checked, entitled, below = counts[0].values()
+    checks = mart_rows(
+        settings.warehouse,
+        "select complaint_id, below_rule, entitled_remedy, remedy_given "
+        "from marts.legal_entitlement_checks "
+        "where merchant_id = ? and received_week = ? and is_below_entitlement",
+        [merchant_id, WEEK.start],
+    )
+    en, _, _ = written("en")
+    html = en[merchant_id].read_text(encoding="utf-8")
+    (section,) = re.findall(r'<section data-section="legal">(.*?)</section>', html, re.S)
+    assert f"{checked} checked, {entitled} with an entitlement, {below} below it" in section
+    rows = dict(re.findall(r'<tr data-legal="(\w+)">(.*?)</tr>', section, re.S))
+    assert set(rows) == {c["complaint_id"] for c in checks}
+    for check in checks:
+        assert code_label("legal_rule", check["below_rule"], "en") in rows[check["complaint_id"]]
     # A merchant without checked complaints shows no legal section.
-    assert 'data-section="legal"' not in en["M02"].read_text(encoding="utf-8")
+    unchecked = _one_merchant(
+        settings.warehouse,
+        "merchant_id not in (select merchant_id from marts.legal_compliance_weekly "
+        "where received_week = ?)",
+        [WEEK.start],
+    )
+    assert 'data-section="legal"' not in en[unchecked].read_text(encoding="utf-8")
     zh, _, _ = written("zh")
-    assert "七日无理由退货" in zh["M01"].read_text(encoding="utf-8")
+    zh_rule = code_label("legal_rule", checks[0]["below_rule"], "zh")
+    assert zh_rule in zh[merchant_id].read_text(encoding="utf-8")

@@ -36,10 +36,7 @@ INEXACT_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
 # Marts that do not build on Spark yet: mart -> why. The one place that says so.
 KNOWN_MISSING: dict[str, str] = {}
 # Columns that differ between the engines, known and not fixed yet: (mart, column) -> why.
-KNOWN_DIFFERENT: dict[tuple[str, str], str] = {
-    ("merchant_scorecard_weekly", "grade_rule"): "printf('%.2f') rounds an exact tie half to "
-    "even on DuckDB and half up on Spark (Java): 3.125 % is '3.12' vs '3.13' in the sentence",
-}
+KNOWN_DIFFERENT: dict[tuple[str, str], str] = {}
 
 
 def marts_of(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, dict[str, str]]:

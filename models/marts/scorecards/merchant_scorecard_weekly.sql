@@ -241,20 +241,17 @@ final as (
         grade,
         coalesce(grade_status, case when last_mature_week is null then 'no_mature_weeks' else 'insufficient_volume' end)
             as grade_status,
-        case
-            when grade is not null then
-                'defect rate ' || printf('%.2f', graded_defect_rate * 100) || '% on '
-                || graded_order_lines || ' order lines of the mature order weeks '
-                || {{ iso_week_label('grade_window_start_week') }} || ' to '
-                || {{ iso_week_label('grade_window_end_week') }}
-                || ' is ' || {{ grade_band_text('grade') }} || ' -> ' || grade
-            when last_mature_week is null then 'not graded: no mature order week yet'
-            else 'insufficient volume: ' || coalesce(graded_order_lines, 0)
-                || ' order lines in the mature order weeks '
-                || {{ iso_week_label('coalesce(grade_window_start_week, least(week_start, last_mature_week) - ' ~ (7 * (var('grade_window_weeks') | int - 1)) ~ ')') }}
-                || ' to ' || {{ iso_week_label('least(week_start, last_mature_week)') }}
-                || ', below the ' || {{ var('min_volume_order_lines') }} || ' needed for a grade'
-        end as grade_rule,
+        {#- What explains the grade (worded by the reader's language in flows/formatting.py): the
+            mature order weeks judged, whether or not they sufficed for a grade; none before the
+            first mature week (DuckDB's least() skips a null, hence the case). -#}
+        case when last_mature_week is not null then
+            {{ iso_week_label('coalesce(grade_window_start_week, least(week_start, last_mature_week) - ' ~ (7 * (var('grade_window_weeks') | int - 1)) ~ ')') }}
+        end as grade_basis_start_iso_week,
+        case when last_mature_week is not null then
+            {{ iso_week_label('least(week_start, last_mature_week)') }}
+        end as grade_basis_end_iso_week,
+        {{ grade_threshold_of('grade') }} as grade_threshold,
+        cast({{ var('min_volume_order_lines') }} as bigint) as grade_min_order_lines,
         case when grade is not null then 'mature_window' end as grade_basis,
         graded_defect_rate,
         graded_order_lines,
