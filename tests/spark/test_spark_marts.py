@@ -200,7 +200,8 @@ def test_known_missing_marts_say_why():
     strict=True,
     reason="known difference, not fixed yet: a card's SKU list and one SKU's week order lines "
     "differ between the engines (e.g. 家居家装/M00074), and data-value attributes differ in the "
-    "17th digit; the marts themselves agree (test_every_mart_built_on_spark_equals_the_duckdb_build)",
+    "17th digit; the marts themselves agree "
+    "(test_every_mart_built_on_spark_equals_the_duckdb_build)",
 )
 def test_scorecards_from_the_spark_build_equal_the_duckdb_ones(
     small_warehouse, spark_built, tmp_path
