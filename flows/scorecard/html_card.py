@@ -25,7 +25,8 @@ def render_card(
     settings: Settings,
     labels: Labels,
 ) -> str:
-    """The card's HTML; every number is printed next to its exact mart value (``data-value``).
+    """The card's HTML; every number is printed next to its mart value (``data-value``, to 15
+    significant digits).
     Rates on fewer than ``min_rate_base`` cases are blanked, with a note."""
     card = with_small_rates_blanked(card, settings.min_rate_base)
     row, prev = card.row, card.previous

@@ -348,7 +348,12 @@ def _sku_rows(rows: list[Row]) -> list[Row]:
         defects = row["window_defect_lines"] or 0
         out.append({**row, "window_defect_rate": defects / lines if lines else None})
     return sorted(
-        out, key=lambda r: (-(r["window_defect_lines"] or 0), -(r["window_order_lines"] or 0))
+        out,
+        key=lambda r: (
+            -(r["window_defect_lines"] or 0),
+            -(r["window_order_lines"] or 0),
+            r["sku_id"],  # ties in a fixed order, whatever order the engine grouped them in
+        ),
     )
 
 

@@ -25,13 +25,16 @@ def _finalize(value: object) -> object:
 
 
 def raw_value(value: object) -> str:
-    """The exact value behind a displayed number (``data-value``), for checks and scripts."""
+    """The value behind a displayed number (``data-value``), for checks and scripts.
+
+    Floats carry 15 significant digits: what a double holds exactly across engines (DuckDB and
+    Spark sum in different orders, so the 16th and 17th digits are noise, not data)."""
     if is_missing(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value)
+        return repr(float(f"{value:.15g}"))
     if isinstance(value, int | Decimal):
         return str(value)
     return str(value)

@@ -57,7 +57,7 @@ def _same(shown: str, expected) -> bool:
         return shown == expected
     if isinstance(expected, Decimal):
         return Decimal(shown) == expected
-    return float(shown) == float(expected)
+    return float(shown) == pytest.approx(float(expected), rel=1e-14)  # 15 significant digits
 
 
 def test_daily_pipeline_records_files_and_models_as_artifacts(pipeline_warehouse):
