@@ -98,6 +98,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Reference time of the build, e.g. '2026-11-26 10:00' (platform time zone) "
         "(default: the latest complaint update or event loaded).",
     ),
+    "opt_fresh_process": (
+        "每次运行在新进程中执行（Prefect 自带的运行器）：运行之间不保留已载入的 dbt，"
+        "可在界面中取消运行。",
+        "Run each flow run in a new process (Prefect's own runner): dbt is not kept loaded "
+        "between runs, and a run can be cancelled from the UI.",
+    ),
     "opt_force": (
         "即使 --as-of 超出已载入数据的时间范围也照常构建。",
         "Build on an --as-of outside the loaded data's time span.",
