@@ -55,10 +55,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU of ``pid`` and of its children it has waited for (/proc/PID/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    """CPU seconds (user + system) of ``pid``, of the children it has reaped, and of its
+    descendants still running or not yet reaped (a run's process under ``--fresh-process``)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None:
+            parents[int(entry.name)] = int(fields[1])
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, of in parents.items():
+            if of == parent and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    ticks = 0
+    for member in tree:
+        fields = _stat(member)
+        if fields is not None:
+            ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
@@ -124,13 +146,28 @@ def one_run(client, deployment_id, pid: int) -> dict:
     }
 
 
+def registered(client, timeout: float = 300.0):
+    """The deployment's id once the serving child has registered it (Prefect's ``serve`` does
+    so after the command printed that it serves)."""
+    from prefect.exceptions import ObjectNotFound
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return client.read_deployment_by_name(DEPLOYMENT).id
+        except ObjectNotFound:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def bench_mode(mode: str, runs: int, env: dict[str, str], root: Path) -> dict:
     from prefect.client.orchestration import get_client
 
     serving = Serving(MODES[mode], env, root / f"serve-{mode}.log")
     try:
         with get_client(sync_client=True) as client:
-            deployment_id = client.read_deployment_by_name(DEPLOYMENT).id
+            deployment_id = registered(client)
             measured = []
             for index in range(runs):
                 result = one_run(client, deployment_id, serving.process.pid)
