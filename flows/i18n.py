@@ -414,7 +414,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  {name}：计划 '{cron}'（{zone}）",
         "  {name}: cron '{cron}' ({zone})",
     ),
-    "serve_running": ("正在按计划运行；按 Ctrl-C 停止。", "Serving; stop with Ctrl-C."),
+    "serve_running": ("正在按计划运行；按 'Ctrl-C' 停止。", "Serving; stop with Ctrl-C."),
     "err_prefect_exited": (
         "Prefect 服务在就绪之前退出，退出码 {code}",
         "the Prefect server exited with code {code} before it was ready",
@@ -587,7 +587,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "delivery_refused": ("被拒收的收件人：{addresses}", "refused recipients: {addresses}"),
     "delivery_unconfirmed_detail": (
         "邮件服务器收到了邮件 {message_id} 但没有确认，邮件可能已送达；不会自动重发：请先查看收件人"
-        "的邮箱，再加上 --resend 重新运行，以同一 Message-ID 再发一次",
+        "的邮箱，再加上 --resend 重新运行，以同一 'Message-ID' 再发一次",
         "the server received message {message_id} but did not confirm it, so it may have "
         "arrived; it is not sent again automatically: check the recipients' mailbox, then rerun "
         "with --resend to send it again under the same Message-ID",
@@ -628,7 +628,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--encoding must be utf-8 or gbk, got {value}",
     ),
     "err_gen_gbk_csv": (
-        "--encoding gbk 只适用于 CSV；请使用 --format csv",
+        "--encoding 'gbk' 只适用于 CSV；请使用 --format csv",
         "--encoding gbk applies to csv only; use --format csv",
     ),
     "err_gen_dirty_rate": (
