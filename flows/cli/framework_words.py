@@ -67,25 +67,15 @@ _VALUE_ERRORS: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"(?P<value>.+) is not one of (?P<choices>.+)\."),
         "{value} 不在可选值 {choices} 之中",
     ),
-    (
-        re.compile(r"(?P<label>file|dir|directory|path) (?P<path>.+) does not exist\."),
-        "{label} {path} 不存在",
-    ),
-    (
-        re.compile(r"(?P<label>file|dir|directory|path) (?P<path>.+) is a file\."),
-        "{label} {path} 是文件，而不是文件夹",
-    ),
-    (
-        re.compile(r"(?P<label>file|dir|directory|path) (?P<path>.+) is a directory\."),
-        "{label} {path} 是文件夹，而不是文件",
-    ),
-    (
-        re.compile(r"(?P<label>file|dir|directory|path) (?P<path>.+) is not readable\."),
-        "{label} {path} 不可读",
-    ),
-    (
-        re.compile(r"(?P<label>file|dir|directory|path) (?P<path>.+) is not writable\."),
-        "{label} {path} 不可写",
+    *(
+        (re.compile(rf"(?P<label>file|dir|directory|path) (?P<path>.+) {english}\."), zh)
+        for english, zh in (
+            ("does not exist", "{label} {path} 不存在"),
+            ("is a file", "{label} {path} 是文件，而不是文件夹"),
+            ("is a directory", "{label} {path} 是文件夹，而不是文件"),
+            ("is not readable", "{label} {path} 不可读"),
+            ("is not writable", "{label} {path} 不可写"),
+        )
     ),
     (
         re.compile(r"(?P<value>.+) does not match the formats (?P<formats>.+)\."),
