@@ -11,18 +11,21 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.cli.shared import AsOfOpt, LandingOpt, WarehouseOpt, app, clean_errors, settings_for
+from flows.cli.shared import (
+    AsOfOpt,
+    ForceOpt,
+    LandingOpt,
+    VerboseOpt,
+    WarehouseOpt,
+    app,
+    clean_errors,
+    option,
+    settings_for,
+)
 from flows.errors import UserError
 from flows.i18n import node_word, say
 
 console = Console()
-
-
-ForceOpt = Annotated[
-    bool,
-    typer.Option("--force", help=say("opt_force")),
-]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help=say("opt_verbose"))]
 
 
 def _print_result(result, verbose: bool = False) -> None:
@@ -43,20 +46,8 @@ def _print_result(result, verbose: bool = False) -> None:
     console.print(result.summary(), highlight=False)
 
 
-EngineOpt = Annotated[
-    str,
-    typer.Option(
-        "--engine",
-        help=say("opt_engine"),
-    ),
-]
-SparkDirOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--spark-dir",
-        help=say("opt_spark_dir"),
-    ),
-]
+EngineOpt = Annotated[str, option("--engine", words="opt_engine", show_default=True)]
+SparkDirOpt = Annotated[Path | None, option("--spark-dir", words="opt_spark_dir")]
 
 
 @app.command("build", help=say("cmd_build"))
