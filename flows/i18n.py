@@ -644,6 +644,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{out} 中已有导出文件（{first} 等）；加上 --force 以替换它们",
         "{out} already holds exports ({first}, ...); use --force to replace them",
     ),
+    # ---- the configuration file (complaints.yml)
+    "err_sla_target": ("{where}：{target} 不是 SLA 目标", "{where}: {target} is not an SLA target"),
+    "err_sla_target_text": (
+        "{where}：{target} 不是 SLA 目标（应为日历小时数，或如 '24 hours'、'2 working hours'、"
+        "'2 working days' 的文字）",
+        "{where}: {target} is not an SLA target (a number of calendar hours, or text like "
+        "'24 hours', '2 working hours', '2 working days')",
+    ),
+    "err_sla_target_positive": (
+        "{where}：SLA 目标须为正数，而不是 {target}",
+        "{where}: an SLA target must be positive, got {target}",
+    ),
+    "err_config_mapping": (
+        "{path}：配置须为设置项的映射",
+        "{path}: the configuration must be a mapping of settings",
+    ),
+    "err_config_unknown": ("{path}：未知的设置项 {names}", "{path}: unknown setting(s) {names}"),
+    "err_config_stage": ("{path}：未知的 SLA 环节 {stage}", "{path}: unknown SLA stage {stage}"),
+    "err_config_in": ("{path}：{detail}", "{path}: {detail}"),
+    "err_config_list": (
+        "{path}：{name} 须为列表，而不是 {value}",
+        "{path}: {name} must be a list, got {value}",
+    ),
+    "err_config_pattern_sets": (
+        "{path}：phone_pattern_sets 中有未知的号码规则集 {names}（已知：{known}）",
+        "{path}: phone_pattern_sets: unknown set(s) {names} (known: {known})",
+    ),
+    "err_config_extra_pattern": (
+        "{path}：phone_extra_patterns[{n}] 无效（原因：{error}）",
+        "{path}: phone_extra_patterns[{n}]: {error}",
+    ),
+    "err_config_calendar": (
+        "{path}：working_calendar 只能是 {choices}，而不是 {value}",
+        "{path}: working_calendar must be one of {choices}, got {value}",
+    ),
+    "err_config_time": (
+        "{path}：{name} 须为 24 小时制的 'HH:MM'，而不是 {value}",
+        "{path}: {name} must be HH:MM (24 h), got {value}",
+    ),
+    "err_config_hours": (
+        "{path}：working_hours_start 须早于 working_hours_end",
+        "{path}: working_hours_start must be before working_hours_end",
+    ),
     # ---- landing and the working-day calendar
     "err_key_mismatch": (
         "拒绝载入：数据仓库中的电话哈希是用另一个密钥生成的（指纹 {theirs}），而本次运行来自 "

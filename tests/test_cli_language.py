@@ -111,6 +111,17 @@ USER_CASES: list[tuple[list[str], str, str, str]] = [
         "--dirty-rate must be between",
     ),
 ]
+# Mistakes in complaints.yml (file content, typed value, zh words, en words), shown by 'build'.
+CONFIG_CASES: list[tuple[str, str, str, str]] = [
+    ("bogus_setting: 1\n", "", "未知的设置项 bogus_setting", "unknown setting(s) bogus_setting"),
+    (
+        'working_hours_start: "9h"\n',
+        "",
+        "working_hours_start 须为 24 小时制的 'HH:MM'",
+        "working_hours_start must be HH:MM (24 h)",
+    ),
+    ("sla_targets_hours:\n  acknowledge: -2\n", "", "SLA 目标须为正数", "must be positive"),
+]
 # Click raises this one before it knows the command: no usage line, no help hint.
 NO_USAGE = {("generate", "--orders")}
 # Typer's choice and path checks, which no command of the project uses yet: a small app of the
@@ -209,6 +220,13 @@ def walk(warehouse: str, csv: str, out: str) -> None:
     for args, *_ in USER_CASES:
         result = runner.invoke(app, args, terminal_width=200, prog_name="complaints")
         user.append((args, result.exit_code, result.output))
+    config = []
+    for n, (content, *_) in enumerate(CONFIG_CASES):
+        path = Path(out).with_name(f"complaints-{n}.yml")
+        path.write_text(content, encoding="utf-8")
+        args = ["build", "--warehouse", warehouse]
+        result = runner.invoke(app, args, env={"COMPLAINTS_CONFIG": str(path)}, terminal_width=200)
+        config.append((args, result.exit_code, result.output))
     toy = []
     for args, *_ in TOY_CASES:
         args = [a.replace("{csv}", csv) for a in args]
@@ -221,6 +239,7 @@ def walk(warehouse: str, csv: str, out: str) -> None:
         "errors": errors,
         "parse": parse,
         "user": user,
+        "config": config,
         "toy": toy,
         "tokens": sorted(words),
     }
@@ -239,7 +258,7 @@ def walks(small_warehouse, tmp_path_factory) -> dict[str, dict]:
         subprocess.run(
             [sys.executable, "-c", code, str(small_warehouse), str(csv), str(out)],
             cwd=ROOT,
-            env={**os.environ, "COMPLAINTS_LANG": lang},
+            env={**os.environ, "COMPLAINTS_LANG": lang, "COLUMNS": "200"},  # words unwrapped
             check=True,
             timeout=600,
         )
@@ -291,18 +310,26 @@ def test_errors_are_one_sentence_in_one_language(walks, lang, small_warehouse):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("kind", ["parse", "toy", "user"])
+@pytest.mark.parametrize("kind", ["parse", "toy", "user", "config"])
 def test_parse_errors_speak_one_language(walks, lang, kind):
     """Typer's and Click's own errors: the message, the usage and help lines, the panel title."""
     walked = walks[lang]
-    cases = {"parse": PARSE_CASES, "toy": TOY_CASES, "user": USER_CASES}[kind]
+    cases = {
+        "parse": PARSE_CASES,
+        "toy": TOY_CASES,
+        "user": USER_CASES,
+        "config": CONFIG_CASES,
+    }[kind]
     found = {}
     for (args, code, output), (_, typed, zh, en) in zip(walked[kind], cases, strict=True):
         assert code != 0, (args, output)
         message = " ".join(output.split())
         assert "Traceback" not in output, (args, output)
         assert (zh if lang == "zh" else en) in message, (args, message)
-        if kind != "user":  # Typer's frame: the panel title, the usage line and the help hint
+        if kind in (
+            "parse",
+            "toy",
+        ):  # Typer's frame: the panel title, the usage line and the help hint
             title = "─ 错误 ─" if lang == "zh" else "─ Error ─"
             assert title in message, (args, message)
             usage = ("用法：", "查看帮助") if lang == "zh" else ("Usage:", "for help.")
@@ -338,7 +365,8 @@ def test_every_catalogue_message_speaks_one_language(walks):
 
 
 def _user_error_texts() -> list[tuple[str, int, str]]:
-    """Every ``UserError(…)`` whose first argument is written in place rather than a key."""
+    """Every ``UserError(…)`` or ``ConfigError(…)`` whose first argument is written in place
+    rather than a key."""
     from flows.i18n import MESSAGES
 
     found = []
@@ -347,7 +375,8 @@ def _user_error_texts() -> list[tuple[str, int, str]]:
         for node in ast.walk(tree):
             if not (
                 isinstance(node, ast.Call)
-                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "UserError"
+                and getattr(node.func, "id", getattr(node.func, "attr", None))
+                in ("UserError", "ConfigError")
                 and node.args
             ):
                 continue
