@@ -55,7 +55,6 @@ _TYPER_TITLES = {
 # Typer's bundled Click writes its parse errors as plain f-strings (no gettext to hook), and
 # Typer's pydantic-based coercion adds pydantic's own words: each error is matched whole and
 # worded again in Chinese, the option names, values and paths it quotes kept as typed.
-_LABELS = {"file": "文件", "dir": "文件夹", "directory": "文件夹", "path": "路径"}
 _VALUE_ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Input should be a valid integer\b.*"), "应为整数"),
     (re.compile(r"Input should be a valid number\b.*"), "应为数字"),
@@ -68,13 +67,15 @@ _VALUE_ERRORS: list[tuple[re.Pattern[str], str]] = [
         "{value} 不在可选值 {choices} 之中",
     ),
     *(
-        (re.compile(rf"(?P<label>file|dir|directory|path) (?P<path>.+) {english}\."), zh)
+        (re.compile(rf"{kind} (?P<path>.+) {english}\."), zh.replace("{kind}", kind_zh))
+        # Typer names the parameter's kind: a file, a folder ("dir") or either ("path").
+        for kind, kind_zh in (("file", "文件"), ("dir", "文件夹"), ("path", "路径"))
         for english, zh in (
-            ("does not exist", "{label} {path} 不存在"),
-            ("is a file", "{label} {path} 是文件，而不是文件夹"),
-            ("is a directory", "{label} {path} 是文件夹，而不是文件"),
-            ("is not readable", "{label} {path} 不可读"),
-            ("is not writable", "{label} {path} 不可写"),
+            ("does not exist", "{kind} {path} 不存在"),
+            ("is a file", "{kind} {path} 是文件，而不是文件夹"),
+            ("is a directory", "{kind} {path} 是文件夹，而不是文件"),
+            ("is not readable", "{kind} {path} 不可读"),
+            ("is not writable", "{kind} {path} 不可写"),
         )
     ),
     (
@@ -120,8 +121,6 @@ def _value_words(text: str) -> str:
     for pattern, words in _VALUE_ERRORS:
         if match := pattern.fullmatch(text):
             found = match.groupdict()
-            if "label" in found:
-                found["label"] = _LABELS[found["label"].lower()]
             return words.format(**found)
     return f"（原因：{text}）"  # a library's own words, quoted as they are
 
