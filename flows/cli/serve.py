@@ -46,23 +46,26 @@ def serve(
         shown = api_url.removesuffix("/api") if api_url.endswith("/api") else ui_url(host, port)
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             deployments = build_deployments(settings)
-            console.print(f"Prefect UI (run history, artifacts): {shown}")
+            console.print(say("serve_ui", url=shown), highlight=False)
             for deployment in deployments:
                 schedule = deployment.schedules[0].schedule
-                console.print(
-                    f"  {deployment.name}: cron '{schedule.cron}' ({schedule.timezone})",
-                    highlight=False,
+                line = say(
+                    "serve_schedule",
+                    name=deployment.name,
+                    cron=schedule.cron,
+                    zone=schedule.timezone,
                 )
+                console.print(line, highlight=False)
             if fresh_process:
-                console.print("Serving (a new process per run); stop with Ctrl-C.")
+                console.print(say("serve_running_fresh"))
                 prefect_serve(*deployments, print_starting_message=False)
                 return
             poll = float(PREFECT_RUNNER_POLL_FREQUENCY.value())
 
             def ready() -> None:
-                console.print("Serving (runs in this process); stop with Ctrl-C.")
+                console.print(say("serve_running"))
 
             try:
                 serve_in_process(deployments, served_flows(), poll, on_ready=ready)
             except KeyboardInterrupt:
-                console.print("Stopped; the schedules are paused until the next 'serve'.")
+                console.print(say("serve_stopped"))
