@@ -22,6 +22,10 @@ ForceOpt = Annotated[
     bool,
     typer.Option("--force", help=say("opt_force")),
 ]
+FullRefreshOpt = Annotated[
+    bool,
+    typer.Option("--full-refresh", help=say("opt_full_refresh")),
+]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help=say("opt_verbose"))]
 
 
@@ -64,6 +68,7 @@ def build_command(
     verbose: VerboseOpt = False,
     engine: EngineOpt = "duckdb",
     spark_dir: SparkDirOpt = None,
+    full_refresh: FullRefreshOpt = False,
 ) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
     from flows.build.run import build_and_publish
@@ -85,7 +90,12 @@ def build_command(
         return
     with stage_progress("build") as progress:
         result = build_and_publish(
-            settings.warehouse, settings, as_of, force=force, progress=progress
+            settings.warehouse,
+            settings,
+            as_of,
+            force=force,
+            progress=progress,
+            full_refresh=full_refresh,
         )
     _print_result(result, verbose)
     as_of_shown = result.as_of or say("as_of_default")
@@ -100,6 +110,7 @@ def run_command(
     as_of: AsOfOpt = None,
     force: ForceOpt = False,
     verbose: VerboseOpt = False,
+    full_refresh: FullRefreshOpt = False,
 ) -> None:
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
     from flows.build.run import ingest_and_build
@@ -114,6 +125,7 @@ def run_command(
         force=force,
         stage=stage_progress,
         on_ingested=lambda report: print_ingest_report(report, settings.warehouse, published=False),
+        full_refresh=full_refresh,
     )
     _print_result(result, verbose)
     console.print(
