@@ -214,13 +214,15 @@ def build_warehouse(
     force: bool = False,
     progress: Callable[[int | None, str], None] | None = None,
     full_refresh: bool = False,
+    with_tests: bool = True,
 ) -> BuildResult:
     """Run ``dbt build`` (every model, test and unit test) on ``database`` in place.
 
     Raises ``UserError`` naming the failed models and tests; callers that publish do so only
     after this returns. A reference time outside the loaded data is refused unless ``force``.
     Incremental when the warehouse holds a previous build with the same settings and models,
-    full otherwise or with ``full_refresh`` (flows/build/incremental.py).
+    full otherwise or with ``full_refresh`` (flows/build/incremental.py). ``with_tests=False``
+    runs the models alone (``dbt run``), for checks that compare the marts of many builds.
     """
     database = Path(database)
     if not database.exists():
@@ -235,7 +237,7 @@ def build_warehouse(
     with duckdb.connect(str(database)) as con:
         plan = plan_build(con, settings, effective_as_of, full_refresh)
     log.info("build mode: %s (%s)", "full" if plan.full else "incremental", plan.reason)
-    command = ["build", "--full-refresh"] if plan.full else ["build"]
+    command = ["build" if with_tests else "run", *(["--full-refresh"] if plan.full else [])]
     outcome = run_dbt(
         command, database, settings, instant, target_path, log_path, progress, plan.dbt_vars()
     )
