@@ -21,6 +21,11 @@ from flows.config import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
+# The models kept by order week (config incremental_by_order_week(), macros/incremental.sql) and
+# their schema: the Spark build keeps their tables between runs.
+INCREMENTAL_MODELS = ("int_order_lines_flagged", "int_sku_week_counts", "int_merchant_week_counts")
+INCREMENTAL_SCHEMA = "intermediate"
+
 BUILD_STATE_DDL = """
 create table if not exists meta.build_state (
     engine varchar primary key,
@@ -82,8 +87,11 @@ def plan_build(
     as_of: datetime | None,
     full_refresh: bool = False,
     engine: str = "duckdb",
+    tables_kept: bool = True,
 ) -> BuildPlan:
-    """Decide full or incremental for a build at reference time ``as_of`` (the effective one)."""
+    """Decide full or incremental for a build at reference time ``as_of`` (the effective one).
+    ``tables_kept``: the previous build's incremental tables are still there (Spark keeps them
+    outside the warehouse file)."""
     con.execute(BUILD_STATE_DDL)
     watermark = con.execute(_WATERMARK_SQL).fetchone()[0]
     print_ = fingerprint(settings)
@@ -99,6 +107,8 @@ def plan_build(
     if row is None:
         return full("no previous build")
     previous_print, since, previous_as_of = row
+    if not tables_kept:
+        return full("the previous build's incremental tables are gone")
     if previous_print != print_:
         return full("settings or models changed since the last build")
     if since is None:

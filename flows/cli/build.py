@@ -82,7 +82,9 @@ def build_command(
         from flows.spark.build import build_on_spark
 
         work = spark_dir or Path(settings.warehouse).parent / "spark"
-        result = build_on_spark(settings.warehouse, settings, work, as_of, force=force)
+        result = build_on_spark(
+            settings.warehouse, settings, work, as_of, force=force, full_refresh=full_refresh
+        )
         _print_result(result, verbose)
         console.print(
             f"marts built on Spark (Parquet under {work}) and published in {settings.warehouse}"

@@ -117,3 +117,16 @@ def test_a_change_besides_the_data_makes_the_next_build_full(sliced, tmp_path):
             assert plan.full and reason in plan.reason, (settings, moment)
         con.execute("delete from meta.build_state")
         assert plan_build(con, Settings(), as_of).reason == "no previous build"
+
+
+def test_the_incremental_models_are_the_ones_the_spark_build_keeps():
+    """The Spark build keeps INCREMENTAL_MODELS' tables between runs: the list is the models
+    configured with incremental_by_order_week()."""
+    from flows.build.incremental import INCREMENTAL_MODELS, PROJECT_DIR
+
+    configured = {
+        path.stem
+        for path in (PROJECT_DIR / "models").rglob("*.sql")
+        if "incremental_by_order_week()" in path.read_text(encoding="utf-8")
+    }
+    assert configured == set(INCREMENTAL_MODELS)
