@@ -98,9 +98,10 @@ def table_folder(work_dir: Path, schema: str, table: str) -> Path:
 def reattach_table(session, work_dir: Path, name: str) -> None:
     """Register an incremental table of a previous build (its Parquet folder, partitions
     discovered) in this session's catalogue."""
+    if session.catalog.tableExists(f"{INCREMENTAL_SCHEMA}.{name}"):
+        return  # this process's session built it: the catalogue still has it
     folder = table_folder(work_dir, INCREMENTAL_SCHEMA, name)
     session.sql(f"create database if not exists {INCREMENTAL_SCHEMA}")
-    session.sql(f"drop table if exists {INCREMENTAL_SCHEMA}.{name}")
     session.sql(
         f"create table {INCREMENTAL_SCHEMA}.{name} using parquet location '{folder.as_posix()}'"
     )
