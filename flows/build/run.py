@@ -74,8 +74,8 @@ class BuildResult:
             counts[node.status] = counts.get(node.status, 0) + 1
         parts = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
         return (
-            f"dbt build ({'incremental' if self.incremental else 'full'}) "
-            f"{'passed' if self.success else 'FAILED'} in {self.seconds:.1f}s ({parts})"
+            f"dbt build {'passed' if self.success else 'FAILED'} in {self.seconds:.1f}s "
+            f"({'incremental' if self.incremental else 'full'}: {parts})"
         )
 
 

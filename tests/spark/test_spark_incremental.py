@@ -29,7 +29,7 @@ def spark_incremental(tmp_path_factory):
     folder = tmp_path_factory.mktemp("spark_incremental")
     exports = folder / "exports"
     done = complaints(
-        "generate", "--orders", "6000", "--weeks", "10", "--out", str(exports),
+        "generate", "--orders", "20000", "--weeks", "12", "--out", str(exports),
         "--truth", str(folder / "truth.json"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
