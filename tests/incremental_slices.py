@@ -273,11 +273,17 @@ def mart_differences(left: Path, right: Path) -> list[str]:
         for mart, columns in sorted(ours.items()):
             if mart not in theirs:
                 continue
-            if theirs[mart] != columns:
-                found.append(f"{mart}: columns differ")
+            if set(theirs[mart]) != set(columns):
+                found.append(f"{mart}: columns differ {sorted(set(theirs[mart]) ^ set(columns))}")
                 continue
+            # Types may differ by engine (a Spark-built mart: DECIMAL scale, JSON as text).
             names = [name for name in columns if name not in RUN_STAMPS]
-            inexact = {name for name in names if columns[name].startswith(INEXACT_TYPES)}
+            inexact = {
+                name
+                for name in names
+                if columns[name].startswith(INEXACT_TYPES)
+                or theirs[mart][name].startswith(INEXACT_TYPES)
+            }
             one = _sorted_rows(con, f'a.marts."{mart}"', names, inexact)
             other = _sorted_rows(con, f'b.marts."{mart}"', names, inexact)
             if len(one) != len(other):
