@@ -26,6 +26,7 @@ from flows.build.as_of import check_as_of, loaded_span, parse_as_of
 from flows.build.incremental import plan_build, record_build
 from flows.config import Settings
 from flows.errors import UserError
+from flows.i18n import node_word, say
 from flows.landing.schema import META_DDL
 from flows.warehouse import publishing
 from flows.working_calendar import write_calendar
@@ -72,11 +73,12 @@ class BuildResult:
         counts: dict[str, int] = {}
         for node in self.nodes:
             counts[node.status] = counts.get(node.status, 0) + 1
-        parts = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-        return (
-            f"dbt build {'passed' if self.success else 'FAILED'} in {self.seconds:.1f}s "
-            f"({'incremental' if self.incremental else 'full'}: {parts})"
+        parts = say("list_sep").join(
+            say("build_count", count=count, status=node_word(status))
+            for status, count in sorted(counts.items())
         )
+        outcome = say("build_passed" if self.success else "build_failed")
+        return say("build_summary", outcome=outcome, seconds=f"{self.seconds:.1f}", parts=parts)
 
 
 @contextmanager
@@ -294,16 +296,25 @@ def prepare_text(database: Path, settings: Settings) -> None:
 def failure_message(result: BuildResult, exception: BaseException | None) -> str:
     failed = result.failed_nodes
     if not failed:
-        reason = f": {exception}" if exception else ""
-        return f"dbt build failed before running any model{reason}"
+        reason = say("node_message", detail=exception) if exception else ""
+        return say("err_build_before_models", reason=reason)
     named = "; ".join(
-        f"{node.resource_type} {node.name} {node.status}"
-        + (f" ({node.failures} failing rows)" if node.failures else "")
-        + (f": {_first_line(node.message)}" if node.message and node.status == "error" else "")
+        say(
+            "build_node",
+            kind=node_word(node.resource_type),
+            name=node.name,
+            status=node_word(node.status),
+        )
+        + (say("node_failing_rows", n=node.failures) if node.failures else "")
+        + (
+            say("node_message", detail=_first_line(node.message))
+            if node.message and node.status == "error"
+            else ""
+        )
         for node in failed[:5]
     )
-    more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
-    return f"dbt build failed, the warehouse was not published: {named}{more}"
+    more = say("err_build_more", n=len(failed) - 5) if len(failed) > 5 else ""
+    return say("err_build_failed", named=named, more=more)
 
 
 def _first_line(text: str) -> str:
@@ -335,7 +346,7 @@ def generate_docs(database: Path, settings: Settings, target_path: Path | None =
     target = target_path or PROJECT_DIR / "target"
     outcome = run_dbt(["docs", "generate", "--static"], Path(database), settings, None, target)
     if not outcome.success:
-        raise UserError(f"dbt docs generate failed: {outcome.exception or 'see logs/dbt.log'}")
+        raise UserError("err_docs_failed", detail=outcome.exception or say("see_dbt_log"))
     return target / "static_index.html"
 
 

@@ -20,6 +20,7 @@ from flows.build.incremental import INCREMENTAL_MODELS, INCREMENTAL_SCHEMA
 from flows.build.run import BuildResult, dbt_args
 from flows.config import Settings
 from flows.errors import UserError
+from flows.i18n import because
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ def build_on_spark(
 
     warehouse, work_dir = Path(warehouse), Path(work_dir)
     if not warehouse.exists():
-        raise UserError(f"no warehouse at {warehouse}: run 'complaints ingest' first")
+        raise UserError("err_no_warehouse_ingest", path=warehouse)
     instant = parse_as_of(as_of, settings.timezone) if as_of else None
     with duckdb.connect(str(warehouse), read_only=True) as con:
         span = loaded_span(con)
@@ -230,4 +231,6 @@ def persist_functions(database: Path, settings: Settings, work_dir: Path) -> Non
         log_path=Path(work_dir) / "logs",
     )
     if not outcome.success:
-        raise UserError(f"writing the statistics macros failed: {outcome.exception}")
+        raise UserError(
+            "err_spark_macros", detail=outcome.exception, reason=because(outcome.exception)
+        )
