@@ -108,6 +108,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "即使 --as-of 超出已载入数据的时间范围也照常构建。",
         "Build on an --as-of outside the loaded data's time span.",
     ),
+    "opt_full_refresh": (
+        "从全部历史重建所有数据集市（默认：仓库已有上次构建时只重算受影响的订单周）。",
+        "Rebuild every mart from all history (default: when the warehouse holds a previous "
+        "build, redo only the order weeks touched since).",
+    ),
     "opt_verbose": (
         "列出每个 dbt 模型与测试，而不只是失败项。",
         "List every dbt model and test, not only failures.",

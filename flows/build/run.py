@@ -16,12 +16,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
 from flows.build.as_of import check_as_of, loaded_span, parse_as_of
+from flows.build.incremental import plan_build, record_build
 from flows.config import Settings
 from flows.errors import UserError
 from flows.i18n import node_word, say
@@ -61,6 +63,7 @@ class BuildResult:
     seconds: float
     as_of: str | None
     nodes: list[NodeResult] = field(default_factory=list)
+    incremental: bool = False  # redid only the order weeks touched since the last build
 
     @property
     def failed_nodes(self) -> list[NodeResult]:
@@ -98,8 +101,10 @@ def dbt_args(
     as_of: str | None,
     target_path: Path,
     log_path: Path,
+    extra_vars: dict[str, object] | None = None,
 ) -> list[str]:
-    """The dbt command line: project and profile at the repository root, vars from the config."""
+    """The dbt command line: project and profile at the repository root, vars from the config
+    (and ``extra_vars``, e.g. where an incremental build starts)."""
     return [
         *command,
         "--no-send-anonymous-usage-stats",
@@ -112,7 +117,7 @@ def dbt_args(
         "--log-path",
         str(log_path),
         "--vars",
-        json.dumps(settings.dbt_vars(as_of)),
+        json.dumps({**settings.dbt_vars(as_of), **(extra_vars or {})}),
     ]
 
 
@@ -124,6 +129,7 @@ def run_dbt(
     target_path: Path | None = None,
     log_path: Path | None = None,
     progress: Callable[[int | None, str], None] | None = None,
+    extra_vars: dict[str, object] | None = None,
 ):
     """Invoke dbt in-process on ``database``; returns dbt's own result object.
 
@@ -134,14 +140,14 @@ def run_dbt(
     from flows.build import dbt_session
 
     paths = (target_path or PROJECT_DIR / "target", log_path or PROJECT_DIR / "logs")
-    args = dbt_args(command, settings, as_of, *paths)
+    args = dbt_args(command, settings, as_of, *paths, extra_vars)
     with _database_env(Path(database).resolve()):
         callbacks = [_node_progress(progress)] if progress else []
         try:
             session = dbt_session.active()  # ``complaints serve`` keeps dbt loaded
             if session is not None:
-                parse_args = dbt_args(["parse"], settings, as_of, *paths)
-                dbt_vars = settings.dbt_vars(as_of)
+                parse_args = dbt_args(["parse"], settings, as_of, *paths, extra_vars)
+                dbt_vars = {**settings.dbt_vars(as_of), **(extra_vars or {})}
                 return session.invoke(args, parse_args, dbt_vars, Path(database), callbacks)
             return dbtRunner(callbacks=callbacks).invoke(["--quiet", *args])
         finally:
@@ -210,11 +216,16 @@ def build_warehouse(
     log_path: Path | None = None,
     force: bool = False,
     progress: Callable[[int | None, str], None] | None = None,
+    full_refresh: bool = False,
+    with_tests: bool = True,
 ) -> BuildResult:
     """Run ``dbt build`` (every model, test and unit test) on ``database`` in place.
 
     Raises ``UserError`` naming the failed models and tests; callers that publish do so only
     after this returns. A reference time outside the loaded data is refused unless ``force``.
+    Incremental when the warehouse holds a previous build with the same settings and models,
+    full otherwise or with ``full_refresh`` (flows/build/incremental.py). ``with_tests=False``
+    runs the models alone (``dbt run``), for checks that compare the marts of many builds.
     """
     database = Path(database)
     if not database.exists():
@@ -225,14 +236,25 @@ def build_warehouse(
     check_as_of(instant, span, settings.as_of_max_days_after_data, force)
     started = time.perf_counter()
     prepare_sources(database, settings, instant)
-    outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)
+    effective_as_of = datetime.fromisoformat(instant) if instant else span.latest
+    with duckdb.connect(str(database)) as con:
+        plan = plan_build(con, settings, effective_as_of, full_refresh)
+    log.info("build mode: %s (%s)", "full" if plan.full else "incremental", plan.reason)
+    command = ["build" if with_tests else "run", *(["--full-refresh"] if plan.full else [])]
+    outcome = run_dbt(
+        command, database, settings, instant, target_path, log_path, progress, plan.dbt_vars()
+    )
     nodes = node_results(outcome.result)
     result = BuildResult(
         success=bool(outcome.success),
         seconds=time.perf_counter() - started,
         as_of=instant,
         nodes=nodes,
+        incremental=not plan.full,
     )
+    if result.success:
+        with duckdb.connect(str(database)) as con:
+            record_build(con, plan, effective_as_of)
     for node in nodes:
         log.info(
             "%s %s: %s in %.2fs%s",
@@ -308,13 +330,16 @@ def build_and_publish(
     log_path: Path | None = None,
     force: bool = False,
     progress: Callable[[int | None, str], None] | None = None,
+    full_refresh: bool = False,
 ) -> BuildResult:
     """Build on a private copy of ``warehouse`` and publish it only if the build passed."""
     warehouse = Path(warehouse)
     if not warehouse.exists():
         raise UserError("err_no_warehouse_ingest", path=warehouse)
     with publishing(warehouse) as staging:
-        return build_warehouse(staging, settings, as_of, target_path, log_path, force, progress)
+        return build_warehouse(
+            staging, settings, as_of, target_path, log_path, force, progress, full_refresh
+        )
 
 
 def generate_docs(database: Path, settings: Settings, target_path: Path | None = None) -> Path:
@@ -332,6 +357,7 @@ def ingest_and_build(
     force: bool = False,
     stage: Callable[[str], AbstractContextManager[Progress | None]] | None = None,
     on_ingested: Callable[[IngestReport], None] | None = None,
+    full_refresh: bool = False,
 ) -> tuple[IngestReport, BuildResult]:
     """The daily job: ingest the landing folder, then build the marts, in one atomic publish
     (readers see both steps or neither). What ``complaints run`` and the scheduled
@@ -352,7 +378,9 @@ def ingest_and_build(
         if on_ingested is not None:
             on_ingested(report)
         with stage("build") as progress:
-            result = build_warehouse(staging, settings, as_of, force=force, progress=progress)
+            result = build_warehouse(
+                staging, settings, as_of, force=force, progress=progress, full_refresh=full_refresh
+            )
     return report, result
 
 

@@ -28,6 +28,11 @@ from flows.i18n import node_word, say
 console = Console()
 
 
+FullRefreshOpt = Annotated[
+    bool, option("--full-refresh", words="opt_full_refresh", show_default=True)
+]
+
+
 def _print_result(result, verbose: bool = False) -> None:
     """Failed nodes (every node with --verbose) and the summary; all are in logs/dbt.log too."""
     for node in result.nodes:
@@ -59,6 +64,7 @@ def build_command(
     verbose: VerboseOpt = False,
     engine: EngineOpt = "duckdb",
     spark_dir: SparkDirOpt = None,
+    full_refresh: FullRefreshOpt = False,
 ) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
     from flows.build.run import build_and_publish
@@ -72,7 +78,9 @@ def build_command(
         from flows.spark.build import build_on_spark
 
         work = spark_dir or Path(settings.warehouse).parent / "spark"
-        result = build_on_spark(settings.warehouse, settings, work, as_of, force=force)
+        result = build_on_spark(
+            settings.warehouse, settings, work, as_of, force=force, full_refresh=full_refresh
+        )
         _print_result(result, verbose)
         console.print(
             say("built_on_spark", work=work, warehouse=settings.warehouse), highlight=False
@@ -80,7 +88,12 @@ def build_command(
         return
     with stage_progress("build") as progress:
         result = build_and_publish(
-            settings.warehouse, settings, as_of, force=force, progress=progress
+            settings.warehouse,
+            settings,
+            as_of,
+            force=force,
+            progress=progress,
+            full_refresh=full_refresh,
         )
     _print_result(result, verbose)
     as_of_shown = result.as_of or say("as_of_default")
@@ -95,6 +108,7 @@ def run_command(
     as_of: AsOfOpt = None,
     force: ForceOpt = False,
     verbose: VerboseOpt = False,
+    full_refresh: FullRefreshOpt = False,
 ) -> None:
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
     from flows.build.run import ingest_and_build
@@ -109,6 +123,7 @@ def run_command(
         force=force,
         stage=stage_progress,
         on_ingested=lambda report: print_ingest_report(report, settings.warehouse, published=False),
+        full_refresh=full_refresh,
     )
     _print_result(result, verbose)
     console.print(
