@@ -28,8 +28,11 @@ LOCAL_CONF = {
     "spark.sql.catalogImplementation": "in-memory",
     # Small data on few cores: a handful of shuffle partitions, not Spark's default 200.
     "spark.sql.shuffle.partitions": "4",
+    # The local session runs its tasks in the driver: room for 10M order lines' shuffles.
+    "spark.driver.memory": "3g",
     "spark.default.parallelism": "2",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.adaptive.enabled": "true",
     # Instants as Parquet TIMESTAMP (UTC-adjusted micros), not the legacy INT96: the serving
     # DuckDB file and any reader see them as instants again.
@@ -54,9 +57,21 @@ def local_session(warehouse_dir: Path, cores: int = 2):
     return session
 
 
-def spark_vars(settings: Settings, parquet_dir: Path, as_of: str | None = None) -> dict:
-    """The build's dbt vars plus where the Parquet sources are."""
-    return {**settings.dbt_vars(as_of), "parquet_sources": str(Path(parquet_dir).resolve())}
+def spark_vars(
+    settings: Settings, parquet_dir: Path, work_dir: Path, as_of: str | None = None
+) -> dict:
+    """The build's dbt vars plus where the Parquet sources are and where its tables go (its own
+    folder: a second build in the same session, e.g. of another warehouse, writes elsewhere)."""
+    return {
+        **settings.dbt_vars(as_of),
+        "parquet_sources": str(Path(parquet_dir).resolve()),
+        "spark_tables": str(tables_root(work_dir).resolve()),
+    }
+
+
+def tables_root(work_dir: Path) -> Path:
+    """Where a build's tables are written: ``<root>/<schema>.db/<table>``."""
+    return Path(work_dir) / "spark-warehouse"
 
 
 def run_dbt_spark(
@@ -73,16 +88,16 @@ def run_dbt_spark(
 
     register_session_python_models()
     work_dir = Path(work_dir)
-    local_session(work_dir / "spark-warehouse")
+    local_session(tables_root(work_dir))
     args = dbt_args(command, settings, as_of, work_dir / "target", work_dir / "logs")
     at = args.index("--vars")
-    args[at + 1] = json.dumps(spark_vars(settings, parquet_dir, as_of))
+    args[at + 1] = json.dumps(spark_vars(settings, parquet_dir, work_dir, as_of))
     return dbtRunner().invoke(["--quiet", *args, "--target", "spark"])
 
 
 def mart_folder(work_dir: Path, table: str) -> Path:
     """Where the local session wrote a mart's Parquet files."""
-    return Path(work_dir) / "spark-warehouse" / "marts.db" / table
+    return tables_root(work_dir) / "marts.db" / table
 
 
 def build_on_spark(
@@ -120,7 +135,7 @@ def build_on_spark(
         parquet = work_dir / "parquet"
         with duckdb.connect(str(staging), read_only=True) as con:
             write_parquet_tree(con, parquet, settings.timezone)
-        shutil.rmtree(work_dir / "spark-warehouse", ignore_errors=True)
+        shutil.rmtree(tables_root(work_dir), ignore_errors=True)
         outcome = run_dbt_spark(SPARK_BUILD, parquet, work_dir, settings, instant)
         result = BuildResult(
             success=bool(outcome.success),
@@ -140,7 +155,7 @@ def load_marts(database: Path, work_dir: Path) -> list[str]:
     """Replace the ``marts`` schema of ``database`` with the marts Spark wrote as Parquet."""
     import duckdb
 
-    root = Path(work_dir) / "spark-warehouse" / "marts.db"
+    root = tables_root(work_dir) / "marts.db"
     marts = sorted(path.name for path in root.iterdir() if any(path.glob("*.parquet")))
     with duckdb.connect(str(database)) as con:
         con.execute("drop schema if exists marts cascade")
