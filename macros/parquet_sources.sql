@@ -12,7 +12,7 @@
 
 {% macro spark__register_parquet_sources() -%}
     {%- if execute -%}
-    {#- Spark 3.5/4.0's PushProjectionThroughUnion loses a column of a correlated EXISTS over a
+    {#- Spark 4.3's PushProjectionThroughUnion loses a column of a correlated EXISTS over a
         union of constant rows (key not found: file_id), as in the unit tests' fixtures; the rule
         only prunes columns early, so leaving it out changes no result. -#}
     {%- do run_query('set spark.sql.optimizer.excludedRules='
