@@ -38,4 +38,4 @@ def test_every_unit_test_passes_on_spark(spark_built):
     assert not failed, "\n".join(failed)
     assert outcome.success, outcome.exception
     assert {node.name for node in nodes} == declared_unit_tests()
-    assert len(nodes) >= 40
+    assert len(nodes) >= 25
