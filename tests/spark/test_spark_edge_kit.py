@@ -35,4 +35,5 @@ def test_the_edge_kit_reaches_the_marts_it_was_designed_for(designed_on_both):
             mart: con.execute(f'select count(*) from marts."{mart}"').fetchone()[0]
             for mart in sorted(marts)
         }
-    assert sum(1 for n in counts.values() if n > 0) >= 10, counts
+    assert counts["legal_entitlement_checks"] > 0 and counts["sla_late_stages"] > 0, counts
+    assert sum(1 for n in counts.values() if n > 0) >= 20, counts
