@@ -150,12 +150,17 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    sizes = []
+    sizes: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-spark-") as tmp:
         for n in args.sizes:
             print(f"== {n:,} order lines", flush=True)
             sizes.append(bench_size(n, Path(tmp)))
             print(json.dumps(sizes[-1], indent=2), flush=True)
+            write_report(sizes, args.out)  # after each size: a long run stopped keeps its sizes
+    return 0
+
+
+def write_report(sizes: list[dict], out: Path) -> None:
     report = {
         "benchmark": "build on Spark (local[2] session: export, dbt build of models and data "
         "tests, marts loaded) beside the DuckDB build (dbt build of models, data tests and "
@@ -166,10 +171,9 @@ def main(argv: list[str]) -> int:
     }
     if len(sizes) >= 2:
         report["growth"] = growth(sizes[0], sizes[-1])
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"written {args.out}")
-    return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"written {out}")
 
 
 if __name__ == "__main__":
