@@ -11,6 +11,7 @@ session").
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 SESSION_METHOD = "session"
@@ -29,13 +30,20 @@ class SessionPythonJobHelper:
         spark = SparkSession.builder.getOrCreate()
         name = self.parsed_model.get("alias") or self.parsed_model.get("name", "python model")
         # The model's result passes through spark_frame before dbt-spark converts it.
-        code = compiled_code.replace(MODEL_CALL, f"df = spark_frame({MODEL_CALL[5:]}, spark)", 1)
+        code = re.sub(
+            rf"^{re.escape(MODEL_CALL)}$",
+            "df = spark_frame(model(dbt, spark), spark)",
+            compiled_code,
+            count=1,
+            flags=re.MULTILINE,
+        )
         namespace = {"spark": spark, "spark_frame": spark_frame}
         exec(compile(code, f"<dbt python model {name}>", "exec"), namespace)
         return None
 
 
-# The line of dbt-spark's compiled Python model that calls the model.
+# The line of dbt-spark's compiled Python model that calls the model (a comment above it
+# shows the same call after "# ").
 MODEL_CALL = "df = model(dbt, spark)"
 
 
