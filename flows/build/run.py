@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATABASE_ENV = "COMPLAINTS_DBT_DATABASE"
+MEMORY_ENV = "COMPLAINTS_DBT_MEMORY_LIMIT"
 log = logging.getLogger(__name__)
 
 
@@ -76,17 +77,19 @@ class BuildResult:
 
 
 @contextmanager
-def _database_env(database: Path) -> Iterator[None]:
-    """Point profiles.yml at ``database`` for the duration of one dbt invocation."""
-    previous = os.environ.get(DATABASE_ENV)
-    os.environ[DATABASE_ENV] = str(database)
+def _database_env(database: Path, settings: Settings) -> Iterator[None]:
+    """Point profiles.yml at ``database`` (and its DuckDB memory cap) for one dbt invocation."""
+    values = {DATABASE_ENV: str(database), MEMORY_ENV: settings.build_memory_limit}
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(DATABASE_ENV, None)
-        else:
-            os.environ[DATABASE_ENV] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def dbt_args(
@@ -135,7 +138,7 @@ def run_dbt(
         target_path or PROJECT_DIR / "target",
         log_path or PROJECT_DIR / "logs",
     )
-    with _database_env(Path(database).resolve()):
+    with _database_env(Path(database).resolve(), settings):
         callbacks = [_node_progress(progress)] if progress else []
         try:
             return dbtRunner(callbacks=callbacks).invoke(["--quiet", *args])
