@@ -259,15 +259,35 @@ def prepare_sources(database: Path, settings: Settings, as_of: str | None = None
 
 def prepare_text(database: Path, settings: Settings) -> None:
     """Segment the descriptions not segmented yet and group the unclassified complaints: the
-    text marts read both from ``meta``."""
-    import duckdb
+    text marts read both from ``meta``.
 
-    from flows.text.groups import group_unclassified  # jieba and scikit-learn: only when building
-    from flows.text.store import segment_new_descriptions
+    The segmenting and grouping run in a worker process (``flows.text.worker``) while this one
+    imports dbt, which the build needs next: both are seconds of Python that used to run one
+    after the other on one core.
+    """
+    from flows.text import worker
+    from flows.text.groups import unclassified_descriptions, write_groups
+    from flows.text.segment import segmenter_version
+    from flows.text.store import pending_descriptions, write_terms
 
+    started = time.perf_counter()
+    version = segmenter_version()
     with duckdb.connect(str(database)) as con:
-        segment_new_descriptions(con)
-        group_unclassified(con, settings.text_groups, settings.text_groups_seed)
+        pending, stale = pending_descriptions(con, version)
+        rows = unclassified_descriptions(con)
+    work = (
+        [description for _, description in pending],
+        [description for _, description in rows],
+        settings.text_groups,
+        settings.text_groups_seed,
+    )
+    future = worker.submit(*work)
+    from dbt.cli.main import dbtRunner  # noqa: F401  # heavy import, beside the worker's work
+
+    terms, grouping = worker.result(future, *work)
+    with duckdb.connect(str(database)) as con:
+        write_terms(con, pending, terms, version, stale, started)
+        write_groups(con, rows, grouping)
 
 
 def failure_message(result: BuildResult, exception: BaseException | None) -> str:
