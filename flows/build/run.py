@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -257,13 +258,17 @@ def prepare_sources(database: Path, settings: Settings, as_of: str | None = None
     prepare_text(database, settings)
 
 
+def _import_dbt() -> None:
+    from dbt.cli.main import dbtRunner  # noqa: F401  # the build's next step needs it
+
+
 def prepare_text(database: Path, settings: Settings) -> None:
     """Segment the descriptions not segmented yet and group the unclassified complaints: the
     text marts read both from ``meta``.
 
     The segmenting and grouping run in a worker process (``flows.text.worker``) while this one
-    imports dbt, which the build needs next: both are seconds of Python that used to run one
-    after the other on one core.
+    imports dbt, which the build needs next: both are seconds of Python that ran one after the
+    other on one core.
     """
     from flows.text import worker
     from flows.text.groups import unclassified_descriptions, write_groups
@@ -281,10 +286,10 @@ def prepare_text(database: Path, settings: Settings) -> None:
         settings.text_groups,
         settings.text_groups_seed,
     )
-    future = worker.submit(*work)
-    from dbt.cli.main import dbtRunner  # noqa: F401  # heavy import, beside the worker's work
-
-    terms, grouping = worker.result(future, *work)
+    if "dbt.cli.main" in sys.modules:  # a later build in this process: nothing to overlap
+        terms, grouping = worker.text_work(*work)
+    else:
+        terms, grouping = worker.run_beside(_import_dbt, *work)
     with duckdb.connect(str(database)) as con:
         write_terms(con, pending, terms, version, stale, started)
         write_groups(con, rows, grouping)

@@ -4,25 +4,27 @@ Segmenting new descriptions (jieba) and grouping the unclassified complaints (sc
 pure Python and hold the interpreter: in the build's process they ran alone before dbt, while
 importing dbt (seconds of Python too) waited for them. In a worker process they run on the other
 core while the build imports dbt; the build writes their results. The work is the same functions
-on the same inputs, so the terms and groups are the same. The worker is started once per process
-and kept (jieba's dictionary and scikit-learn stay loaded for the next build); where a process
-cannot be started the step runs in the build's process as before.
+on the same inputs, so the terms and groups are the same. The worker ends before dbt runs (its
+memory is not held beside the build's); where no process can be started or the worker fails,
+or dbt is loaded already (a later build in the same process: nothing to overlap), the step runs
+in the build's process as before.
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
-import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
+from pathlib import Path
 
 from flows.text.groups import Grouping
 
 log = logging.getLogger(__name__)
-_POOL: ProcessPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def text_work(
@@ -36,49 +38,50 @@ def text_work(
     return terms, group_descriptions(unclassified, n_groups, seed)
 
 
-def _pool() -> ProcessPoolExecutor:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            # spawn, not fork: the build's process holds DuckDB's threads and dbt's state.
-            _POOL = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            atexit.register(shutdown)
-        return _POOL
-
-
-def shutdown() -> None:
-    """Stop the worker (at exit, or after it broke)."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is not None:
-            _POOL.shutdown(wait=False, cancel_futures=True)
-            _POOL = None
-
-
-def submit(
-    descriptions: list[str], unclassified: list[str], n_groups: int, seed: int
-) -> Future | None:
-    """Start ``text_work`` in the worker; None when no worker process can be started."""
-    try:
-        return _pool().submit(text_work, descriptions, unclassified, n_groups, seed)
-    except (OSError, RuntimeError, BrokenProcessPool) as exc:
-        log.warning("text step in the build's process (no worker process: %s)", exc)
-        shutdown()
-        return None
-
-
-def result(
-    future: Future | None,
+def run_beside(
+    meanwhile: Callable[[], object],
     descriptions: list[str],
     unclassified: list[str],
     n_groups: int,
     seed: int,
 ) -> tuple[list[list[str]], Grouping]:
-    """The worker's result, or the same work done here when the worker could not do it."""
-    if future is not None:
-        try:
-            return future.result()
-        except (OSError, BrokenProcessPool) as exc:
-            log.warning("text worker failed (%s); running the text step here", exc)
-            shutdown()
-    return text_work(descriptions, unclassified, n_groups, seed)
+    """``text_work`` in a worker process (``python -m flows.text.worker``, arguments and result
+    pickled through its standard streams) while ``meanwhile()`` runs here. A plain child process,
+    not multiprocessing: that would run the caller's main script again in the child."""
+    work = (descriptions, unclassified, n_groups, seed)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH")]))
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "flows.text.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+    except OSError as exc:
+        log.warning("text step in the build's process (no worker process: %s)", exc)
+        meanwhile()
+        return text_work(*work)
+    streams: list[tuple[bytes, bytes]] = []
+    talk = threading.Thread(
+        target=lambda: streams.append(child.communicate(pickle.dumps(work))), daemon=True
+    )
+    talk.start()
+    meanwhile()
+    talk.join()
+    if child.returncode == 0 and streams:
+        return pickle.loads(streams[0][0])
+    error = streams[0][1].decode(errors="replace").strip().splitlines()[-1:] if streams else []
+    log.warning("text worker failed (%s); running the text step here", " ".join(error))
+    return text_work(*work)
+
+
+def main() -> None:
+    """The worker: arguments from standard input, the pickled result to standard output."""
+    work = pickle.loads(sys.stdin.buffer.read())
+    sys.stdout.buffer.write(pickle.dumps(text_work(*work)))
+
+
+if __name__ == "__main__":
+    main()
