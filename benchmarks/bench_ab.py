@@ -140,6 +140,10 @@ def main() -> None:
                 run = build(trees[label], source, scratch / label)
                 runs["build"][label].append(run)
                 print("build", label, json.dumps(run)[:600], flush=True)
+        write_report(args, runs, warehouses, pair + 1)  # after every pair: a long run can be cut
+
+
+def write_report(args: argparse.Namespace, runs: dict, warehouses: dict, pairs: int) -> None:
     with duckdb.connect(str(args.warehouse or warehouses["after"]), read_only=True) as con:
         rows = {
             t: con.execute(f"select count(*) from raw.{t}").fetchone()[0]
@@ -150,7 +154,7 @@ def main() -> None:
         "landing": str(args.landing),
         "export_mb": round(sum(p.stat().st_size for p in args.landing.iterdir()) / 1e6, 1),
         "raw_rows": rows,
-        "pairs": args.pairs,
+        "pairs": pairs,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "duckdb": duckdb.__version__,
                     "note": "shared machine: see each run's load averages"},
@@ -168,7 +172,7 @@ def main() -> None:
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     short = {k: ({kk: vv for kk, vv in v.items() if kk != "runs"} if isinstance(v, dict) else v)
              for k, v in report.items()}  # fmt: skip
-    print(json.dumps(short, indent=2))
+    print(json.dumps(short, indent=2), flush=True)
 
 
 if __name__ == "__main__":
