@@ -25,6 +25,7 @@ from flows.text.groups import Grouping
 
 log = logging.getLogger(__name__)
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+WORKER_ARGS = ("-m", "flows.text.worker")  # after the interpreter
 
 
 def text_work(
@@ -53,7 +54,7 @@ def run_beside(
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH")]))
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", "flows.text.worker"],
+            [sys.executable, *WORKER_ARGS],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
