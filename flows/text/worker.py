@@ -59,6 +59,7 @@ def run_beside(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
+            cwd=PROJECT_DIR,  # "-m" puts the working directory first on sys.path
         )
     except OSError as exc:
         log.warning("text step in the build's process (no worker process: %s)", exc)

@@ -46,3 +46,15 @@ def test_a_failing_worker_falls_back_to_this_process(monkeypatch, caplog):
     terms, _ = worker.run_beside(lambda: None, DESCRIPTIONS, [], 2, 7)
     assert terms == worker.text_work(DESCRIPTIONS, [], 2, 7)[0]
     assert "text worker failed (broken worker)" in caplog.text
+
+
+def test_the_worker_imports_this_project_whatever_the_working_directory(
+    tmp_path, monkeypatch, caplog
+):
+    # Another checkout's package in the working directory must not shadow this project's.
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "__init__.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    terms, _ = worker.run_beside(lambda: None, DESCRIPTIONS, [], 2, 7)
+    assert terms == worker.text_work(DESCRIPTIONS, [], 2, 7)[0]
+    assert "text worker failed" not in caplog.text
