@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ORDER = ["generate", "ingest", "build", "segment", "dashboard", "scorecards"]
+ORDER = ["generate", "ingest", "build", "incremental", "segment", "dashboard", "scorecards"]
 
 
 def main(argv: list[str]) -> int:

@@ -29,6 +29,7 @@ import yaml
 from dashboards.data import Filters
 from dashboards.i18n import t
 from flows.errors import UserError
+from flows.i18n import because, say
 
 # Pages whose every query honours the category and merchant filters (a new page joins a role here).
 ANALYSIS_PAGES = frozenset(
@@ -97,25 +98,25 @@ def load_users(path: Path) -> Users:
     try:
         loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise UserError(f"{path}: cannot read the dashboard users file ({exc})") from None
+        raise UserError("err_users_unreadable", path=path, reason=because(exc)) from None
     accounts = loaded.get("users") if isinstance(loaded, dict) else None
     if not isinstance(accounts, dict) or not accounts:
-        raise UserError(f"{path}: expected a 'users:' mapping of user names to accounts")
+        raise UserError("err_users_mapping", path=path)
     for username, account in accounts.items():
-        where = f"{path}: user {username!r}"
+        where = say("where_user", path=path, user=repr(username))
         if not isinstance(account, dict) or not str(account.get("password_hash", "")).startswith(
             "$2"
         ):
-            raise UserError(
-                f"{where} needs a bcrypt password_hash (make one with 'complaints hash-password')"
-            )
+            raise UserError("err_user_hash", where=where)
         role = account.get("role")
         if role not in ROLE_PAGES:
-            raise UserError(f"{where}: role must be one of {', '.join(ROLE_PAGES)}, got {role!r}")
+            raise UserError(
+                "err_user_role", where=where, choices=", ".join(ROLE_PAGES), role=repr(role)
+            )
         if role == "category_team" and not account.get("categories"):
-            raise UserError(f"{where}: a category_team account needs 'categories: [...]'")
+            raise UserError("err_user_categories", where=where)
         if role == "merchant" and not account.get("merchant_id"):
-            raise UserError(f"{where}: a merchant account needs 'merchant_id'")
+            raise UserError("err_user_merchant", where=where)
     minutes = float(loaded.get("session_minutes", DEFAULT_SESSION_MINUTES))
     return Users(minutes, accounts)
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from flows.errors import ConfigError
+
 if TYPE_CHECKING:
     from flows.landing.pii import PhonePatterns
 
@@ -79,16 +81,13 @@ def parse_sla_target(target: SlaTarget, where: str = "target") -> dict[str, Any]
     if target is None:
         return None
     if isinstance(target, bool):
-        raise ValueError(f"{where}: {target!r} is not an SLA target")
+        raise ConfigError("err_sla_target", where=where, target=repr(target))
     if isinstance(target, int | float):
         value, unit = float(target), "calendar_hours"
     else:
         match = _TARGET_TEXT.match(str(target))
         if not match:
-            raise ValueError(
-                f"{where}: {target!r} is not an SLA target (a number of calendar hours, or text "
-                "like '24 hours', '2 working hours', '2 working days')"
-            )
+            raise ConfigError("err_sla_target_text", where=where, target=repr(target))
         value = float(match["value"])
         word = match["unit"].lower()
         unit = (
@@ -99,7 +98,7 @@ def parse_sla_target(target: SlaTarget, where: str = "target") -> dict[str, Any]
             else "calendar_hours"
         )
     if value <= 0:
-        raise ValueError(f"{where}: an SLA target must be positive, got {target!r}")
+        raise ConfigError("err_sla_target_positive", where=where, target=repr(target))
     return {"value": value, "unit": unit}
 
 
@@ -365,17 +364,17 @@ def load_settings(config_file: Path | str | None = None) -> Settings:
     if path.is_file():
         loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if not isinstance(loaded, dict):
-            raise ValueError(f"{path}: the configuration must be a mapping of settings")
+            raise ConfigError("err_config_mapping", path=path)
         known = set(asdict(Settings()))
         unknown = sorted(set(loaded) - known)
         if unknown:
-            raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+            raise ConfigError("err_config_unknown", path=path, names=", ".join(unknown))
         values.update(loaded)
         if "sla_targets_hours" in loaded:
             merged = _default_sla_targets()
             for stage, per_channel in loaded["sla_targets_hours"].items():
                 if stage not in merged:
-                    raise ValueError(f"{path}: unknown SLA stage {stage!r}")
+                    raise ConfigError("err_config_stage", path=path, stage=repr(stage))
                 if isinstance(per_channel, dict):
                     merged[stage].update(per_channel)
                 else:
@@ -410,19 +409,23 @@ def _validate_phone_patterns(settings: Settings, path: Path) -> None:
 
     sets, extra = settings.phone_pattern_sets, settings.phone_extra_patterns
     if isinstance(sets, str) or not isinstance(sets, list | tuple):
-        raise ValueError(f"{path}: phone_pattern_sets must be a list, got {sets!r}")
+        raise ConfigError("err_config_list", path=path, name="phone_pattern_sets", value=repr(sets))
     unknown = [name for name in sets if name not in PHONE_PATTERN_SETS]
     if unknown:
-        raise ValueError(
-            f"{path}: phone_pattern_sets: unknown set(s) {', '.join(map(repr, unknown))} "
-            f"(known: {', '.join(PHONE_PATTERN_SETS)})"
+        raise ConfigError(
+            "err_config_pattern_sets",
+            path=path,
+            names=", ".join(map(repr, unknown)),
+            known=", ".join(PHONE_PATTERN_SETS),
         )
     if isinstance(extra, str) or not isinstance(extra, list | tuple):
-        raise ValueError(f"{path}: phone_extra_patterns must be a list, got {extra!r}")
+        raise ConfigError(
+            "err_config_list", path=path, name="phone_extra_patterns", value=repr(extra)
+        )
     for n, body in enumerate(extra):
         error = extra_pattern_error(body)
         if error:
-            raise ValueError(f"{path}: phone_extra_patterns[{n}]: {error}")
+            raise ConfigError("err_config_extra_pattern", path=path, n=n, error=error)
 
 
 def _validate_working_time(settings: Settings, path: Path) -> None:
@@ -430,17 +433,19 @@ def _validate_working_time(settings: Settings, path: Path) -> None:
     try:
         settings.sla_targets_normalised()
     except ValueError as error:
-        raise ValueError(f"{path}: {error}") from None
+        raise ConfigError("err_config_in", path=path, detail=error) from None
     if settings.working_calendar is not None and settings.working_calendar not in WORKING_CALENDARS:
-        raise ValueError(
-            f"{path}: working_calendar must be one of {', '.join(WORKING_CALENDARS)}, "
-            f"got {settings.working_calendar!r}"
+        raise ConfigError(
+            "err_config_calendar",
+            path=path,
+            choices=", ".join(WORKING_CALENDARS),
+            value=repr(settings.working_calendar),
         )
     times = {}
     for key in ("working_hours_start", "working_hours_end"):
         text = str(getattr(settings, key))
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text):
-            raise ValueError(f"{path}: {key} must be HH:MM (24 h), got {text!r}")
+            raise ConfigError("err_config_time", path=path, name=key, value=repr(text))
         times[key] = text
     if times["working_hours_start"] >= times["working_hours_end"]:
-        raise ValueError(f"{path}: working_hours_start must be before working_hours_end")
+        raise ConfigError("err_config_hours", path=path)

@@ -21,3 +21,8 @@ class UserError(Exception):
         if self.key is None:
             return super().__str__()
         return say(self.key, **self.values)
+
+
+class ConfigError(UserError, ValueError):
+    """A mistake in a configuration file, named with its file and setting: a ``UserError`` for
+    the command line, and a ``ValueError`` for callers that check a value (e.g. an SLA target)."""

@@ -102,6 +102,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "即使 --as-of 超出已载入数据的时间范围也照常构建。",
         "Build on an --as-of outside the loaded data's time span.",
     ),
+    "opt_full_refresh": (
+        "从全部历史重建所有数据集市（默认：仓库已有上次构建时只重算受影响的订单周）。",
+        "Rebuild every mart from all history (default: when the warehouse holds a previous "
+        "build, redo only the order weeks touched since).",
+    ),
     "opt_verbose": (
         "列出每个 dbt 模型与测试，而不只是失败项。",
         "List every dbt model and test, not only failures.",
@@ -260,7 +265,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "password_prompt": ("密码", "password"),
     # ---- one-sentence errors (UserError keys)
-    "err_unexpected": ("{kind}：{detail}", "{kind}: {detail}"),
+    "err_unexpected": ("意外错误（原因：{kind}: {detail}）", "{kind}: {detail}"),
     "err_no_warehouse_run": (
         "{path} 处没有数据仓库：请先运行 'complaints run'",
         "no warehouse at {path}: run 'complaints run' first",
@@ -337,6 +342,375 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unknown engine {engine}: duckdb or spark",
     ),
     "err_sql": ("查询被拒绝或失败：{message}", "query refused or failed: {message}"),
+    # A library's own words quoted inside a message stay as the library wrote them; the frame
+    # says so in Chinese ("原因：…").
+    "err_reason": ("（原因：{detail}）", " ({detail})"),
+    # ---- dbt build results (the summary after every build, and the failures it names)
+    "build_summary": (
+        "dbt 构建{outcome}，用时 {seconds} 秒（{parts}）",
+        "dbt build {outcome} in {seconds}s ({parts})",
+    ),
+    "list_sep": ("，", ", "),
+    "build_passed": ("通过", "passed"),
+    "build_failed": ("失败", "FAILED"),
+    "build_count": ("{status} {count}", "{count} {status}"),
+    "build_node": ("{kind} {name} {status}", "{kind} {name} {status}"),
+    "node_model": ("模型", "model"),
+    "node_test": ("测试", "test"),
+    "node_seed": ("种子表", "seed"),
+    "node_snapshot": ("快照", "snapshot"),
+    "node_unit_test": ("单元测试", "unit_test"),
+    "node_operation": ("操作", "operation"),
+    "node_success": ("成功", "success"),
+    "node_pass": ("通过", "pass"),
+    "node_fail": ("未通过", "fail"),
+    "node_error": ("出错", "error"),
+    "node_warn": ("警告", "warn"),
+    "node_skipped": ("跳过", "skipped"),
+    "node_no_op": ("无操作", "no-op"),
+    "build_node_line": (
+        "  [{colour}]{status}[/] {kind} {name}（{seconds} 秒）",
+        "  [{colour}]{status}[/] {kind} {name} ({seconds}s)",
+    ),
+    "node_failing_rows": ("（{n} 行不通过）", " ({n} failing rows)"),
+    "node_message": ("：原因：{detail}", ": {detail}"),
+    "err_build_before_models": (
+        "dbt 构建在运行任何模型之前失败{reason}",
+        "dbt build failed before running any model{reason}",
+    ),
+    "err_build_failed": (
+        "dbt 构建失败，数据仓库未发布：{named}{more}",
+        "dbt build failed, the warehouse was not published: {named}{more}",
+    ),
+    "err_build_more": ("，另有 {n} 项", " and {n} more"),
+    "err_docs_failed": ("dbt 文档生成失败（原因：{detail}）", "dbt docs generate failed: {detail}"),
+    "see_dbt_log": ("详见 logs/dbt.log", "see logs/dbt.log"),
+    "docs_written": (
+        "文档已写入：在浏览器中打开 {page}（单个自包含文件，可离线查看），或运行 "
+        "'uv run dbt docs serve --project-dir {project} --profiles-dir {project}' 启动文档站点",
+        "documentation written: open {page} in a browser (one self-contained file, works "
+        "offline), or run 'uv run dbt docs serve --project-dir {project} --profiles-dir "
+        "{project}' for the served site",
+    ),
+    "built_on_spark": (
+        "已在 Spark 上构建指标表（Parquet 位于 {work}）并发布到 {warehouse}",
+        "marts built on Spark (Parquet under {work}) and published in {warehouse}",
+    ),
+    "exported_table": ("  {table}：{rows} 行{partitioned}", "  {table}: {rows} rows{partitioned}"),
+    "exported_partitioned": ("，按 {column} 分区", ", partitioned by {column}"),
+    "err_spark_macros": (
+        "写入统计宏失败{reason}",
+        "writing the statistics macros failed: {detail}",
+    ),
+    "err_missing_sources": (
+        "数据仓库缺少源表 {tables}：请先运行 'complaints ingest'",
+        "the warehouse lacks the source tables {tables}: run 'complaints ingest' first",
+    ),
+    "err_no_table_build": (
+        "数据仓库中没有 {table}：请先运行 'complaints build'",
+        "the warehouse has no {table}: run 'complaints build' first",
+    ),
+    # ---- serve and the Prefect server
+    "serve_ui": (
+        "Prefect 界面（运行记录、产出物）：{url}",
+        "Prefect UI (run history, artifacts): {url}",
+    ),
+    "serve_schedule": (
+        "  {name}：计划 '{cron}'（{zone}）",
+        "  {name}: cron '{cron}' ({zone})",
+    ),
+    "serve_running": ("正在按计划运行；按 'Ctrl-C' 停止。", "Serving; stop with Ctrl-C."),
+    "err_prefect_exited": (
+        "Prefect 服务在就绪之前退出，退出码 {code}",
+        "the Prefect server exited with code {code} before it was ready",
+    ),
+    "err_prefect_unhealthy": (
+        "{url} 处的 Prefect 服务在 {seconds} 秒内未就绪",
+        "the Prefect server at {url} did not become healthy within {seconds} s",
+    ),
+    "err_prefect_no_answer": (
+        "PREFECT_API_URL={url} 没有响应：请启动该服务，或取消设置 PREFECT_API_URL，"
+        "让 'serve' 启动本地服务",
+        "PREFECT_API_URL={url} does not answer; start that server or unset PREFECT_API_URL to "
+        "let 'serve' start a local one",
+    ),
+    "err_published_rejected": (
+        "已发布，但以下落地文件被拒收：{names}",
+        "published, but these landing files were rejected: {names}",
+    ),
+    # ---- the dashboard's sign-in
+    "err_dashboard_open": (
+        "拒绝在 {host} 上不经登录提供看板：任何能访问它的人都会看到每个商家、被隔离的原始值和 "
+        "SQL 控制台。请创建用户文件 {users}（账户、角色与由 'complaints hash-password' 生成的 "
+        "bcrypt 密码哈希；见 docs/dashboards.md 的“登录与角色”一节），或将 "
+        "COMPLAINTS_DASHBOARD_USERS 指向一个用户文件，或在 127.0.0.1 上提供服务",
+        "refusing to serve the dashboard on {host} without sign-in: anyone who reaches it would "
+        "see every merchant, the quarantined raw values and the SQL console. Create the users "
+        "file {users} (accounts with roles and bcrypt password hashes from 'complaints "
+        "hash-password'; see docs/dashboards.md, 'Sign-in and roles'), or set "
+        "COMPLAINTS_DASHBOARD_USERS to one, or serve on 127.0.0.1",
+    ),
+    "err_users_unreadable": (
+        "{path}：无法读取看板用户文件{reason}",
+        "{path}: cannot read the dashboard users file{reason}",
+    ),
+    "err_users_mapping": (
+        "{path}：应为 'users:' 映射（用户名 → 账户）",
+        "{path}: expected a 'users:' mapping of user names to accounts",
+    ),
+    "where_user": ("{path}：用户 {user}", "{path}: user {user}"),
+    "err_user_hash": (
+        "{where} 需要 bcrypt 密码哈希 'password_hash'（用 'complaints hash-password' 生成）",
+        "{where} needs a bcrypt password_hash (make one with 'complaints hash-password')",
+    ),
+    "err_user_role": (
+        "{where}：角色 'role' 只能是 {choices}，而不是 {role}",
+        "{where}: role must be one of {choices}, got {role}",
+    ),
+    "err_user_categories": (
+        "{where}：类目团队账户（category_team）需要 'categories: [...]'",
+        "{where}: a category_team account needs 'categories: [...]'",
+    ),
+    "err_user_merchant": (
+        "{where}：商家账户需要 'merchant_id'",
+        "{where}: a merchant account needs 'merchant_id'",
+    ),
+    # ---- alerts
+    "where_rule": ("告警规则 {name}", "alert rule {name}"),
+    "err_alert_url": (
+        "有收件人地址无法由 'apprise' 发送（请检查地址开头的协议）",
+        "a recipient URL is not one apprise can send to (check its scheme)",
+    ),
+    "err_rule_stages": (
+        "{where}：未知的 SLA 环节 {stages}",
+        "{where}: unknown SLA stage(s) {stages}",
+    ),
+    "err_alerts_busy": (
+        "另一个告警运行正在使用 {path}；请在其结束后重试",
+        "another alerts run is using {path}; try again when it ends",
+    ),
+    "err_rule_env": (
+        "{where}：收件人 {recipient} 需要环境变量 {name}，但它未设置",
+        "{where}: recipient {recipient} needs the environment variable {name}, which is not set",
+    ),
+    "err_rule_mapping": ("{where}：规则须为映射", "{where}: a rule must be a mapping"),
+    "err_rule_name": ("{where}：规则需要名称 'name'", "{where}: the rule needs a name"),
+    "err_rule_name_twice": (
+        "{where}：规则名 {name} 用了两次",
+        "{where}: the rule name {name} is used twice",
+    ),
+    "err_rule_kind": (
+        "{where}：类型 {kind} 不在 {choices} 之中",
+        "{where}: kind {kind} is not one of {choices}",
+    ),
+    "err_rule_url": (
+        "{where}：第 {n} 个收件人（'recipients[{n}]'）需要地址 'url'",
+        "{where}: recipients[{n}] needs a url",
+    ),
+    "err_rule_lang": (
+        "{where}：第 {n} 个收件人（'recipients[{n}]'）的语言 'lang' 只能是 'zh' 或 'en'，而不是 "
+        "{value}",
+        "{where}: recipients[{n}] lang must be zh or en, got {value}",
+    ),
+    "err_rule_no_recipients": ("{where}：没有收件人", "{where}: no recipients"),
+    "err_alerts_incomplete": ("告警运行未完成：{summary}", "alerts run incomplete: {summary}"),
+    "alerts_active": ("{n} 条告警有效", "{n} alert(s) active"),
+    "alerts_sent": (
+        "{alerts} 条已发送，共 {messages} 条消息",
+        "{alerts} sent in {messages} message(s)",
+    ),
+    "alerts_failed": (
+        "{n} 条消息发送失败（下次运行再发）",
+        "{n} message(s) failed (sent again next run)",
+    ),
+    "alerts_rule_errors": ("{n} 条规则无法评估", "{n} rule(s) could not be evaluated"),
+    "alerts_not_delivered": (
+        "{recipient}：{n} 条告警未送达{reason}",
+        "{recipient}: {n} alert(s) not delivered{reason}",
+    ),
+    # ---- scorecards: language, ledger, mail, recipients, summary
+    "err_lang_unsupported": (
+        "不支持语言 {value}；请从 {choices} 中选择",
+        "language {value} is not supported; choose one of {choices}",
+    ),
+    "err_ledger_json": (
+        "{path}：发送记录不是有效的 JSON{reason}",
+        "{path}: the delivery ledger is not valid JSON{reason}",
+    ),
+    "err_smtp_starttls": (
+        "COMPLAINTS_SMTP_STARTTLS={flag}：请使用 'true' 或 'false'",
+        "COMPLAINTS_SMTP_STARTTLS={flag}: use true or false",
+    ),
+    "err_smtp_port": (
+        "COMPLAINTS_SMTP_PORT={port} 不是端口号",
+        "COMPLAINTS_SMTP_PORT={port} is not a port number",
+    ),
+    "err_smtp_from": (
+        "使用 SMTP 时须将 COMPLAINTS_SMTP_FROM 设为发件人地址",
+        "COMPLAINTS_SMTP_FROM must be set to the sender address when SMTP is used",
+    ),
+    "err_recipients_list": (
+        "{where}：应为一个地址或地址列表",
+        "{where}: expected an address or a list of addresses",
+    ),
+    "err_recipients_address": (
+        "{where}：{item} 不是电子邮件地址",
+        "{where}: {item} is not an email address",
+    ),
+    "err_recipients_yaml": ("{path}：不是有效的 YAML{reason}", "{path}: not valid YAML{reason}"),
+    "err_recipients_mapping": (
+        "{path}：应为类目 → 收件人的映射",
+        "{path}: expected a mapping of category → recipients",
+    ),
+    "where_category": ("{path}，类目 {category}", "{path}, category {category}"),
+    "err_recipients_keys": ("{where}：未知的键 {keys}", "{where}: unknown key(s) {keys}"),
+    "err_recipients_to": ("{where}：没有 'to' 收件地址", "{where}: no 'to' address"),
+    "scorecards_written": (
+        "{week} 评分卡：{cards} 张商家卡片，{workbooks} 个工作簿，位于 {out}",
+        "Scorecards {week}: {cards} merchant cards, {workbooks} workbooks in {out}",
+    ),
+    "scorecards_index": ("索引页：{path}", "Index: {path}"),
+    "scorecards_delivery": (
+        "  {category}：{status}{to}{detail}",
+        "  {category}: {status}{to}{detail}",
+    ),
+    "scorecards_to": ("，发给 {recipients}", " to {recipients}"),
+    "scorecards_detail": ("（{detail}）", " ({detail})"),
+    "scorecards_warning": ("警告：{warning}", "warning: {warning}"),
+    "delivery_sent": ("已发送", "sent"),
+    "delivery_already_sent": ("此前已发送", "already_sent"),
+    "delivery_no_recipients": ("没有收件人", "no_recipients"),
+    "delivery_files_only": ("只写文件", "files_only"),
+    "delivery_failed": ("发送失败", "failed"),
+    "delivery_unconfirmed": ("未确认", "unconfirmed"),
+    "delivery_no_smtp": ("未配置 SMTP", "SMTP is not configured"),
+    "delivery_no_recipients_in": (
+        "{path} 中没有该类目的收件人",
+        "no recipients for this category in {path}",
+    ),
+    "delivery_sent_at": ("已于 {at} 发送", "sent {at}"),
+    "delivery_refused": ("被拒收的收件人：{addresses}", "refused recipients: {addresses}"),
+    "delivery_unconfirmed_detail": (
+        "邮件服务器收到了邮件 {message_id} 但没有确认，邮件可能已送达；不会自动重发：请先查看收件人"
+        "的邮箱，再加上 --resend 重新运行，以同一 'Message-ID' 再发一次",
+        "the server received message {message_id} but did not confirm it, so it may have "
+        "arrived; it is not sent again automatically: check the recipients' mailbox, then rerun "
+        "with --resend to send it again under the same Message-ID",
+    ),
+    "warn_unknown_recipient_category": (
+        "{path} 列出了类目 {category}，但指标表中没有该类目（已知类目：{known}）；"
+        "其地址收不到任何邮件",
+        "{path} names category {category}, which the marts do not have (known: {known}); its "
+        "addresses receive nothing",
+    ),
+    # ---- the sample generator
+    "err_gen_orders": (
+        "--orders 至少为 100 行订单，而不是 {value}",
+        "--orders must be at least 100 order lines, got {value}",
+    ),
+    "err_gen_weeks": (
+        "--weeks 须在 1 到 520 之间，而不是 {value}",
+        "--weeks must be between 1 and 520, got {value}",
+    ),
+    "err_gen_merchants": (
+        "--merchants 须在 1 到 100000 之间，而不是 {value}",
+        "--merchants must be between 1 and 100000, got {value}",
+    ),
+    "err_gen_monday": (
+        "--start 须为周一（周为 ISO 周），而不是 {value}",
+        "--start must be a Monday (weeks are ISO weeks), got {value}",
+    ),
+    "err_gen_format": (
+        "--format 只能是 {choices}，而不是 {value}",
+        "--format must be one of {choices}, got {value}",
+    ),
+    "err_gen_headers": (
+        "--headers 只能是 'en' 或 'zh'，而不是 {value}",
+        "--headers must be en or zh, got {value}",
+    ),
+    "err_gen_encoding": (
+        "--encoding 只能是 'utf-8' 或 'gbk'，而不是 {value}",
+        "--encoding must be utf-8 or gbk, got {value}",
+    ),
+    "err_gen_gbk_csv": (
+        "--encoding 'gbk' 只适用于 CSV；请使用 --format csv",
+        "--encoding gbk applies to csv only; use --format csv",
+    ),
+    "err_gen_dirty_rate": (
+        "--dirty-rate 须在 0 到 0.2 之间，而不是 {value}",
+        "--dirty-rate must be between 0 and 0.2, got {value}",
+    ),
+    "err_gen_truth_inside": (
+        "真值文件 {truth} 不能位于落地文件夹 {out} 之内（导入会读取它）",
+        "the truth file {truth} must not be inside the landing folder {out} "
+        "(the ingest would read it)",
+    ),
+    "err_gen_exists": (
+        "{out} 中已有导出文件（{first} 等）；加上 --force 以替换它们",
+        "{out} already holds exports ({first}, ...); use --force to replace them",
+    ),
+    # ---- the configuration file (complaints.yml)
+    "err_sla_target": ("{where}：{target} 不是 SLA 目标", "{where}: {target} is not an SLA target"),
+    "err_sla_target_text": (
+        "{where}：{target} 不是 SLA 目标（应为日历小时数，或如 '24 hours'、'2 working hours'、"
+        "'2 working days' 的文字）",
+        "{where}: {target} is not an SLA target (a number of calendar hours, or text like "
+        "'24 hours', '2 working hours', '2 working days')",
+    ),
+    "err_sla_target_positive": (
+        "{where}：SLA 目标须为正数，而不是 {target}",
+        "{where}: an SLA target must be positive, got {target}",
+    ),
+    "err_config_mapping": (
+        "{path}：配置须为设置项的映射",
+        "{path}: the configuration must be a mapping of settings",
+    ),
+    "err_config_unknown": ("{path}：未知的设置项 {names}", "{path}: unknown setting(s) {names}"),
+    "err_config_stage": ("{path}：未知的 SLA 环节 {stage}", "{path}: unknown SLA stage {stage}"),
+    "err_config_in": ("{path}：{detail}", "{path}: {detail}"),
+    "err_config_list": (
+        "{path}：{name} 须为列表，而不是 {value}",
+        "{path}: {name} must be a list, got {value}",
+    ),
+    "err_config_pattern_sets": (
+        "{path}：phone_pattern_sets 中有未知的号码规则集 {names}（已知：{known}）",
+        "{path}: phone_pattern_sets: unknown set(s) {names} (known: {known})",
+    ),
+    "err_config_extra_pattern": (
+        "{path}：phone_extra_patterns[{n}] 无效（原因：{error}）",
+        "{path}: phone_extra_patterns[{n}]: {error}",
+    ),
+    "err_config_calendar": (
+        "{path}：working_calendar 只能是 {choices}，而不是 {value}",
+        "{path}: working_calendar must be one of {choices}, got {value}",
+    ),
+    "err_config_time": (
+        "{path}：{name} 须为 24 小时制的 'HH:MM'，而不是 {value}",
+        "{path}: {name} must be HH:MM (24 h), got {value}",
+    ),
+    "err_config_hours": (
+        "{path}：working_hours_start 须早于 working_hours_end",
+        "{path}: working_hours_start must be before working_hours_end",
+    ),
+    # ---- landing and the working-day calendar
+    "err_key_mismatch": (
+        "拒绝载入：数据仓库中的电话哈希是用另一个密钥生成的（指纹 {theirs}），而本次运行来自 "
+        "{source} 的密钥指纹为 {mine}；请将 COMPLAINTS_KEY_FILE（或 complaints.yml 中的 "
+        "key_file）指向原来的密钥文件，或将 ${env} 设为原来的密钥",
+        "refusing to load: the warehouse's phone hashes were made with another key (fingerprint "
+        "{theirs}), but this run's key from {source} has fingerprint {mine}; point "
+        "COMPLAINTS_KEY_FILE (or key_file in complaints.yml) at the original key file, or set "
+        "${env} to the original key",
+    ),
+    "err_calendar_beyond": (
+        "工作时间制 SLA 目标需要 {day} 的中国工作日历，但已安装的 'chinesecalendar' {version} "
+        "只覆盖 {first}–{last} 年：请升级 'chinesecalendar'（每年的新版本加入下一年的节假日与"
+        "调休），或改用日历小时设定目标",
+        "working-time SLA targets need China's working-day calendar for {day}, but the installed "
+        "chinesecalendar {version} only covers {first}–{last}: upgrade chinesecalendar (its "
+        "yearly release adds the next year's holidays and 调休 days), or set the targets in "
+        "calendar hours",
+    ),
 }
 
 
@@ -427,6 +801,18 @@ def cli_language() -> str:
         return normalise_language(load_settings().language)
     except Exception:  # the command reports a broken configuration itself, in one sentence
         return DEFAULT_LANGUAGE
+
+
+def node_word(word: str) -> str:
+    """A dbt node's kind or status (model, test; pass, fail, error…) in the command line's
+    language; one dbt adds later is shown as dbt writes it."""
+    key = "node_" + word.replace("-", "_")
+    return say(key) if key in MESSAGES else word
+
+
+def because(detail: object) -> str:
+    """A library's own error text, quoted as it is inside one of the catalogue's sentences."""
+    return say("err_reason", detail=detail)
 
 
 def say(key: str, lang: str | None = None, **values: object) -> str:

@@ -19,6 +19,7 @@ from chinese_calendar import constants
 
 from flows.config import Settings
 from flows.errors import UserError
+from flows.i18n import say
 
 SCHEMA = "calendar"
 TABLE = f"{SCHEMA}.working_days"
@@ -98,12 +99,12 @@ def weekday_days(first_year: int, last_year: int) -> list[CalendarDay]:
 
 
 def _beyond_message(day: date, supported: tuple[int, int]) -> str:
-    return (
-        "working-time SLA targets need China's working-day calendar for "
-        f"{day.isoformat()}, but the installed chinesecalendar {_library_version()} only "
-        f"covers {supported[0]}–{supported[1]}: "
-        "upgrade chinesecalendar (its yearly release adds the next year's holidays and 调休 days), "
-        "or set the targets in calendar hours"
+    return say(
+        "err_calendar_beyond",
+        day=day.isoformat(),
+        version=_library_version(),
+        first=supported[0],
+        last=supported[1],
     )
 
 

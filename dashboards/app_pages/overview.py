@@ -45,6 +45,30 @@ def small_rate(rate: float | None, n: int, n_before: int | None, digits: int = 2
     )
 
 
+def coded_bars(
+    frame, code: tuple[str, str], value: str, words: tuple[str, str, str], colour: int, key: str
+) -> bool:
+    """One bar per code of ``code`` = (coded column, code kind), worded by its label, or the
+    no-data note; ``words`` = catalogue keys of the title, the code axis and the value axis
+    (which also names the bars). True when drawn."""
+    if frame.empty:
+        no_data(ctx)
+        return False
+    column, kind = code
+    title, code_axis, value_axis = (ctx.t(w) for w in words)
+    fig = go.Figure(
+        go.Bar(
+            x=[ctx.enum(kind, c) for c in frame[column]],
+            y=frame[value],
+            marker_color=PALETTE[colour],
+            name=value_axis,
+        )
+    )
+    layout(fig, title, code_axis, value_axis)
+    plot(fig, key)
+    return True
+
+
 def count_delta(key: str, money: bool = False) -> str | None:
     if not before or before.get(key) is None or now.get(key) is None:
         return None
@@ -215,20 +239,14 @@ with left:
         plot(fig, "overview_pareto")
 with right:
     st.subheader(ctx.t("section_channels"))
-    channels = data.channel_mix(ctx.source, ctx.filters)
-    if channels.empty:
-        no_data(ctx)
-    else:
-        fig = go.Figure(
-            go.Bar(
-                x=[ctx.enum("channel", c) for c in channels["channel"]],
-                y=channels["n_complaints"],
-                marker_color=PALETTE[2],
-                name=ctx.t("axis_complaints"),
-            )
-        )
-        layout(fig, ctx.t("chart_channels"), ctx.t("axis_channel"), ctx.t("axis_complaints"))
-        plot(fig, "overview_channels")
+    coded_bars(
+        data.channel_mix(ctx.source, ctx.filters),
+        ("channel", "channel"),
+        "n_complaints",
+        ("chart_channels", "axis_channel", "axis_complaints"),
+        2,
+        "overview_channels",
+    )
 
 st.subheader(ctx.t("section_outcomes"))
 left, right = st.columns(2)
@@ -267,19 +285,14 @@ with left:
 with right:
     st.markdown(f"**{ctx.t('outcomes_cost')}**")
     cost = data.resolution_cost(ctx.source, ctx.filters)
-    if cost.empty:
-        no_data(ctx)
-    else:
-        fig = go.Figure(
-            go.Bar(
-                x=[ctx.enum("responsibility", b) for b in cost["borne_by"]],
-                y=cost["total_cost"],
-                marker_color=PALETTE[3],
-                name=ctx.t("axis_cost"),
-            )
-        )
-        layout(fig, ctx.t("outcomes_cost"), ctx.t("axis_borne_by"), ctx.t("axis_cost"))
-        plot(fig, "overview_cost")
+    if coded_bars(
+        cost,
+        ("borne_by", "responsibility"),
+        "total_cost",
+        ("outcomes_cost", "axis_borne_by", "axis_cost"),
+        3,
+        "overview_cost",
+    ):
         table(ctx, cost, key="overview_cost")
         st.caption(ctx.t("outcomes_cost_caption"))
 

@@ -17,7 +17,7 @@ def deliver(url: str, title: str, body: str, attempts: int, backoff_seconds: flo
 
     notifier = apprise.Apprise()
     if not notifier.add(url):
-        raise UserError("a recipient URL is not one apprise can send to (check its scheme)")
+        raise UserError("err_alert_url")
     error = "not attempted"
     for attempt in range(1, max(attempts, 1) + 1):
         with apprise.LogCapture(level=logging.WARNING) as captured:

@@ -20,6 +20,7 @@ import duckdb
 from flows.alerts.rules import Rule
 from flows.config import SLA_STAGES
 from flows.errors import UserError
+from flows.i18n import say
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 def _rows(con: duckdb.DuckDBPyConnection, table: str, sql: str, params: list) -> list[dict]:
     if not _has(con, table):
-        raise UserError(f"the warehouse has no {table}: run 'complaints build' first")
+        raise UserError("err_no_table_build", table=table)
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -147,7 +148,8 @@ def sla_stages(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: datetime) -> l
     stages = rule.options.get("stages") or list(SLA_STAGES)
     unknown = sorted(set(stages) - set(SLA_STAGES))
     if unknown:
-        raise UserError(f"alert rule {rule.name!r}: unknown SLA stage(s) {', '.join(unknown)}")
+        where = say("where_rule", name=repr(rule.name))
+        raise UserError("err_rule_stages", where=where, stages=", ".join(unknown))
     parts = [
         f"""select complaint_id, merchant_id, merchant_name, category, sku_id, sku_name, channel,
                    '{stage}' as stage, {stage}_status as status,

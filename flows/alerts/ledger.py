@@ -56,9 +56,7 @@ class AlertLedger:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise UserError(
-                    f"another alerts run is using {self.path}; try again when it ends"
-                ) from None
+                raise UserError("err_alerts_busy", path=self.path) from None
             self._con = sqlite3.connect(self.path, isolation_level=None)
             try:
                 self._con.execute("pragma journal_mode = wal")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flows.errors import UserError
+from flows.i18n import say
 
 LANGUAGES = ("zh", "en")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -37,10 +38,8 @@ class Recipient:
         def value(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in os.environ:
-                raise UserError(
-                    f"alert rule {rule!r}: recipient {self.key} needs the environment "
-                    f"variable {name}, which is not set"
-                )
+                where = say("where_rule", name=repr(rule))
+                raise UserError("err_rule_env", where=where, recipient=self.key, name=name)
             return os.environ[name]
 
         return _ENV.sub(value, self.url)
@@ -79,32 +78,29 @@ def parse_rules(raw: list[dict[str, Any]], kinds: set[str]) -> list[Rule]:
     for index, item in enumerate(raw or []):
         where = f"alert_rules[{index}]"
         if not isinstance(item, dict):
-            raise UserError(f"{where}: a rule must be a mapping")
+            raise UserError("err_rule_mapping", where=where)
         name = str(item.get("name") or "")
         if not name:
-            raise UserError(f"{where}: the rule needs a name")
+            raise UserError("err_rule_name", where=where)
         if name in names:
-            raise UserError(f"{where}: the rule name {name!r} is used twice")
+            raise UserError("err_rule_name_twice", where=where, name=repr(name))
         names.add(name)
         kind = item.get("kind")
+        where = say("where_rule", name=repr(name))
         if kind not in kinds:
-            raise UserError(
-                f"alert rule {name!r}: kind {kind!r} is not one of {', '.join(sorted(kinds))}"
-            )
+            choices = ", ".join(sorted(kinds))
+            raise UserError("err_rule_kind", where=where, kind=repr(kind), choices=choices)
         recipients = []
         for r_index, entry in enumerate(item.get("recipients") or []):
             entry = {"url": entry} if isinstance(entry, str) else entry
             if not isinstance(entry, dict) or not entry.get("url"):
-                raise UserError(f"alert rule {name!r}: recipients[{r_index}] needs a url")
+                raise UserError("err_rule_url", where=where, n=r_index)
             lang = entry.get("lang", "zh")
             if lang not in LANGUAGES:
-                raise UserError(
-                    f"alert rule {name!r}: recipients[{r_index}] lang must be zh or en, "
-                    f"got {lang!r}"
-                )
+                raise UserError("err_rule_lang", where=where, n=r_index, value=repr(lang))
             recipients.append(Recipient(str(entry["url"]), lang, entry.get("name")))
         if not recipients:
-            raise UserError(f"alert rule {name!r}: no recipients")
+            raise UserError("err_rule_no_recipients", where=where)
         threshold = item.get("threshold")
         rules.append(
             Rule(

@@ -21,6 +21,7 @@ from flows.alerts.ledger import AlertLedger, Key
 from flows.alerts.rules import Recipient, Rule, parse_rules
 from flows.config import Settings
 from flows.errors import UserError
+from flows.i18n import because, say
 from flows.warehouse import read_only
 
 log = logging.getLogger(__name__)
@@ -43,14 +44,14 @@ class AlertsReport:
 
     def summary(self) -> str:
         parts = [
-            f"{self.alerts} alert(s) active",
-            f"{self.alerts_sent} sent in {self.messages_sent} message(s)",
+            say("alerts_active", n=self.alerts),
+            say("alerts_sent", alerts=self.alerts_sent, messages=self.messages_sent),
         ]
         if self.messages_failed:
-            parts.append(f"{self.messages_failed} message(s) failed (sent again next run)")
+            parts.append(say("alerts_failed", n=self.messages_failed))
         if self.rule_errors:
-            parts.append(f"{len(self.rule_errors)} rule(s) could not be evaluated")
-        return ", ".join(parts)
+            parts.append(say("alerts_rule_errors", n=len(self.rule_errors)))
+        return say("list_sep").join(parts)
 
 
 def collect(warehouse: Path, rules: list[Rule], report: AlertsReport) -> list[Alert]:
@@ -128,7 +129,14 @@ def _send(
     else:
         ledger.mark_failed(keys, error)
         report.messages_failed += 1
-        report.failures.append(f"{recipient.key}: {len(alerts)} alert(s) not delivered ({error})")
+        report.failures.append(
+            say(
+                "alerts_not_delivered",
+                recipient=recipient.key,
+                n=len(alerts),
+                reason=because(error),
+            )
+        )
 
 
 @flow(name="alerts")
@@ -143,5 +151,5 @@ def hourly_alerts(warehouse: str | None = None, config_file: str | None = None) 
     for line in report.failures + report.rule_errors:
         logger.error(line)
     if not report.ok:
-        raise UserError(f"alerts run incomplete: {report.summary()}")
+        raise UserError("err_alerts_incomplete", summary=report.summary())
     return report

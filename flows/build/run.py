@@ -17,14 +17,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
 from flows.build.as_of import check_as_of, loaded_span, parse_as_of
+from flows.build.incremental import plan_build, record_build
 from flows.config import Settings
 from flows.errors import UserError
+from flows.i18n import node_word, say
 from flows.landing.schema import META_DDL
 from flows.warehouse import publishing
 from flows.working_calendar import write_calendar
@@ -62,6 +65,7 @@ class BuildResult:
     seconds: float
     as_of: str | None
     nodes: list[NodeResult] = field(default_factory=list)
+    incremental: bool = False  # redid only the order weeks touched since the last build
 
     @property
     def failed_nodes(self) -> list[NodeResult]:
@@ -71,10 +75,12 @@ class BuildResult:
         counts: dict[str, int] = {}
         for node in self.nodes:
             counts[node.status] = counts.get(node.status, 0) + 1
-        parts = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-        return (
-            f"dbt build {'passed' if self.success else 'FAILED'} in {self.seconds:.1f}s ({parts})"
+        parts = say("list_sep").join(
+            say("build_count", count=count, status=node_word(status))
+            for status, count in sorted(counts.items())
         )
+        outcome = say("build_passed" if self.success else "build_failed")
+        return say("build_summary", outcome=outcome, seconds=f"{self.seconds:.1f}", parts=parts)
 
 
 @contextmanager
@@ -99,8 +105,10 @@ def dbt_args(
     as_of: str | None,
     target_path: Path,
     log_path: Path,
+    extra_vars: dict[str, object] | None = None,
 ) -> list[str]:
-    """The dbt command line: project and profile at the repository root, vars from the config."""
+    """The dbt command line: project and profile at the repository root, vars from the config
+    (and ``extra_vars``, e.g. where an incremental build starts)."""
     return [
         *command,
         "--no-send-anonymous-usage-stats",
@@ -113,7 +121,7 @@ def dbt_args(
         "--log-path",
         str(log_path),
         "--vars",
-        json.dumps(settings.dbt_vars(as_of)),
+        json.dumps({**settings.dbt_vars(as_of), **(extra_vars or {})}),
     ]
 
 
@@ -125,6 +133,7 @@ def run_dbt(
     target_path: Path | None = None,
     log_path: Path | None = None,
     progress: Callable[[int | None, str], None] | None = None,
+    extra_vars: dict[str, object] | None = None,
 ):
     """Invoke dbt in-process on ``database``; returns dbt's own result object.
 
@@ -138,6 +147,7 @@ def run_dbt(
         as_of,
         target_path or PROJECT_DIR / "target",
         log_path or PROJECT_DIR / "logs",
+        extra_vars,
     )
     with _database_env(Path(database).resolve(), settings):
         callbacks = [_node_progress(progress)] if progress else []
@@ -209,11 +219,16 @@ def build_warehouse(
     log_path: Path | None = None,
     force: bool = False,
     progress: Callable[[int | None, str], None] | None = None,
+    full_refresh: bool = False,
+    with_tests: bool = True,
 ) -> BuildResult:
     """Run ``dbt build`` (every model, test and unit test) on ``database`` in place.
 
     Raises ``UserError`` naming the failed models and tests; callers that publish do so only
     after this returns. A reference time outside the loaded data is refused unless ``force``.
+    Incremental when the warehouse holds a previous build with the same settings and models,
+    full otherwise or with ``full_refresh`` (flows/build/incremental.py). ``with_tests=False``
+    runs the models alone (``dbt run``), for checks that compare the marts of many builds.
     """
     database = Path(database)
     if not database.exists():
@@ -224,14 +239,25 @@ def build_warehouse(
     check_as_of(instant, span, settings.as_of_max_days_after_data, force)
     started = time.perf_counter()
     prepare_sources(database, settings, instant)
-    outcome = run_dbt(["build"], database, settings, instant, target_path, log_path, progress)
+    effective_as_of = datetime.fromisoformat(instant) if instant else span.latest
+    with duckdb.connect(str(database)) as con:
+        plan = plan_build(con, settings, effective_as_of, full_refresh)
+    log.info("build mode: %s (%s)", "full" if plan.full else "incremental", plan.reason)
+    command = ["build" if with_tests else "run", *(["--full-refresh"] if plan.full else [])]
+    outcome = run_dbt(
+        command, database, settings, instant, target_path, log_path, progress, plan.dbt_vars()
+    )
     nodes = node_results(outcome.result)
     result = BuildResult(
         success=bool(outcome.success),
         seconds=time.perf_counter() - started,
         as_of=instant,
         nodes=nodes,
+        incremental=not plan.full,
     )
+    if result.success:
+        with duckdb.connect(str(database)) as con:
+            record_build(con, plan, effective_as_of)
     for node in nodes:
         log.info(
             "%s %s: %s in %.2fs%s",
@@ -298,16 +324,25 @@ def prepare_text(database: Path, settings: Settings) -> None:
 def failure_message(result: BuildResult, exception: BaseException | None) -> str:
     failed = result.failed_nodes
     if not failed:
-        reason = f": {exception}" if exception else ""
-        return f"dbt build failed before running any model{reason}"
+        reason = say("node_message", detail=exception) if exception else ""
+        return say("err_build_before_models", reason=reason)
     named = "; ".join(
-        f"{node.resource_type} {node.name} {node.status}"
-        + (f" ({node.failures} failing rows)" if node.failures else "")
-        + (f": {_first_line(node.message)}" if node.message and node.status == "error" else "")
+        say(
+            "build_node",
+            kind=node_word(node.resource_type),
+            name=node.name,
+            status=node_word(node.status),
+        )
+        + (say("node_failing_rows", n=node.failures) if node.failures else "")
+        + (
+            say("node_message", detail=_first_line(node.message))
+            if node.message and node.status == "error"
+            else ""
+        )
         for node in failed[:5]
     )
-    more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
-    return f"dbt build failed, the warehouse was not published: {named}{more}"
+    more = say("err_build_more", n=len(failed) - 5) if len(failed) > 5 else ""
+    return say("err_build_failed", named=named, more=more)
 
 
 def _first_line(text: str) -> str:
@@ -322,13 +357,16 @@ def build_and_publish(
     log_path: Path | None = None,
     force: bool = False,
     progress: Callable[[int | None, str], None] | None = None,
+    full_refresh: bool = False,
 ) -> BuildResult:
     """Build on a private copy of ``warehouse`` and publish it only if the build passed."""
     warehouse = Path(warehouse)
     if not warehouse.exists():
         raise UserError("err_no_warehouse_ingest", path=warehouse)
     with publishing(warehouse) as staging:
-        return build_warehouse(staging, settings, as_of, target_path, log_path, force, progress)
+        return build_warehouse(
+            staging, settings, as_of, target_path, log_path, force, progress, full_refresh
+        )
 
 
 def generate_docs(database: Path, settings: Settings, target_path: Path | None = None) -> Path:
@@ -336,7 +374,7 @@ def generate_docs(database: Path, settings: Settings, target_path: Path | None =
     target = target_path or PROJECT_DIR / "target"
     outcome = run_dbt(["docs", "generate", "--static"], Path(database), settings, None, target)
     if not outcome.success:
-        raise UserError(f"dbt docs generate failed: {outcome.exception or 'see logs/dbt.log'}")
+        raise UserError("err_docs_failed", detail=outcome.exception or say("see_dbt_log"))
     return target / "static_index.html"
 
 
@@ -346,6 +384,7 @@ def ingest_and_build(
     force: bool = False,
     stage: Callable[[str], AbstractContextManager[Progress | None]] | None = None,
     on_ingested: Callable[[IngestReport], None] | None = None,
+    full_refresh: bool = False,
 ) -> tuple[IngestReport, BuildResult]:
     """The daily job: ingest the landing folder, then build the marts, in one atomic publish
     (readers see both steps or neither). What ``complaints run`` and the scheduled
@@ -366,7 +405,9 @@ def ingest_and_build(
         if on_ingested is not None:
             on_ingested(report)
         with stage("build") as progress:
-            result = build_warehouse(staging, settings, as_of, force=force, progress=progress)
+            result = build_warehouse(
+                staging, settings, as_of, force=force, progress=progress, full_refresh=full_refresh
+            )
     return report, result
 
 

@@ -11,18 +11,26 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.cli.shared import AsOfOpt, LandingOpt, WarehouseOpt, app, clean_errors, settings_for
+from flows.cli.shared import (
+    AsOfOpt,
+    ForceOpt,
+    LandingOpt,
+    VerboseOpt,
+    WarehouseOpt,
+    app,
+    clean_errors,
+    option,
+    settings_for,
+)
 from flows.errors import UserError
-from flows.i18n import say
+from flows.i18n import node_word, say
 
 console = Console()
 
 
-ForceOpt = Annotated[
-    bool,
-    typer.Option("--force", help=say("opt_force")),
+FullRefreshOpt = Annotated[
+    bool, option("--full-refresh", words="opt_full_refresh", show_default=True)
 ]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help=say("opt_verbose"))]
 
 
 def _print_result(result, verbose: bool = False) -> None:
@@ -31,28 +39,20 @@ def _print_result(result, verbose: bool = False) -> None:
         if not (verbose or node.failed):
             continue
         colour = "red" if node.failed else "green"
-        console.print(
-            f"  [{colour}]{node.status:>7}[/] {node.resource_type:<9} {node.name} "
-            f"({node.seconds:.2f}s)",
-            highlight=False,
+        line = say(
+            "build_node_line",
+            colour=colour,
+            status=f"{node_word(node.status):>7}",
+            kind=f"{node_word(node.resource_type):<9}",
+            name=node.name,
+            seconds=f"{node.seconds:.2f}",
         )
+        console.print(line, highlight=False)
     console.print(result.summary(), highlight=False)
 
 
-EngineOpt = Annotated[
-    str,
-    typer.Option(
-        "--engine",
-        help=say("opt_engine"),
-    ),
-]
-SparkDirOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--spark-dir",
-        help=say("opt_spark_dir"),
-    ),
-]
+EngineOpt = Annotated[str, option("--engine", words="opt_engine", show_default=True)]
+SparkDirOpt = Annotated[Path | None, option("--spark-dir", words="opt_spark_dir")]
 
 
 @app.command("build", help=say("cmd_build"))
@@ -64,6 +64,7 @@ def build_command(
     verbose: VerboseOpt = False,
     engine: EngineOpt = "duckdb",
     spark_dir: SparkDirOpt = None,
+    full_refresh: FullRefreshOpt = False,
 ) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
     from flows.build.run import build_and_publish
@@ -77,15 +78,22 @@ def build_command(
         from flows.spark.build import build_on_spark
 
         work = spark_dir or Path(settings.warehouse).parent / "spark"
-        result = build_on_spark(settings.warehouse, settings, work, as_of, force=force)
+        result = build_on_spark(
+            settings.warehouse, settings, work, as_of, force=force, full_refresh=full_refresh
+        )
         _print_result(result, verbose)
         console.print(
-            f"marts built on Spark (Parquet under {work}) and published in {settings.warehouse}"
+            say("built_on_spark", work=work, warehouse=settings.warehouse), highlight=False
         )
         return
     with stage_progress("build") as progress:
         result = build_and_publish(
-            settings.warehouse, settings, as_of, force=force, progress=progress
+            settings.warehouse,
+            settings,
+            as_of,
+            force=force,
+            progress=progress,
+            full_refresh=full_refresh,
         )
     _print_result(result, verbose)
     as_of_shown = result.as_of or say("as_of_default")
@@ -100,6 +108,7 @@ def run_command(
     as_of: AsOfOpt = None,
     force: ForceOpt = False,
     verbose: VerboseOpt = False,
+    full_refresh: FullRefreshOpt = False,
 ) -> None:
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
     from flows.build.run import ingest_and_build
@@ -114,6 +123,7 @@ def run_command(
         force=force,
         stage=stage_progress,
         on_ingested=lambda report: print_ingest_report(report, settings.warehouse, published=False),
+        full_refresh=full_refresh,
     )
     _print_result(result, verbose)
     console.print(
@@ -137,8 +147,4 @@ def docs_command(warehouse: WarehouseOpt = None) -> None:
         copy = Path(scratch) / "warehouse.duckdb"
         shutil.copyfile(settings.warehouse, copy)
         page = generate_docs(copy, settings)
-    console.print(
-        f"documentation written: open {page} in a browser (one self-contained file, works "
-        f"offline), or run 'uv run dbt docs serve --project-dir {PROJECT_DIR} "
-        f"--profiles-dir {PROJECT_DIR}' for the served site"
-    )
+    console.print(say("docs_written", page=page, project=PROJECT_DIR), highlight=False)

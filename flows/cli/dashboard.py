@@ -85,13 +85,7 @@ def dashboard(
     port = port or settings.dashboard_port
     users = settings.dashboard_users_file.resolve()
     if not is_loopback(host) and not users.is_file():
-        raise UserError(
-            f"refusing to serve the dashboard on {host} without sign-in: anyone who reaches it "
-            f"would see every merchant, the quarantined raw values and the SQL console. Create "
-            f"the users file {users} (accounts with roles and bcrypt password hashes from "
-            f"'complaints hash-password'; see docs/dashboards.md, 'Sign-in and roles'), or set "
-            f"COMPLAINTS_DASHBOARD_USERS to one, or serve on 127.0.0.1"
-        )
+        raise UserError("err_dashboard_open", host=host, users=users)
     if users.is_file():
         from dashboards.auth import load_users
 

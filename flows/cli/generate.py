@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from flows.cli.progress import stage_progress
-from flows.cli.shared import app, clean_errors, err_console, settings_for
+from flows.cli.shared import app, clean_errors, err_console, option, settings_for
 from flows.errors import UserError
 from flows.i18n import say
 
@@ -17,14 +17,7 @@ from flows.i18n import say
 @app.command(help=say("cmd_generate"))
 @clean_errors
 def generate(
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help=say("opt_gen_out"),
-            show_default=False,
-        ),
-    ] = None,
+    out: Annotated[Path | None, option("--out", words="opt_gen_out")] = None,
     orders: Annotated[int, typer.Option(help=say("opt_orders"))] = 500_000,
     start: Annotated[str, typer.Option(help=say("opt_start"))] = "2025-11-24",
     weeks: Annotated[int, typer.Option(help=say("opt_weeks"))] = 52,
@@ -34,13 +27,7 @@ def generate(
     headers: Annotated[str, typer.Option(help=say("opt_headers"))] = "en",
     encoding: Annotated[str, typer.Option(help=say("opt_encoding"))] = "utf-8",
     dirty_rate: Annotated[float, typer.Option(help=say("opt_dirty_rate"))] = 0.001,
-    truth: Annotated[
-        Path | None,
-        typer.Option(
-            help=say("opt_truth"),
-            show_default=False,
-        ),
-    ] = None,
+    truth: Annotated[Path | None, option("--truth", words="opt_truth")] = None,
     force: Annotated[bool, typer.Option("--force", help=say("opt_gen_force"))] = False,
 ) -> None:
     """Generate a realistic marketplace sample (six exports) and its ground truth."""

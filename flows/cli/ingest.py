@@ -9,18 +9,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli.shared import LandingOpt, WarehouseOpt, app, clean_errors, settings_for
+from flows.cli.shared import LandingOpt, WarehouseOpt, app, clean_errors, option, settings_for
 from flows.i18n import say
 from flows.landing.pipeline import IngestReport
 
 ProfilesOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--profiles",
-        envvar="COMPLAINTS_PROFILES",
-        help=say("opt_profiles"),
-        show_default=False,
-    ),
+    Path | None, option("--profiles", words="opt_profiles", envvar="COMPLAINTS_PROFILES")
 ]
 
 
@@ -56,12 +50,9 @@ def summary_table(report: IngestReport) -> Table:
     return table
 
 
-StrictOpt = Annotated[
-    bool,
-    typer.Option(
-        "--strict",
-        help=say("opt_strict"),
-    ),
+StrictOpt = Annotated[bool, option("--strict", words="opt_strict", show_default=True)]
+RetryRejectedOpt = Annotated[
+    bool, option("--retry-rejected", words="opt_retry_rejected", show_default=True)
 ]
 
 
@@ -72,13 +63,7 @@ def ingest_command(
     warehouse: WarehouseOpt = None,
     profiles: ProfilesOpt = None,
     strict: StrictOpt = False,
-    retry_rejected: Annotated[
-        bool,
-        typer.Option(
-            "--retry-rejected",
-            help=say("opt_retry_rejected"),
-        ),
-    ] = False,
+    retry_rejected: RetryRejectedOpt = False,
 ) -> None:
     """Load the landing folder's exports into the warehouse (validated, idempotent)."""
     from flows.cli.progress import send_library_logs_to_file, stage_progress

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.shared import WarehouseOpt, app, clean_errors, err_console, settings_for
+from flows.cli.shared import WarehouseOpt, app, clean_errors, err_console, option, settings_for
 from flows.errors import UserError
 from flows.i18n import say
 from flows.scorecard.labels import LANGUAGES
@@ -16,18 +16,8 @@ from flows.scorecard.labels import LANGUAGES
 @app.command(help=say("cmd_scorecards"))
 @clean_errors
 def scorecards(
-    week: Annotated[
-        str | None,
-        typer.Option(
-            "--week",
-            help=say("opt_week"),
-            show_default=False,
-        ),
-    ] = None,
-    category: Annotated[
-        str | None,
-        typer.Option("--category", help=say("opt_category"), show_default=False),
-    ] = None,
+    week: Annotated[str | None, option("--week", words="opt_week")] = None,
+    category: Annotated[str | None, option("--category", words="opt_category")] = None,
     lang: Annotated[
         str | None,
         typer.Option(
@@ -37,14 +27,7 @@ def scorecards(
         ),
     ] = None,
     warehouse: WarehouseOpt = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help=say("opt_sc_out"),
-            show_default=False,
-        ),
-    ] = None,
+    out: Annotated[Path | None, option("--out", words="opt_sc_out")] = None,
     send: Annotated[
         bool,
         typer.Option("--send/--no-send", help=say("opt_send")),

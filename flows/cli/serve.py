@@ -32,12 +32,15 @@ def serve() -> None:
         shown = api_url.removesuffix("/api") if api_url.endswith("/api") else ui_url(host, port)
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             deployments = build_deployments(settings)
-            console.print(f"Prefect UI (run history, artifacts): {shown}")
+            console.print(say("serve_ui", url=shown), highlight=False)
             for deployment in deployments:
                 schedule = deployment.schedules[0].schedule
-                console.print(
-                    f"  {deployment.name}: cron '{schedule.cron}' ({schedule.timezone})",
-                    highlight=False,
+                line = say(
+                    "serve_schedule",
+                    name=deployment.name,
+                    cron=schedule.cron,
+                    zone=schedule.timezone,
                 )
-            console.print("Serving; stop with Ctrl-C.")
+                console.print(line, highlight=False)
+            console.print(say("serve_running"))
             prefect_serve(*deployments, print_starting_message=False)

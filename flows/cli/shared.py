@@ -45,32 +45,22 @@ def _root() -> None:
     # A callback keeps ``complaints <command>`` a group even while only one command is registered.
 
 
+def option(*names: str, words: str, show_default: bool = False, **settings: Any) -> Any:
+    """An option whose help is the catalogue's ``words``; its default is said in that help, so
+    Typer does not show it again unless asked."""
+    return typer.Option(*names, help=say(words), show_default=show_default, **settings)
+
+
 WarehouseOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--warehouse",
-        envvar="COMPLAINTS_WAREHOUSE",
-        help=say("opt_warehouse"),
-        show_default=False,
-    ),
+    Path | None, option("--warehouse", words="opt_warehouse", envvar="COMPLAINTS_WAREHOUSE")
 ]
 LandingOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--landing",
-        envvar="COMPLAINTS_LANDING",
-        help=say("opt_landing"),
-        show_default=False,
-    ),
+    Path | None, option("--landing", words="opt_landing", envvar="COMPLAINTS_LANDING")
 ]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        help=say("opt_as_of"),
-        show_default=False,
-    ),
-]
+AsOfOpt = Annotated[str | None, option("--as-of", words="opt_as_of")]
+# Flags of the commands that build (build, run).
+ForceOpt = Annotated[bool, option("--force", words="opt_force", show_default=True)]
+VerboseOpt = Annotated[bool, option("--verbose", "-v", words="opt_verbose", show_default=True)]
 
 
 def settings_for(**paths: Path | str | None) -> Settings:

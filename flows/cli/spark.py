@@ -27,8 +27,14 @@ def export_raw_command(
     settings = settings_for(warehouse=warehouse)
     tables = export_raw(settings.warehouse, to, settings)
     for table in tables:
-        partitioned = f", partitioned by {table.partitioned_by}" if table.partitioned_by else ""
-        console.print(
-            f"  {table.schema}.{table.table}: {table.rows:,} rows{partitioned}", highlight=False
+        partitioned = (
+            say("exported_partitioned", column=table.partitioned_by) if table.partitioned_by else ""
         )
+        line = say(
+            "exported_table",
+            table=f"{table.schema}.{table.table}",
+            rows=f"{table.rows:,}",
+            partitioned=partitioned,
+        )
+        console.print(line, highlight=False)
     console.print(say("exported", n=len(tables), path=to), highlight=False)

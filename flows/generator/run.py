@@ -82,29 +82,26 @@ class GenerateOptions:
 
     def validate(self) -> None:
         if self.orders < 100:
-            raise UserError(f"--orders must be at least 100 order lines, got {self.orders}")
+            raise UserError("err_gen_orders", value=self.orders)
         if not 1 <= self.weeks <= 520:
-            raise UserError(f"--weeks must be between 1 and 520, got {self.weeks}")
+            raise UserError("err_gen_weeks", value=self.weeks)
         if not 1 <= self.merchants <= 100_000:
-            raise UserError(f"--merchants must be between 1 and 100000, got {self.merchants}")
+            raise UserError("err_gen_merchants", value=self.merchants)
         if self.start.weekday() != 0:
-            raise UserError(f"--start must be a Monday (weeks are ISO weeks), got {self.start}")
+            raise UserError("err_gen_monday", value=self.start)
         if self.fmt not in FORMATS:
-            raise UserError(f"--format must be one of {', '.join(FORMATS)}, got {self.fmt!r}")
+            raise UserError("err_gen_format", choices=", ".join(FORMATS), value=repr(self.fmt))
         if self.headers not in ("en", "zh"):
-            raise UserError(f"--headers must be en or zh, got {self.headers!r}")
+            raise UserError("err_gen_headers", value=repr(self.headers))
         if self.encoding.lower() not in ("utf-8", "gbk"):
-            raise UserError(f"--encoding must be utf-8 or gbk, got {self.encoding!r}")
+            raise UserError("err_gen_encoding", value=repr(self.encoding))
         if self.encoding.lower() == "gbk" and self.fmt != "csv":
-            raise UserError("--encoding gbk applies to csv only; use --format csv")
+            raise UserError("err_gen_gbk_csv")
         if not 0 <= self.dirty_rate <= 0.2:
-            raise UserError(f"--dirty-rate must be between 0 and 0.2, got {self.dirty_rate}")
+            raise UserError("err_gen_dirty_rate", value=self.dirty_rate)
         out, truth = self.out.resolve(), self.truth.resolve()
         if truth.parent == out or out in truth.parents:
-            raise UserError(
-                f"the truth file {self.truth} must not be inside the landing folder {self.out} "
-                "(the ingest would read it)"
-            )
+            raise UserError("err_gen_truth_inside", truth=self.truth, out=self.out)
 
 
 def _rng(seed: int, *stream: int) -> np.random.Generator:
@@ -189,9 +186,7 @@ def generate(
         p.name for p in out.iterdir() if p.is_file() and p.name.startswith(ENTITY_PREFIXES)
     )
     if existing and not opts.force:
-        raise UserError(
-            f"{out} already holds exports ({existing[0]}, ...); use --force to replace them"
-        )
+        raise UserError("err_gen_exists", out=out, first=existing[0])
     staging = out / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()

@@ -45,8 +45,5 @@ def check_key(con: duckdb.DuckDBPyConnection, key: bytes, key_file: Path) -> Non
         return
     if row[0] != mine:
         raise UserError(
-            f"refusing to load: the warehouse's phone hashes were made with another key "
-            f"(fingerprint {row[0]}), but this run's key from {key_source(key_file)} has "
-            f"fingerprint {mine}; point COMPLAINTS_KEY_FILE (or key_file in complaints.yml) at "
-            f"the original key file, or set ${KEY_ENV} to the original key"
+            "err_key_mismatch", theirs=row[0], source=key_source(key_file), mine=mine, env=KEY_ENV
         )

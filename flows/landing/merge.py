@@ -91,6 +91,14 @@ def merge_batch(
         )
     elif entity.name == "complaints":
         con.execute(f"create or replace temp table batch_latest as {_latest('batch_new', cols)}")
+        _record_replaced(
+            con,
+            "complaints",
+            "r.order_id, r.sku_id, null",
+            f"{table} as r semi join batch_latest as b on r.complaint_id = b.complaint_id "
+            "and r.updated_at <= b.updated_at",
+            params,
+        )
         con.execute(
             f"""
             delete from {table} as r using batch_latest as b
@@ -109,6 +117,15 @@ def merge_batch(
         )
     else:
         if hits > repeats:
+            if entity.name == "orders":
+                _record_replaced(
+                    con,
+                    "orders",
+                    "r.order_id, r.sku_id, r.ordered_at",
+                    f"{table} as r semi join (select * from batch_hits anti join batch_repeats "
+                    f"using (_row_number)) as b on {_on(keys, 'r', 'b')}",
+                    params,
+                )
             con.execute(
                 f"""
                 delete from {table} as r
@@ -121,6 +138,19 @@ def merge_batch(
     loaded = total - repeats - identity_duplicates
     return MergeCounts(
         loaded=loaded, duplicate=repeats + identity_duplicates, superseded=superseded
+    )
+
+
+def _record_replaced(
+    con: duckdb.DuckDBPyConnection, entity: str, values: str, rows: str, params: list[str]
+) -> None:
+    """Note the order line a replaced row named (and, for orders, its order time) before the row
+    goes: an incremental build redoes the order week the old row counted in, which the raw table
+    no longer shows (docs/incremental.md)."""
+    con.execute(
+        f"insert into meta.replaced_rows select '{entity}', {values}, ?, cast(? as timestamptz) "
+        f"from {rows}",
+        params,
     )
 
 

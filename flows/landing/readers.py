@@ -270,23 +270,11 @@ def _apply_line_reasons(con: duckdb.DuckDBPyConnection, reasons: list[str]) -> N
     Only marked lines are invalid in the readable copy, so the k-th such record holds the k-th
     marked line; when one record holds several marked lines, it gets all their reasons.
     """
-    flagged = [
-        row[0]
-        for row in con.execute(
-            "select _row_number from src_rejects where reason like '%invalid encoding%' "
-            "order by _row_number"
-        ).fetchall()
-    ]
-    if len(flagged) == len(reasons):
-        pairs = list(zip(flagged, reasons, strict=True))
-    else:
-        joined = "; ".join(reasons[:5]) + ("; …" if len(reasons) > 5 else "")
-        pairs = [(n, joined) for n in flagged]
-    con.executemany(
-        "update src_rejects set reason = ?, raw_line = regexp_replace(raw_line, '[?\ufffd]$', '') "
-        "where _row_number = ?",
-        [[reason, number] for number, reason in pairs],
+    flagged = (
+        "select _row_number from src_rejects where reason like '%invalid encoding%' "
+        "order by _row_number"
     )
+    _give_reasons(con, reasons, flagged, "src_rejects", "raw_line", "_row_number")
 
 
 def _number_rows(con: duckdb.DuckDBPyConnection, headers: list[str]) -> None:
@@ -441,20 +429,33 @@ def read_jsonl(
 
 def _apply_jsonl_line_reasons(con: duckdb.DuckDBPyConnection, reasons: list[str]) -> None:
     """The reasons of the lines marked as foreign to the file's encoding (one line each)."""
-    flagged = [
-        row[0]
-        for row in con.execute(
-            "select line from src_line_rejects where foreign_line order by line"
-        ).fetchall()
-    ]
+    flagged = "select line from src_line_rejects where foreign_line order by line"
+    _give_reasons(con, reasons, flagged, "src_lines", "line", "physical")
+
+
+def _give_reasons(
+    con: duckdb.DuckDBPyConnection,
+    reasons: list[str],
+    flagged_sql: str,
+    table: str,
+    text: str,
+    key: str,
+) -> None:
+    """Pair the flagged records (``flagged_sql``: their ``key``s in file order) with the marked
+    lines' reasons, and drop the replacement mark the readable copy left at the end of ``text``.
+
+    One reason each when the counts agree; otherwise every flagged record gets the first reasons
+    joined, so none is left without one.
+    """
+    flagged = [row[0] for row in con.execute(flagged_sql).fetchall()]
     if len(flagged) == len(reasons):
         pairs = list(zip(flagged, reasons, strict=True))
     else:
         joined = "; ".join(reasons[:5]) + ("; …" if len(reasons) > 5 else "")
         pairs = [(n, joined) for n in flagged]
     con.executemany(
-        "update src_lines set reason = ?, line = regexp_replace(line, '[?\ufffd]$', '') "
-        "where physical = ?",
+        f"update {table} set reason = ?, {text} = regexp_replace({text}, '[?\ufffd]$', '') "
+        f"where {key} = ?",
         [[reason, number] for number, reason in pairs],
     )
 

@@ -67,6 +67,14 @@ create table if not exists meta.assumed_values (
     row_numbers bigint[],
     recorded_at timestamptz
 );
+create table if not exists meta.replaced_rows (
+    entity varchar,
+    order_id varchar,
+    sku_id varchar,
+    ordered_at timestamptz,
+    file_id varchar,
+    replaced_at timestamptz
+);
 create table if not exists meta.expectation_results (
     file_id varchar,
     file_name varchar,

@@ -41,5 +41,5 @@ def daily_pipeline(
     )
     if ingested.rejected:
         names = ", ".join(f.file_name for f in ingested.rejected)
-        raise UserError(f"published, but these landing files were rejected: {names}")
+        raise UserError("err_published_rejected", names=names)
     return {"files": len(ingested.files), "nodes": len(built.nodes)}

@@ -41,13 +41,9 @@ def wait_until_healthy(
         if is_healthy(api_url):
             return
         if process is not None and process.poll() is not None:
-            raise UserError(
-                f"the Prefect server exited with code {process.returncode} before it was ready"
-            )
+            raise UserError("err_prefect_exited", code=process.returncode)
         time.sleep(0.5)
-    raise UserError(
-        f"the Prefect server at {api_url} did not become healthy within {timeout:.0f} s"
-    )
+    raise UserError("err_prefect_unhealthy", url=api_url, seconds=f"{timeout:.0f}")
 
 
 def _die_with_parent() -> None:
@@ -68,10 +64,7 @@ def local_server(
     configured = os.environ.get("PREFECT_API_URL")
     if configured:
         if not is_healthy(configured, timeout=10):
-            raise UserError(
-                f"PREFECT_API_URL={configured} does not answer; start that server or "
-                "unset PREFECT_API_URL to let 'serve' start a local one"
-            )
+            raise UserError("err_prefect_no_answer", url=configured)
         yield configured
         return
     api_url = f"{ui_url(host, port)}/api"

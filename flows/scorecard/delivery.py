@@ -15,6 +15,7 @@ from email.message import EmailMessage
 
 from flows import formatting as fmt
 from flows.config import Settings
+from flows.i18n import say
 from flows.scorecard.cards import CategoryCards
 from flows.scorecard.labels import Labels
 from flows.scorecard.ledger import DeliveryLedger
@@ -169,12 +170,12 @@ def _deliver(
     week, smtp, ledger, settings = run.week, run.smtp, run.ledger, run.settings
     name = category.category
     if smtp is None:
-        return DeliveryOutcome(name, FILES_ONLY, detail="SMTP is not configured")
+        return DeliveryOutcome(name, FILES_ONLY, detail=say("delivery_no_smtp"))
     if recipients is None:
         return DeliveryOutcome(
             name,
             NO_RECIPIENTS,
-            detail=f"no recipients for this category in {settings.recipients_file}",
+            detail=say("delivery_no_recipients_in", path=settings.recipients_file),
         )
     previous = ledger.sent(week.label, name)
     if previous and not run.resend:
@@ -183,7 +184,7 @@ def _deliver(
             ALREADY_SENT,
             previous["recipients"],
             previous["message_id"],
-            detail=f"sent {previous['sent_at']}",
+            detail=say("delivery_sent_at", at=previous["sent_at"]),
         )
     pending = ledger.pending(week.label, name)
     if pending and not run.resend:
@@ -239,14 +240,10 @@ def _deliver(
             recipients.all,
             message["Message-ID"],
             attempts,
-            detail=f"refused recipients: {', '.join(sorted(refused))}",
+            detail=say("delivery_refused", addresses=", ".join(sorted(refused))),
         )
     return DeliveryOutcome(name, SENT, recipients.all, message["Message-ID"], attempts)
 
 
 def _unconfirmed_detail(message_id: str) -> str:
-    return (
-        f"the server received message {message_id} but did not confirm it, so it may have "
-        "arrived; it is not sent again automatically: check the recipients' mailbox, then rerun "
-        "with --resend to send it again under the same Message-ID"
-    )
+    return say("delivery_unconfirmed_detail", message_id=message_id)

@@ -192,9 +192,7 @@ class Labels:
 
     def __init__(self, lang: str) -> None:
         if lang not in LANGUAGES:
-            raise UserError(
-                f"language {lang!r} is not supported; choose one of {', '.join(LANGUAGES)}"
-            )
+            raise UserError("err_lang_unsupported", value=repr(lang), choices=", ".join(LANGUAGES))
         self.lang = lang
         self._text = _TEXT[lang]
 

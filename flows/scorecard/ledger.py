@@ -24,6 +24,7 @@ from typing import Any
 
 from flows.errors import UserError
 from flows.file_modes import SECRET_FILE_MODE, restrict
+from flows.i18n import because
 
 
 class DeliveryLedger:
@@ -36,7 +37,7 @@ class DeliveryLedger:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except ValueError as exc:
-            raise UserError(f"{self.path}: the delivery ledger is not valid JSON ({exc})") from None
+            raise UserError("err_ledger_json", path=self.path, reason=because(exc)) from None
         data.setdefault("deliveries", [])
         data.setdefault("failures", [])
         data.setdefault("pending", [])

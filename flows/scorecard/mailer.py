@@ -55,17 +55,17 @@ def smtp_from_env(
         return None
     flag = env.get("COMPLAINTS_SMTP_STARTTLS", "true").strip().lower()
     if flag not in _TRUE | _FALSE:
-        raise UserError(f"COMPLAINTS_SMTP_STARTTLS={flag!r}: use true or false")
+        raise UserError("err_smtp_starttls", flag=repr(flag))
     starttls = flag in _TRUE
     port_text = env.get("COMPLAINTS_SMTP_PORT", "").strip()
     try:
         port = int(port_text) if port_text else (587 if starttls else 25)
     except ValueError:
-        raise UserError(f"COMPLAINTS_SMTP_PORT={port_text!r} is not a port number") from None
+        raise UserError("err_smtp_port", port=repr(port_text)) from None
     user = env.get("COMPLAINTS_SMTP_USER") or None
     sender = (env.get("COMPLAINTS_SMTP_FROM") or user or "").strip()
     if "@" not in sender:
-        raise UserError("COMPLAINTS_SMTP_FROM must be set to the sender address when SMTP is used")
+        raise UserError("err_smtp_from")
     return SmtpSettings(
         host=host,
         port=port,

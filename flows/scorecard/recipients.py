@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from flows.errors import UserError
+from flows.i18n import because, say
 
 _ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
@@ -36,10 +37,10 @@ def _addresses(value: object, where: str) -> tuple[str, ...]:
         return ()
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-        raise UserError(f"{where}: expected an address or a list of addresses")
+        raise UserError("err_recipients_list", where=where)
     for item in items:
         if not _ADDRESS.match(item.strip()):
-            raise UserError(f"{where}: {item!r} is not an email address")
+            raise UserError("err_recipients_address", where=where, item=repr(item))
     return tuple(item.strip() for item in items)
 
 
@@ -50,22 +51,22 @@ def load_recipients(path: Path) -> dict[str, Recipients]:
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML ({exc})") from None
+        raise UserError("err_recipients_yaml", path=path, reason=because(exc)) from None
     if not isinstance(loaded, dict):
-        raise UserError(f"{path}: expected a mapping of category → recipients")
+        raise UserError("err_recipients_mapping", path=path)
     out: dict[str, Recipients] = {}
     for category, value in loaded.items():
-        where = f"{path}, category {category!r}"
+        where = say("where_category", path=path, category=repr(category))
         if isinstance(value, dict):
             unknown = set(value) - {"to", "cc"}
             if unknown:
-                raise UserError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+                raise UserError("err_recipients_keys", where=where, keys=", ".join(sorted(unknown)))
             entry = Recipients(
                 _addresses(value.get("to"), where), _addresses(value.get("cc"), where)
             )
         else:
             entry = Recipients(_addresses(value, where))
         if not entry.to:
-            raise UserError(f"{where}: no 'to' address")
+            raise UserError("err_recipients_to", where=where)
         out[str(category)] = entry
     return out

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.errors import UserError
+from flows.i18n import say
 from flows.scorecard.delivery import DeliveryOutcome
 from flows.scorecard.produce import CategoryFiles
 
@@ -86,15 +87,23 @@ class ScorecardReport:
     def summary(self) -> str:
         """A few lines for people: what was written, what was sent, what failed."""
         lines = [
-            f"Scorecards {self.week}: {self.n_cards} merchant cards, "
-            f"{len(self.categories)} workbooks in {self.out_dir}",
-            f"Index: {self.index}",
+            say(
+                "scorecards_written",
+                week=self.week,
+                cards=self.n_cards,
+                workbooks=len(self.categories),
+                out=self.out_dir,
+            ),
+            say("scorecards_index", path=self.index),
         ]
         for d in self.deliveries:
-            to = f" to {', '.join(d.recipients)}" if d.recipients else ""
-            detail = f" ({d.detail})" if d.detail else ""
-            lines.append(f"  {d.category}: {d.status}{to}{detail}")
-        lines.extend(f"warning: {warning}" for warning in self.warnings)
+            to = say("scorecards_to", recipients=", ".join(d.recipients)) if d.recipients else ""
+            detail = say("scorecards_detail", detail=d.detail) if d.detail else ""
+            status = say(f"delivery_{d.status}")
+            lines.append(
+                say("scorecards_delivery", category=d.category, status=status, to=to, detail=detail)
+            )
+        lines.extend(say("scorecards_warning", warning=warning) for warning in self.warnings)
         return "\n".join(lines)
 
     def markdown(self) -> str:

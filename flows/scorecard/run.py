@@ -11,6 +11,7 @@ from typing import Any
 
 from flows import formatting as fmt
 from flows.config import Settings
+from flows.i18n import say
 from flows.landing.pii import phone_patterns_in_use
 from flows.scorecard.delivery import DeliveryRun, deliver_category
 from flows.scorecard.index_page import write_index
@@ -116,7 +117,11 @@ def unknown_recipient_categories(recipients: dict, settings: Settings) -> list[s
     """A recipients entry whose category the marts do not know would never be mailed: say so."""
     known = set(scorecard_categories(settings.warehouse))
     return [
-        f"{settings.recipients_file} names category {category!r}, which the marts do not have "
-        f"(known: {', '.join(sorted(known))}); its addresses receive nothing"
+        say(
+            "warn_unknown_recipient_category",
+            path=settings.recipients_file,
+            category=repr(category),
+            known=", ".join(sorted(known)),
+        )
         for category in sorted(set(recipients) - known)
     ]

@@ -13,11 +13,14 @@ import json
 import logging
 import shutil
 import time
+from datetime import datetime
 from pathlib import Path
 
+from flows.build.incremental import INCREMENTAL_MODELS, INCREMENTAL_SCHEMA
 from flows.build.run import BuildResult, dbt_args
 from flows.config import Settings
 from flows.errors import UserError
+from flows.i18n import because
 
 log = logging.getLogger(__name__)
 
@@ -65,19 +68,56 @@ def run_dbt_spark(
     work_dir: Path,
     settings: Settings,
     as_of: str | None = None,
+    extra_vars: dict[str, object] | None = None,
+    reattach: tuple[str, ...] = (),
 ):
-    """Invoke dbt in-process on the Spark target; returns dbt's own result object."""
+    """Invoke dbt in-process on the Spark target; returns dbt's own result object.
+
+    ``reattach``: incremental tables a previous build left under ``work_dir`` to register in this
+    session's (in-memory) catalogue first, so dbt adds to them instead of starting over.
+    """
     from dbt.cli.main import dbtRunner
 
     from flows.spark.python_models import register_session_python_models
 
     register_session_python_models()
     work_dir = Path(work_dir)
-    local_session(work_dir / "spark-warehouse")
+    session = local_session(work_dir / "spark-warehouse")
+    for name in reattach:
+        reattach_table(session, work_dir, name)
     args = dbt_args(command, settings, as_of, work_dir / "target", work_dir / "logs")
     at = args.index("--vars")
-    args[at + 1] = json.dumps(spark_vars(settings, parquet_dir, as_of))
+    args[at + 1] = json.dumps({**spark_vars(settings, parquet_dir, as_of), **(extra_vars or {})})
     return dbtRunner().invoke(["--quiet", *args, "--target", "spark"])
+
+
+def table_folder(work_dir: Path, schema: str, table: str) -> Path:
+    """Where the local session writes a table's Parquet files."""
+    return Path(work_dir) / "spark-warehouse" / f"{schema}.db" / table
+
+
+def reattach_table(session, work_dir: Path, name: str) -> None:
+    """Register an incremental table of a previous build (its Parquet folder, partitions
+    discovered) in this session's catalogue."""
+    if session.catalog.tableExists(f"{INCREMENTAL_SCHEMA}.{name}"):
+        return  # this process's session built it: the catalogue still has it
+    folder = table_folder(work_dir, INCREMENTAL_SCHEMA, name)
+    session.sql(f"create database if not exists {INCREMENTAL_SCHEMA}")
+    session.sql(
+        f"create table {INCREMENTAL_SCHEMA}.{name} using parquet location '{folder.as_posix()}'"
+    )
+    session.sql(f"msck repair table {INCREMENTAL_SCHEMA}.{name}")
+
+
+def keep_only_incremental_tables(work_dir: Path) -> None:
+    """Remove every table a previous build wrote except the incremental ones (dbt recreates the
+    others, and Spark refuses to create a table over a folder that exists)."""
+    root = Path(work_dir) / "spark-warehouse"
+    for schema in root.glob("*.db"):
+        for table in schema.iterdir():
+            keep = schema.name == f"{INCREMENTAL_SCHEMA}.db" and table.name in INCREMENTAL_MODELS
+            if not keep:
+                shutil.rmtree(table, ignore_errors=True) if table.is_dir() else table.unlink()
 
 
 def mart_folder(work_dir: Path, table: str) -> Path:
@@ -91,6 +131,8 @@ def build_on_spark(
     work_dir: Path,
     as_of: str | None = None,
     force: bool = False,
+    full_refresh: bool = False,
+    with_tests: bool = True,
 ) -> BuildResult:
     """``complaints build --engine spark``: the marts built on Spark, published in ``warehouse``.
 
@@ -99,17 +141,20 @@ def build_on_spark(
     target (models and data tests) writing the marts as Parquet under ``work_dir``, and
     the marts are loaded into the copy's ``marts`` schema with the statistics macros the DuckDB
     build persists, so the dashboards, scorecards, alerts and SQL console read them unchanged.
+    Incremental (docs/incremental.md) when the warehouse records a previous Spark build with the
+    same settings and its incremental tables are still under ``work_dir``; full otherwise.
     """
     import duckdb
 
     from flows.build.as_of import check_as_of, loaded_span, parse_as_of
+    from flows.build.incremental import plan_build, record_build
     from flows.build.run import failure_message, node_results, prepare_sources
     from flows.spark.export import write_parquet_tree
     from flows.warehouse import publishing
 
     warehouse, work_dir = Path(warehouse), Path(work_dir)
     if not warehouse.exists():
-        raise UserError(f"no warehouse at {warehouse}: run 'complaints ingest' first")
+        raise UserError("err_no_warehouse_ingest", path=warehouse)
     instant = parse_as_of(as_of, settings.timezone) if as_of else None
     with duckdb.connect(str(warehouse), read_only=True) as con:
         span = loaded_span(con)
@@ -120,18 +165,40 @@ def build_on_spark(
         parquet = work_dir / "parquet"
         with duckdb.connect(str(staging), read_only=True) as con:
             write_parquet_tree(con, parquet, settings.timezone)
-        shutil.rmtree(work_dir / "spark-warehouse", ignore_errors=True)
-        outcome = run_dbt_spark(SPARK_BUILD, parquet, work_dir, settings, instant)
+        effective_as_of = datetime.fromisoformat(instant) if instant else span.latest
+        kept = all(
+            table_folder(work_dir, INCREMENTAL_SCHEMA, name).is_dir() for name in INCREMENTAL_MODELS
+        )
+        with duckdb.connect(str(staging)) as con:
+            plan = plan_build(con, settings, effective_as_of, full_refresh, "spark", kept)
+        log.info("build mode: %s (%s)", "full" if plan.full else "incremental", plan.reason)
+        if plan.full:
+            shutil.rmtree(work_dir / "spark-warehouse", ignore_errors=True)
+        else:
+            keep_only_incremental_tables(work_dir)
+        command = SPARK_BUILD if with_tests else ["run"]
+        outcome = run_dbt_spark(
+            [*command, *(["--full-refresh"] if plan.full else [])],
+            parquet,
+            work_dir,
+            settings,
+            instant,
+            plan.dbt_vars(),
+            () if plan.full else INCREMENTAL_MODELS,
+        )
         result = BuildResult(
             success=bool(outcome.success),
             seconds=time.perf_counter() - started,
             as_of=instant,
             nodes=node_results(outcome.result),
+            incremental=not plan.full,
         )
         if not result.success:
             raise UserError(failure_message(result, outcome.exception))
         load_marts(staging, work_dir)
         persist_functions(staging, settings, work_dir)
+        with duckdb.connect(str(staging)) as con:
+            record_build(con, plan, effective_as_of, "spark")
     log.info(result.summary())
     return result
 
@@ -164,4 +231,6 @@ def persist_functions(database: Path, settings: Settings, work_dir: Path) -> Non
         log_path=Path(work_dir) / "logs",
     )
     if not outcome.success:
-        raise UserError(f"writing the statistics macros failed: {outcome.exception}")
+        raise UserError(
+            "err_spark_macros", detail=outcome.exception, reason=because(outcome.exception)
+        )

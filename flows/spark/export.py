@@ -45,7 +45,7 @@ def export_raw(warehouse: Path, dest: Path, settings: Settings) -> list[Exported
 
     warehouse = Path(warehouse)
     if not warehouse.exists():
-        raise UserError(f"no warehouse at {warehouse}: run 'complaints ingest' first")
+        raise UserError("err_no_warehouse_ingest", path=warehouse)
     with publishing(warehouse) as staging:
         prepare_sources(staging, settings)
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -81,10 +81,7 @@ def source_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
         if (schema, table) not in present
     ]
     if missing:
-        raise UserError(
-            f"the warehouse lacks the source tables {', '.join(missing)}: "
-            "run 'complaints ingest' first"
-        )
+        raise UserError("err_missing_sources", tables=", ".join(missing))
     return declared_sources()
 
 

@@ -1,7 +1,10 @@
 {#- Every order line with whether it drew a counted complaint / a confirmed defect (cohort
     attribution: a complaint counts against the order line it names, in that line's order week).
     Kept narrow on purpose (no order_id, amounts or buyer): it is the largest table of the build
-    and every rate aggregates it, so it holds only what the rates group and filter on. -#}
+    and every rate aggregates it, so it holds only what the rates group and filter on. Incremental
+    by order week (macros/incremental.sql). -#}
+{{ config(**incremental_by_order_week()) }}
+-- depends_on: {{ ref('int_order_weeks_to_redo') }}
 with
 
 orders as (
@@ -35,6 +38,7 @@ flagged as (
     left join complaints_per_line
         on orders.order_id = complaints_per_line.order_id
         and orders.sku_id = complaints_per_line.sku_id
+    where {{ only_weeks_to_redo('orders.order_week') }}
 )
 
 select * from flagged

@@ -14,39 +14,7 @@ complaint_events as (
     select * from {{ ref('stg_raw__complaint_events') }}
 ),
 
-requests as (
-    select
-        complaint_id,
-        occurred_at as requested_at,
-        row_number() over (partition by complaint_id order by occurred_at) as request_number,
-        lead(occurred_at) over (partition by complaint_id order by occurred_at)
-            as next_requested_at
-    from complaint_events
-    where event_type = 'info_requested'
-),
-
-answers as (
-    select complaint_id, occurred_at as answered_at
-    from complaint_events
-    where event_type = 'info_received'
-),
-
-paired as (
-    select
-        requests.complaint_id,
-        requests.request_number,
-        requests.requested_at,
-        requests.next_requested_at,
-        min(answers.answered_at) as answered_at
-    from requests
-    left join answers
-        on requests.complaint_id = answers.complaint_id
-        and answers.answered_at >= requests.requested_at
-        and (requests.next_requested_at is null
-            or answers.answered_at < requests.next_requested_at)
-    group by requests.complaint_id, requests.request_number, requests.requested_at,
-        requests.next_requested_at
-),
+{{ request_pair_ctes('complaint_events', 'info_requested', 'info_received', 'answered_at') }},
 
 final as (
     select

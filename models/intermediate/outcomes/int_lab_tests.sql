@@ -23,37 +23,9 @@ working_intervals as (
     select * from {{ ref('int_working_intervals') }}
 ),
 
-requests as (
-    select
-        complaint_id,
-        occurred_at as requested_at,
-        row_number() over (partition by complaint_id order by occurred_at) as request_number,
-        lead(occurred_at) over (partition by complaint_id order by occurred_at)
-            as next_requested_at
-    from complaint_events
-    where event_type = 'lab_test_requested'
-),
-
-completions as (
-    select complaint_id, occurred_at as completed_at
-    from complaint_events
-    where event_type = 'lab_test_completed'
-),
-
-paired as (
-    select
-        requests.complaint_id,
-        requests.request_number,
-        requests.requested_at,
-        min(completions.completed_at) as completed_at
-    from requests
-    left join completions
-        on requests.complaint_id = completions.complaint_id
-        and completions.completed_at >= requests.requested_at
-        and (requests.next_requested_at is null
-            or completions.completed_at < requests.next_requested_at)
-    group by requests.complaint_id, requests.request_number, requests.requested_at
-),
+{{ request_pair_ctes(
+    'complaint_events', 'lab_test_requested', 'lab_test_completed', 'completed_at'
+) }},
 
 {#- Working time between two instants: W(completed) - W(requested), W = working microseconds
     before an instant on the calendar (macros/time.sql, working_position). -#}

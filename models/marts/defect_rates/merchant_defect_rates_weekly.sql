@@ -1,7 +1,7 @@
 with
 
-order_lines as (
-    select * from {{ ref('int_order_lines_flagged') }}
+merchant_week_counts as (
+    select * from {{ ref('int_merchant_week_counts') }}
 ),
 
 merchants as (
@@ -10,17 +10,6 @@ merchants as (
 
 build_context as (
     select * from {{ ref('int_build_context') }}
-),
-
-per_week as (
-    select
-        merchant_id,
-        order_week,
-        count(*) as order_lines,
-        count(case when has_counted_complaint then 1 end) as complaint_lines,
-        count(case when has_confirmed_defect then 1 end) as defect_lines
-    from order_lines
-    group by merchant_id, order_week
 ),
 
 final as (
@@ -36,7 +25,7 @@ final as (
         {{ rate_with_interval('per_week.defect_lines', 'per_week.order_lines', 'defect_rate') }},
         {{ is_week_mature('per_week.order_week', 'build_context.as_of') }} as is_mature,
         per_week.order_week
-    from per_week
+    from merchant_week_counts as per_week
     cross join build_context
     left join merchants
         on per_week.merchant_id = merchants.merchant_id

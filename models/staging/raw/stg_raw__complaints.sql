@@ -27,6 +27,7 @@ renamed as (
         received_at,
         updated_at,
         _file_id as file_id,
+        _ingested_at as ingested_at,
         _row_number as file_row_number
     from source
 )

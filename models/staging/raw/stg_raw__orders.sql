@@ -19,7 +19,8 @@ renamed as (
         ordered_at,
         shipped_at,
         delivered_at,
-        _file_id as file_id
+        _file_id as file_id,
+        _ingested_at as ingested_at
     from source
 )
 

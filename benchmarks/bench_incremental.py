@@ -1,0 +1,147 @@
+"""Benchmark of incremental builds (docs/incremental.md): F(n), a full ``dbt build`` on n order
+lines, against I(n), the build after one more day of exports on a warehouse of n lines that a
+previous build left (so incremental). The daily run's data-dependent part should be small:
+
+    (I(10M) - I(20k)) / (F(10M) - F(20k)) <= 0.1
+
+Raw tables are synthetic (``bench_data.sql``, as ``bench_build.py``); each build runs in a child
+process. Each I(n) repetition adds one more day (``bench_build.EXTRA_DAY``) after the previous
+build. Results go to ``benchmarks/results/incremental.json``.
+
+    flock /tmp/bench.lock nice uv run python benchmarks/bench_incremental.py \\
+        [--sizes 20000 1000000 10000000] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from bench_build import EXTRA_DAY, prepare  # noqa: E402
+
+RESULTS = HERE / "results" / "incremental.json"
+
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from flows.build.run import build_warehouse
+from flows.config import Settings
+started = time.perf_counter()
+result = build_warehouse(Path(sys.argv[1]), Settings(), target_path=Path(sys.argv[2]),
+                         log_path=Path(sys.argv[2]) / "logs", full_refresh=sys.argv[3] == "full")
+slowest = sorted(result.nodes, key=lambda node: -node.seconds)[:8]
+print(json.dumps({"seconds": time.perf_counter() - started, "incremental": result.incremental,
+                  "slowest": [[node.name, round(node.seconds, 2)] for node in slowest]}))
+"""
+
+
+def timed_build(database: Path, scratch: Path, mode: str) -> dict:
+    """One build (``mode`` full or auto) in a child process: seconds, mode and slowest nodes."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(database), str(scratch), mode],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"build failed:\n{done.stdout}\n{done.stderr[-3000:]}")
+    inner = json.loads(done.stdout.strip().splitlines()[-1])
+    return {
+        "wall_seconds": round(time.perf_counter() - started, 2),
+        "build_seconds": round(inner["seconds"], 2),
+        "incremental": inner["incremental"],
+        "slowest_nodes": inner["slowest"],
+    }
+
+
+def add_day(database: Path) -> int:
+    """One more day of order lines, complaints and events; returns the order lines added."""
+    with duckdb.connect(str(database)) as con:
+        before = con.execute("select count(*) from raw.orders").fetchone()[0]
+        con.execute(EXTRA_DAY)
+        after = con.execute("select count(*) from raw.orders").fetchone()[0]
+        con.execute("checkpoint")
+    return after - before
+
+
+def bench_size(n_orders: int, repeats: int, scratch: Path) -> dict:
+    database = scratch / f"incremental_{n_orders}.duckdb"
+    prepare(database, n_orders)
+    full = [timed_build(database, scratch, "full") for _ in range(repeats)]
+    incremental, added = [], []
+    for _ in range(repeats):
+        added.append(add_day(database))
+        incremental.append(timed_build(database, scratch, "auto"))
+    if not all(run["incremental"] for run in incremental):
+        raise SystemExit("a build after one more day was not incremental")
+    f = statistics.median(run["build_seconds"] for run in full)
+    i = statistics.median(run["build_seconds"] for run in incremental)
+    database.unlink()
+    return {
+        "order_lines": n_orders,
+        "full_runs": full,
+        "incremental_runs": incremental,
+        "day_order_lines": added,
+        "F_median_seconds": f,
+        "I_median_seconds": i,
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 1_000_000, 10_000_000])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    sizes = []
+    with tempfile.TemporaryDirectory(prefix="bench-incremental-") as tmp:
+        for n in args.sizes:
+            print(f"== {n:,} order lines", flush=True)
+            result = bench_size(n, args.repeats, Path(tmp))
+            print(json.dumps(result, indent=2), flush=True)
+            sizes.append(result)
+    report = {
+        "benchmark": "incremental dbt build (models + data tests + unit tests) after one more day",
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "threads": 2,
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+        "sizes": sizes,
+        "target": {"ratio": 0.1},
+    }
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        report["ratio"] = {
+            "definition": "(I(large) - I(small)) / (F(large) - F(small))",
+            "small": small["order_lines"],
+            "large": large["order_lines"],
+            "value": round(
+                (large["I_median_seconds"] - small["I_median_seconds"])
+                / (large["F_median_seconds"] - small["F_median_seconds"]),
+                3,
+            ),
+        }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"written {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

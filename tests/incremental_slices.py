@@ -1,0 +1,303 @@
+"""The generated sample delivered as a run of daily exports, for the incremental-build tests: the
+slices, and a comparison of the marts of two warehouses (counts exact, floats to 1e-9).
+
+Slice 0 holds the masters and everything before the last days; each daily slice the order lines,
+events and complaints of one more day (a complaint still being handled arrives first as an open,
+unclassified state and later in its final one: an update of an old complaint). Two more slices
+follow: an old week of orders re-delivered with changed rows (some moved to the week before, some
+to another merchant) and a batch of updates to old complaints (withdrawn, or now confirmed
+defects), the contract's late-arriving cases.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+# Stamps of a run, not numbers of the data.
+RUN_STAMPS = {
+    "built_at",
+    "invocation_id",
+    "ingested_at",
+    "file_mtime_ns",
+    "quarantined_at",
+    "warned_at",
+    "latest_ingested_at",
+    "validated_at",
+}
+INEXACT_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
+
+_TIME_COLUMN = {"orders": "ordered_at", "complaint_events": "occurred_at"}
+
+
+def _instant(text: str) -> dt.datetime | None:
+    """The local wall time a cell names (offsets ignored: slicing needs days, not seconds)."""
+    cleaned = text.strip().replace("/", "-").replace("T", " ")
+    for fmt, width in (("%Y-%m-%d %H:%M:%S", 19), ("%Y-%m-%d %H:%M", 16)):
+        try:
+            return dt.datetime.strptime(cleaned[:width], fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header, quoting=csv.QUOTE_MINIMAL)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _entity_rows(exports: Path, prefix: str) -> tuple[list[str], list[dict[str, str]]]:
+    header: list[str] = []
+    rows: list[dict[str, str]] = []
+    for path in sorted(exports.glob(f"{prefix}*.csv")):
+        if prefix == "complaints" and path.name.startswith("complaint_events"):
+            continue
+        header, part = _read(path)
+        rows.extend(part)
+    return header, rows
+
+
+def make_slices(exports: Path, out: Path, days: int = 3) -> list[Path]:
+    """Write the slices into ``out/slice_<k>/`` and return the folders in delivery order."""
+    entities = {
+        name: _entity_rows(exports, name) for name in ("orders", "complaints", "complaint_events")
+    }
+    times = [
+        t
+        for name, column in (("orders", "ordered_at"), ("complaints", "updated_at"))
+        for row in entities[name][1]
+        if (t := _instant(row[column])) is not None
+    ]
+    end = max(times).replace(hour=0, minute=0, second=0) + dt.timedelta(days=1)
+    cutoffs = [end - dt.timedelta(days=days - k) for k in range(days)] + [dt.datetime.max]
+    folders: list[Path] = []
+
+    def folder(k: int) -> Path:
+        path = out / f"slice_{k}"
+        path.mkdir(parents=True, exist_ok=True)
+        folders.append(path)
+        return path
+
+    first = folder(0)
+    for master in ("merchants", "skus", "corrective_actions"):
+        for path in exports.glob(f"{master}*.csv"):
+            shutil.copyfile(path, first / path.name)
+    delivered_final: set[str] = set()
+    sent_interim: set[str] = set()
+    complaint_header, complaints = entities["complaints"]
+    for k, cutoff in enumerate(cutoffs):
+        target = first if k == 0 else folder(k)
+        lower = cutoffs[k - 1] if k else dt.datetime.min
+        for name, column in _TIME_COLUMN.items():
+            header, rows = entities[name]
+            part = [
+                row for row in rows if lower <= (_instant(row[column]) or dt.datetime.min) < cutoff
+            ]
+            _write(target / f"{name}_s{k:02d}.csv", header, part)
+        part = []
+        for row in complaints:
+            received, updated = _instant(row["received_at"]), _instant(row["updated_at"])
+            key = row["complaint_id"]
+            if key in delivered_final or received is None or received >= cutoff:
+                continue
+            if updated is None or updated < cutoff:
+                part.append(row)
+                delivered_final.add(key)
+            elif key not in sent_interim:
+                part.append(_interim(row))
+                sent_interim.add(key)
+        _write(target / f"complaints_s{k:02d}.csv", complaint_header, part)
+    folders.append(_redelivered_week(entities["orders"], out / "slice_redelivery", end))
+    folders.append(_updated_complaints(complaint_header, complaints, out / "slice_updates", end))
+    return folders
+
+
+def _interim(row: dict[str, str]) -> dict[str, str]:
+    """An earlier state of a complaint: just received, open, not classified."""
+    return {
+        **row,
+        "issue_type": "",
+        "responsibility": "",
+        "remedy": "",
+        "refund_amount": "",
+        "compensation_amount": "",
+        "satisfaction": "",
+        "status": "open",
+        "updated_at": row["received_at"],
+    }
+
+
+def _redelivered_week(
+    orders: tuple[list[str], list[dict[str, str]]], folder: Path, end: dt.datetime
+) -> Path:
+    """An old week's orders delivered again: every third line moved to the week before, every
+    fifth to another merchant, the rest exact repeats."""
+    header, rows = orders
+    week_start = end - dt.timedelta(days=35)
+    week_start -= dt.timedelta(days=week_start.weekday())
+    week = [
+        row
+        for row in rows
+        if week_start
+        <= (_instant(row["ordered_at"]) or dt.datetime.min)
+        < week_start + dt.timedelta(days=7)
+    ]
+    merchants = sorted({row["merchant_id"] for row in rows})
+    changed = []
+    for i, row in enumerate(week):
+        row = dict(row)
+        if i % 3 == 0:
+            moved = _instant(row["ordered_at"]) - dt.timedelta(days=7)
+            row["ordered_at"] = moved.strftime("%Y-%m-%d %H:%M:%S")
+        elif i % 5 == 0:
+            row["merchant_id"] = merchants[
+                (merchants.index(row["merchant_id"]) + 1) % len(merchants)
+            ]
+        changed.append(row)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "orders_redelivered.csv", header, changed)
+    return folder
+
+
+def _updated_complaints(
+    header: list[str], complaints: list[dict[str, str]], folder: Path, end: dt.datetime
+) -> Path:
+    """Old complaints in a newer state: every other one withdrawn, the rest confirmed defects."""
+    old = [
+        row
+        for row in complaints
+        if (_instant(row["received_at"]) or end) < end - dt.timedelta(days=28)
+    ]
+    old = old[:: max(1, len(old) // 40)][:40]
+    stamp = (end + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
+    updated = []
+    for i, row in enumerate(old):
+        if i % 2 == 0:
+            updated.append({**row, "status": "withdrawn", "updated_at": stamp})
+        else:
+            updated.append(
+                {
+                    **row,
+                    "issue_type": "quality_defect",
+                    "responsibility": "merchant",
+                    "status": "closed",
+                    "updated_at": stamp,
+                }
+            )
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "complaints_updates.csv", header, updated)
+    return folder
+
+
+# -- comparing the marts of two warehouses ------------------------------------------------------
+
+
+def marts_of(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, dict[str, str]]:
+    """mart -> {column: type} of the ``marts`` schema of an attached database."""
+    out: dict[str, dict[str, str]] = {}
+    for table, column, kind in con.execute(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = 'marts' order by table_name, ordinal_position",
+        [catalog],
+    ).fetchall():
+        out.setdefault(table, {})[column] = kind
+    return out
+
+
+def _comparable(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return (0, "")
+    if isinstance(value, bool):
+        return (1, value)
+    if isinstance(value, int | float | Decimal):
+        return (2, float(value))
+    if isinstance(value, dt.datetime):
+        return (3, value.isoformat() if value.tzinfo is None else value.timestamp())
+    if isinstance(value, dt.date):
+        return (4, value.isoformat())
+    if isinstance(value, list | tuple):
+        return (5, tuple(_comparable(item) for item in value))
+    return (6, str(value))
+
+
+def _same(left, right, inexact: bool) -> bool:
+    a, b = _comparable(left), _comparable(right)
+    if inexact and a[0] == b[0] == 2:
+        return math.isclose(a[1], b[1], rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+def _sorted_rows(con, relation: str, columns: list[str], inexact: set[str]) -> list[tuple]:
+    names = ", ".join(f'"{name}"' for name in columns)
+    rows = con.execute(f"select {names} from {relation}").fetchall()
+    exact = [i for i, name in enumerate(columns) if name not in inexact]
+    rounded = [i for i, name in enumerate(columns) if name in inexact]
+
+    def key(row):
+        return (
+            tuple(_comparable(row[i]) for i in exact),
+            tuple(
+                (0, round(float(row[i]), 6)) if _comparable(row[i])[0] == 2 else (1, 0.0)
+                for i in rounded
+            ),
+        )
+
+    return sorted(rows, key=key)
+
+
+def mart_differences(left: Path, right: Path) -> list[str]:
+    """Every public mart of ``left`` against ``right``: what differs (empty when identical)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{left}' as a (read_only)")
+        con.execute(f"attach '{right}' as b (read_only)")
+        con.execute("set TimeZone = 'UTC'")
+        ours, theirs = marts_of(con, "a"), marts_of(con, "b")
+        found = []
+        if set(ours) != set(theirs):
+            found.append(f"marts differ: {sorted(set(ours) ^ set(theirs))}")
+        for mart, columns in sorted(ours.items()):
+            if mart not in theirs:
+                continue
+            if set(theirs[mart]) != set(columns):
+                found.append(f"{mart}: columns differ {sorted(set(theirs[mart]) ^ set(columns))}")
+                continue
+            # Types may differ by engine (a Spark-built mart: DECIMAL scale, JSON as text).
+            names = [name for name in columns if name not in RUN_STAMPS]
+            inexact = {
+                name
+                for name in names
+                if columns[name].startswith(INEXACT_TYPES)
+                or theirs[mart][name].startswith(INEXACT_TYPES)
+            }
+            one = _sorted_rows(con, f'a.marts."{mart}"', names, inexact)
+            other = _sorted_rows(con, f'b.marts."{mart}"', names, inexact)
+            if len(one) != len(other):
+                found.append(f"{mart}: {len(one)} rows vs {len(other)}")
+                continue
+            for x, y in zip(one, other, strict=True):
+                bad = [
+                    f"{name}={x[i]!r} vs {y[i]!r}"
+                    for i, name in enumerate(names)
+                    if not _same(x[i], y[i], name in inexact)
+                ]
+                if bad:
+                    found.append(f"{mart}: first differing row: {'; '.join(bad[:4])}")
+                    break
+        return found
+    finally:
+        con.close()

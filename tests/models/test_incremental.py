@@ -1,0 +1,132 @@
+"""Incremental builds (docs/incremental.md) on DuckDB: the generated sample delivered as daily
+exports, then an old week of orders re-delivered with changed rows and old complaints updated, with
+a build after each, gives the same marts as one full rebuild of the same data; and every change
+that alters results besides the data makes the next build a full one."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.build.incremental import plan_build
+from flows.build.run import BuildResult, build_warehouse
+from flows.config import Settings
+from tests.dashboards.pipeline_warehouse import complaints
+from tests.incremental_slices import make_slices, mart_differences
+
+
+def deliver_and_build(
+    slices: list[Path], folder: Path, settings: Settings, dbt_dirs: dict[str, Path]
+) -> tuple[Path, list[BuildResult]]:
+    """Each slice copied into one landing folder, ingested and built (models only)."""
+    from flows.landing.pipeline import ingest_landing
+
+    landing, warehouse = folder / "landing", folder / "warehouse.duckdb"
+    landing.mkdir()
+    results = []
+    for part in slices:
+        for path in part.iterdir():
+            shutil.copyfile(path, landing / path.name)
+        ingest_landing(landing, warehouse, settings)
+        results.append(build_warehouse(warehouse, settings, with_tests=False, **dbt_dirs))
+    return warehouse, results
+
+
+@pytest.fixture(scope="module")
+def sliced(tmp_path_factory, dbt_dirs):
+    """(warehouse built slice by slice, its full rebuild, the builds' results, the slices)."""
+    folder = tmp_path_factory.mktemp("incremental")
+    exports = folder / "exports"
+    done = complaints(
+        "generate", "--orders", "8000", "--weeks", "10", "--out", str(exports),
+        "--truth", str(folder / "truth.json"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    slices = make_slices(exports, folder / "slices")
+    settings = Settings()
+    warehouse, results = deliver_and_build(slices, folder, settings, dbt_dirs)
+    full = folder / "full.duckdb"
+    shutil.copyfile(warehouse, full)
+    rebuilt = build_warehouse(full, settings, full_refresh=True, with_tests=False, **dbt_dirs)
+    return warehouse, full, results, rebuilt, slices
+
+
+def test_every_build_after_the_first_is_incremental_and_the_rebuild_full(sliced):
+    _, _, results, rebuilt, slices = sliced
+    assert len(slices) >= 6
+    assert [result.incremental for result in results] == [False] + [True] * (len(results) - 1)
+    assert not rebuilt.incremental
+
+
+def test_the_late_slices_replaced_old_orders_and_complaints(sliced):
+    warehouse = sliced[0]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        replaced = dict(
+            con.execute("select entity, count(*) from meta.replaced_rows group by 1").fetchall()
+        )
+        withdrawn = con.execute(
+            "select count(*) from raw.complaints where status = 'withdrawn' "
+            "and _file_id in (select file_id from meta.file_ledger "
+            "where file_name = 'complaints_updates.csv')"
+        ).fetchone()[0]
+    # Re-delivered orders (a third moved a week back) and complaints' later states replaced rows.
+    assert replaced.get("orders", 0) >= 20
+    assert replaced.get("complaints", 0) >= 20
+    assert withdrawn >= 15
+
+
+def test_incremental_marts_equal_a_full_rebuild_of_the_same_data(sliced):
+    warehouse, full, *_ = sliced
+    assert mart_differences(warehouse, full) == []
+
+
+def test_the_comparison_sees_one_changed_count(sliced, tmp_path):
+    """The check can fail: one order line more in one merchant week is a difference."""
+    _, full, *_ = sliced
+    changed = tmp_path / "changed.duckdb"
+    shutil.copyfile(full, changed)
+    with duckdb.connect(str(changed)) as con:
+        con.execute(
+            "update marts.merchant_defect_rates_weekly set order_lines = order_lines + 1 "
+            "where rowid = (select min(rowid) from marts.merchant_defect_rates_weekly)"
+        )
+    found = mart_differences(changed, full)
+    assert len(found) == 1 and found[0].startswith("merchant_defect_rates_weekly")
+
+
+def test_a_change_besides_the_data_makes_the_next_build_full(sliced, tmp_path):
+    warehouse = sliced[0]
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        as_of = con.execute("select as_of from meta.build_state").fetchone()[0]
+        assert not plan_build(con, Settings(), as_of).full
+        assert not plan_build(con, Settings(), as_of + timedelta(days=3)).full
+        for settings, moment, reason in [
+            (Settings(), as_of, "asked for"),
+            (Settings(rate_maturity_days=20), as_of, "settings"),
+            (Settings(timezone="Europe/Berlin"), as_of, "settings"),
+            (Settings(recurrence_window_days=60), as_of, "settings"),
+            (Settings(), as_of - timedelta(seconds=1), "reference time"),
+        ]:
+            plan = plan_build(con, settings, moment, full_refresh=reason == "asked for")
+            assert plan.full and reason in plan.reason, (settings, moment)
+        con.execute("delete from meta.build_state")
+        assert plan_build(con, Settings(), as_of).reason == "no previous build"
+
+
+def test_the_incremental_models_are_the_ones_the_spark_build_keeps():
+    """The Spark build keeps INCREMENTAL_MODELS' tables between runs: the list is the models
+    configured with incremental_by_order_week()."""
+    from flows.build.incremental import INCREMENTAL_MODELS, PROJECT_DIR
+
+    configured = {
+        path.stem
+        for path in (PROJECT_DIR / "models").rglob("*.sql")
+        if "incremental_by_order_week()" in path.read_text(encoding="utf-8")
+    }
+    assert configured == set(INCREMENTAL_MODELS)

@@ -1,0 +1,80 @@
+"""Incremental builds on Spark (docs/incremental.md): the generated sample delivered in slices
+(everything before the last day; then the last day, an old week of orders re-delivered with
+changed rows and old complaints updated), a Spark build after the first and an incremental Spark
+build after the rest, gives the marts of one full DuckDB build of the same data (which equals a
+full Spark build: test_spark_marts.py). Fewer builds than on DuckDB: a Spark build costs minutes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.dashboards.pipeline_warehouse import complaints
+from tests.incremental_slices import make_slices, mart_differences
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def spark_incremental(tmp_path_factory):
+    """(warehouse built on Spark slice by slice, its DuckDB full rebuild, the Spark results)."""
+    from flows.build.run import build_warehouse
+    from flows.config import Settings
+    from flows.landing.pipeline import ingest_landing
+    from flows.spark.build import build_on_spark
+
+    folder = tmp_path_factory.mktemp("spark_incremental")
+    exports = folder / "exports"
+    done = complaints(
+        "generate", "--orders", "20000", "--weeks", "12", "--out", str(exports),
+        "--truth", str(folder / "truth.json"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    first, *rest = make_slices(exports, folder / "slices", days=1)
+    settings = Settings()
+    landing, warehouse = folder / "landing", folder / "warehouse.duckdb"
+    landing.mkdir()
+
+    def deliver(part: Path) -> None:
+        for path in part.iterdir():
+            shutil.copyfile(path, landing / path.name)
+        ingest_landing(landing, warehouse, settings)
+
+    results = []
+    try:
+        deliver(first)
+        results.append(build_on_spark(warehouse, settings, folder / "spark", with_tests=False))
+        for part in rest:
+            deliver(part)
+        results.append(build_on_spark(warehouse, settings, folder / "spark", with_tests=False))
+    finally:
+        from pyspark.sql import SparkSession
+
+        active = SparkSession.getActiveSession()
+        if active is not None:
+            active.stop()
+    reference = folder / "duckdb_full.duckdb"
+    shutil.copyfile(warehouse, reference)
+    build_warehouse(
+        reference,
+        settings,
+        full_refresh=True,
+        with_tests=False,
+        target_path=folder / "target",
+        log_path=folder / "logs",
+    )
+    return warehouse, reference, results, len(rest)
+
+
+def test_the_second_spark_build_is_incremental(spark_incremental):
+    _, _, results, later_slices = spark_incremental
+    assert later_slices >= 3  # a day, the re-delivered week, the complaint updates
+    assert [result.incremental for result in results] == [False, True]
+
+
+def test_spark_incremental_marts_equal_a_full_build(spark_incremental):
+    warehouse, reference, *_ = spark_incremental
+    assert mart_differences(warehouse, reference) == []
