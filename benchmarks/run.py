@@ -11,7 +11,16 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ORDER = ["generate", "ingest", "build", "incremental", "segment", "dashboard", "scorecards"]
+ORDER = [
+    "generate",
+    "ingest",
+    "build",
+    "incremental",
+    "segment",
+    "dashboard",
+    "scorecards",
+    "spark",
+]
 
 
 def main(argv: list[str]) -> int:

@@ -163,8 +163,13 @@ class Settings:
         default_factory=lambda: {"A": 0.005, "B": 0.01, "C": 0.02}
     )
     # Ingest: DuckDB memory cap of the writer, and the rows per file Great Expectations examines.
-    ingest_memory_limit: str = "2GB"
+    # The process also holds Python, Great Expectations and a pandas chunk (~0.3 GB): with 1.5 GB
+    # for DuckDB (which spills temporary tables to disk beyond it) the ingest stays under 2 GB.
+    ingest_memory_limit: str = "1536MB"
     gx_max_rows_per_file: int = 100_000
+    # Build: DuckDB memory cap of dbt's database (spills beyond it). dbt, the text step's jieba
+    # and scikit-learn and the Python models take ~0.7 GB of the process besides.
+    build_memory_limit: str = "1280MB"
     # Files read and validated ahead of the one being written (each holds its batch in memory).
     ingest_files_ahead: int = 2
     # Pauses before each retry of a file whose reading or writing failed with an I/O error (a

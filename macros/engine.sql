@@ -237,6 +237,13 @@
     {{ return(dbt.spark__create_view_as(relation, double_literals(sql))) }}
 {%- endmacro %}
 
+{#- dbt's unit test query with Spark's literal typing, as the tested model's table gets it in
+    create_table_as (otherwise 2.0002777777778, a DECIMAL, where the model computes a DOUBLE). -#}
+{% macro spark__get_unit_test_sql(main_sql, expected_fixture_sql, expected_column_names) -%}
+    {{ return(dbt.default__get_unit_test_sql(double_literals(main_sql), expected_fixture_sql,
+        expected_column_names)) }}
+{%- endmacro %}
+
 {#- dbt's listagg with its order_by_clause honoured on Spark (dbt-spark's own drops it with a
     warning, so "top 3 by count" came out in arbitrary order): the values are collected with
     their sort keys and sorted by a comparator built from the clause ("order by a desc, b"). -#}

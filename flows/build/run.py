@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATABASE_ENV = "COMPLAINTS_DBT_DATABASE"
+MEMORY_ENV = "COMPLAINTS_DBT_MEMORY_LIMIT"
 log = logging.getLogger(__name__)
 
 
@@ -82,17 +84,19 @@ class BuildResult:
 
 
 @contextmanager
-def _database_env(database: Path) -> Iterator[None]:
-    """Point profiles.yml at ``database`` for the duration of one dbt invocation."""
-    previous = os.environ.get(DATABASE_ENV)
-    os.environ[DATABASE_ENV] = str(database)
+def _database_env(database: Path, settings: Settings) -> Iterator[None]:
+    """Point profiles.yml at ``database`` (and its DuckDB memory cap) for one dbt invocation."""
+    values = {DATABASE_ENV: str(database), MEMORY_ENV: settings.build_memory_limit}
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(DATABASE_ENV, None)
-        else:
-            os.environ[DATABASE_ENV] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def dbt_args(
@@ -141,7 +145,7 @@ def run_dbt(
 
     paths = (target_path or PROJECT_DIR / "target", log_path or PROJECT_DIR / "logs")
     args = dbt_args(command, settings, as_of, *paths, extra_vars)
-    with _database_env(Path(database).resolve()):
+    with _database_env(Path(database).resolve(), settings):
         callbacks = [_node_progress(progress)] if progress else []
         try:
             session = dbt_session.active()  # ``complaints serve`` keeps dbt loaded
@@ -281,17 +285,41 @@ def prepare_sources(database: Path, settings: Settings, as_of: str | None = None
     prepare_text(database, settings)
 
 
+def _import_dbt() -> None:
+    from dbt.cli.main import dbtRunner  # noqa: F401  # the build's next step needs it
+
+
 def prepare_text(database: Path, settings: Settings) -> None:
     """Segment the descriptions not segmented yet and group the unclassified complaints: the
-    text marts read both from ``meta``."""
-    import duckdb
+    text marts read both from ``meta``.
 
-    from flows.text.groups import group_unclassified  # jieba and scikit-learn: only when building
-    from flows.text.store import segment_new_descriptions
+    The segmenting and grouping run in a worker process (``flows.text.worker``) while this one
+    imports dbt, which the build needs next: both are seconds of Python that ran one after the
+    other on one core.
+    """
+    from flows.text import worker
+    from flows.text.groups import unclassified_descriptions, write_groups
+    from flows.text.segment import segmenter_version
+    from flows.text.store import pending_descriptions, write_terms
 
+    started = time.perf_counter()
+    version = segmenter_version()
     with duckdb.connect(str(database)) as con:
-        segment_new_descriptions(con)
-        group_unclassified(con, settings.text_groups, settings.text_groups_seed)
+        pending, stale = pending_descriptions(con, version)
+        rows = unclassified_descriptions(con)
+    work = (
+        [description for _, description in pending],
+        [description for _, description in rows],
+        settings.text_groups,
+        settings.text_groups_seed,
+    )
+    if "dbt.cli.main" in sys.modules:  # a later build in this process: nothing to overlap
+        terms, grouping = worker.text_work(*work)
+    else:
+        terms, grouping = worker.run_beside(_import_dbt, *work)
+    with duckdb.connect(str(database)) as con:
+        write_terms(con, pending, terms, version, stale, started)
+        write_groups(con, rows, grouping)
 
 
 def failure_message(result: BuildResult, exception: BaseException | None) -> str:

@@ -7,6 +7,7 @@ which the marts keep precisely so that rates re-aggregate.
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections import defaultdict
@@ -111,13 +112,27 @@ _ACTIONS = """
 """
 
 
+# Significant digits a scorecard carries of a float the marts hold (docs/decisions.md, "Scorecard
+# floats to 12 significant digits"): the engines' exp and ln differ in the last bit, so a p-value
+# built on DuckDB and on Spark can differ in its 16th digit; 12 digits are far beyond any shown
+# number, and a card (HTML and workbook) then reads the same whichever engine built the marts.
+CARD_DIGITS = 12
+
+
+def card_value(value: Any) -> Any:
+    """A mart value as the scorecards carry it: floats to CARD_DIGITS significant digits."""
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.{CARD_DIGITS}g}")
+    return value
+
+
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[Row]:
     # Bind only the parameters a statement uses (DuckDB rejects unused named parameters).
     named = set(re.findall(r"\$(\w+)", sql))
     used = {key: value for key, value in params.items() if key in named}
     cursor = con.execute(sql, used)
     names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    return [dict(zip(names, map(card_value, values), strict=True)) for values in cursor.fetchall()]
 
 
 def read_build_info(warehouse: Path) -> tuple[datetime, str]:

@@ -27,14 +27,14 @@ def _finalize(value: object) -> object:
 def raw_value(value: object) -> str:
     """The value behind a displayed number (``data-value``), for checks and scripts.
 
-    Floats carry 15 significant digits: what a double holds exactly across engines (DuckDB and
-    Spark sum in different orders, so the 16th and 17th digits are noise, not data)."""
+    Floats are written as they are: the cards carry the marts' floats to CARD_DIGITS significant
+    digits, rounded once where they are read (flows/scorecard/queries.py, card_value)."""
     if is_missing(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(float(f"{value:.15g}"))
+        return repr(value)
     if isinstance(value, int | Decimal):
         return str(value)
     return str(value)

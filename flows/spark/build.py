@@ -31,8 +31,11 @@ LOCAL_CONF = {
     "spark.sql.catalogImplementation": "in-memory",
     # Small data on few cores: a handful of shuffle partitions, not Spark's default 200.
     "spark.sql.shuffle.partitions": "4",
+    # The local session runs its tasks in the driver: room for 10M order lines' shuffles.
+    "spark.driver.memory": "3g",
     "spark.default.parallelism": "2",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.adaptive.enabled": "true",
     # Instants as Parquet TIMESTAMP (UTC-adjusted micros), not the legacy INT96: the serving
     # DuckDB file and any reader see them as instants again.
@@ -57,9 +60,21 @@ def local_session(warehouse_dir: Path, cores: int = 2):
     return session
 
 
-def spark_vars(settings: Settings, parquet_dir: Path, as_of: str | None = None) -> dict:
-    """The build's dbt vars plus where the Parquet sources are."""
-    return {**settings.dbt_vars(as_of), "parquet_sources": str(Path(parquet_dir).resolve())}
+def spark_vars(
+    settings: Settings, parquet_dir: Path, work_dir: Path, as_of: str | None = None
+) -> dict:
+    """The build's dbt vars plus where the Parquet sources are and where its tables go (its own
+    folder: a second build in the same session, e.g. of another warehouse, writes elsewhere)."""
+    return {
+        **settings.dbt_vars(as_of),
+        "parquet_sources": str(Path(parquet_dir).resolve()),
+        "spark_tables": str(tables_root(work_dir).resolve()),
+    }
+
+
+def tables_root(work_dir: Path) -> Path:
+    """Where a build's tables are written: ``<root>/<schema>.db/<table>``."""
+    return Path(work_dir) / "spark-warehouse"
 
 
 def run_dbt_spark(
@@ -82,18 +97,20 @@ def run_dbt_spark(
 
     register_session_python_models()
     work_dir = Path(work_dir)
-    session = local_session(work_dir / "spark-warehouse")
+    session = local_session(tables_root(work_dir))
     for name in reattach:
         reattach_table(session, work_dir, name)
     args = dbt_args(command, settings, as_of, work_dir / "target", work_dir / "logs")
     at = args.index("--vars")
-    args[at + 1] = json.dumps({**spark_vars(settings, parquet_dir, as_of), **(extra_vars or {})})
+    args[at + 1] = json.dumps(
+        {**spark_vars(settings, parquet_dir, work_dir, as_of), **(extra_vars or {})}
+    )
     return dbtRunner().invoke(["--quiet", *args, "--target", "spark"])
 
 
 def table_folder(work_dir: Path, schema: str, table: str) -> Path:
     """Where the local session writes a table's Parquet files."""
-    return Path(work_dir) / "spark-warehouse" / f"{schema}.db" / table
+    return tables_root(work_dir) / f"{schema}.db" / table
 
 
 def reattach_table(session, work_dir: Path, name: str) -> None:
@@ -112,7 +129,7 @@ def reattach_table(session, work_dir: Path, name: str) -> None:
 def keep_only_incremental_tables(work_dir: Path) -> None:
     """Remove every table a previous build wrote except the incremental ones (dbt recreates the
     others, and Spark refuses to create a table over a folder that exists)."""
-    root = Path(work_dir) / "spark-warehouse"
+    root = tables_root(work_dir)
     for schema in root.glob("*.db"):
         for table in schema.iterdir():
             keep = schema.name == f"{INCREMENTAL_SCHEMA}.db" and table.name in INCREMENTAL_MODELS
@@ -122,7 +139,7 @@ def keep_only_incremental_tables(work_dir: Path) -> None:
 
 def mart_folder(work_dir: Path, table: str) -> Path:
     """Where the local session wrote a mart's Parquet files."""
-    return Path(work_dir) / "spark-warehouse" / "marts.db" / table
+    return tables_root(work_dir) / "marts.db" / table
 
 
 def build_on_spark(
@@ -173,7 +190,7 @@ def build_on_spark(
             plan = plan_build(con, settings, effective_as_of, full_refresh, "spark", kept)
         log.info("build mode: %s (%s)", "full" if plan.full else "incremental", plan.reason)
         if plan.full:
-            shutil.rmtree(work_dir / "spark-warehouse", ignore_errors=True)
+            shutil.rmtree(tables_root(work_dir), ignore_errors=True)
         else:
             keep_only_incremental_tables(work_dir)
         command = SPARK_BUILD if with_tests else ["run"]
@@ -207,7 +224,7 @@ def load_marts(database: Path, work_dir: Path) -> list[str]:
     """Replace the ``marts`` schema of ``database`` with the marts Spark wrote as Parquet."""
     import duckdb
 
-    root = Path(work_dir) / "spark-warehouse" / "marts.db"
+    root = tables_root(work_dir) / "marts.db"
     marts = sorted(path.name for path in root.iterdir() if any(path.glob("*.parquet")))
     with duckdb.connect(str(database)) as con:
         con.execute("drop schema if exists marts cascade")

@@ -11,6 +11,7 @@ session").
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 SESSION_METHOD = "session"
@@ -28,8 +29,50 @@ class SessionPythonJobHelper:
 
         spark = SparkSession.builder.getOrCreate()
         name = self.parsed_model.get("alias") or self.parsed_model.get("name", "python model")
-        exec(compile(compiled_code, f"<dbt python model {name}>", "exec"), {"spark": spark})
+        # The model's result passes through spark_frame before dbt-spark converts it.
+        code = re.sub(
+            rf"^{re.escape(MODEL_CALL)}$",
+            "df = spark_frame(model(dbt, spark), spark)",
+            compiled_code,
+            count=1,
+            flags=re.MULTILINE,
+        )
+        namespace = {"spark": spark, "spark_frame": spark_frame}
+        exec(compile(code, f"<dbt python model {name}>", "exec"), namespace)
         return None
+
+
+# The line of dbt-spark's compiled Python model that calls the model (a comment above it
+# shows the same call after "# ").
+MODEL_CALL = "df = model(dbt, spark)"
+
+
+def spark_frame(frame: Any, spark: Any) -> Any:
+    """An empty pandas result as an empty Spark DataFrame typed by its dtypes; anything else as
+    it is. Spark infers a schema from rows, so an empty frame (e.g. no window with enough order
+    lines to fit a prior, as in a small or new warehouse) would fail the build where DuckDB
+    writes an empty table."""
+    import pandas as pd
+    from pyspark.sql import types
+
+    if not isinstance(frame, pd.DataFrame) or not frame.empty:
+        return frame
+
+    def spark_type(dtype) -> types.DataType:
+        if pd.api.types.is_bool_dtype(dtype):
+            return types.BooleanType()
+        if pd.api.types.is_integer_dtype(dtype):
+            return types.LongType()
+        if pd.api.types.is_float_dtype(dtype):
+            return types.DoubleType()
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            return types.TimestampType()
+        return types.StringType()
+
+    schema = types.StructType(
+        [types.StructField(str(name), spark_type(dtype)) for name, dtype in frame.dtypes.items()]
+    )
+    return spark.createDataFrame([], schema)
 
 
 def register_session_python_models() -> None:

@@ -91,6 +91,13 @@ def group_unclassified(
     con: duckdb.DuckDBPyConnection, n_groups: int, seed: int, label_terms: int = 3
 ) -> int:
     """Rewrite ``meta.unclassified_groups`` from the counted complaints without an issue type."""
+    rows = unclassified_descriptions(con)
+    grouping = group_descriptions([r[1] for r in rows], n_groups, seed, label_terms)
+    return write_groups(con, rows, grouping)
+
+
+def unclassified_descriptions(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Empty ``meta.unclassified_groups``; return the (complaint_id, description) pairs to group."""
     con.execute("create schema if not exists meta")
     con.execute(GROUPS_DDL)
     found = con.execute(
@@ -98,7 +105,7 @@ def group_unclassified(
         "where table_schema = 'raw' and table_name = 'complaints'"
     ).fetchone()
     if not found or not found[0]:
-        return 0
+        return []
     rows = con.execute(
         """
         select complaint_id, description from raw.complaints
@@ -108,7 +115,13 @@ def group_unclassified(
         order by complaint_id
         """
     ).fetchall()
-    grouping = group_descriptions([r[1] for r in rows], n_groups, seed, label_terms)
+    return [(row[0], row[1]) for row in rows]
+
+
+def write_groups(
+    con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]], grouping: Grouping
+) -> int:
+    """Store each complaint's group (``grouping`` of the descriptions of ``rows``, in order)."""
     if not rows:
         return 0
     frame = pd.DataFrame(

@@ -69,12 +69,7 @@ class Segmenter:
             # text is lower-cased before cutting, so words like T恤 are added lower-cased too
             self._tokenizer.add_word(word.lower(), frequency)
         self._stopwords = read_stopwords(stopwords)
-        digest = hashlib.sha256()
-        for part in (jieba.__version__, RULES_VERSION):
-            digest.update(part.encode())
-        for path in (dictionary, stopwords, product_words):
-            digest.update(path.read_bytes())
-        self.version = digest.hexdigest()[:16]
+        self.version = segmenter_version(dictionary, stopwords, product_words)
 
     def is_term(self, token: str) -> bool:
         return len(token) >= 2 and token not in self._stopwords and bool(_TERM.fullmatch(token))
@@ -92,6 +87,19 @@ class Segmenter:
 
     def segment_many(self, texts: Iterable[str | None]) -> list[list[str]]:
         return [self.terms(text) for text in texts]
+
+
+def segmenter_version(
+    dictionary: Path = DOMAIN_DICT, stopwords: Path = STOPWORDS, product_words: Path = PRODUCT_WORDS
+) -> str:
+    """The version stored terms are tagged with: jieba's, the rules' and the lexicon files'
+    (known without loading jieba's dictionary)."""
+    digest = hashlib.sha256()
+    for part in (jieba.__version__, RULES_VERSION):
+        digest.update(part.encode())
+    for path in (dictionary, stopwords, product_words):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @functools.cache

@@ -67,17 +67,27 @@ def segment_new_descriptions(
     """Segment the descriptions of ``raw.complaints`` not segmented yet by this segmenter."""
     started = time.perf_counter()
     segmenter = segmenter or default_segmenter()
+    pending, stale = pending_descriptions(con, segmenter.version)
+    terms = segmenter.segment_many(description for _, description in pending)
+    return write_terms(con, pending, terms, segmenter.version, stale, started)
+
+
+def pending_descriptions(
+    con: duckdb.DuckDBPyConnection, version: str
+) -> tuple[list[tuple[str, str]], bool]:
+    """The (hash, description) pairs still to segment by segmenter ``version``, and whether the
+    terms of another version were dropped (they are all segmented again)."""
     for statement in DDL:
         con.execute(statement)
     stale = con.execute(
         "select count(*) from meta.segmented_descriptions where segmenter_version <> ?",
-        [segmenter.version],
+        [version],
     ).fetchone()[0]
     if stale:
         con.execute("delete from meta.description_terms")
         con.execute("delete from meta.segmented_descriptions")
     if not _has_table(con, "raw", "complaints"):
-        return SegmentStats(0, 0, bool(stale), time.perf_counter() - started)
+        return [], bool(stale)
     pending = con.execute(
         """
         select md5(description) as description_hash, any_value(description) as description
@@ -88,11 +98,22 @@ def segment_new_descriptions(
         order by 1
         """
     ).fetchall()
+    return [(row[0], row[1]) for row in pending], bool(stale)
+
+
+def write_terms(
+    con: duckdb.DuckDBPyConnection,
+    pending: list[tuple[str, str]],
+    all_terms: list[list[str]],
+    version: str,
+    stale: bool,
+    started: float,
+) -> SegmentStats:
+    """Store the terms of the ``pending`` descriptions (``all_terms`` in the same order)."""
     new = written = 0
     for start in range(0, len(pending), BATCH):
-        batch = pending[start : start + BATCH]
-        hashes = [row[0] for row in batch]
-        terms = segmenter.segment_many(row[1] for row in batch)
+        hashes = [row[0] for row in pending[start : start + BATCH]]
+        terms = all_terms[start : start + BATCH]
         rows = pd.DataFrame(
             {
                 "description_hash": [h for h, ts in zip(hashes, terms, strict=True) for _ in ts],
@@ -103,7 +124,7 @@ def segment_new_descriptions(
         done = pd.DataFrame(
             {
                 "description_hash": hashes,
-                "segmenter_version": segmenter.version,
+                "segmenter_version": version,
                 "n_terms": [len(ts) for ts in terms],
             }
         )
@@ -116,8 +137,8 @@ def segment_new_descriptions(
         )
         con.unregister("new_terms")
         con.unregister("new_done")
-        new += len(batch)
+        new += len(hashes)
         written += len(rows)
-    stats = SegmentStats(new, written, bool(stale), time.perf_counter() - started)
+    stats = SegmentStats(new, written, stale, time.perf_counter() - started)
     log.info(stats.summary())
     return stats

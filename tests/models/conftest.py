@@ -143,13 +143,15 @@ def hand_build(tmp_path_factory, dbt_dirs) -> tuple[Path, BuildResult]:
 def designed_build(tmp_path_factory, dbt_dirs) -> tuple[Path, BuildResult]:
     """The designed working-time and legal complaints (tests/models/designed_rows.py), built
     once with the working-time targets."""
-    from tests.models.designed_rows import WORKING_TARGETS, load_designed
+    from tests.models.designed_rows import (
+        DESIGNED_AS_OF,
+        WORKING_TARGETS,
+        make_designed_warehouse,
+    )
 
-    live = tmp_path_factory.mktemp("designed") / "warehouse.duckdb"
-    with publishing(live) as staging, duckdb.connect(str(staging)) as con:
-        load_designed(con)
+    live = make_designed_warehouse(tmp_path_factory.mktemp("designed") / "warehouse.duckdb")
     settings = Settings(sla_targets_hours=WORKING_TARGETS)
-    result = build_and_publish(live, settings, as_of="2026-11-20 00:00", **dbt_dirs)
+    result = build_and_publish(live, settings, as_of=DESIGNED_AS_OF, **dbt_dirs)
     return live, result
 
 

@@ -7,11 +7,15 @@ Friday), with business hours 09:00–18:00 Asia/Shanghai (9 working hours a day)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from tests.models.raw_tables import create_tables, insert_rows
 
 CN = "+08:00"
+# The designed warehouse is built as of this local time, with WORKING_TARGETS.
+DESIGNED_AS_OF = "2026-11-20 00:00"
 WORKING_TARGETS = {
     "acknowledge": {"app": 2.0, "hotline": "2 working hours", "web_form": 2.0},
     "merchant_notified": {"app": 24.0, "hotline": 24.0, "web_form": 24.0},
@@ -168,3 +172,12 @@ def load_designed(con: duckdb.DuckDBPyConnection) -> None:
     """The working-time and the legal designs in one set of raw tables."""
     load_working_design(con)
     load_legal_design(con)
+
+
+def make_designed_warehouse(path: Path) -> Path:
+    """A live warehouse file holding the designed raw rows (published like the ingest does)."""
+    from flows.warehouse import publishing
+
+    with publishing(path) as staging, duckdb.connect(str(staging)) as con:
+        load_designed(con)
+    return path

@@ -15,6 +15,7 @@ from flows.contract import code_label
 from flows.formatting import grade_explanation
 from flows.scorecard.labels import Labels
 from flows.scorecard.produce import read_cards, write_all
+from flows.scorecard.queries import card_value
 from flows.scorecard.weeks import IsoWeek
 from tests.scorecards.conftest import mart_rows
 from tests.scorecards.html_metrics import first, parse_metrics
@@ -138,8 +139,8 @@ def test_card_shows_exactly_the_mart_numbers(written, settings, where):
         elif isinstance(expected, Decimal):
             assert Decimal(value) == expected, name
         else:
-            # 15 significant digits: what a double carries across engines.
-            assert float(value) == pytest.approx(float(expected), rel=1e-14), name
+            # The mart's value as the cards carry it (CARD_DIGITS significant digits).
+            assert float(value) == card_value(float(expected)), name
     # Rates read as percentages with two decimals, as on the page.
     _, text = first(parsed, "defect_rate")
     if mart["order_lines"] >= minimum:
@@ -208,9 +209,7 @@ def test_overdue_complaints_listed_with_stage_and_hours(written, settings):
     )
     labels = {stage: Labels("en").code(stage, "stage") for stage in stages}
     shown = {(cid, stage_label): float(hours) for cid, stage_label, hours in rows}
-    assert shown == pytest.approx(
-        {(cid, labels[stage]): h for (cid, stage), h in expected.items()}, rel=1e-14
-    )
+    assert shown == ({(cid, labels[stage]): card_value(h) for (cid, stage), h in expected.items()})
 
 
 def test_pending_corrective_action_shows_as_pending(written, settings):
@@ -233,7 +232,7 @@ def test_pending_corrective_action_shows_as_pending(written, settings):
     )
     assert done
     shown = re.search(r'data-metric="relative_change" data-value="([^"]*)"', done[1])
-    assert shown and float(shown[1]) == pytest.approx(mart["relative_change"], rel=1e-14)
+    assert shown and float(shown[1]) == card_value(mart["relative_change"])
 
 
 def test_immature_week_is_flagged(written, settings):

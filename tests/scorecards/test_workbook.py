@@ -13,6 +13,7 @@ from flows.contract import column_label
 from flows.formatting import grade_explanation
 from flows.scorecard.layout import OVERVIEW_COLUMNS, overview_header
 from flows.scorecard.produce import read_cards, write_all
+from flows.scorecard.queries import card_value
 from flows.scorecard.sheet_names import unique_sheet_names
 from flows.scorecard.weeks import IsoWeek
 from flows.scorecard.workbook import _KPI_ROWS
@@ -39,10 +40,8 @@ def workbooks(pipeline_warehouse, tmp_path_factory):
 
 
 def _same(cell, mart_value) -> bool:
-    """Equal, to the 15 significant digits a spreadsheet number keeps."""
-    if isinstance(mart_value, float) and isinstance(cell, float):
-        return cell == pytest.approx(mart_value, rel=1e-14, abs=0)
-    return cell == mart_value
+    """Equal to the mart's value as the cards carry it (CARD_DIGITS significant digits)."""
+    return cell == card_value(mart_value)
 
 
 # Headers are the reader's words (English here): back to the mart columns.

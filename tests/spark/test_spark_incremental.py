@@ -19,7 +19,7 @@ pytestmark = pytest.mark.spark
 
 
 @pytest.fixture(scope="module")
-def spark_incremental(tmp_path_factory):
+def spark_incremental(spark_session, tmp_path_factory):
     """(warehouse built on Spark slice by slice, its DuckDB full rebuild, the Spark results)."""
     from flows.build.run import build_warehouse
     from flows.config import Settings
@@ -43,19 +43,13 @@ def spark_incremental(tmp_path_factory):
             shutil.copyfile(path, landing / path.name)
         ingest_landing(landing, warehouse, settings)
 
+    # In the test session's one Spark session (tests/spark/conftest.py), which stops it.
     results = []
-    try:
-        deliver(first)
-        results.append(build_on_spark(warehouse, settings, folder / "spark", with_tests=False))
-        for part in rest:
-            deliver(part)
-        results.append(build_on_spark(warehouse, settings, folder / "spark", with_tests=False))
-    finally:
-        from pyspark.sql import SparkSession
-
-        active = SparkSession.getActiveSession()
-        if active is not None:
-            active.stop()
+    deliver(first)
+    results.append(build_on_spark(warehouse, settings, folder / "spark", with_tests=False))
+    for part in rest:
+        deliver(part)
+    results.append(build_on_spark(warehouse, settings, folder / "spark", with_tests=False))
     reference = folder / "duckdb_full.duckdb"
     shutil.copyfile(warehouse, reference)
     build_warehouse(

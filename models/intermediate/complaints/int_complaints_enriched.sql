@@ -72,6 +72,8 @@ enriched as (
         merchants.merchant_id is null as is_orphan_merchant,
         complaints.received_week,
         {{ local_week('orders.ordered_at') }} as order_week,
+        orders.delivered_at,
+        orders.paid_amount,
         complaints.received_at,
         complaints.updated_at,
         coalesce(assumed_columns.received_at_is_assumed, false) as received_at_is_assumed,

@@ -18,12 +18,11 @@
     entitlement window (the no-reason window, or a defect within the exchange window) always is. -#}
 with
 
+{# The named line's delivered_at and paid_amount come with the complaint (null for an orphan, so
+    the delivered filter below keeps only complaints whose line was delivered): the order lines
+    are scanned once, in int_complaints_enriched. #}
 complaints as (
     select * from {{ ref('int_complaints_enriched') }}
-),
-
-orders as (
-    select * from {{ ref('stg_raw__orders') }}
 ),
 
 skus as (
@@ -62,8 +61,8 @@ closed_delivered as (
         complaints.received_at,
         complaints.received_week,
         coalesce(remedy_events.closed_at, complaints.updated_at) as closed_at,
-        orders.delivered_at,
-        orders.paid_amount,
+        complaints.delivered_at,
+        complaints.paid_amount,
         skus.category_l1,
         coalesce(
             skus.category_l1 in {{ legal_exempt_categories_list() }}
@@ -79,16 +78,13 @@ closed_delivered as (
             false
         ) as is_accepted
     from complaints
-    inner join orders
-        on complaints.order_id = orders.order_id
-        and complaints.sku_id = orders.sku_id
     left join skus
         on complaints.sku_id = skus.sku_id
     left join remedy_events
         on complaints.complaint_id = remedy_events.complaint_id
     where complaints.is_counted
         and complaints.status = 'closed'
-        and orders.delivered_at is not null
+        and complaints.delivered_at is not null
 ),
 
 windows as (

@@ -26,10 +26,12 @@ known_merchants as (
     select merchant_id from complaints where merchant_id is not null
 ),
 
+{#- The first order week from the earliest order instant: the week is monotonic in the instant,
+    so this equals min(order_week) without converting 10M instants to local time. -#}
 bounds as (
     select
         least(
-            (select min(order_week) from orders),
+            (select {{ local_week('min(ordered_at)') }} from orders),
             (select min(received_week) from complaints)
         ) as first_week,
         {{ local_week('as_of') }} as last_week

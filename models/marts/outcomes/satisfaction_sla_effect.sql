@@ -16,7 +16,10 @@ surveyed as (
         and resolution_status in ('met', 'breached')
 ),
 
-per_group as (
+-- Per channel, then all channels as an aggregate without GROUP BY: one row even when no
+-- complaint was surveyed. (A grand total by GROUPING SETS ((channel), ()) is a row on DuckDB but
+-- none on Spark when the input is empty.)
+per_channel as (
     select
         coalesce(channel, 'all') as channel,
         count(case when resolution_status = 'met' then 1 end) as n_met,
@@ -26,7 +29,25 @@ per_group as (
         avg(case when resolution_status = 'breached' then satisfaction end) as mean_breached,
         var_samp(case when resolution_status = 'breached' then satisfaction end) as var_breached
     from surveyed
-    group by grouping sets ((channel), ())
+    group by channel
+),
+
+all_channels as (
+    select
+        'all' as channel,
+        count(case when resolution_status = 'met' then 1 end) as n_met,
+        avg(case when resolution_status = 'met' then satisfaction end) as mean_met,
+        var_samp(case when resolution_status = 'met' then satisfaction end) as var_met,
+        count(case when resolution_status = 'breached' then 1 end) as n_breached,
+        avg(case when resolution_status = 'breached' then satisfaction end) as mean_breached,
+        var_samp(case when resolution_status = 'breached' then satisfaction end) as var_breached
+    from surveyed
+),
+
+per_group as (
+    select * from per_channel
+    union all
+    select * from all_channels
 ),
 
 with_difference as (
