@@ -98,6 +98,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Reference time of the build, e.g. '2026-11-26 10:00' (platform time zone) "
         "(default: the latest complaint update or event loaded).",
     ),
+    "opt_fresh_process": (
+        "每次运行在新进程中执行（Prefect 自带的运行器）：运行之间不保留已载入的 dbt，"
+        "可在界面中取消运行。",
+        "Run each flow run in a new process (Prefect's own runner): dbt is not kept loaded "
+        "between runs, and a run can be cancelled from the UI.",
+    ),
     "opt_force": (
         "即使 --as-of 超出已载入数据的时间范围也照常构建。",
         "Build on an --as-of outside the loaded data's time span.",
@@ -419,7 +425,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  {name}：计划 '{cron}'（{zone}）",
         "  {name}: cron '{cron}' ({zone})",
     ),
-    "serve_running": ("正在按计划运行；按 'Ctrl-C' 停止。", "Serving; stop with Ctrl-C."),
+    "serve_running": (
+        "正在按计划运行（运行在本进程中执行）；按 'Ctrl-C' 停止。",
+        "Serving (runs in this process); stop with Ctrl-C.",
+    ),
+    "serve_running_fresh": (
+        "正在按计划运行（每次运行一个新进程）；按 'Ctrl-C' 停止。",
+        "Serving (a new process per run); stop with Ctrl-C.",
+    ),
+    "serve_stopped": (
+        "已停止；计划已暂停，直到下次运行 'serve'。",
+        "Stopped; the schedules are paused until the next 'serve'.",
+    ),
     "err_prefect_exited": (
         "Prefect 服务在就绪之前退出，退出码 {code}",
         "the Prefect server exited with code {code} before it was ready",

@@ -141,17 +141,18 @@ def run_dbt(
     """
     from dbt.cli.main import dbtRunner  # heavy import: only when building
 
-    args = dbt_args(
-        command,
-        settings,
-        as_of,
-        target_path or PROJECT_DIR / "target",
-        log_path or PROJECT_DIR / "logs",
-        extra_vars,
-    )
+    from flows.build import dbt_session
+
+    paths = (target_path or PROJECT_DIR / "target", log_path or PROJECT_DIR / "logs")
+    args = dbt_args(command, settings, as_of, *paths, extra_vars)
     with _database_env(Path(database).resolve(), settings):
         callbacks = [_node_progress(progress)] if progress else []
         try:
+            session = dbt_session.active()  # ``complaints serve`` keeps dbt loaded
+            if session is not None:
+                parse_args = dbt_args(["parse"], settings, as_of, *paths, extra_vars)
+                dbt_vars = {**settings.dbt_vars(as_of), **(extra_vars or {})}
+                return session.invoke(args, parse_args, dbt_vars, Path(database), callbacks)
             return dbtRunner(callbacks=callbacks).invoke(["--quiet", *args])
         finally:
             release_dbt_database()

@@ -12,6 +12,15 @@ WEEKLY_SCORECARDS = "weekly-scorecards"
 HOURLY_ALERTS = "hourly-alerts"
 
 
+def served_flows() -> dict[str, Any]:
+    """The flows of the deployments, by flow name (``complaints serve`` runs them in-process)."""
+    from flows.alerts.run import hourly_alerts
+    from flows.orchestration.pipeline import daily_pipeline
+    from flows.orchestration.scorecards import weekly_scorecards
+
+    return {flow.name: flow for flow in (daily_pipeline, weekly_scorecards, hourly_alerts)}
+
+
 def build_deployments(settings: Settings) -> list[Any]:
     """``daily-pipeline`` (ingest + build), ``weekly-scorecards`` and ``hourly-alerts``, each on
     its cron schedule in the platform time zone."""
