@@ -7,7 +7,8 @@ once per process.
 
 A kept manifest is only reused while everything that shaped it is unchanged: the project files
 (models, macros, tests, seeds, snapshots, analyses, ``dbt_project.yml``, ``profiles.yml``), the
-vars, the database file the profile points at and the ``COMPLAINTS_*``/``DBT_*`` environment.
+vars (but the reference time and the incremental watermark, which only SQL reads), the database
+file the profile points at and the ``COMPLAINTS_*``/``DBT_*`` environment.
 Any change re-parses before the build, so a stale manifest never runs. Each invocation gets its
 own copy of the parsed manifest (dbt writes compiled SQL and CTE-injection flags into the nodes
 it runs), so one run's state, or a failed run's, never reaches the next.
@@ -70,12 +71,19 @@ def project_fingerprint(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
+# Vars read only where SQL is rendered (macros/time.sql ``as_of_override``, macros/incremental.sql
+# ``incremental_since``), never in a config, ref or source: dbt takes them from each invocation's
+# ``--vars`` when it compiles, so they change every day without a new parse. Kept out of the parse
+# key; tests/serving/test_kept_dbt.py checks that two values parse to the same manifest.
+RENDER_TIME_VARS = frozenset({"as_of", "incremental_since"})
+
+
 def parse_key(project_dir: Path, dbt_vars: dict[str, Any], database: Path) -> str:
     """What a parsed manifest depends on: project files, vars, database, dbt's environment."""
     env = sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES))
     inputs = {
         "project": project_fingerprint(project_dir),
-        "vars": dbt_vars,
+        "vars": {k: v for k, v in dbt_vars.items() if k not in RENDER_TIME_VARS},
         "database": str(Path(database).resolve()),
         "env": env,
     }

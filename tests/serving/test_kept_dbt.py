@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,61 @@ def test_two_builds_through_the_kept_runner_parse_once_and_equal_a_fresh_build(
     assert first.success and second.success
     assert len(second.nodes) == len(first.nodes) > 100
     assert_same_marts(marts_of(copy), fresh)
+
+
+def test_a_new_reference_time_builds_without_a_new_parse_and_is_used(small_warehouse, tmp_path):
+    """The daily run's as-of and watermark are not in the parse key: the kept manifest must still
+    compile with each run's values, never the first run's."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small_warehouse, copy)
+    with read_only(copy) as con:
+        (as_of,) = con.execute("select as_of from marts.build_info").fetchone()
+    later = (as_of + timedelta(days=1)).isoformat()
+    dirs = {"target_path": tmp_path / "target", "log_path": tmp_path / "logs"}
+    with dbt_session.kept_dbt(PROJECT_DIR) as session:
+        assert build_and_publish(copy, Settings(), as_of.isoformat(), **dirs).success
+        assert build_and_publish(copy, Settings(), later, **dirs).success
+        assert session.parses == 1
+    with read_only(copy) as con:
+        (built_as_of,) = con.execute("select as_of from marts.build_info").fetchone()
+    assert built_as_of == as_of + timedelta(days=1)
+
+
+def test_the_render_time_vars_shape_no_parse(tmp_path):
+    """Two values of each render-time var parse to the same nodes: same configs, same
+    dependencies (a var read in a config or ref would show here)."""
+    from dbt.cli.main import dbtRunner
+
+    project = _project_copy(tmp_path)
+    shapes = []
+    for value in ("2026-01-05T00:00:00+00:00", "2026-11-30T12:00:00+00:00"):
+        dbt_vars = {**Settings().dbt_vars(), **dict.fromkeys(dbt_session.RENDER_TIME_VARS, value)}
+        parsed = dbtRunner().invoke(
+            [
+                "--quiet",
+                "parse",
+                "--no-send-anonymous-usage-stats",
+                "--project-dir",
+                str(project),
+                "--profiles-dir",
+                str(project),
+                "--target-path",
+                str(project / "target"),
+                "--log-path",
+                str(project / "logs"),
+                "--vars",
+                json.dumps(dbt_vars),
+            ]
+        )
+        assert parsed.success, parsed.exception
+        shapes.append(
+            {
+                unique_id: (node.config.to_dict(), sorted(node.depends_on.nodes))
+                for unique_id, node in parsed.result.nodes.items()
+            }
+        )
+    assert len(shapes[0]) > 100
+    assert shapes[0] == shapes[1]
 
 
 def _project_copy(root: Path) -> Path:
@@ -128,7 +184,12 @@ def test_the_parse_key_names_what_shapes_a_parse(tmp_path, monkeypatch):
     base = dbt_session.parse_key(project, dbt_vars, tmp_path / "a.duckdb")
     assert dbt_session.parse_key(project, dict(dbt_vars), tmp_path / "a.duckdb") == base
     assert dbt_session.parse_key(project, dbt_vars, tmp_path / "b.duckdb") != base
-    assert dbt_session.parse_key(project, {**dbt_vars, "as_of": "x"}, tmp_path / "a.duckdb") != base
+    changed = {**dbt_vars, "recurrence_window_days": 60}
+    assert dbt_session.parse_key(project, changed, tmp_path / "a.duckdb") != base
+    # The reference time and the watermark change every day and are read only by rendered SQL.
+    for name in dbt_session.RENDER_TIME_VARS:
+        daily = {**dbt_vars, name: "2026-12-01T00:00:00+00:00"}
+        assert dbt_session.parse_key(project, daily, tmp_path / "a.duckdb") == base
     monkeypatch.setenv("COMPLAINTS_SPARK_SCHEMA", "elsewhere")
     assert dbt_session.parse_key(project, dbt_vars, tmp_path / "a.duckdb") != base
     monkeypatch.delenv("COMPLAINTS_SPARK_SCHEMA")
