@@ -13,25 +13,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 import shutil
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
-# Stamps of a run, not numbers of the data.
-RUN_STAMPS = {
-    "built_at",
-    "invocation_id",
-    "ingested_at",
-    "file_mtime_ns",
-    "quarantined_at",
-    "warned_at",
-    "latest_ingested_at",
-    "validated_at",
-}
-INEXACT_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
+from tests.mart_comparison import INEXACT_TYPES, RUN_STAMPS, marts_of, table_differences
 
 _TIME_COLUMN = {"orders": "ordered_at", "complaint_events": "occurred_at"}
 
@@ -206,59 +193,6 @@ def _updated_complaints(
 # -- comparing the marts of two warehouses ------------------------------------------------------
 
 
-def marts_of(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, dict[str, str]]:
-    """mart -> {column: type} of the ``marts`` schema of an attached database."""
-    out: dict[str, dict[str, str]] = {}
-    for table, column, kind in con.execute(
-        "select table_name, column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = 'marts' order by table_name, ordinal_position",
-        [catalog],
-    ).fetchall():
-        out.setdefault(table, {})[column] = kind
-    return out
-
-
-def _comparable(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return (0, "")
-    if isinstance(value, bool):
-        return (1, value)
-    if isinstance(value, int | float | Decimal):
-        return (2, float(value))
-    if isinstance(value, dt.datetime):
-        return (3, value.isoformat() if value.tzinfo is None else value.timestamp())
-    if isinstance(value, dt.date):
-        return (4, value.isoformat())
-    if isinstance(value, list | tuple):
-        return (5, tuple(_comparable(item) for item in value))
-    return (6, str(value))
-
-
-def _same(left, right, inexact: bool) -> bool:
-    a, b = _comparable(left), _comparable(right)
-    if inexact and a[0] == b[0] == 2:
-        return math.isclose(a[1], b[1], rel_tol=1e-9, abs_tol=1e-12)
-    return a == b
-
-
-def _sorted_rows(con, relation: str, columns: list[str], inexact: set[str]) -> list[tuple]:
-    names = ", ".join(f'"{name}"' for name in columns)
-    rows = con.execute(f"select {names} from {relation}").fetchall()
-    exact = [i for i, name in enumerate(columns) if name not in inexact]
-    rounded = [i for i, name in enumerate(columns) if name in inexact]
-
-    def key(row):
-        return (
-            tuple(_comparable(row[i]) for i in exact),
-            tuple(
-                (0, round(float(row[i]), 6)) if _comparable(row[i])[0] == 2 else (1, 0.0)
-                for i in rounded
-            ),
-        )
-
-    return sorted(rows, key=key)
-
-
 def mart_differences(left: Path, right: Path) -> list[str]:
     """Every public mart of ``left`` against ``right``: what differs (empty when identical)."""
     con = duckdb.connect()
@@ -284,20 +218,11 @@ def mart_differences(left: Path, right: Path) -> list[str]:
                 if columns[name].startswith(INEXACT_TYPES)
                 or theirs[mart][name].startswith(INEXACT_TYPES)
             }
-            one = _sorted_rows(con, f'a.marts."{mart}"', names, inexact)
-            other = _sorted_rows(con, f'b.marts."{mart}"', names, inexact)
-            if len(one) != len(other):
-                found.append(f"{mart}: {len(one)} rows vs {len(other)}")
-                continue
-            for x, y in zip(one, other, strict=True):
-                bad = [
-                    f"{name}={x[i]!r} vs {y[i]!r}"
-                    for i, name in enumerate(names)
-                    if not _same(x[i], y[i], name in inexact)
-                ]
-                if bad:
-                    found.append(f"{mart}: first differing row: {'; '.join(bad[:4])}")
-                    break
+            difference = table_differences(
+                con, mart, f'a.marts."{mart}"', f'b.marts."{mart}"', names, inexact
+            )
+            if difference:
+                found.append(difference)
         return found
     finally:
         con.close()

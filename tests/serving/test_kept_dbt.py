@@ -88,23 +88,7 @@ def test_the_render_time_vars_shape_no_parse(tmp_path):
     shapes = []
     for value in ("2026-01-05T00:00:00+00:00", "2026-11-30T12:00:00+00:00"):
         dbt_vars = {**Settings().dbt_vars(), **dict.fromkeys(dbt_session.RENDER_TIME_VARS, value)}
-        parsed = dbtRunner().invoke(
-            [
-                "--quiet",
-                "parse",
-                "--no-send-anonymous-usage-stats",
-                "--project-dir",
-                str(project),
-                "--profiles-dir",
-                str(project),
-                "--target-path",
-                str(project / "target"),
-                "--log-path",
-                str(project / "logs"),
-                "--vars",
-                json.dumps(dbt_vars),
-            ]
-        )
+        parsed = dbtRunner().invoke(["--quiet", *_dbt_args(project, ["parse"], dbt_vars)])
         assert parsed.success, parsed.exception
         shapes.append(
             {
@@ -127,28 +111,35 @@ def _project_copy(root: Path) -> Path:
     return project
 
 
+def _dbt_args(project: Path, command: list[str], dbt_vars: dict) -> list[str]:
+    """``command`` on the project copy, its target and logs inside it."""
+    return [
+        *command,
+        "--no-send-anonymous-usage-stats",
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--target-path",
+        str(project / "target"),
+        "--log-path",
+        str(project / "logs"),
+        "--vars",
+        json.dumps(dbt_vars),
+    ]
+
+
 def _list_models(session: dbt_session.DbtSession, project: Path, dbt_vars: dict) -> list[str]:
     """``dbt ls`` of the models through the session (no database is opened)."""
-
-    def args(command: list[str]) -> list[str]:
-        return [
-            *command,
-            "--no-send-anonymous-usage-stats",
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project),
-            "--target-path",
-            str(project / "target"),
-            "--log-path",
-            str(project / "logs"),
-            "--vars",
-            json.dumps(dbt_vars),
-        ]
-
     database = project / "warehouse.duckdb"
     command = ["ls", "--resource-type", "model", "--output", "name"]
-    outcome = session.invoke(args(command), args(["parse"]), dbt_vars, database, [])
+    outcome = session.invoke(
+        _dbt_args(project, command, dbt_vars),
+        _dbt_args(project, ["parse"], dbt_vars),
+        dbt_vars,
+        database,
+        [],
+    )
     assert outcome.success, outcome.exception
     return list(outcome.result)
 
