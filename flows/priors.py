@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
-from scipy.special import betaln, polygamma, psi
+from scipy.special import betaln, psi, zeta
 
 # Tolerances of the nested one-dimensional searches (mean, then log strength); Newton's method
 # on the score equations then refines the interior optimum to machine precision (the likelihood
@@ -28,6 +28,11 @@ from scipy.special import betaln, polygamma, psi
 _MU_TOL = 1e-10
 _LOG_S_TOL = 1e-6
 _NEWTON_STEPS = 50
+
+
+def _trigamma(x):
+    """polygamma(1, x) without its wrapper's overhead (the fit calls it thousands of times)."""
+    return zeta(2.0, x)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,12 @@ def fit_beta_binomial(
 
     ``cap`` defaults to the total lines. With no defect at all (or all lines defective) the mean
     is 0 (or 1) and the strength the cap: there is no spread to measure.
+
+    Newton's method over the distinct (k, n) pairs (many entities share them) from a
+    method-of-moments start finds the optimum; an optimum beyond a bound of the strength takes
+    the best mean at that bound by the one search over the rows the nested searches
+    (``_fit_by_search``) end with, so both give the same answer; the nested searches themselves
+    run only when Newton's method does not settle (docs/decisions.md, "The prior fit").
     """
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -79,6 +90,25 @@ def fit_beta_binomial(
     if cap <= floor:
         mu, _ = _best_mean(floor, k, n)
         return Prior(alpha=mu * floor, beta=(1.0 - mu) * floor, n_merchants=len(k))
+    pairs = _Pairs.of(k, n)
+    found = _fast_newton(pairs, floor, cap)
+    if found is None:
+        return _fit_by_search(k, n, floor, cap)
+    a, b = found
+    if floor < a + b < cap:
+        return Prior(alpha=a, beta=b, n_merchants=len(k))
+    bound = cap if a + b >= cap else floor
+    mu, _ = _best_mean(bound, k, n)
+    # The likelihood must still rise towards the bound there, or the optimum is not beyond it.
+    slope = pairs.strength_slope(mu * bound, (1.0 - mu) * bound)
+    if slope >= 0 if bound == cap else slope <= 0:
+        return Prior(alpha=mu * bound, beta=(1.0 - mu) * bound, n_merchants=len(k))
+    return _fit_by_search(k, n, floor, cap)
+
+
+def _fit_by_search(k: np.ndarray, n: np.ndarray, floor: float, cap: float) -> Prior:
+    """Nested bounded searches (the best mean inside a search of the log strength), then
+    Newton's method: slow, but needing no good start; the fallback of ``fit_beta_binomial``."""
     found = minimize_scalar(
         lambda log_s: -_best_mean(math.exp(log_s), k, n)[1],
         bounds=(math.log(floor), math.log(cap)),
@@ -96,6 +126,160 @@ def fit_beta_binomial(
     return Prior(alpha=mu * best, beta=(1.0 - mu) * best, n_merchants=len(k))
 
 
+@dataclass(frozen=True)
+class _Pairs:
+    """A fit's data as its distinct (k, n) pairs and how many entities have each (sorted, so
+    independent of the rows' order)."""
+
+    k: np.ndarray
+    n: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def of(cls, k: np.ndarray, n: np.ndarray) -> _Pairs:
+        top = float(n.max()) + 1.0
+        if (
+            top * top < 2.0**53
+            and np.array_equal(n, np.round(n))
+            and np.array_equal(k, np.round(k))
+        ):
+            # Whole counts: one exact number per pair sorts faster than rows of two.
+            keys, count = np.unique(n * top + k, return_counts=True)
+            pair_n = np.floor(keys / top)
+            return cls(k=keys - pair_n * top, n=pair_n, count=count.astype(float))
+        pairs, count = np.unique(np.stack([n, k], axis=1), axis=0, return_counts=True)
+        return cls(k=pairs[:, 1], n=pairs[:, 0], count=count.astype(float))
+
+    def log_likelihood(self, a: float, b: float) -> float:
+        return float(self.count @ (betaln(self.k + a, self.n - self.k + b) - betaln(a, b)))
+
+    def score_and_hessian(self, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+        """Gradient and Hessian of the log-likelihood in (alpha, beta)."""
+        s = a + b
+        common = psi(s) - psi(self.n + s)
+        grad = np.array(
+            [
+                self.count @ (psi(self.k + a) - psi(a) + common),
+                self.count @ (psi(self.n - self.k + b) - psi(b) + common),
+            ]
+        )
+        off = self.count @ (_trigamma(s) - _trigamma(self.n + s))
+        hess = np.array(
+            [
+                [self.count @ (_trigamma(self.k + a) - _trigamma(a)) + off, off],
+                [off, self.count @ (_trigamma(self.n - self.k + b) - _trigamma(b)) + off],
+            ]
+        )
+        return grad, hess
+
+    def strength_slope(self, a: float, b: float) -> float:
+        """d log-likelihood / d strength at a fixed mean."""
+        grad, _ = self.score_and_hessian(a, b)
+        return float((a * grad[0] + b * grad[1]) / (a + b))
+
+    def start(self, cap: float) -> tuple[float, float]:
+        """Method of moments: the spread of the rates beyond the binomial's gives the strength."""
+        rows = self.count.sum()
+        mu = float(self.count @ self.k / (self.count @ self.n))
+        rates = self.k / self.n
+        spread = float(self.count @ (rates - self.count @ rates / rows) ** 2 / rows)
+        inverse_n = float(self.count @ (1.0 / self.n) / rows)
+        excess = spread / (mu * (1.0 - mu)) - inverse_n
+        rho = excess / (1.0 - inverse_n) if inverse_n < 1.0 else 0.0
+        strength = 1.0 / rho - 1.0 if 0.0 < rho < 1.0 else cap
+        strength = min(max(strength, 1e-2), cap)
+        return mu * strength, (1.0 - mu) * strength
+
+
+# Newton's method in (logit mean, log strength): at most this many steps, each at most this long.
+_FAST_STEPS = 100
+_LONGEST_STEP = 2.0
+# A Newton step of this relative size or less that does not shrink is rounding, not progress.
+_ROUNDING_STEP = 1e-4
+
+
+def _fast_newton(pairs: _Pairs, floor: float, cap: float) -> tuple[float, float] | None:
+    """The likelihood's maximum by Newton's method in (logit mean, log strength), where the two
+    are nearly independent, with a line search, then polished in (alpha, beta) as ``_newton``
+    ends; None when it does not settle.
+
+    A strength at or beyond the cap with the likelihood still rising in it (no spread: the
+    likelihood rises towards an infinitely strong prior), or at or below the floor and falling,
+    is returned as it is: the optimum then lies beyond that bound (the caller checks at the
+    bound)."""
+    a, b = pairs.start(cap)
+    x = np.array([math.log(a / b), math.log(a + b)])
+    current = pairs.log_likelihood(a, b)
+    for _ in range(_FAST_STEPS):
+        mu, strength = 1.0 / (1.0 + math.exp(-x[0])), math.exp(x[1])
+        a, b = mu * strength, (1.0 - mu) * strength
+        grad, hess = pairs.score_and_hessian(a, b)
+        # The chain rule from (alpha, beta) to (u, v) = (logit mu, log s).
+        spread = strength * mu * (1.0 - mu)
+        jac = np.array([[spread, a], [-spread, b]])
+        g = jac.T @ grad
+        diff = grad[0] - grad[1]
+        h = jac.T @ hess @ jac + np.array(
+            [
+                [spread * (1.0 - 2.0 * mu) * diff, spread * diff],
+                [spread * diff, a * grad[0] + b * grad[1]],
+            ]
+        )
+        if (strength >= cap and g[1] > 0) or (strength <= floor and g[1] < 0):
+            return a, b
+        values, vectors = np.linalg.eigh(h)
+        concave = bool(np.all(values < 0))
+        # Where the likelihood is not concave, Newton's step with the curvatures' signs turned
+        # (a step uphill along every axis of the Hessian).
+        curvature = np.maximum(np.abs(values), 1e-12 * float(np.max(np.abs(values))) + 1e-300)
+        step = vectors @ ((vectors.T @ g) / curvature)
+        longest = float(np.max(np.abs(step)))
+        if not math.isfinite(longest):
+            return None
+        if longest > _LONGEST_STEP:
+            step *= _LONGEST_STEP / longest
+        if concave and longest < 1e-6:
+            return _polish(pairs, a, b)
+        scale = 1.0
+        while scale > 1e-6:
+            trial = x + scale * step
+            t_mu, t_strength = 1.0 / (1.0 + math.exp(-trial[0])), math.exp(trial[1])
+            value = pairs.log_likelihood(t_mu * t_strength, (1.0 - t_mu) * t_strength)
+            if value > current:
+                break
+            scale /= 2
+        else:
+            # No step gains beyond rounding: the likelihood is flat here, so near its optimum
+            # if concave (the score then still finds it), else lost.
+            return _polish(pairs, a, b) if concave else None
+        x, current = trial, value
+    return None
+
+
+def _polish(pairs: _Pairs, a: float, b: float) -> tuple[float, float] | None:
+    """Full Newton steps in (alpha, beta) to machine precision, as ``_newton`` ends; None if
+    they leave the positive quadrant or do not settle."""
+    previous = math.inf
+    for _ in range(_NEWTON_STEPS):
+        grad, hess = pairs.score_and_hessian(a, b)
+        try:
+            step = np.linalg.solve(hess, grad)
+        except np.linalg.LinAlgError:
+            return None
+        na, nb = a - step[0], b - step[1]
+        if not (na > 0 and nb > 0):
+            return None
+        size = abs(step[0]) / na + abs(step[1]) / nb
+        if size >= previous and size < _ROUNDING_STEP:
+            # The steps stopped shrinking: down to the rounding of the score, where the
+            # likelihood is flat in the strength and further steps only wander along it.
+            return a, b
+        a, b, previous = na, nb, size
+        if size < 1e-15:
+            return a, b
+    return None
+
+
 def _newton(a: float, b: float, k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
     """Newton's method on the score equations of (alpha, beta), halving steps that do not help."""
     current = log_likelihood(a / (a + b), a + b, k, n)
@@ -105,11 +289,11 @@ def _newton(a: float, b: float, k: np.ndarray, n: np.ndarray) -> tuple[float, fl
         grad = np.array(
             [np.sum(psi(k + a) - psi(a) + common), np.sum(psi(n - k + b) - psi(b) + common)]
         )
-        off = np.sum(polygamma(1, ab) - polygamma(1, n + ab))
+        off = np.sum(_trigamma(ab) - _trigamma(n + ab))
         hess = np.array(
             [
-                [np.sum(polygamma(1, k + a) - polygamma(1, a)) + off, off],
-                [off, np.sum(polygamma(1, n - k + b) - polygamma(1, b)) + off],
+                [np.sum(_trigamma(k + a) - _trigamma(a)) + off, off],
+                [off, np.sum(_trigamma(n - k + b) - _trigamma(b)) + off],
             ]
         )
         try:
@@ -139,10 +323,17 @@ def _newton(a: float, b: float, k: np.ndarray, n: np.ndarray) -> tuple[float, fl
     return a, b
 
 
-def to_pandas(relation) -> pd.DataFrame:
+# The columns of a grading window table the fit reads.
+WINDOW_COLUMNS = ["window_end_week", "category", "order_lines", "defect_lines"]
+
+
+def to_pandas(relation, columns: list[str] | None = None) -> pd.DataFrame:
     """A dbt Python model's input as pandas: a DuckDB relation (``.df()``) on the DuckDB target,
-    a Spark DataFrame (``.toPandas()``) on the Spark target (docs/spark.md)."""
-    return relation.toPandas() if hasattr(relation, "toPandas") else relation.df()
+    a Spark DataFrame (``.toPandas()``) on the Spark target (docs/spark.md); only ``columns``
+    when given, chosen by the engine before anything is converted."""
+    if hasattr(relation, "toPandas"):
+        return (relation.select(*columns) if columns else relation).toPandas()
+    return (relation.project(", ".join(columns)) if columns else relation).df()
 
 
 def fit_window_priors(

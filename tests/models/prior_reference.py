@@ -3,10 +3,12 @@ data only"): scipy's beta-binomial maximised directly, no code shared with flows
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize, root
-from scipy.special import digamma, expit, logit
+from scipy.optimize import minimize, minimize_scalar, root
+from scipy.special import betaln, digamma, expit, logit, polygamma
 from scipy.stats import betabinom
 
 
@@ -90,3 +92,147 @@ def shrunk_ranks(
     )
     out["category_rank"] = ranked.groupby("category").cumcount().add(1).reindex(out.index)
     return out
+
+
+# The nested searches the ranking prior was first fitted by (a bounded search of the mean inside
+# one of the log strength, then Newton's method on the score equations): slow, but needing no
+# starting point, so the reference the fast fit must reproduce.
+_MU_TOL, _LOG_S_TOL, _NEWTON_STEPS = 1e-10, 1e-6, 50
+
+
+def _log_likelihood(mu: float, strength: float, k: np.ndarray, n: np.ndarray) -> float:
+    a, b = mu * strength, (1.0 - mu) * strength
+    return float(np.sum(betaln(k + a, n - k + b) - betaln(a, b)))
+
+
+def _best_mean(strength: float, k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
+    found = minimize_scalar(
+        lambda mu: -_log_likelihood(mu, strength, k, n),
+        bounds=(1e-12, 1.0 - 1e-12),
+        method="bounded",
+        options={"xatol": _MU_TOL, "maxiter": 500},
+    )
+    return float(found.x), -float(found.fun)
+
+
+def _score_newton(a: float, b: float, k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
+    current = _log_likelihood(a / (a + b), a + b, k, n)
+    for _ in range(_NEWTON_STEPS):
+        ab = a + b
+        common = digamma(ab) - digamma(n + ab)
+        grad = np.array(
+            [
+                np.sum(digamma(k + a) - digamma(a) + common),
+                np.sum(digamma(n - k + b) - digamma(b) + common),
+            ]
+        )
+        off = np.sum(polygamma(1, ab) - polygamma(1, n + ab))
+        hess = np.array(
+            [
+                [np.sum(polygamma(1, k + a) - polygamma(1, a)) + off, off],
+                [off, np.sum(polygamma(1, n - k + b) - polygamma(1, b)) + off],
+            ]
+        )
+        try:
+            step = np.linalg.solve(hess, grad)
+        except np.linalg.LinAlgError:
+            break
+        if abs(step[0]) / a + abs(step[1]) / b < 1e-3:
+            na, nb = a - step[0], b - step[1]
+            if na <= 0 or nb <= 0:
+                break
+            a, b = na, nb
+            if abs(step[0]) / a + abs(step[1]) / b < 1e-15:
+                break
+            continue
+        scale = 1.0
+        while scale > 1e-6:
+            na, nb = a - scale * step[0], b - scale * step[1]
+            if na > 0 and nb > 0:
+                value = _log_likelihood(na / (na + nb), na + nb, k, n)
+                if value >= current:
+                    break
+            scale /= 2
+        else:
+            break
+        a, b, current = na, nb, value
+    return a, b
+
+
+def searched_fit(k, n, floor: float) -> tuple[float, float]:
+    """(alpha, beta) by the nested searches, the strength kept within [floor, total lines]."""
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    cap = max(float(n.sum()), floor)
+    if k.sum() == 0 or k.sum() == n.sum():
+        mu = 0.0 if k.sum() == 0 else 1.0
+        return mu * cap, (1.0 - mu) * cap
+    if cap <= floor:
+        mu, _ = _best_mean(floor, k, n)
+        return mu * floor, (1.0 - mu) * floor
+    found = minimize_scalar(
+        lambda log_s: -_best_mean(math.exp(log_s), k, n)[1],
+        bounds=(math.log(floor), math.log(cap)),
+        method="bounded",
+        options={"xatol": _LOG_S_TOL, "maxiter": 500},
+    )
+    strength = math.exp(float(found.x))
+    mu, _ = _best_mean(strength, k, n)
+    a, b = _score_newton(mu * strength, (1.0 - mu) * strength, k, n)
+    if floor < a + b < cap:
+        return a, b
+    best = max((floor, cap), key=lambda bound: _best_mean(bound, k, n)[1])
+    mu, _ = _best_mean(best, k, n)
+    return mu * best, (1.0 - mu) * best
+
+
+def _score_and_hessian(k, n, alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
+    s = alpha + beta
+    common = digamma(s) - digamma(n + s)
+    grad = np.array(
+        [
+            np.sum(digamma(k + alpha) - digamma(alpha) + common),
+            np.sum(digamma(n - k + beta) - digamma(beta) + common),
+        ]
+    )
+    off = np.sum(polygamma(1, s) - polygamma(1, n + s))
+    hess = np.array(
+        [
+            [np.sum(polygamma(1, k + alpha) - polygamma(1, alpha)) + off, off],
+            [off, np.sum(polygamma(1, n - k + beta) - polygamma(1, beta)) + off],
+        ]
+    )
+    return grad, hess
+
+
+def newton_step(k, n, alpha: float, beta: float) -> float:
+    """The relative size of a Newton step on the score equations from (alpha, beta): how far
+    the point is from the likelihood's stationary point."""
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    grad, hess = _score_and_hessian(k, n, alpha, beta)
+    step = np.linalg.solve(hess, grad)
+    return float(max(abs(step[0]) / alpha, abs(step[1]) / beta))
+
+
+def root_resolution(k, n, alpha: float, beta: float) -> float:
+    """How closely double precision pins the likelihood's stationary point (alpha, beta), relative:
+    each score equation is a sum of digamma terms, each rounded to a few ulps of its size, and
+    the inverse Hessian turns that rounding into a spread of the root. Where the likelihood is
+    nearly flat in the strength this exceeds 1e-10, and two exact implementations can differ by
+    as much."""
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    s = alpha + beta
+    eps = np.finfo(float).eps
+    shared = np.abs(digamma(s)) + np.abs(digamma(n + s))
+    rounding = (
+        4
+        * eps
+        * np.array(
+            [
+                np.sum(np.abs(digamma(k + alpha)) + abs(digamma(alpha)) + shared),
+                np.sum(np.abs(digamma(n - k + beta)) + abs(digamma(beta)) + shared),
+            ]
+        )
+    )
+    _, hess = _score_and_hessian(k, n, alpha, beta)
+    spread = np.abs(np.linalg.inv(hess)) @ rounding
+    return float(max(spread[0] / alpha, spread[1] / beta))

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from scipy.stats import betabinom
 
+from flows import priors
 from flows.priors import fit_beta_binomial, fit_window_priors
+from tests.models.prior_reference import newton_step, root_resolution, searched_fit
 from tests.models.prior_reference import scipy_fit as _scipy_fit
 
 FLOOR = 50.0
@@ -98,3 +100,77 @@ def test_the_fit_does_not_depend_on_the_order_of_its_rows(fixture_windows):
         shuffled = fixture_windows.sample(frac=1.0, random_state=seed)
         again = fit_window_priors(shuffled, min_volume=200, min_merchants=5, floor=FLOOR)
         pd.testing.assert_frame_equal(again, fitted, check_exact=True)
+
+
+def _datasets() -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Random categories of every shape the builds meet, and the edge cases of the fit."""
+    rng = np.random.default_rng(18)
+    out = [
+        ("no spread", np.full(5, 10), np.full(5, 1000)),
+        ("all zero", np.zeros(6), np.full(6, 300)),
+        ("all defective", np.full(4, 250), np.full(4, 250)),
+        ("one merchant", np.array([7]), np.array([400])),
+        ("cap under the floor", np.array([1, 0]), np.array([20, 10])),
+        ("floor", np.array([0, 200, 0, 150, 1]), np.full(5, 200)),
+        ("huge n", np.array([10_000, 52_000, 31_000, 9_000]), np.full(4, 5_000_000)),
+    ]
+    sizes = ((200, 4000), (200, 300), (10_000, 2_000_000), (200, 50_000))
+    for case in range(40):
+        merchants = int(rng.choice([2, 3, 5, 12, 40, 300]))
+        low, high = sizes[case % len(sizes)]
+        n = rng.integers(low, high + 1, size=merchants)
+        a = float(np.exp(rng.uniform(-2, 4)))
+        b = a * float(np.exp(rng.uniform(1, 6)))
+        if case % 5 == 4:  # no spread beyond the binomial's: the cap
+            k = rng.binomial(n, a / (a + b))
+        else:
+            k = rng.binomial(n, rng.beta(a, b, size=merchants))
+        out.append((f"random {case}", k, n))
+    return out
+
+
+@pytest.mark.parametrize(("k", "n"), [pytest.param(k, n, id=name) for name, k, n in _datasets()])
+def test_the_fast_fit_gives_the_searches_answer(k, n):
+    """The fast fit (distinct pairs, moments, Newton) against the nested searches it replaced.
+
+    Equal to 1e-10 relative, or, where the likelihood is so flat in the strength that double
+    precision pins its stationary point less closely, to that resolution. Where the searches'
+    own Newton's method stopped short of the stationary point (its line search finds no gain
+    beyond rounding, or it halts just inside the floor), the fast fit must be the stationary
+    point or the bound itself and at least as likely."""
+    fitted = fit_beta_binomial(k, n, floor=FLOOR)
+    alpha, beta = searched_fit(k, n, FLOOR)
+    if alpha == 0 or beta == 0:
+        assert (fitted.alpha, fitted.beta) == (alpha, beta)
+        return
+    cap = float(np.sum(n))
+
+    def on_a_bound(strength: float) -> bool:
+        return any(strength == pytest.approx(bound, rel=1e-12) for bound in (FLOOR, cap))
+
+    if on_a_bound(alpha + beta) or newton_step(k, n, alpha, beta) <= root_resolution(
+        k, n, alpha, beta
+    ):
+        tolerance = (
+            1e-10 if on_a_bound(alpha + beta) else max(1e-10, root_resolution(k, n, alpha, beta))
+        )
+        assert fitted.alpha == pytest.approx(alpha, rel=tolerance, abs=0)
+        assert fitted.beta == pytest.approx(beta, rel=tolerance, abs=0)
+        return
+    mine = betabinom.logpmf(k, n, fitted.alpha, fitted.beta).sum()
+    assert mine >= betabinom.logpmf(k, n, alpha, beta).sum() - 1e-9 * abs(mine)
+    assert on_a_bound(fitted.strength) or newton_step(
+        k, n, fitted.alpha, fitted.beta
+    ) <= root_resolution(k, n, fitted.alpha, fitted.beta)
+
+
+def test_the_fast_fit_needs_no_search_inside_the_bounds(fixture_windows, monkeypatch):
+    """An interior optimum is found by Newton's method alone; the searches are left for the
+    bounds (where their answer is the one kept)."""
+
+    def no_search(*args):
+        raise AssertionError("the nested searches ran")
+
+    monkeypatch.setattr(priors, "_fit_by_search", no_search)
+    fitted = fit_window_priors(fixture_windows, min_volume=200, min_merchants=5, floor=FLOOR)
+    assert (fitted["prior_strength"] > FLOOR).all()

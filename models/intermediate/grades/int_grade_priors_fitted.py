@@ -5,14 +5,14 @@ DuckDB has neither digamma nor an optimiser, so this one step of the build is Py
 The same model runs on DuckDB (a relation) and on Spark (a DataFrame; docs/spark.md).
 """
 
-from flows.priors import fit_window_priors, to_pandas
+from flows.priors import WINDOW_COLUMNS, fit_window_priors, to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    windows = to_pandas(dbt.ref("int_merchant_mature_windows"))
+    windows = to_pandas(dbt.ref("int_merchant_mature_windows"), WINDOW_COLUMNS)
     return fit_window_priors(
-        windows[["window_end_week", "category", "order_lines", "defect_lines"]],
+        windows,
         min_volume=int(dbt.config.get("min_volume_order_lines")),
         min_merchants=int(dbt.config.get("prior_min_merchants")),
         floor=float(dbt.config.get("prior_strength_floor")),

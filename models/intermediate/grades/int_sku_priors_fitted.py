@@ -4,14 +4,14 @@ The same fit as the merchants' (flows/priors.py, int_grade_priors_fitted) over t
 minimum volume; see docs/decisions.md, "SKU ranks use the merchants' fitted prior machinery".
 """
 
-from flows.priors import fit_window_priors, to_pandas
+from flows.priors import WINDOW_COLUMNS, fit_window_priors, to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    windows = to_pandas(dbt.ref("int_sku_mature_windows"))
+    windows = to_pandas(dbt.ref("int_sku_mature_windows"), WINDOW_COLUMNS)
     priors = fit_window_priors(
-        windows[["window_end_week", "category", "order_lines", "defect_lines"]],
+        windows,
         min_volume=int(dbt.config.get("min_volume_order_lines")),
         min_merchants=int(dbt.config.get("prior_min_merchants")),
         floor=float(dbt.config.get("prior_strength_floor")),
