@@ -407,3 +407,104 @@ def fit_window_priors(
 
 def _same_category(values: pd.Series, category) -> pd.Series:
     return values.isna() if pd.isna(category) else values == category
+
+
+# What a priors table keeps of each window besides its priors (int_*_priors_fitted).
+FINGERPRINT_COLUMNS = ["window_rows", "window_fingerprint"]
+
+
+def refit_changed_windows(
+    dbt,
+    session,
+    windows,
+    fingerprints,
+    *,
+    min_volume: int,
+    min_merchants: int,
+    floor: float,
+    materialized: str,
+    count_column: str = "n_merchants_fitted",
+) -> pd.DataFrame:
+    """The body of the priors' dbt Python models: refit only the grading windows of ``windows``
+    (a grading window table's relation) whose rows changed since the model's table was built
+    (docs/incremental.md, "Priors refitted by window").
+
+    On an incremental build (``fingerprints``' incremental_since set) a window is kept when
+    ``fingerprints`` (rows and an order-independent hash per window_end_week,
+    macros/prior_refits.sql) matches what the previous table holds for it; only the other
+    windows' rows are read and fitted. On DuckDB (``materialized`` table) the result is the
+    whole table, kept windows and refitted ones; on Spark (incremental, insert_overwrite) only
+    the refitted windows, which overwrite their partitions. A full build fits every window.
+    Each row carries its window's fingerprint and ``fitted_since``: the incremental_since of the
+    build that fitted it (null: a full build). The models pass their config: dbt hands a Python
+    model only the config keys its own code reads.
+    """
+    current = to_pandas(fingerprints)
+    current["window_end_week"] = _weeks(current["window_end_week"])
+    since = current.pop("incremental_since")
+    since = since.iloc[0] if len(since) and pd.notna(since.iloc[0]) else None
+    previous = _previous_priors(dbt, session, materialized) if since else None
+    if previous is None:
+        kept = previous = pd.DataFrame(columns=[*_PRIOR_COLUMNS, count_column])
+        refit, since = current, None
+    else:
+        previous["window_end_week"] = _weeks(previous["window_end_week"])
+        same = current.merge(
+            previous[["window_end_week", *FINGERPRINT_COLUMNS]].drop_duplicates(),
+            on=["window_end_week", *FINGERPRINT_COLUMNS],
+        )["window_end_week"]
+        kept = previous[previous["window_end_week"].isin(same)]
+        refit = current[~current["window_end_week"].isin(same)]
+    if refit.empty:
+        rows = pd.DataFrame(columns=WINDOW_COLUMNS)
+    elif len(refit) == len(current):
+        rows = to_pandas(windows, WINDOW_COLUMNS)
+    else:
+        days = ", ".join(f"date '{week:%Y-%m-%d}'" for week in refit["window_end_week"])
+        rows = to_pandas(windows.filter(f"window_end_week in ({days})"), WINDOW_COLUMNS)
+    fitted = fit_window_priors(rows, min_volume, min_merchants, floor)
+    fitted = fitted.rename(columns={"n_merchants_fitted": count_column})
+    fitted = fitted.merge(refit, on="window_end_week", how="left")
+    fitted["fitted_since"] = pd.Series([since] * len(fitted), dtype=object)
+    fitted["fitted_since"] = pd.to_datetime(fitted["fitted_since"], utc=True)
+    if materialized == "table" and not kept.empty:
+        fitted = pd.concat([kept[fitted.columns], fitted], ignore_index=True)
+        fitted = fitted.sort_values(["window_end_week", "category"], ignore_index=True)
+    return fitted.astype(
+        {
+            "window_end_week": "datetime64[us]",
+            count_column: "int64",
+            "window_rows": "int64",
+            "window_fingerprint": "int64",
+        }
+    )
+
+
+_PRIOR_COLUMNS = [
+    "window_end_week",
+    "category",
+    "prior_alpha",
+    "prior_beta",
+    "prior_strength",
+    "prior_source",
+    *FINGERPRINT_COLUMNS,
+    "fitted_since",
+]
+
+
+def _previous_priors(dbt, session, materialized: str) -> pd.DataFrame | None:
+    """The model's table as the previous build left it, or None when there is none."""
+    if materialized == "incremental":
+        # Spark: dbt knows whether the table exists (and a full refresh rebuilds it).
+        return to_pandas(session.sql(f"select * from {dbt.this}")) if dbt.is_incremental else None
+    # DuckDB, a table: the previous one stays in place until the new one replaces it.
+    try:
+        return to_pandas(session.sql(f"select * from {dbt.this}"))
+    except Exception as missing:  # the first build since the table was dropped or renamed
+        if "does not exist" in str(missing):
+            return None
+        raise
+
+
+def _weeks(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).astype("datetime64[us]")

@@ -21,9 +21,16 @@ from flows.config import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
-# The models kept by order week (config incremental_by_order_week(), macros/incremental.sql) and
+# The incremental models: those kept by order week (config incremental_by_order_week(),
+# macros/incremental.sql) and the priors kept by grading window (macros/prior_refits.sql), and
 # their schema: the Spark build keeps their tables between runs.
-INCREMENTAL_MODELS = ("int_order_lines_flagged", "int_sku_week_counts", "int_merchant_week_counts")
+INCREMENTAL_MODELS = (
+    "int_order_lines_flagged",
+    "int_sku_week_counts",
+    "int_merchant_week_counts",
+    "int_grade_priors_fitted",
+    "int_sku_priors_fitted",
+)
 INCREMENTAL_SCHEMA = "intermediate"
 
 BUILD_STATE_DDL = """
@@ -78,6 +85,8 @@ def fingerprint(settings: Settings) -> str:
                 digest.update(str(path.relative_to(PROJECT_DIR)).encode())
                 digest.update(path.read_bytes())
     digest.update((PROJECT_DIR / "dbt_project.yml").read_bytes())
+    # The priors' fit runs in the Python models' process: its code decides the kept priors too.
+    digest.update((PROJECT_DIR / "flows" / "priors.py").read_bytes())
     return digest.hexdigest()
 
 

@@ -3,17 +3,20 @@
 DuckDB has neither digamma nor an optimiser, so this one step of the build is Python
 (flows/priors.py; docs/decisions.md, "The ranking prior is fitted in a dbt Python model").
 The same model runs on DuckDB (a relation) and on Spark (a DataFrame; docs/spark.md).
+Incremental: only the windows whose rows changed are refitted (docs/incremental.md).
 """
 
-from flows.priors import WINDOW_COLUMNS, fit_window_priors, to_pandas
+from flows.priors import refit_changed_windows
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
-    windows = to_pandas(dbt.ref("int_merchant_mature_windows"), WINDOW_COLUMNS)
-    return fit_window_priors(
-        windows,
+    return refit_changed_windows(
+        dbt,
+        session,
+        dbt.ref("int_merchant_mature_windows"),
+        dbt.ref("int_merchant_window_fingerprints"),
         min_volume=int(dbt.config.get("min_volume_order_lines")),
         min_merchants=int(dbt.config.get("prior_min_merchants")),
         floor=float(dbt.config.get("prior_strength_floor")),
+        materialized=dbt.config.get("materialized"),
     )

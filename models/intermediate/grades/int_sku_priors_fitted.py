@@ -2,18 +2,21 @@
 
 The same fit as the merchants' (flows/priors.py, int_grade_priors_fitted) over the SKUs at the
 minimum volume; see docs/decisions.md, "SKU ranks use the merchants' fitted prior machinery".
+Incremental: only the windows whose rows changed are refitted (docs/incremental.md).
 """
 
-from flows.priors import WINDOW_COLUMNS, fit_window_priors, to_pandas
+from flows.priors import refit_changed_windows
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
-    windows = to_pandas(dbt.ref("int_sku_mature_windows"), WINDOW_COLUMNS)
-    priors = fit_window_priors(
-        windows,
+    return refit_changed_windows(
+        dbt,
+        session,
+        dbt.ref("int_sku_mature_windows"),
+        dbt.ref("int_sku_window_fingerprints"),
         min_volume=int(dbt.config.get("min_volume_order_lines")),
         min_merchants=int(dbt.config.get("prior_min_merchants")),
         floor=float(dbt.config.get("prior_strength_floor")),
+        materialized=dbt.config.get("materialized"),
+        count_column="n_skus_fitted",
     )
-    return priors.rename(columns={"n_merchants_fitted": "n_skus_fitted"})
