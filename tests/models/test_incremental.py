@@ -119,6 +119,36 @@ def test_a_change_besides_the_data_makes_the_next_build_full(sliced, tmp_path):
         assert plan_build(con, Settings(), as_of).reason == "no previous build"
 
 
+def test_an_incremental_build_checks_the_order_key_on_the_new_rows(sliced, tmp_path, dbt_dirs):
+    """The orders' key test of an incremental build looks only at the keys of rows loaded since
+    the last build (which passed it): a new row repeating an old key fails it, a duplicate among
+    old rows (which the last build would have failed on) is the full build's test's to see."""
+    from flows.build.run import node_results, run_dbt
+
+    test = "unique_key_stg_raw__orders_order_id__sku_id__ingested_at"
+
+    def failures(copy: Path, extra: dict | None) -> int:
+        outcome = run_dbt(
+            ["test", "--select", test], copy, Settings(), extra_vars=extra, **dbt_dirs
+        )
+        (node,) = [node for node in node_results(outcome.result) if node.name == test]
+        return node.failures
+
+    for loaded, expected in (("new", 1), ("old", 0)):
+        copy = tmp_path / f"{loaded}.duckdb"
+        shutil.copyfile(sliced[0], copy)
+        with duckdb.connect(str(copy)) as con:
+            (watermark,) = con.execute("select watermark from meta.build_state").fetchone()
+            stamp = "cast(? as timestamptz) + interval 1 second" if loaded == "new" else "?"
+            con.execute(
+                f"insert into raw.orders select * replace ({stamp} as _ingested_at) "
+                "from raw.orders where _ingested_at < ? order by order_id, sku_id limit 1",
+                [watermark, watermark],
+            )
+        assert failures(copy, {"incremental_since": watermark.isoformat()}) == expected, loaded
+        assert failures(copy, None) == 1, loaded
+
+
 def test_the_incremental_models_are_the_ones_the_spark_build_keeps():
     """The Spark build keeps INCREMENTAL_MODELS' tables between runs: the list is the models
     configured with incremental_by_order_week()."""
