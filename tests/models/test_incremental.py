@@ -15,23 +15,17 @@ import pytest
 from flows.build.incremental import plan_build
 from flows.build.run import BuildResult, build_warehouse
 from flows.config import Settings
-from tests.dashboards.pipeline_warehouse import complaints
-from tests.incremental_slices import make_slices, mart_differences
+from tests.incremental_slices import deliver, generated_slices, mart_differences
 
 
 def deliver_and_build(
     slices: list[Path], folder: Path, settings: Settings, dbt_dirs: dict[str, Path]
 ) -> tuple[Path, list[BuildResult]]:
-    """Each slice copied into one landing folder, ingested and built (models only)."""
-    from flows.landing.pipeline import ingest_landing
-
+    """Each slice delivered into one landing folder and built (models only)."""
     landing, warehouse = folder / "landing", folder / "warehouse.duckdb"
-    landing.mkdir()
     results = []
     for part in slices:
-        for path in part.iterdir():
-            shutil.copyfile(path, landing / path.name)
-        ingest_landing(landing, warehouse, settings)
+        deliver(part, landing, warehouse, settings)
         results.append(build_warehouse(warehouse, settings, with_tests=False, **dbt_dirs))
     return warehouse, results
 
@@ -40,13 +34,7 @@ def deliver_and_build(
 def sliced(tmp_path_factory, dbt_dirs):
     """(warehouse built slice by slice, its full rebuild, the builds' results, the slices)."""
     folder = tmp_path_factory.mktemp("incremental")
-    exports = folder / "exports"
-    done = complaints(
-        "generate", "--orders", "8000", "--weeks", "10", "--out", str(exports),
-        "--truth", str(folder / "truth.json"),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    slices = make_slices(exports, folder / "slices")
+    slices = generated_slices(folder, orders=8000, weeks=10)
     settings = Settings()
     warehouse, results = deliver_and_build(slices, folder, settings, dbt_dirs)
     full = folder / "full.duckdb"
