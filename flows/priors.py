@@ -422,19 +422,18 @@ def refit_changed_windows(
     min_volume: int,
     min_merchants: int,
     floor: float,
-    materialized: str,
     count_column: str = "n_merchants_fitted",
 ) -> pd.DataFrame:
     """The body of the priors' dbt Python models: refit only the grading windows of ``windows``
     (a grading window table's relation) whose rows changed since the model's table was built
     (docs/incremental.md, "Priors refitted by window").
 
-    On an incremental build (``fingerprints``' incremental_since set) a window is kept when
-    ``fingerprints`` (rows and an order-independent hash per window_end_week,
+    On an incremental DuckDB build (``fingerprints``' incremental_since set) a window is kept
+    when ``fingerprints`` (rows and an order-independent hash per window_end_week,
     macros/prior_refits.sql) matches what the previous table holds for it; only the other
-    windows' rows are read and fitted. On DuckDB (``materialized`` table) the result is the
-    whole table, kept windows and refitted ones; on Spark (incremental, insert_overwrite) only
-    the refitted windows, which overwrite their partitions. A full build fits every window.
+    windows' rows are read and fitted, and the result is the whole table, kept windows and
+    refitted ones (dbt replaces the previous table only after the model ran). A full build, and
+    every Spark build (dbt-spark drops a table before its Python model runs), fits every window.
     Each row carries its window's fingerprint and ``fitted_since``: the incremental_since of the
     build that fitted it (null: a full build). The models pass their config: dbt hands a Python
     model only the config keys its own code reads.
@@ -443,7 +442,8 @@ def refit_changed_windows(
     current["window_end_week"] = _weeks(current["window_end_week"])
     since = current.pop("incremental_since")
     since = since.iloc[0] if len(since) and pd.notna(since.iloc[0]) else None
-    previous = _previous_priors(dbt, session, materialized) if since else None
+    spark = hasattr(session, "sparkContext")
+    previous = _previous_priors(dbt, session) if since and not spark else None
     if previous is None:
         kept = previous = pd.DataFrame(columns=[*_PRIOR_COLUMNS, count_column])
         refit, since = current, None
@@ -467,7 +467,7 @@ def refit_changed_windows(
     fitted = fitted.merge(refit, on="window_end_week", how="left")
     fitted["fitted_since"] = pd.Series([since] * len(fitted), dtype=object)
     fitted["fitted_since"] = pd.to_datetime(fitted["fitted_since"], utc=True)
-    if materialized == "table" and not kept.empty:
+    if not kept.empty:
         fitted = pd.concat([kept[fitted.columns], fitted], ignore_index=True)
         fitted = fitted.sort_values(["window_end_week", "category"], ignore_index=True)
     return fitted.astype(
@@ -492,12 +492,9 @@ _PRIOR_COLUMNS = [
 ]
 
 
-def _previous_priors(dbt, session, materialized: str) -> pd.DataFrame | None:
-    """The model's table as the previous build left it, or None when there is none."""
-    if materialized == "incremental":
-        # Spark: dbt knows whether the table exists (and a full refresh rebuilds it).
-        return to_pandas(session.sql(f"select * from {dbt.this}")) if dbt.is_incremental else None
-    # DuckDB, a table: the previous one stays in place until the new one replaces it.
+def _previous_priors(dbt, session) -> pd.DataFrame | None:
+    """The model's table as the previous build left it (DuckDB keeps it in place until the new
+    one replaces it), or None when there is none."""
     try:
         return to_pandas(session.sql(f"select * from {dbt.this}"))
     except Exception as missing:  # the first build since the table was dropped or renamed

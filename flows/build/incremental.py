@@ -21,16 +21,9 @@ from flows.config import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
-# The incremental models: those kept by order week (config incremental_by_order_week(),
-# macros/incremental.sql) and the priors kept by grading window (macros/prior_refits.sql), and
+# The models kept by order week (config incremental_by_order_week(), macros/incremental.sql) and
 # their schema: the Spark build keeps their tables between runs.
-INCREMENTAL_MODELS = (
-    "int_order_lines_flagged",
-    "int_sku_week_counts",
-    "int_merchant_week_counts",
-    "int_grade_priors_fitted",
-    "int_sku_priors_fitted",
-)
+INCREMENTAL_MODELS = ("int_order_lines_flagged", "int_sku_week_counts", "int_merchant_week_counts")
 INCREMENTAL_SCHEMA = "intermediate"
 
 BUILD_STATE_DDL = """

@@ -192,16 +192,12 @@ def test_an_incremental_build_checks_the_order_key_on_the_new_rows(sliced, tmp_p
 
 def test_the_incremental_models_are_the_ones_the_spark_build_keeps():
     """The Spark build keeps INCREMENTAL_MODELS' tables between runs: the list is the models
-    configured with incremental_by_order_week() and the priors refitted by window."""
+    configured with incremental_by_order_week()."""
     from flows.build.incremental import INCREMENTAL_MODELS, PROJECT_DIR
 
     configured = {
         path.stem
         for path in (PROJECT_DIR / "models").rglob("*.sql")
         if "incremental_by_order_week()" in path.read_text(encoding="utf-8")
-    } | {
-        path.stem
-        for path in (PROJECT_DIR / "models").rglob("*.py")
-        if "refit_changed_windows(" in path.read_text(encoding="utf-8")
     }
     assert configured == set(INCREMENTAL_MODELS)

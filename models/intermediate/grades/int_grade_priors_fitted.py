@@ -3,7 +3,7 @@
 DuckDB has neither digamma nor an optimiser, so this one step of the build is Python
 (flows/priors.py; docs/decisions.md, "The ranking prior is fitted in a dbt Python model").
 The same model runs on DuckDB (a relation) and on Spark (a DataFrame; docs/spark.md).
-Incremental: only the windows whose rows changed are refitted (docs/incremental.md).
+On DuckDB only the windows whose rows changed are refitted (docs/incremental.md).
 """
 
 from flows.priors import refit_changed_windows
@@ -18,5 +18,4 @@ def model(dbt, session):
         min_volume=int(dbt.config.get("min_volume_order_lines")),
         min_merchants=int(dbt.config.get("prior_min_merchants")),
         floor=float(dbt.config.get("prior_strength_floor")),
-        materialized=dbt.config.get("materialized"),
     )

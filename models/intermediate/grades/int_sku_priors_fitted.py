@@ -2,7 +2,7 @@
 
 The same fit as the merchants' (flows/priors.py, int_grade_priors_fitted) over the SKUs at the
 minimum volume; see docs/decisions.md, "SKU ranks use the merchants' fitted prior machinery".
-Incremental: only the windows whose rows changed are refitted (docs/incremental.md).
+On DuckDB only the windows whose rows changed are refitted (docs/incremental.md).
 """
 
 from flows.priors import refit_changed_windows
@@ -17,6 +17,5 @@ def model(dbt, session):
         min_volume=int(dbt.config.get("min_volume_order_lines")),
         min_merchants=int(dbt.config.get("prior_min_merchants")),
         floor=float(dbt.config.get("prior_strength_floor")),
-        materialized=dbt.config.get("materialized"),
         count_column="n_skus_fitted",
     )
