@@ -181,7 +181,11 @@ def column_rules(ctx: RuleContext, column: Column) -> ColumnRules:
 
 
 def _any(conditions: list[str]) -> str:
-    return " or ".join(f"coalesce({c}, false)" for c in conditions) if conditions else "false"
+    """True when any condition is true; unknown (null) counts as false. One ``coalesce`` around
+    the whole disjunction: SQL's ``or`` is true as soon as one part is, whatever the others."""
+    if not conditions:
+        return "false"
+    return "coalesce(" + " or ".join(f"({c})" for c in conditions) + ", false)"
 
 
 def build_typed(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
