@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_build import prepare  # noqa: E402
+from benchmarks.child_run import run_child  # noqa: E402
 
 RESULTS = HERE / "results" / "spark.json"
 
@@ -73,27 +73,14 @@ print(json.dumps({"seconds": seconds, "nodes": len(result.nodes), "steps": steps
 
 def timed_child(code: str, *args: str) -> dict:
     """One build in a child process: wall seconds, the child's own report, load before/after."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    if child.returncode != 0:
-        raise SystemExit(f"build failed:\n{child.stdout[-3000:]}\n{child.stderr[-3000:]}")
-    inner = json.loads(child.stdout.strip().splitlines()[-1])
+    run = run_child(code, *args)
+    inner = run.report
     return {
-        "wall_seconds": round(wall, 2),
+        "wall_seconds": run.wall_seconds,
         "build_seconds": round(inner["seconds"], 2),
         "nodes": inner["nodes"],
         **({"steps": inner["steps"]} if "steps" in inner else {}),
-        "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "load_average_1m": [run.load_before, run.load_after],
     }
 
 

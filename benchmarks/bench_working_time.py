@@ -25,12 +25,9 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import duckdb
@@ -40,6 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_build import prepare  # noqa: E402
+from benchmarks.child_run import run_child  # noqa: E402
 
 CHILD = """
 import json, sys, time
@@ -72,32 +70,17 @@ print(json.dumps({"seconds": time.perf_counter() - started, "nodes": nodes}))
 
 
 def timed(database: Path, scratch: Path, mode: str, models_only: bool = False) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    load_before = os.getloadavg()[0]
-    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
     extra = ["models-only"] if models_only else []
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(database), str(scratch), mode, *extra],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{mode} build failed:\n{done.stdout}\n{done.stderr[-3000:]}")
-    inner = json.loads(done.stdout.strip().splitlines()[-1])
-    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    run = run_child(CHILD, str(database), str(scratch), mode, *extra, what=f"{mode} build")
     return {
         # CPU seconds of the build's process: steadier than wall time on a shared machine
-        "cpu_seconds": round(cpu, 2),
+        "cpu_seconds": run.cpu_seconds,
         "model_seconds": model_seconds(scratch),
         "mode": mode,
-        "wall_seconds": round(time.perf_counter() - started, 2),
-        "build_seconds": round(inner["seconds"], 2),
-        "load_average_1m_before": round(load_before, 2),
-        "load_average_1m": round(os.getloadavg()[0], 2),
+        "wall_seconds": run.wall_seconds,
+        "build_seconds": round(run.report["seconds"], 2),
+        "load_average_1m_before": run.load_before,
+        "load_average_1m": run.load_after,
     }
 
 

@@ -16,17 +16,9 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
-# Stamps of the run, not numbers of the data.
-RUN_STAMPS = {
-    "built_at",
-    "invocation_id",
-    "ingested_at",
-    "file_mtime_ns",
-    "quarantined_at",
-    "warned_at",
-    "latest_ingested_at",
-    "validated_at",
-}
+sys.path.insert(0, str(ROOT))
+
+from flows.warehouse import RUN_STAMP_COLUMNS  # noqa: E402
 
 
 def dump_marts(warehouse: Path, out: Path) -> None:
@@ -64,7 +56,7 @@ def compare(before: Path, after: Path) -> bool:
             continue
         old_cols = [r[0] for r in con.execute(f"describe select * from '{old}'").fetchall()]
         new_cols = [r[0] for r in con.execute(f"describe select * from '{new}'").fetchall()]
-        kept = [c for c in old_cols if c in new_cols and c not in RUN_STAMPS]
+        kept = [c for c in old_cols if c in new_cols and c not in RUN_STAMP_COLUMNS]
         cols = ", ".join(f'"{c}"' for c in kept)
         only_old, only_new = (
             con.execute(

@@ -113,6 +113,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Rebuild every mart from all history (default: when the warehouse holds a previous "
         "build, redo only the order weeks touched since).",
     ),
+    "opt_unit_tests": (
+        "同时运行 dbt 单元测试（用固定样例检查 SQL 逻辑；"
+        "默认只在测试套件中运行，见配置 build_unit_tests）。",
+        "Run dbt's unit tests too (they check the SQL on fixed rows; by default they run in the "
+        "test suite, not in every build; setting build_unit_tests).",
+    ),
     "opt_verbose": (
         "列出每个 dbt 模型与测试，而不只是失败项。",
         "List every dbt model and test, not only failures.",

@@ -25,6 +25,20 @@ from flows.build.serving import serving_path, write_serving_copy
 from flows.errors import UserError
 from flows.file_modes import restrict
 
+# Columns that stamp when a run happened, not what the data say: two builds of the same data
+# differ only in these (what comparisons of two builds leave out).
+RUN_STAMP_COLUMNS = frozenset(
+    {
+        "built_at",
+        "invocation_id",
+        "ingested_at",
+        "file_mtime_ns",
+        "quarantined_at",
+        "warned_at",
+        "latest_ingested_at",
+        "validated_at",
+    }
+)
 # Readers of the product (dashboard queries): no files, no network, configuration locked.
 SAFE_CONFIG = {"enable_external_access": False, "lock_configuration": True}
 

@@ -1,8 +1,16 @@
 {#- Rows whose combination of `columns` is not unique: the composite primary-key test (no dbt
-    packages, so not dbt_utils.unique_combination_of_columns). -#}
-{% test unique_key(model, columns) %}
+    packages, so not dbt_utils.unique_combination_of_columns).
+    With `loaded_at` (the column saying when a row was loaded), an incremental build checks only
+    the keys whose first column has a row loaded since its last build: the last build passed this
+    test, so a duplicate now must involve a new row (docs/incremental.md). -#}
+{% test unique_key(model, columns, loaded_at=none) %}
     select {{ columns | join(', ') }}, count(*) as n_rows
     from {{ model }}
+    {%- if loaded_at and var('incremental_since', none) %}
+    where {{ columns[0] }} in (
+        select {{ columns[0] }} from {{ model }} where {{ loaded_at }} > {{ incremental_since() }}
+    )
+    {%- endif %}
     group by {{ columns | join(', ') }}
     having count(*) > 1
 {% endtest %}

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from tests.mart_comparison import INEXACT_TYPES, RUN_STAMPS, marts_of, table_differences
+from flows.warehouse import RUN_STAMP_COLUMNS
+from tests.mart_comparison import INEXACT_TYPES, marts_of, table_differences
 
 _TIME_COLUMN = {"orders": "ordered_at", "complaint_events": "occurred_at"}
 
@@ -56,6 +57,30 @@ def _entity_rows(exports: Path, prefix: str) -> tuple[list[str], list[dict[str, 
         header, part = _read(path)
         rows.extend(part)
     return header, rows
+
+
+def generated_slices(folder: Path, orders: int, weeks: int, days: int = 3) -> list[Path]:
+    """``complaints generate`` (``orders`` lines over ``weeks``) into ``folder/exports``, cut into
+    slices under ``folder/slices`` (``make_slices``)."""
+    from tests.dashboards.pipeline_warehouse import complaints
+
+    exports = folder / "exports"
+    done = complaints(
+        "generate", "--orders", str(orders), "--weeks", str(weeks), "--out", str(exports),
+        "--truth", str(folder / "truth.json"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return make_slices(exports, folder / "slices", days=days)
+
+
+def deliver(part: Path, landing: Path, warehouse: Path, settings) -> None:
+    """One slice's files copied into the landing folder (beside the earlier ones), then ingested."""
+    from flows.landing.pipeline import ingest_landing
+
+    landing.mkdir(exist_ok=True)
+    for path in part.iterdir():
+        shutil.copyfile(path, landing / path.name)
+    ingest_landing(landing, warehouse, settings)
 
 
 def make_slices(exports: Path, out: Path, days: int = 3) -> list[Path]:
@@ -211,7 +236,7 @@ def mart_differences(left: Path, right: Path) -> list[str]:
                 found.append(f"{mart}: columns differ {sorted(set(theirs[mart]) ^ set(columns))}")
                 continue
             # Types may differ by engine (a Spark-built mart: DECIMAL scale, JSON as text).
-            names = [name for name in columns if name not in RUN_STAMPS]
+            names = [name for name in columns if name not in RUN_STAMP_COLUMNS]
             inexact = {
                 name
                 for name in names

@@ -10,17 +10,6 @@ from decimal import Decimal
 
 import duckdb
 
-# Stamps of a run, not numbers of the data (as benchmarks/marts_snapshot.py).
-RUN_STAMPS = {
-    "built_at",
-    "invocation_id",
-    "ingested_at",
-    "file_mtime_ns",
-    "quarantined_at",
-    "warned_at",
-    "latest_ingested_at",
-    "validated_at",
-}
 # Compared to 1e-9 relative: DuckDB's doubles, and the decimals whose scale differs by engine.
 INEXACT_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
 

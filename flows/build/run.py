@@ -125,6 +125,18 @@ def dbt_args(
     ]
 
 
+def build_command(settings: Settings, with_tests: bool, full: bool) -> list[str]:
+    """``dbt build`` (models and data tests, unit tests when the settings ask for them), or
+    ``dbt run`` (models alone) without tests; ``--full-refresh`` for a full build."""
+    if not with_tests:
+        command = ["run"]
+    elif settings.build_unit_tests:
+        command = ["build"]
+    else:
+        command = ["build", "--exclude-resource-type", "unit_test"]
+    return [*command, *(["--full-refresh"] if full else [])]
+
+
 def run_dbt(
     command: list[str],
     database: Path,
@@ -146,7 +158,8 @@ def run_dbt(
     paths = (target_path or PROJECT_DIR / "target", log_path or PROJECT_DIR / "logs")
     args = dbt_args(command, settings, as_of, *paths, extra_vars)
     with _database_env(Path(database).resolve(), settings):
-        callbacks = [_node_progress(progress)] if progress else []
+        runs_unit_tests = "unit_test" not in command
+        callbacks = [_node_progress(progress, runs_unit_tests)] if progress else []
         try:
             session = dbt_session.active()  # ``complaints serve`` keeps dbt loaded
             if session is not None:
@@ -176,19 +189,24 @@ def release_dbt_database() -> None:
 
 
 # dbt announces what it found ("41 models, 156 data tests, 10 sources, 16 unit tests, ...");
-# the nodes a build runs are the models, seeds, snapshots and tests among them.
-_RUN_NODES = re.compile(r"(\d+) (?:models?|seeds?|snapshots?|data tests?|unit tests?)\b")
+# the nodes a build runs are the models, seeds, snapshots and tests among them (the unit tests
+# only when the build runs them).
+_RUN_NODES = re.compile(r"(\d+) (?:models?|seeds?|snapshots?|data tests?)\b")
+_UNIT_TESTS = re.compile(r"(\d+) unit tests?\b")
 
 
-def _node_progress(progress: Callable[[int | None, str], None]) -> Callable[[object], None]:
+def _node_progress(
+    progress: Callable[[int | None, str], None], unit_tests: bool = True
+) -> Callable[[object], None]:
     """A dbt event callback reporting each finished node (with the total once dbt knows it)."""
     total: list[int | None] = [None]
+    counted = (_RUN_NODES, _UNIT_TESTS) if unit_tests else (_RUN_NODES,)
 
     def on_event(event) -> None:
         name = event.info.name
         if name == "FoundStats":
-            counts = [int(n) for n in _RUN_NODES.findall(event.data.stat_line)]
-            total[0] = sum(counts) or None
+            line = event.data.stat_line
+            total[0] = sum(int(n) for pattern in counted for n in pattern.findall(line)) or None
         elif name == "NodeFinished":
             progress(total[0], event.data.node_info.node_name)
 
@@ -244,7 +262,7 @@ def build_warehouse(
     with duckdb.connect(str(database)) as con:
         plan = plan_build(con, settings, effective_as_of, full_refresh)
     log.info("build mode: %s (%s)", "full" if plan.full else "incremental", plan.reason)
-    command = ["build" if with_tests else "run", *(["--full-refresh"] if plan.full else [])]
+    command = build_command(settings, with_tests, plan.full)
     outcome = run_dbt(
         command, database, settings, instant, target_path, log_path, progress, plan.dbt_vars()
     )

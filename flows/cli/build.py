@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +52,15 @@ def _print_result(result, verbose: bool = False) -> None:
     console.print(result.summary(), highlight=False)
 
 
+UnitTestsOpt = Annotated[bool, option("--unit-tests", words="opt_unit_tests", show_default=True)]
+
+
+def _settings(unit_tests: bool, **paths: Path | None):
+    """The settings with the command line's paths, and unit tests on when asked."""
+    settings = settings_for(**paths)
+    return replace(settings, build_unit_tests=True) if unit_tests else settings
+
+
 EngineOpt = Annotated[str, option("--engine", words="opt_engine", show_default=True)]
 SparkDirOpt = Annotated[Path | None, option("--spark-dir", words="opt_spark_dir")]
 
@@ -65,13 +75,14 @@ def build_command(
     engine: EngineOpt = "duckdb",
     spark_dir: SparkDirOpt = None,
     full_refresh: FullRefreshOpt = False,
+    unit_tests: UnitTestsOpt = False,
 ) -> None:
     """Compute every mart from the raw tables (dbt build: models and tests) and publish."""
     from flows.build.run import build_and_publish
     from flows.cli.progress import send_library_logs_to_file, stage_progress
 
     send_library_logs_to_file()
-    settings = settings_for(warehouse=warehouse)
+    settings = _settings(unit_tests, warehouse=warehouse)
     if engine not in {"duckdb", "spark"}:
         raise UserError("err_engine", engine=repr(engine))
     if engine == "spark":
@@ -109,6 +120,7 @@ def run_command(
     force: ForceOpt = False,
     verbose: VerboseOpt = False,
     full_refresh: FullRefreshOpt = False,
+    unit_tests: UnitTestsOpt = False,
 ) -> None:
     """Ingest the landing folder, then build the marts; readers see both steps or neither."""
     from flows.build.run import ingest_and_build
@@ -116,7 +128,7 @@ def run_command(
     from flows.cli.progress import send_library_logs_to_file, stage_progress
 
     send_library_logs_to_file()
-    settings = settings_for(warehouse=warehouse, landing=landing)
+    settings = _settings(unit_tests, warehouse=warehouse, landing=landing)
     report, result = ingest_and_build(
         settings,
         as_of,

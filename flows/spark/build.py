@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flows.build.incremental import INCREMENTAL_MODELS, INCREMENTAL_SCHEMA
-from flows.build.run import BuildResult, dbt_args
+from flows.build.run import BuildResult, build_command, dbt_args
 from flows.config import Settings
 from flows.errors import UserError
 from flows.i18n import because
@@ -41,11 +41,6 @@ LOCAL_CONF = {
     # DuckDB file and any reader see them as instants again.
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
 }
-
-
-# dbt build on Spark: every model and data test. The unit tests' fixtures are DuckDB SQL still
-# (docs/spark.md, "Not yet on Spark"): they run on the DuckDB build only, for now.
-SPARK_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
 def local_session(warehouse_dir: Path, cores: int = 2):
@@ -193,9 +188,8 @@ def build_on_spark(
             shutil.rmtree(tables_root(work_dir), ignore_errors=True)
         else:
             keep_only_incremental_tables(work_dir)
-        command = SPARK_BUILD if with_tests else ["run"]
         outcome = run_dbt_spark(
-            [*command, *(["--full-refresh"] if plan.full else [])],
+            build_command(settings, with_tests, plan.full),
             parquet,
             work_dir,
             settings,

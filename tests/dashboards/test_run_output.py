@@ -31,3 +31,25 @@ def test_build_progress_counts_the_nodes_dbt_announces():
     on_event(_event("NodeStart", node_info=SimpleNamespace(node_name="ignored")))
     on_event(_event("NodeFinished", node_info=SimpleNamespace(node_name="stg_raw__orders")))
     assert seen == [(None, "early"), (213, "stg_raw__orders")]
+
+
+def test_build_progress_leaves_out_the_unit_tests_a_build_skips():
+    seen: list[tuple[int | None, str]] = []
+    on_event = _node_progress(lambda total, name: seen.append((total, name)), unit_tests=False)
+    stats = "41 models, 156 data tests, 10 sources, 546 macros, 16 unit tests"
+    on_event(_event("FoundStats", stat_line=stats))
+    on_event(_event("NodeFinished", node_info=SimpleNamespace(node_name="stg_raw__orders")))
+    assert seen == [(197, "stg_raw__orders")]
+
+
+def test_a_build_runs_the_unit_tests_only_when_asked():
+    from dataclasses import replace
+
+    from flows.build.run import build_command
+    from flows.config import Settings
+
+    default = Settings()
+    assert build_command(default, True, False) == ["build", "--exclude-resource-type", "unit_test"]
+    asked = replace(default, build_unit_tests=True)
+    assert build_command(asked, True, True) == ["build", "--full-refresh"]
+    assert build_command(asked, False, False) == ["run"]

@@ -135,7 +135,8 @@ def dbt_dirs(tmp_path_factory) -> dict[str, Path]:
 def hand_build(tmp_path_factory, dbt_dirs) -> tuple[Path, BuildResult]:
     """The hand-made warehouse, built once for the session."""
     live = make_hand_warehouse(tmp_path_factory.mktemp("hand") / "warehouse.duckdb")
-    result = build_and_publish(live, Settings(), **dbt_dirs)
+    # The one build of the suite that runs dbt's unit tests too (production builds skip them).
+    result = build_and_publish(live, Settings(build_unit_tests=True), **dbt_dirs)
     return live, result
 
 

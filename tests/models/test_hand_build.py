@@ -26,6 +26,20 @@ def test_build_ran_every_model_and_test(hand_build):
     kinds = {node.resource_type for node in result.nodes}
     assert result.success and not result.failed_nodes
     assert {"model", "test", "unit_test"} <= kinds
+    # Every unit test of the project ran (the build was asked for them).
+    unit_tests = [node for node in result.nodes if node.resource_type == "unit_test"]
+    assert len(unit_tests) == _declared_unit_tests()
+
+
+def _declared_unit_tests() -> int:
+    import yaml
+
+    from flows.build.run import PROJECT_DIR
+
+    return sum(
+        len((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("unit_tests", []))
+        for path in (PROJECT_DIR / "models").rglob("*.yml")
+    )
 
 
 def test_as_of_defaults_to_latest_update_or_event(marts):

@@ -15,23 +15,17 @@ import pytest
 from flows.build.incremental import plan_build
 from flows.build.run import BuildResult, build_warehouse
 from flows.config import Settings
-from tests.dashboards.pipeline_warehouse import complaints
-from tests.incremental_slices import make_slices, mart_differences
+from tests.incremental_slices import deliver, generated_slices, mart_differences
 
 
 def deliver_and_build(
     slices: list[Path], folder: Path, settings: Settings, dbt_dirs: dict[str, Path]
 ) -> tuple[Path, list[BuildResult]]:
-    """Each slice copied into one landing folder, ingested and built (models only)."""
-    from flows.landing.pipeline import ingest_landing
-
+    """Each slice delivered into one landing folder and built (models only)."""
     landing, warehouse = folder / "landing", folder / "warehouse.duckdb"
-    landing.mkdir()
     results = []
     for part in slices:
-        for path in part.iterdir():
-            shutil.copyfile(path, landing / path.name)
-        ingest_landing(landing, warehouse, settings)
+        deliver(part, landing, warehouse, settings)
         results.append(build_warehouse(warehouse, settings, with_tests=False, **dbt_dirs))
     return warehouse, results
 
@@ -40,13 +34,7 @@ def deliver_and_build(
 def sliced(tmp_path_factory, dbt_dirs):
     """(warehouse built slice by slice, its full rebuild, the builds' results, the slices)."""
     folder = tmp_path_factory.mktemp("incremental")
-    exports = folder / "exports"
-    done = complaints(
-        "generate", "--orders", "8000", "--weeks", "10", "--out", str(exports),
-        "--truth", str(folder / "truth.json"),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    slices = make_slices(exports, folder / "slices")
+    slices = generated_slices(folder, orders=8000, weeks=10)
     settings = Settings()
     warehouse, results = deliver_and_build(slices, folder, settings, dbt_dirs)
     full = folder / "full.duckdb"
@@ -117,6 +105,36 @@ def test_a_change_besides_the_data_makes_the_next_build_full(sliced, tmp_path):
             assert plan.full and reason in plan.reason, (settings, moment)
         con.execute("delete from meta.build_state")
         assert plan_build(con, Settings(), as_of).reason == "no previous build"
+
+
+def test_an_incremental_build_checks_the_order_key_on_the_new_rows(sliced, tmp_path, dbt_dirs):
+    """The orders' key test of an incremental build looks only at the keys of rows loaded since
+    the last build (which passed it): a new row repeating an old key fails it, a duplicate among
+    old rows (which the last build would have failed on) is the full build's test's to see."""
+    from flows.build.run import node_results, run_dbt
+
+    test = "unique_key_stg_raw__orders_order_id__sku_id__ingested_at"
+
+    def failures(copy: Path, extra: dict | None) -> int:
+        outcome = run_dbt(
+            ["test", "--select", test], copy, Settings(), extra_vars=extra, **dbt_dirs
+        )
+        (node,) = [node for node in node_results(outcome.result) if node.name == test]
+        return node.failures
+
+    for loaded, expected in (("new", 1), ("old", 0)):
+        copy = tmp_path / f"{loaded}.duckdb"
+        shutil.copyfile(sliced[0], copy)
+        with duckdb.connect(str(copy)) as con:
+            (watermark,) = con.execute("select watermark from meta.build_state").fetchone()
+            stamp = "cast(? as timestamptz) + interval 1 second" if loaded == "new" else "?"
+            con.execute(
+                f"insert into raw.orders select * replace ({stamp} as _ingested_at) "
+                "from raw.orders where _ingested_at < ? order by order_id, sku_id limit 1",
+                [watermark, watermark],
+            )
+        assert failures(copy, {"incremental_since": watermark.isoformat()}) == expected, loaded
+        assert failures(copy, None) == 1, loaded
 
 
 def test_the_incremental_models_are_the_ones_the_spark_build_keeps():

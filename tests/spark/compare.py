@@ -7,7 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from tests.mart_comparison import INEXACT_TYPES, RUN_STAMPS, marts_of, table_differences
+from flows.warehouse import RUN_STAMP_COLUMNS
+from tests.mart_comparison import INEXACT_TYPES, marts_of, table_differences
 
 # Marts that do not build on Spark yet: mart -> why. The one place that says so.
 KNOWN_MISSING: dict[str, str] = {}
@@ -18,7 +19,9 @@ KNOWN_DIFFERENT: dict[tuple[str, str], str] = {}
 def mart_differences(con, mart: str, columns: dict[str, str]) -> str | None:
     """What differs between ``duck.marts.<mart>`` and ``spark.marts.<mart>``, or None."""
     names = [
-        name for name in columns if name not in RUN_STAMPS and (mart, name) not in KNOWN_DIFFERENT
+        name
+        for name in columns
+        if name not in RUN_STAMP_COLUMNS and (mart, name) not in KNOWN_DIFFERENT
     ]
     inexact = {name for name in names if columns[name].startswith(INEXACT_TYPES)}
     return table_differences(

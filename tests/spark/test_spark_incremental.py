@@ -8,12 +8,10 @@ full Spark build: test_spark_marts.py). Fewer builds than on DuckDB: a Spark bui
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
-from tests.dashboards.pipeline_warehouse import complaints
-from tests.incremental_slices import make_slices, mart_differences
+from tests.incremental_slices import deliver, generated_slices, mart_differences
 
 pytestmark = pytest.mark.spark
 
@@ -23,32 +21,18 @@ def spark_incremental(spark_session, tmp_path_factory):
     """(warehouse built on Spark slice by slice, its DuckDB full rebuild, the Spark results)."""
     from flows.build.run import build_warehouse
     from flows.config import Settings
-    from flows.landing.pipeline import ingest_landing
     from flows.spark.build import build_on_spark
 
     folder = tmp_path_factory.mktemp("spark_incremental")
-    exports = folder / "exports"
-    done = complaints(
-        "generate", "--orders", "20000", "--weeks", "12", "--out", str(exports),
-        "--truth", str(folder / "truth.json"),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    first, *rest = make_slices(exports, folder / "slices", days=1)
+    first, *rest = generated_slices(folder, orders=20000, weeks=12, days=1)
     settings = Settings()
     landing, warehouse = folder / "landing", folder / "warehouse.duckdb"
-    landing.mkdir()
-
-    def deliver(part: Path) -> None:
-        for path in part.iterdir():
-            shutil.copyfile(path, landing / path.name)
-        ingest_landing(landing, warehouse, settings)
-
     # In the test session's one Spark session (tests/spark/conftest.py), which stops it.
     results = []
-    deliver(first)
+    deliver(first, landing, warehouse, settings)
     results.append(build_on_spark(warehouse, settings, folder / "spark", with_tests=False))
     for part in rest:
-        deliver(part)
+        deliver(part, landing, warehouse, settings)
     results.append(build_on_spark(warehouse, settings, folder / "spark", with_tests=False))
     reference = folder / "duckdb_full.duckdb"
     shutil.copyfile(warehouse, reference)
