@@ -7,9 +7,9 @@ optional gRPC client is absent. The suites validate pandas frames only, so GX is
 with pyspark hidden (docs/decisions.md, "GX is imported without pyspark").
 
 GX also imports scipy.stats and altair at import time, for expectations and renderers the suites
-never use: about a third of its import's CPU seconds. They are imported
-lazily (each runs on its first attribute access, so anything that does use them gets the real
-module), which matters because every ingest process pays the import.
+never use: about a third of its import's CPU seconds, paid by every ingest process. They are
+imported lazily: each runs on its first attribute access, so anything that does use them gets
+the real module (docs/decisions.md, "Under GX's import, scipy.stats and altair load on first use").
 """
 
 from __future__ import annotations
