@@ -25,7 +25,29 @@
         'materialized': 'incremental',
         'incremental_strategy': 'insert_overwrite',
         'partition_by': ['order_week'],
+        'pre_hook': "{{ empty_weeks_to_redo() }}",
     }) }}
+{%- endmacro %}
+
+{#- Spark: empty the partition of each week to redo before the model's rows overwrite theirs. A
+    dynamic overwrite replaces only the weeks the model writes, so a week that lost every row (all
+    its lines re-delivered into other weeks) kept its old rows; emptied first, it is gone as on
+    DuckDB. A table cannot be overwritten from itself, hence typed nulls from no row. -#}
+{% macro empty_weeks_to_redo() -%}
+    {%- if execute and is_incremental() -%}
+        {%- set weeks = run_query("select order_week from " ~ ref('int_order_weeks_to_redo')) -%}
+        {%- set nulls = [] -%}
+        {%- for column in adapter.get_columns_in_relation(this) if column.name != 'order_week' -%}
+            {%- do nulls.append("cast(null as " ~ column.dtype ~ ") as " ~ column.name) -%}
+        {%- endfor -%}
+        {%- for week in weeks.columns[0].values() -%}
+            {%- do run_query(
+                "insert overwrite table " ~ this ~ " partition (order_week = '" ~ week ~ "') "
+                ~ "select " ~ nulls | join(", ") ~ " from (select 1) as no_row where false"
+            ) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
 {%- endmacro %}
 
 {#- The filter an incremental run puts on a model's order-week rows (nothing on a full build). -#}

@@ -67,6 +67,29 @@ def test_the_late_slices_replaced_old_orders_and_complaints(sliced):
     assert withdrawn >= 15
 
 
+def test_the_last_slice_emptied_an_old_week_and_the_build_dropped_it(sliced):
+    """Every line of an old week re-delivered a week earlier: the week has no order line left,
+    and the kept order-line facts no longer hold it (they did before that slice)."""
+    from flows.build.incremental import INCREMENTAL_SCHEMA
+
+    warehouse = sliced[0]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (week,) = con.execute(
+            "select distinct order_week + interval 7 day from staging.stg_raw__orders "
+            "where file_id in (select file_id from meta.file_ledger "
+            "where file_name = 'orders_week_moved.csv')"
+        ).fetchone()
+        left = con.execute(
+            "select count(*) from staging.stg_raw__orders where order_week = ?", [week]
+        ).fetchone()[0]
+        kept = con.execute(
+            f"select count(*) from {INCREMENTAL_SCHEMA}.int_order_lines_flagged "
+            "where order_week = ?",
+            [week],
+        ).fetchone()[0]
+    assert (left, kept) == (0, 0)
+
+
 def test_incremental_marts_equal_a_full_rebuild_of_the_same_data(sliced):
     warehouse, full, *_ = sliced
     assert mart_differences(warehouse, full) == []
