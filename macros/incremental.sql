@@ -1,5 +1,5 @@
-{#- Incremental builds by order week (docs/incremental.md). The build passes var
-    "incremental_since" (the newest raw row its last build saw) and decides between an incremental
+{#- Incremental builds by order week (docs/incremental.md). The build passes where it starts
+    (incremental_since: the newest raw row its last build saw) and decides between an incremental
     run and a full one (flows/build/incremental.py); a model keyed by order week redoes exactly the
     weeks int_order_weeks_to_redo lists and keeps the others.
 
@@ -59,10 +59,19 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The newest raw row the last build saw, as an instant literal (null on a full build). -#}
+{#- The newest raw row the last build saw, as ISO text ('' on a full build). The build sets it
+    in the environment (flows/build/incremental.py, BuildPlan.dbt_env) and it is read only when dbt
+    executes, never while it parses: a value that changes with every run would otherwise make dbt
+    parse the whole project again each time. -#}
+{% macro incremental_since_text() -%}
+    {{ return(env_var('COMPLAINTS_INCREMENTAL_SINCE', '') if execute else '') }}
+{%- endmacro %}
+
+{#- The same as an instant literal (null on a full build). -#}
 {% macro incremental_since() -%}
-    {%- if var('incremental_since', none) -%}
-        cast('{{ var("incremental_since") }}' as {{ instant_type() }})
+    {%- set since = incremental_since_text() -%}
+    {%- if since -%}
+        cast('{{ since }}' as {{ instant_type() }})
     {%- else -%}
         cast(null as {{ instant_type() }})
     {%- endif -%}
