@@ -6,7 +6,7 @@
 {% test unique_key(model, columns, loaded_at=none) %}
     select {{ columns | join(', ') }}, count(*) as n_rows
     from {{ model }}
-    {%- if loaded_at and var('incremental_since', none) %}
+    {%- if loaded_at and incremental_since_text() %}
     where {{ columns[0] }} in (
         select {{ columns[0] }} from {{ model }} where {{ loaded_at }} > {{ incremental_since() }}
     )

@@ -1,5 +1,5 @@
-{#- Incremental builds by order week (docs/incremental.md). The build passes var
-    "incremental_since" (the newest raw row its last build saw) and decides between an incremental
+{#- Incremental builds by order week (docs/incremental.md). The build passes where it starts
+    (incremental_since: the newest raw row its last build saw) and decides between an incremental
     run and a full one (flows/build/incremental.py); a model keyed by order week redoes exactly the
     weeks int_order_weeks_to_redo lists and keeps the others.
 
@@ -25,7 +25,29 @@
         'materialized': 'incremental',
         'incremental_strategy': 'insert_overwrite',
         'partition_by': ['order_week'],
+        'pre_hook': "{{ empty_weeks_to_redo() }}",
     }) }}
+{%- endmacro %}
+
+{#- Spark: empty the partition of each week to redo before the model's rows overwrite theirs. A
+    dynamic overwrite replaces only the weeks the model writes, so a week that lost every row (all
+    its lines re-delivered into other weeks) kept its old rows; emptied first, it is gone as on
+    DuckDB. A table cannot be overwritten from itself, hence typed nulls from no row. -#}
+{% macro empty_weeks_to_redo() -%}
+    {%- if execute and is_incremental() -%}
+        {%- set weeks = run_query("select order_week from " ~ ref('int_order_weeks_to_redo')) -%}
+        {%- set nulls = [] -%}
+        {%- for column in adapter.get_columns_in_relation(this) if column.name != 'order_week' -%}
+            {%- do nulls.append("cast(null as " ~ column.dtype ~ ") as " ~ column.name) -%}
+        {%- endfor -%}
+        {%- for week in weeks.columns[0].values() -%}
+            {%- do run_query(
+                "insert overwrite table " ~ this ~ " partition (order_week = '" ~ week ~ "') "
+                ~ "select " ~ nulls | join(", ") ~ " from (select 1) as no_row where false"
+            ) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
 {%- endmacro %}
 
 {#- The filter an incremental run puts on a model's order-week rows (nothing on a full build). -#}
@@ -37,10 +59,19 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The newest raw row the last build saw, as an instant literal (null on a full build). -#}
+{#- The newest raw row the last build saw, as ISO text ('' on a full build). The build sets it
+    in the environment (flows/build/incremental.py, BuildPlan.dbt_env) and it is read only when dbt
+    executes, never while it parses: a value that changes with every run would otherwise make dbt
+    parse the whole project again each time. -#}
+{% macro incremental_since_text() -%}
+    {{ return(env_var('COMPLAINTS_INCREMENTAL_SINCE', '') if execute else '') }}
+{%- endmacro %}
+
+{#- The same as an instant literal (null on a full build). -#}
 {% macro incremental_since() -%}
-    {%- if var('incremental_since', none) -%}
-        cast('{{ var("incremental_since") }}' as {{ instant_type() }})
+    {%- set since = incremental_since_text() -%}
+    {%- if since -%}
+        cast('{{ since }}' as {{ instant_type() }})
     {%- else -%}
         cast(null as {{ instant_type() }})
     {%- endif -%}

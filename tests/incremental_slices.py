@@ -3,10 +3,11 @@ slices, and a comparison of the marts of two warehouses (counts exact, floats to
 
 Slice 0 holds the masters and everything before the last days; each daily slice the order lines,
 events and complaints of one more day (a complaint still being handled arrives first as an open,
-unclassified state and later in its final one: an update of an old complaint). Two more slices
+unclassified state and later in its final one: an update of an old complaint). Three more slices
 follow: an old week of orders re-delivered with changed rows (some moved to the week before, some
-to another merchant) and a batch of updates to old complaints (withdrawn, or now confirmed
-defects), the contract's late-arriving cases.
+to another merchant), a batch of updates to old complaints (withdrawn, or now confirmed
+defects), and another old week re-delivered with every line a week earlier (the week is left
+empty): the contract's late-arriving cases.
 """
 
 from __future__ import annotations
@@ -135,6 +136,7 @@ def make_slices(exports: Path, out: Path, days: int = 3) -> list[Path]:
         _write(target / f"complaints_s{k:02d}.csv", complaint_header, part)
     folders.append(_redelivered_week(entities["orders"], out / "slice_redelivery", end))
     folders.append(_updated_complaints(complaint_header, complaints, out / "slice_updates", end))
+    folders.append(_emptied_week(entities["orders"], out / "slice_emptied", end))
     return folders
 
 
@@ -182,6 +184,30 @@ def _redelivered_week(
         changed.append(row)
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "orders_redelivered.csv", header, changed)
+    return folder
+
+
+def emptied_week_start(end: dt.datetime) -> dt.datetime:
+    """The Monday of the old week whose every order line the last slice moves a week back."""
+    start = end - dt.timedelta(days=49)
+    return start - dt.timedelta(days=start.weekday())
+
+
+def _emptied_week(
+    orders: tuple[list[str], list[dict[str, str]]], folder: Path, end: dt.datetime
+) -> Path:
+    """An old week's orders delivered again, every line a week earlier: the week is left with no
+    order line (an incremental build must drop it, not keep its old rows)."""
+    header, rows = orders
+    start = emptied_week_start(end)
+    moved = []
+    for row in rows:
+        ordered = _instant(row["ordered_at"])
+        if ordered is not None and start <= ordered < start + dt.timedelta(days=7):
+            earlier = ordered - dt.timedelta(days=7)
+            moved.append({**row, "ordered_at": earlier.strftime("%Y-%m-%d %H:%M:%S")})
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "orders_week_moved.csv", header, moved)
     return folder
 
 

@@ -71,11 +71,12 @@ def project_fingerprint(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
-# Vars read only where SQL is rendered (macros/time.sql ``as_of_override``, macros/incremental.sql
-# ``incremental_since``), never in a config, ref or source: dbt takes them from each invocation's
-# ``--vars`` when it compiles, so they change every day without a new parse. Kept out of the parse
-# key; tests/serving/test_kept_dbt.py checks that two values parse to the same manifest.
-RENDER_TIME_VARS = frozenset({"as_of", "incremental_since"})
+# Vars read only where SQL is rendered (macros/time.sql ``as_of_override``), never in a config,
+# ref or source: dbt takes them from each invocation's ``--vars`` when it compiles, so they may
+# change without a new parse. Kept out of the parse key; tests/serving/test_kept_dbt.py checks
+# that two values parse to the same manifest. (Where an incremental build starts is not a var
+# at all: an environment variable read at execution, BuildPlan.dbt_env.)
+RENDER_TIME_VARS = frozenset({"as_of"})
 
 
 def parse_key(project_dir: Path, dbt_vars: dict[str, Any], database: Path) -> str:

@@ -51,6 +51,10 @@ select greatest(
 """
 
 
+# Read by macros/incremental.sql when dbt executes a model (never while it parses).
+SINCE_ENV = "COMPLAINTS_INCREMENTAL_SINCE"
+
+
 @dataclass(frozen=True)
 class BuildPlan:
     """How the next build runs: full, or incremental from ``since`` (the last build's watermark)."""
@@ -61,10 +65,11 @@ class BuildPlan:
     watermark: datetime | None
     fingerprint: str
 
-    def dbt_vars(self) -> dict[str, str | None]:
-        return {
-            "incremental_since": None if self.full or not self.since else self.since.isoformat()
-        }
+    def dbt_env(self) -> dict[str, str]:
+        """Where an incremental build starts, for macro ``incremental_since`` (empty on a full
+        build). An environment variable, not a dbt var: dbt parses the whole project again when
+        any ``--vars`` value changes, and this one changes with every run."""
+        return {SINCE_ENV: "" if self.full or not self.since else self.since.isoformat()}
 
 
 def fingerprint(settings: Settings) -> str:

@@ -84,9 +84,20 @@ class BuildResult:
 
 
 @contextmanager
-def _database_env(database: Path, settings: Settings) -> Iterator[None]:
+def _database_env(
+    database: Path, settings: Settings, extra_env: dict[str, str] | None = None
+) -> Iterator[None]:
     """Point profiles.yml at ``database`` (and its DuckDB memory cap) for one dbt invocation."""
-    values = {DATABASE_ENV: str(database), MEMORY_ENV: settings.build_memory_limit}
+    with environment(
+        {DATABASE_ENV: str(database), MEMORY_ENV: settings.build_memory_limit, **(extra_env or {})}
+    ):
+        yield
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """``values`` set in the environment while the block runs (what dbt's ``env_var`` reads),
+    the previous ones restored after."""
     previous = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -105,10 +116,8 @@ def dbt_args(
     as_of: str | None,
     target_path: Path,
     log_path: Path,
-    extra_vars: dict[str, object] | None = None,
 ) -> list[str]:
-    """The dbt command line: project and profile at the repository root, vars from the config
-    (and ``extra_vars``, e.g. where an incremental build starts)."""
+    """The dbt command line: project and profile at the repository root, vars from the config."""
     return [
         *command,
         "--no-send-anonymous-usage-stats",
@@ -121,7 +130,7 @@ def dbt_args(
         "--log-path",
         str(log_path),
         "--vars",
-        json.dumps({**settings.dbt_vars(as_of), **(extra_vars or {})}),
+        json.dumps(settings.dbt_vars(as_of)),
     ]
 
 
@@ -145,7 +154,7 @@ def run_dbt(
     target_path: Path | None = None,
     log_path: Path | None = None,
     progress: Callable[[int | None, str], None] | None = None,
-    extra_vars: dict[str, object] | None = None,
+    extra_env: dict[str, str] | None = None,
 ):
     """Invoke dbt in-process on ``database``; returns dbt's own result object.
 
@@ -156,15 +165,15 @@ def run_dbt(
     from flows.build import dbt_session
 
     paths = (target_path or PROJECT_DIR / "target", log_path or PROJECT_DIR / "logs")
-    args = dbt_args(command, settings, as_of, *paths, extra_vars)
-    with _database_env(Path(database).resolve(), settings):
+    args = dbt_args(command, settings, as_of, *paths)
+    with _database_env(Path(database).resolve(), settings, extra_env):
         runs_unit_tests = "unit_test" not in command
         callbacks = [_node_progress(progress, runs_unit_tests)] if progress else []
         try:
             session = dbt_session.active()  # ``complaints serve`` keeps dbt loaded
             if session is not None:
-                parse_args = dbt_args(["parse"], settings, as_of, *paths, extra_vars)
-                dbt_vars = {**settings.dbt_vars(as_of), **(extra_vars or {})}
+                parse_args = dbt_args(["parse"], settings, as_of, *paths)
+                dbt_vars = settings.dbt_vars(as_of)
                 return session.invoke(args, parse_args, dbt_vars, Path(database), callbacks)
             return dbtRunner(callbacks=callbacks).invoke(["--quiet", *args])
         finally:
@@ -264,7 +273,14 @@ def build_warehouse(
     log.info("build mode: %s (%s)", "full" if plan.full else "incremental", plan.reason)
     command = build_command(settings, with_tests, plan.full)
     outcome = run_dbt(
-        command, database, settings, instant, target_path, log_path, progress, plan.dbt_vars()
+        command,
+        database,
+        settings,
+        instant,
+        target_path,
+        log_path,
+        progress,
+        extra_env=plan.dbt_env(),
     )
     nodes = node_results(outcome.result)
     result = BuildResult(

@@ -16,6 +16,7 @@ CHUNK = 8 * 1024 * 1024
 class Fingerprint:
     sha256: str
     size: int
+    has_nul: bool = True  # whether a NUL byte occurs anywhere (the rules skip the test if not)
 
 
 # Hashing reads into one reused buffer small enough to stay in the CPU cache while it is
@@ -24,16 +25,19 @@ HASH_CHUNK = 1024 * 1024
 
 
 def sha256_of(path: Path) -> Fingerprint:
-    """SHA-256 of the file's bytes, read in chunks (never the whole file in memory)."""
+    """SHA-256 of the file's bytes, read in chunks (never the whole file in memory), and whether
+    any byte is NUL (a search of each chunk while it is in the CPU cache)."""
     digest = hashlib.sha256()
     size = 0
+    has_nul = False
     buffer = bytearray(HASH_CHUNK)
     view = memoryview(buffer)
     with open(path, "rb", buffering=0) as handle:
         while read := handle.readinto(buffer):
             digest.update(view[:read])
+            has_nul = has_nul or buffer.find(b"\0", 0, read) >= 0
             size += read
-    return Fingerprint(digest.hexdigest(), size)
+    return Fingerprint(digest.hexdigest(), size, has_nul)
 
 
 def open_text_bytes(path: Path, fmt: str):

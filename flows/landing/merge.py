@@ -185,12 +185,10 @@ def _insert(
     params: list[str],
 ) -> None:
     lineage_cols = ", ".join(ident(name) for name, _ in LINEAGE)
-    # Raw tables have no meaningful order; letting DuckDB insert in any order is faster.
-    con.execute("set preserve_insertion_order = false")
-    try:
-        con.execute(
-            f"insert into {table} ({cols}, {lineage_cols}) select {cols}, {lineage} from {source}",
-            params,
-        )
-    finally:
-        con.execute("set preserve_insertion_order = true")
+    # ``preserve_insertion_order`` stays on: it is a global setting, and turning it off here
+    # (no measurable gain) would let a file read meanwhile on another connection number its
+    # rows out of file order.
+    con.execute(
+        f"insert into {table} ({cols}, {lineage_cols}) select {cols}, {lineage} from {source}",
+        params,
+    )

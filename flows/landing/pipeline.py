@@ -229,6 +229,7 @@ class PreparedFile:
     defaulted: list[str] = field(default_factory=list)  # columns a profile default may supply
     delimiter: str | None = None  # CSV: the delimiter and header line used
     skipped: int = 0
+    read_as_is: bool = False  # a plain CSV read from its own bytes (not a transcoded copy)
     validation: Validation = field(default_factory=Validation)
     committed: bool = False
 
@@ -552,6 +553,7 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
             "a symbolic link to a file outside the landing folder; copy the export into the "
             "landing folder instead"
         )
+    prepared.read_as_is = False
     headers = _read(con, lf, ctx, result, named, prepared)
     if not headers:
         raise UnreadableFile("empty file (no header row)")
@@ -561,6 +563,7 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
     if _layout_differs(profile, prepared, result):
         # The profile recognised by the headers states another layout: read again with it.
         _drop_temporaries(con)
+        prepared.read_as_is = False
         headers = _read(con, lf, ctx, result, profile, prepared)
         result.headers = [mask_text(h) for h in headers]
     result.profile = profile.name
@@ -592,6 +595,7 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
         timezone=timezone,
         key=ctx.key,
         templates=templates,
+        nul_free=_nul_free(prepared),
     )
     prepared.defaulted = build_assumed(con, rule_ctx)
     build_typed(con, rule_ctx)
@@ -611,6 +615,17 @@ def _prepare(prepared: PreparedFile, ctx: RunContext) -> None:
     prepared.headers = headers
     prepared.personal = {p for name, p in positions.items() if entity.column(name).personal}
     prepared.identifiers = frozenset(p for name, p in positions.items() if name.endswith("_id"))
+
+
+def _nul_free(prepared: PreparedFile) -> bool:
+    """Whether the text read is known to hold no NUL byte: a plain CSV read from its own bytes,
+    which the content hash (finished by now: it runs while DuckDB reads) found none in."""
+    if not prepared.read_as_is or prepared.lf.fmt != "csv" or prepared.digest is None:
+        return False
+    try:
+        return not prepared.digest.result().has_nul
+    except OSError:
+        return False
 
 
 def _write(prepared: PreparedFile, ctx: RunContext) -> None:
@@ -768,6 +783,7 @@ def _read_csv_any_encoding(
                 check_gzip(lf.path)  # a clearer reason for a truncated or corrupt archive
             raise
         if not invalid_utf8_seen(con):
+            prepared.read_as_is = True
             return headers
         _drop_temporaries(con)
     kinds = line_kinds(lf.path, lf.fmt)

@@ -32,6 +32,9 @@ class RuleContext:
     key: bytes
     # contract column -> template parts: literal text (position None) or a file column
     templates: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)
+    # The text read holds no NUL byte (a CSV read as it is, scanned while hashed): no value
+    # taken from the file can contain one, so that test is left out.
+    nul_free: bool = False
 
 
 @dataclass
@@ -136,8 +139,11 @@ def column_rules(ctx: RuleContext, column: Column) -> ColumnRules:
     """The parse expression and the error/warning conditions of one contract column."""
     t, p, name = _text(column.name), _parsed(column.name), column.name
     rules = ColumnRules(parse=_parse_expr(ctx, column))
-    # A NUL byte is never data (a truncated or binary field): the row is quarantined.
-    rules.errors.append((f"contains({t}, chr(0))", "NUL byte in value"))
+    # A NUL byte is never data (a truncated or binary field): the row is quarantined. Only
+    # a profile's default or template text can bring one into a file without any.
+    from_file_only = name not in ctx.profile.defaults and name not in ctx.templates
+    if not (ctx.nul_free and from_file_only):
+        rules.errors.append((f"contains({t}, chr(0))", "NUL byte in value"))
     if column.required:
         rules.errors.append((f"{t} is null", "required field missing"))
     if column.kind == "enum":
@@ -181,7 +187,11 @@ def column_rules(ctx: RuleContext, column: Column) -> ColumnRules:
 
 
 def _any(conditions: list[str]) -> str:
-    return " or ".join(f"coalesce({c}, false)" for c in conditions) if conditions else "false"
+    """True when any condition is true; unknown (null) counts as false. One ``coalesce`` around
+    the whole disjunction: SQL's ``or`` is true as soon as one part is, whatever the others."""
+    if not conditions:
+        return "false"
+    return "coalesce(" + " or ".join(f"({c})" for c in conditions) + ", false)"
 
 
 def build_typed(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:

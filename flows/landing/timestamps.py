@@ -63,7 +63,13 @@ def local_to_instant_sql(naive: str, zone: str) -> str:
     """The instant of a naive local time in ``zone`` (DST: earlier instant; gaps move forward)."""
     fixed = fixed_offset_seconds(zone)
     if fixed is not None:
-        return f"(cast({naive} as timestamptz) - to_seconds({fixed}))"
+        # Epoch microseconds to an instant directly: a third of the cost of casting to
+        # TIMESTAMPTZ and subtracting an interval. ``epoch_us`` has no value for the infinite
+        # timestamps DuckDB's cast accepts ('infinity'): those keep the cast.
+        return (
+            f"coalesce(make_timestamptz(epoch_us({naive}) - {fixed * 1_000_000}), "
+            f"cast({naive} as timestamptz) - to_seconds({fixed}))"
+        )
     z = literal(zone)
     # ICU resolves a gap forward (as the contract wants) but an overlap to the later instant;
     # take the earlier one when it names the same wall-clock time.

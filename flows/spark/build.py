@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flows.build.incremental import INCREMENTAL_MODELS, INCREMENTAL_SCHEMA
-from flows.build.run import BuildResult, build_command, dbt_args
+from flows.build.run import BuildResult, build_command, dbt_args, environment
 from flows.config import Settings
 from flows.errors import UserError
 from flows.i18n import because
@@ -78,7 +78,7 @@ def run_dbt_spark(
     work_dir: Path,
     settings: Settings,
     as_of: str | None = None,
-    extra_vars: dict[str, object] | None = None,
+    extra_env: dict[str, str] | None = None,
     reattach: tuple[str, ...] = (),
 ):
     """Invoke dbt in-process on the Spark target; returns dbt's own result object.
@@ -97,10 +97,9 @@ def run_dbt_spark(
         reattach_table(session, work_dir, name)
     args = dbt_args(command, settings, as_of, work_dir / "target", work_dir / "logs")
     at = args.index("--vars")
-    args[at + 1] = json.dumps(
-        {**spark_vars(settings, parquet_dir, work_dir, as_of), **(extra_vars or {})}
-    )
-    return dbtRunner().invoke(["--quiet", *args, "--target", "spark"])
+    args[at + 1] = json.dumps(spark_vars(settings, parquet_dir, work_dir, as_of))
+    with environment(extra_env or {}):
+        return dbtRunner().invoke(["--quiet", *args, "--target", "spark"])
 
 
 def table_folder(work_dir: Path, schema: str, table: str) -> Path:
@@ -194,7 +193,7 @@ def build_on_spark(
             work_dir,
             settings,
             instant,
-            plan.dbt_vars(),
+            plan.dbt_env(),
             () if plan.full else INCREMENTAL_MODELS,
         )
         result = BuildResult(

@@ -39,6 +39,8 @@ def group_descriptions(
     segmenter: Segmenter | None = None,
 ) -> Grouping:
     """Group ``texts`` into at most ``n_groups`` groups (fewer when there are fewer texts)."""
+    if not texts:
+        return Grouping(np.zeros(0, dtype=int), [], [])
     from sklearn.cluster import KMeans  # heavy import: only when grouping
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -49,8 +51,6 @@ def group_descriptions(
     terms = [[t for t in doc if t not in products] for doc in segmenter.segment_many(texts)]
     distinct = len({tuple(doc) for doc in terms})
     k = min(n_groups, distinct)
-    if not texts:
-        return Grouping(np.zeros(0, dtype=int), [], [])
     if not any(terms):
         return Grouping(np.zeros(len(texts), dtype=int), [[]], [len(texts)])
     vectorizer = TfidfVectorizer(analyzer=lambda doc: doc, sublinear_tf=True)

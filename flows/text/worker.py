@@ -1,13 +1,14 @@
-"""The text step of a build in a process of its own, beside the build's own start.
+"""The text step of a build in processes of its own, beside the build's own start.
 
 Segmenting new descriptions (jieba) and grouping the unclassified complaints (scikit-learn) are
 pure Python and hold the interpreter: in the build's process they ran alone before dbt, while
-importing dbt (seconds of Python too) waited for them. In a worker process they run on the other
-core while the build imports dbt; the build writes their results. The work is the same functions
-on the same inputs, so the terms and groups are the same. The worker ends before dbt runs (its
-memory is not held beside the build's); where no process can be started or the worker fails,
-or dbt is loaded already (a later build in the same process: nothing to overlap), the step runs
-in the build's process as before.
+importing dbt (seconds of Python too) waited for them. Two worker processes do them, one job
+each, while the build imports dbt: the grouping's seconds are mostly importing scikit-learn, the
+segmenting's are jieba's, so neither waits for the other. The build writes their results. The
+work is the same functions on the same inputs, so the terms and groups are the same. The workers
+end before dbt runs (their memory is not held beside the build's); where no process can be
+started or a worker fails, or dbt is loaded already (a later build in the same process: nothing
+to overlap), that job runs in the build's process as before.
 """
 
 from __future__ import annotations
@@ -28,15 +29,72 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 WORKER_ARGS = ("-m", "flows.text.worker")  # after the interpreter
 
 
+def segment_descriptions(descriptions: list[str]) -> list[list[str]]:
+    """The terms of each description (the first job)."""
+    from flows.text.segment import default_segmenter
+
+    return default_segmenter().segment_many(descriptions)
+
+
+def group_unclassified(unclassified: list[str], n_groups: int, seed: int) -> Grouping:
+    """The grouping of the unclassified descriptions (the second job)."""
+    from flows.text.groups import group_descriptions
+
+    return group_descriptions(unclassified, n_groups, seed)
+
+
+JOBS: dict[str, Callable[..., object]] = {
+    "terms": segment_descriptions,
+    "groups": group_unclassified,
+}
+
+
 def text_work(
     descriptions: list[str], unclassified: list[str], n_groups: int, seed: int
 ) -> tuple[list[list[str]], Grouping]:
     """Terms of each description, and the grouping of the unclassified descriptions."""
-    from flows.text.groups import group_descriptions
-    from flows.text.segment import default_segmenter
+    return segment_descriptions(descriptions), group_unclassified(unclassified, n_groups, seed)
 
-    terms = default_segmenter().segment_many(descriptions)
-    return terms, group_descriptions(unclassified, n_groups, seed)
+
+class _Worker:
+    """One job in ``python -m flows.text.worker JOB`` (arguments and result pickled through its
+    standard streams), or in this process when none can be started. A plain child process, not
+    multiprocessing: that would run the caller's main script again in the child."""
+
+    def __init__(self, job: str, *args: object) -> None:
+        self.job, self.args = job, args
+        self.streams: list[tuple[bytes, bytes]] = []
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH")]))
+        try:
+            self.child: subprocess.Popen | None = subprocess.Popen(
+                [sys.executable, *WORKER_ARGS, job],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                cwd=PROJECT_DIR,  # "-m" puts the working directory first on sys.path
+            )
+        except OSError as exc:
+            log.warning("text step in the build's process (no worker process: %s)", exc)
+            self.child = None
+            return
+        child = self.child
+        self.talk = threading.Thread(
+            target=lambda: self.streams.append(child.communicate(pickle.dumps(args))), daemon=True
+        )
+        self.talk.start()
+
+    def result(self) -> object:
+        """The job's result (computed here if the worker could not give it)."""
+        if self.child is None:
+            return JOBS[self.job](*self.args)
+        self.talk.join()
+        if self.child.returncode == 0 and self.streams:
+            return pickle.loads(self.streams[0][0])
+        error = self.streams[0][1].decode(errors="replace").strip().splitlines()[-1:]
+        log.warning("text worker failed (%s); running the text step here", " ".join(error))
+        return JOBS[self.job](*self.args)
 
 
 def run_beside(
@@ -46,43 +104,21 @@ def run_beside(
     n_groups: int,
     seed: int,
 ) -> tuple[list[list[str]], Grouping]:
-    """``text_work`` in a worker process (``python -m flows.text.worker``, arguments and result
-    pickled through its standard streams) while ``meanwhile()`` runs here. A plain child process,
-    not multiprocessing: that would run the caller's main script again in the child."""
-    work = (descriptions, unclassified, n_groups, seed)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), env.get("PYTHONPATH")]))
-    try:
-        child = subprocess.Popen(
-            [sys.executable, *WORKER_ARGS],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            cwd=PROJECT_DIR,  # "-m" puts the working directory first on sys.path
-        )
-    except OSError as exc:
-        log.warning("text step in the build's process (no worker process: %s)", exc)
-        meanwhile()
-        return text_work(*work)
-    streams: list[tuple[bytes, bytes]] = []
-    talk = threading.Thread(
-        target=lambda: streams.append(child.communicate(pickle.dumps(work))), daemon=True
-    )
-    talk.start()
+    """``text_work`` in two worker processes (a job each) while ``meanwhile()`` runs here."""
+    terms = _Worker("terms", descriptions) if descriptions else None
+    groups = _Worker("groups", unclassified, n_groups, seed) if unclassified else None
     meanwhile()
-    talk.join()
-    if child.returncode == 0 and streams:
-        return pickle.loads(streams[0][0])
-    error = streams[0][1].decode(errors="replace").strip().splitlines()[-1:] if streams else []
-    log.warning("text worker failed (%s); running the text step here", " ".join(error))
-    return text_work(*work)
+    return (
+        terms.result() if terms else [],  # type: ignore[return-value]
+        groups.result() if groups else group_unclassified([], n_groups, seed),  # type: ignore[return-value]
+    )
 
 
 def main() -> None:
-    """The worker: arguments from standard input, the pickled result to standard output."""
-    work = pickle.loads(sys.stdin.buffer.read())
-    sys.stdout.buffer.write(pickle.dumps(text_work(*work)))
+    """The worker: the job named on the command line, its arguments from standard input, the
+    pickled result to standard output."""
+    args = pickle.loads(sys.stdin.buffer.read())
+    sys.stdout.buffer.write(pickle.dumps(JOBS[sys.argv[1]](*args)))
 
 
 if __name__ == "__main__":

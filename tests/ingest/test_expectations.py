@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from flows.contract import ENTITIES
 from flows.landing import expectations_run
 from tests.ingest.samples import ORDER_HEADER, order, write_csv
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("entity", sorted(ENTITIES))
@@ -72,3 +77,21 @@ def test_batches_are_not_fingerprinted():
     frame = pd.DataFrame({"order_id": ["O1", "O2"], "_row_number": [1, 2]})
     batch = expectations_run._validator().get_batch(batch_parameters={"dataframe": frame})
     assert "pandas_data_fingerprint" not in batch.batch_markers
+
+
+def test_modules_the_suites_never_use_are_imported_lazily():
+    """GX's eager imports of scipy.stats and altair are deferred to first use (a
+    fresh process: this one may have imported them already), and work when used."""
+    code = (
+        "import importlib.util, sys\n"
+        "from expectations.gx import LAZY_MODULES, load_gx\n"
+        "load_gx()\n"
+        "lazy = [m for m in sorted(LAZY_MODULES)\n"
+        "        if isinstance(sys.modules.get(m), importlib.util._LazyModule)]\n"
+        "print(','.join(lazy))\n"
+        "print(sys.modules['scipy.stats'].norm.cdf(0.0))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.split()
+    assert out == ["altair,scipy.stats", "0.5"]

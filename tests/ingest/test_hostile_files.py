@@ -56,3 +56,17 @@ def test_retry_rejected_judges_an_earlier_rejection_again(run, monkeypatch):
     retried = pipeline.ingest_landing(run.landing, run.database, run.settings, retry_rejected=True)
     assert [f.status for f in retried.files] == ["loaded"]
     assert run.rows("select status from meta.file_ledger") == [("loaded",)]
+
+
+def test_a_nul_byte_far_into_a_large_file_is_still_found(run):
+    """The rules leave out the NUL test only for a file whose every byte was searched while
+    hashed: one NUL after several hash chunks still quarantines its row."""
+    rows = [order(n) for n in range(1, 30_001)] + [order(30_001, province="广\x00东")]
+    text = csv_text(ORDER_HEADER, rows)
+    assert len(text.encode()) > 2 * 1024 * 1024 and text.index("\x00") > 2 * 1024 * 1024
+    (run.landing / "orders_late_nul.csv").write_text(text, encoding="utf-8")
+    (result,) = run().files
+    assert (result.rows_loaded, result.rows_quarantined) == (30_000, 1), result.reason
+    assert run.rows("select row_number, reason from meta.quarantine") == [
+        (30_001, "NUL byte in value")
+    ]

@@ -67,3 +67,34 @@ def test_an_unreadable_file_between_good_ones_is_rejected_in_place(run):
         ("orders_3.csv", "loaded"),
     ]
     assert run.rows("select count(*) from raw.orders") == [(2,)]
+
+
+def test_the_merge_keeps_rows_in_file_order_for_files_read_meanwhile(run, monkeypatch):
+    """``preserve_insertion_order`` is global to the database: a merge that turned it off would
+    let the file read beside it number its rows out of file order. Every statement of every
+    merge leaves it on."""
+    write_csv(run.landing / "orders_1.csv", ORDER_HEADER, [order(n) for n in range(1, 4)])
+    write_csv(run.landing / "orders_2.csv", ORDER_HEADER, [order(n) for n in range(3, 7)])
+    seen: list[bool] = []
+
+    class Watched:
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, *args, **kwargs):
+            result = self.con.execute(*args, **kwargs)
+            probe = self.con.cursor()
+            seen.append(
+                probe.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
+            )
+            probe.close()
+            return result
+
+        def __getattr__(self, name):
+            return getattr(self.con, name)
+
+    merge = pipeline.merge_batch
+    monkeypatch.setattr(pipeline, "merge_batch", lambda con, *a: merge(Watched(con), *a))
+    run()
+    assert len(seen) > 4 and all(seen)
+    assert run.rows("select count(*) from raw.orders") == [(6,)]

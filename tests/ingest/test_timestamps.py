@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from flows.landing.timestamps import fixed_offset_seconds, instant_sql
+from flows.landing.timestamps import fixed_offset_seconds, instant_sql, local_to_instant_sql
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +74,16 @@ def test_canonical_shortcut_agrees_with_the_general_parse(con, text, expected):
     one the general rules give (checked here with a profile format that changes nothing)."""
     assert _parse(con, text) == expected
     assert _parse(con, text, formats=("%d.%m.%Y %H:%M",)) == expected
+
+
+@pytest.mark.parametrize(
+    "naive",
+    ["2026-11-26 10:00:00", "2026-11-26 10:00:00.123456", "0001-01-01 00:00:00", "infinity",
+     "-infinity", None],
+)  # fmt: skip
+def test_fixed_offset_from_epoch_agrees_with_the_cast(con, naive):
+    """A fixed-offset zone goes through epoch microseconds; the instant is the cast's."""
+    fast = local_to_instant_sql("try_cast($1 as timestamp)", "Asia/Shanghai")
+    cast = "cast(try_cast($1 as timestamp) as timestamptz) - to_seconds(28800)"
+    got, expected = con.execute(f"select {fast}, {cast}", [naive]).fetchone()
+    assert got == expected

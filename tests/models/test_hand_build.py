@@ -8,6 +8,7 @@ import pytest
 from scipy.stats import binomtest, norm
 
 from flows.warehouse import read_only
+from tests.unit_test_yaml import declared_unit_tests
 
 
 @pytest.fixture(scope="module")
@@ -27,19 +28,8 @@ def test_build_ran_every_model_and_test(hand_build):
     assert result.success and not result.failed_nodes
     assert {"model", "test", "unit_test"} <= kinds
     # Every unit test of the project ran (the build was asked for them).
-    unit_tests = [node for node in result.nodes if node.resource_type == "unit_test"]
-    assert len(unit_tests) == _declared_unit_tests()
-
-
-def _declared_unit_tests() -> int:
-    import yaml
-
-    from flows.build.run import PROJECT_DIR
-
-    return sum(
-        len((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("unit_tests", []))
-        for path in (PROJECT_DIR / "models").rglob("*.yml")
-    )
+    ran = {node.name for node in result.nodes if node.resource_type == "unit_test"}
+    assert ran == {test["name"] for _, test in declared_unit_tests()}
 
 
 def test_as_of_defaults_to_latest_update_or_event(marts):

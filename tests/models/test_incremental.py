@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.build.incremental import plan_build
+from flows.build.incremental import SINCE_ENV, plan_build
 from flows.build.run import BuildResult, build_warehouse
 from flows.config import Settings
 from tests.incremental_slices import deliver, generated_slices, mart_differences
@@ -84,6 +84,29 @@ def test_the_late_slices_replaced_old_orders_and_complaints(sliced):
     assert replaced.get("orders", 0) >= 20
     assert replaced.get("complaints", 0) >= 20
     assert withdrawn >= 15
+
+
+def test_the_last_slice_emptied_an_old_week_and_the_build_dropped_it(sliced):
+    """Every line of an old week re-delivered a week earlier: the week has no order line left,
+    and the kept order-line facts no longer hold it (they did before that slice)."""
+    from flows.build.incremental import INCREMENTAL_SCHEMA
+
+    warehouse = sliced[0]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (week,) = con.execute(
+            "select distinct order_week + interval 7 day from staging.stg_raw__orders "
+            "where file_id in (select file_id from meta.file_ledger "
+            "where file_name = 'orders_week_moved.csv')"
+        ).fetchone()
+        left = con.execute(
+            "select count(*) from staging.stg_raw__orders where order_week = ?", [week]
+        ).fetchone()[0]
+        kept = con.execute(
+            f"select count(*) from {INCREMENTAL_SCHEMA}.int_order_lines_flagged "
+            "where order_week = ?",
+            [week],
+        ).fetchone()[0]
+    assert (left, kept) == (0, 0)
 
 
 def test_incremental_marts_equal_a_full_rebuild_of_the_same_data(sliced):
@@ -168,9 +191,9 @@ def test_an_incremental_build_checks_the_order_key_on_the_new_rows(sliced, tmp_p
 
     test = "unique_key_stg_raw__orders_order_id__sku_id__ingested_at"
 
-    def failures(copy: Path, extra: dict | None) -> int:
+    def failures(copy: Path, since: str) -> int:
         outcome = run_dbt(
-            ["test", "--select", test], copy, Settings(), extra_vars=extra, **dbt_dirs
+            ["test", "--select", test], copy, Settings(), extra_env={SINCE_ENV: since}, **dbt_dirs
         )
         (node,) = [node for node in node_results(outcome.result) if node.name == test]
         return node.failures
@@ -186,8 +209,8 @@ def test_an_incremental_build_checks_the_order_key_on_the_new_rows(sliced, tmp_p
                 "from raw.orders where _ingested_at < ? order by order_id, sku_id limit 1",
                 [watermark, watermark],
             )
-        assert failures(copy, {"incremental_since": watermark.isoformat()}) == expected, loaded
-        assert failures(copy, None) == 1, loaded
+        assert failures(copy, watermark.isoformat()) == expected, loaded
+        assert failures(copy, "") == 1, loaded
 
 
 def test_the_incremental_models_are_the_ones_the_spark_build_keeps():
@@ -201,3 +224,22 @@ def test_the_incremental_models_are_the_ones_the_spark_build_keeps():
         if "incremental_by_order_week()" in path.read_text(encoding="utf-8")
     }
     assert configured == set(INCREMENTAL_MODELS)
+
+
+def test_a_new_starting_point_does_not_make_dbt_parse_again(tmp_path):
+    """Where an incremental build starts changes every run; dbt must keep its saved parse (a
+    change of any --vars value would make it parse the whole project again)."""
+    from flows.build.run import run_dbt
+
+    dirs = {"target_path": tmp_path / "target", "log_path": tmp_path / "logs"}
+    database = tmp_path / "empty.duckdb"
+    for since in ("", "2026-01-05T00:00:00+00:00", "2026-01-06T00:00:00+00:00"):
+        assert run_dbt(
+            ["parse"], database, Settings(), extra_env={SINCE_ENV: since}, **dirs
+        ).success
+    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert log.count("Unable to do partial parsing") == 1  # the first parse only: nothing saved
+    # The check can fail: a changed var does make dbt parse again.
+    assert run_dbt(["parse"], database, Settings(timezone="Europe/Berlin"), **dirs).success
+    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert log.count("Unable to do partial parsing") == 2

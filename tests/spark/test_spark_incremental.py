@@ -1,6 +1,7 @@
 """Incremental builds on Spark (docs/incremental.md): the generated sample delivered in slices
 (everything before the last day; then the last day, an old week of orders re-delivered with
-changed rows and old complaints updated), a Spark build after the first and an incremental Spark
+changed rows, old complaints updated, and another old week's every line re-delivered a week
+earlier, which leaves that week empty), a Spark build after the first and an incremental Spark
 build after the rest, gives the marts of one full DuckDB build of the same data (which equals a
 full Spark build: test_spark_marts.py). Fewer builds than on DuckDB: a Spark build costs minutes.
 """

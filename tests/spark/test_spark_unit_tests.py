@@ -4,26 +4,13 @@ filled (a unit test reads its inputs' column types from the built relations)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
 from flows.build.run import node_results
 from flows.config import Settings
+from tests.unit_test_yaml import declared_unit_tests
 
 pytestmark = pytest.mark.spark
-
-MODELS = Path(__file__).resolve().parents[2] / "models"
-
-
-def declared_unit_tests() -> set[str]:
-    """The names of every unit test the project's YAML declares."""
-    names = set()
-    for path in MODELS.rglob("*.yml"):
-        for test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests") or []:
-            names.add(test["name"])
-    return names
 
 
 def test_every_unit_test_passes_on_spark(spark_built):
@@ -37,5 +24,5 @@ def test_every_unit_test_passes_on_spark(spark_built):
     failed = [f"{node.name}: {node.status} {node.message}" for node in nodes if node.failed]
     assert not failed, "\n".join(failed)
     assert outcome.success, outcome.exception
-    assert {node.name for node in nodes} == declared_unit_tests()
+    assert {node.name for node in nodes} == {test["name"] for _, test in declared_unit_tests()}
     assert len(nodes) >= 25

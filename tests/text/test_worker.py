@@ -58,3 +58,11 @@ def test_the_worker_imports_this_project_whatever_the_working_directory(
     terms, _ = worker.run_beside(lambda: None, DESCRIPTIONS, [], 2, 7)
     assert terms == worker.text_work(DESCRIPTIONS, [], 2, 7)[0]
     assert "text worker failed" not in caplog.text
+
+
+def test_either_job_alone_gives_the_in_process_result():
+    only_groups = worker.run_beside(lambda: None, [], DESCRIPTIONS[:4], 2, 7)
+    only_terms = worker.run_beside(lambda: None, DESCRIPTIONS, [], 2, 7)
+    here = worker.text_work(DESCRIPTIONS, DESCRIPTIONS[:4], 2, 7)
+    assert only_groups[0] == [] and np.array_equal(only_groups[1].labels, here[1].labels)
+    assert only_terms[0] == here[0] and only_terms[1].sizes == []

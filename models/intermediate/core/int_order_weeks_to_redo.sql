@@ -2,7 +2,7 @@
     order lines loaded since the last build, the week an order re-delivered with another order time
     counted in before, and the order weeks of the lines named by complaints whose state was loaded
     (or replaced) since. Maturity and masters are not here: the models that show them read the
-    week counts whole. Empty on a full build (no var incremental_since). -#}
+    week counts whole. Empty on a full build (no incremental_since). -#}
 with
 
 orders as (
