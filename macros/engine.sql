@@ -285,3 +285,12 @@
 {%- endmacro %}
 {% macro duckdb__quantile_cont(expression, p) -%}quantile_cont({{ expression }}, {{ p }}){%- endmacro %}
 {% macro spark__quantile_cont(expression, p) -%}percentile({{ expression }}, {{ p }}){%- endmacro %}
+
+{#- An import CTE read more than once, inlined at each use. DuckDB materialises a CTE referenced
+    twice (every row and column of the relation, before any filter or join can prune it): for the
+    order lines that was most of a model's time (at 10M: int_order_weeks_to_redo 1.1 -> 0.03 s,
+    dq_orphans 0.77 -> 0.28 s).
+    Spark inlines CTEs anyway. -#}
+{% macro inlined() -%}{{ return(adapter.dispatch('inlined')()) }}{%- endmacro %}
+{% macro duckdb__inlined() -%}not materialized{%- endmacro %}
+{% macro spark__inlined() -%}{%- endmacro %}

@@ -60,9 +60,20 @@ def test_the_worker_imports_this_project_whatever_the_working_directory(
     assert "text worker failed" not in caplog.text
 
 
-def test_either_job_alone_gives_the_in_process_result():
-    only_groups = worker.run_beside(lambda: None, [], DESCRIPTIONS[:4], 2, 7)
-    only_terms = worker.run_beside(lambda: None, DESCRIPTIONS, [], 2, 7)
-    here = worker.text_work(DESCRIPTIONS, DESCRIPTIONS[:4], 2, 7)
-    assert only_groups[0] == [] and np.array_equal(only_groups[1].labels, here[1].labels)
-    assert only_terms[0] == here[0] and only_terms[1].sizes == []
+def test_two_workers_for_many_descriptions_give_the_in_process_result(monkeypatch):
+    """A first build's tens of thousands of descriptions get a segmenting process of their own."""
+    monkeypatch.setattr(worker, "SEPARATE_SEGMENTING_AT", 1)
+    started = []
+    real = worker._Worker.__init__
+
+    def counting(self, job, *args):
+        started.append(job)
+        real(self, job, *args)
+
+    monkeypatch.setattr(worker._Worker, "__init__", counting)
+    terms, grouping = worker.run_beside(lambda: None, DESCRIPTIONS, DESCRIPTIONS[:4], 2, 7)
+    here_terms, here_grouping = worker.text_work(DESCRIPTIONS, DESCRIPTIONS[:4], 2, 7)
+    assert started == ["terms", "groups"]
+    assert terms == here_terms
+    assert np.array_equal(grouping.labels, here_grouping.labels)
+    assert grouping.top_terms == here_grouping.top_terms

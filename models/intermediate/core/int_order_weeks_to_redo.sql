@@ -5,7 +5,7 @@
     week counts whole. Empty on a full build (no incremental_since). -#}
 with
 
-orders as (
+orders as {{ inlined() }} (
     select * from {{ ref('stg_raw__orders') }}
 ),
 
@@ -13,7 +13,7 @@ complaints as (
     select * from {{ ref('stg_raw__complaints') }}
 ),
 
-replaced_rows as (
+replaced_rows as {{ inlined() }} (
     select * from {{ ref('stg_meta__replaced_rows') }}
 ),
 

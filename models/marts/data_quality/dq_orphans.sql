@@ -3,11 +3,11 @@
     complaint is not loaded. One row per row and kind of orphan. -#}
 with
 
-complaints as (
+complaints as {{ inlined() }} (
     select * from {{ ref('int_complaints_enriched') }}
 ),
 
-orders as (
+orders as {{ inlined() }} (
     select * from {{ ref('stg_raw__orders') }}
 ),
 
