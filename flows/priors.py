@@ -336,6 +336,17 @@ def to_pandas(relation, columns: list[str] | None = None) -> pd.DataFrame:
     return (relation.project(", ".join(columns)) if columns else relation).df()
 
 
+# What one fit gives each (window, category), before its entity count.
+_FITTED_COLUMNS = [
+    "window_end_week",
+    "category",
+    "prior_alpha",
+    "prior_beta",
+    "prior_strength",
+    "prior_source",
+]
+
+
 def fit_window_priors(
     windows: pd.DataFrame, min_volume: int, min_merchants: int, floor: float
 ) -> pd.DataFrame:
@@ -382,16 +393,7 @@ def fit_window_priors(
                     "n_merchants_fitted": prior.n_merchants,
                 }
             )
-    columns = [
-        "window_end_week",
-        "category",
-        "prior_alpha",
-        "prior_beta",
-        "prior_strength",
-        "prior_source",
-        "n_merchants_fitted",
-    ]
-    out = pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=[*_FITTED_COLUMNS, "n_merchants_fitted"])
     return out.astype(
         {
             "window_end_week": "datetime64[us]",
@@ -480,16 +482,7 @@ def refit_changed_windows(
     )
 
 
-_PRIOR_COLUMNS = [
-    "window_end_week",
-    "category",
-    "prior_alpha",
-    "prior_beta",
-    "prior_strength",
-    "prior_source",
-    *FINGERPRINT_COLUMNS,
-    "fitted_since",
-]
+_PRIOR_COLUMNS = [*_FITTED_COLUMNS, *FINGERPRINT_COLUMNS, "fitted_since"]
 
 
 def _previous_priors(dbt, session) -> pd.DataFrame | None:
