@@ -19,10 +19,8 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import duckdb
@@ -32,6 +30,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from bench_build import EXTRA_DAY, prepare  # noqa: E402
+from child_run import run_child  # noqa: E402
 
 RESULTS = HERE / "results" / "incremental.json"
 
@@ -51,24 +50,12 @@ print(json.dumps({"seconds": time.perf_counter() - started, "incremental": resul
 
 def timed_build(database: Path, scratch: Path, mode: str) -> dict:
     """One build (``mode`` full or auto) in a child process: seconds, mode and slowest nodes."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(database), str(scratch), mode],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"build failed:\n{done.stdout}\n{done.stderr[-3000:]}")
-    inner = json.loads(done.stdout.strip().splitlines()[-1])
+    run = run_child(CHILD, str(database), str(scratch), mode)
     return {
-        "wall_seconds": round(time.perf_counter() - started, 2),
-        "build_seconds": round(inner["seconds"], 2),
-        "incremental": inner["incremental"],
-        "slowest_nodes": inner["slowest"],
+        "wall_seconds": run.wall_seconds,
+        "build_seconds": round(run.report["seconds"], 2),
+        "incremental": run.report["incremental"],
+        "slowest_nodes": run.report["slowest"],
     }
 
 
