@@ -118,21 +118,7 @@ def _best_mean(strength: float, k: np.ndarray, n: np.ndarray) -> tuple[float, fl
 def _score_newton(a: float, b: float, k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
     current = _log_likelihood(a / (a + b), a + b, k, n)
     for _ in range(_NEWTON_STEPS):
-        ab = a + b
-        common = digamma(ab) - digamma(n + ab)
-        grad = np.array(
-            [
-                np.sum(digamma(k + a) - digamma(a) + common),
-                np.sum(digamma(n - k + b) - digamma(b) + common),
-            ]
-        )
-        off = np.sum(polygamma(1, ab) - polygamma(1, n + ab))
-        hess = np.array(
-            [
-                [np.sum(polygamma(1, k + a) - polygamma(1, a)) + off, off],
-                [off, np.sum(polygamma(1, n - k + b) - polygamma(1, b)) + off],
-            ]
-        )
+        grad, hess = _score_and_hessian(k, n, a, b)
         try:
             step = np.linalg.solve(hess, grad)
         except np.linalg.LinAlgError:
