@@ -1,4 +1,4 @@
-"""Benchmark of the metric build: a full ``dbt build`` (models, data tests, unit tests) on
+"""Benchmark of the metric build: a full ``dbt build`` (models and data tests) on
 synthetic raw tables of 1M and 10M order lines, and a rebuild after one more day of exports.
 
 Raw tables are written straight by SQL (``bench_data.sql``) so the measurement is the build
@@ -163,7 +163,7 @@ def bench_warehouse(source: Path, repeats: int) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-build-", dir=source.parent) as tmp:
         result = bench_size(0, repeats, Path(tmp), source.resolve())
     report = {
-        "benchmark": "dbt build (models + data tests + unit tests) on an ingested warehouse",
+        "benchmark": "dbt build (models + data tests) on an ingested warehouse",
         "warehouse": str(source),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "threads": 2,
@@ -194,7 +194,7 @@ def main(argv: list[str]) -> int:
             print(json.dumps(result, indent=2), flush=True)
             sizes.append(result)
     report = {
-        "benchmark": "dbt build (models + data tests + unit tests)",
+        "benchmark": "dbt build (models + data tests)",
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "threads": 2,
         "sizes": sizes,

@@ -174,6 +174,10 @@ class Settings:
     # before it ships (``make test``), so a production build skips them unless asked
     # (``--unit-tests``; docs/decisions.md, "Unit tests run in the test suite, not in every build").
     build_unit_tests: bool = False
+    # What dbt writes to its log file (logs/dbt.log): "info" keeps each node's start, end and
+    # errors; "debug" adds every SQL statement and cache event, ≈ 0.5–1 s more per build here
+    # (docs/decisions.md, "dbt's log file at info level"); "none" writes no file.
+    build_log_level: str = "info"
     # Files read and validated ahead of the one being written (each holds its batch in memory).
     ingest_files_ahead: int = 2
     # Pauses before each retry of a file whose reading or writing failed with an I/O error (a
@@ -404,7 +408,20 @@ def load_settings(config_file: Path | str | None = None) -> Settings:
     settings = Settings(**values)
     _validate_working_time(settings, path)
     _validate_phone_patterns(settings, path)
+    _validate_choice(settings, path, "build_log_level", DBT_LOG_LEVELS)
     return settings
+
+
+# dbt's --log-level-file values.
+DBT_LOG_LEVELS = ("debug", "info", "warn", "error", "none")
+
+
+def _validate_choice(settings: Settings, path: Path, name: str, choices: tuple[str, ...]) -> None:
+    value = getattr(settings, name)
+    if value not in choices:
+        raise ConfigError(
+            "err_config_choice", path=path, name=name, value=repr(value), choices=", ".join(choices)
+        )
 
 
 def _validate_phone_patterns(settings: Settings, path: Path) -> None:

@@ -691,6 +691,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err_config_unknown": ("{path}：未知的设置项 {names}", "{path}: unknown setting(s) {names}"),
     "err_config_stage": ("{path}：未知的 SLA 环节 {stage}", "{path}: unknown SLA stage {stage}"),
     "err_config_in": ("{path}：{detail}", "{path}: {detail}"),
+    "err_config_choice": (
+        "{path}：{name} 须为 {choices} 之一，而不是 {value}",
+        "{path}: {name} must be one of {choices}, got {value}",
+    ),
     "err_config_list": (
         "{path}：{name} 须为列表，而不是 {value}",
         "{path}: {name} must be a list, got {value}",

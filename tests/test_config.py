@@ -74,3 +74,18 @@ def test_bad_working_time_settings_are_clear_errors(tmp_path, text, message):
     with pytest.raises(ValueError, match=message) as raised:
         load_settings(config)
     assert str(config) in str(raised.value)
+
+
+def test_the_dbt_log_level_is_checked_and_passed_to_dbt(tmp_path):
+    from flows.build.run import dbt_args
+
+    config = tmp_path / "complaints.yml"
+    config.write_text("build_log_level: verbose\n", encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"build_log_level.*debug, info, warn, error, none.*verbose"
+    ):
+        load_settings(config)
+    config.write_text("build_log_level: debug\n", encoding="utf-8")
+    settings = load_settings(config)
+    args = dbt_args(["build"], settings, None, tmp_path / "target", tmp_path / "logs")
+    assert args[args.index("--log-level-file") + 1] == "debug"

@@ -129,6 +129,8 @@ def dbt_args(
         str(target_path),
         "--log-path",
         str(log_path),
+        "--log-level-file",
+        settings.build_log_level,
         "--vars",
         json.dumps(settings.dbt_vars(as_of)),
     ]

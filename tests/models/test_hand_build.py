@@ -32,6 +32,15 @@ def test_build_ran_every_model_and_test(hand_build):
     assert ran == {test["name"] for _, test in declared_unit_tests()}
 
 
+def test_the_dbt_log_file_keeps_node_lines_without_every_statement(hand_build, dbt_dirs):
+    # Settings.build_log_level is "info" by default: the nodes and errors, not each SQL
+    # statement (the "debug" level's bulk, and most of its cost).
+    assert hand_build[1].success  # the build that wrote the log
+    lines = (dbt_dirs["log_path"] / "dbt.log").read_text(encoding="utf-8").splitlines()
+    assert any("[info ]" in line for line in lines)
+    assert not any("[debug]" in line for line in lines)
+
+
 def test_as_of_defaults_to_latest_update_or_event(marts):
     # Latest complaint update is 2026-01-20 10:00 +08; the orphan event at 2026-01-21 09:00 is
     # later and is "loaded", so it defines the export moment.
