@@ -43,36 +43,44 @@ result = build_warehouse(Path(sys.argv[1]), Settings(), target_path=Path(sys.arg
 print(json.dumps({"seconds": time.perf_counter() - started, "nodes": len(result.nodes)}))
 """
 
-EXTRA_DAY = """
+
+def extra_day(day: int = 1) -> str:
+    """One more day of exports: the last day's order lines and complaints again, a day later and
+    under new ids, with the events of those complaints. Day ``day`` of a series gets ids and a
+    file id of its own, so days can follow each other without repeating a key."""
+    prefix = "X" if day == 1 else f"D{day}-"
+    file_id = "bench-day" if day == 1 else f"bench-day-{day}"
+    shift = "to_microseconds(86400000000)"
+    return f"""
 insert into raw.orders
 select
-    'X' || order_id, sku_id, merchant_id, quantity, paid_amount,
-    ordered_at + to_microseconds(86400000000), shipped_at + to_microseconds(86400000000),
-    delivered_at + to_microseconds(86400000000), buyer_id, province, carrier,
-    'bench-day', _row_number, now()
+    '{prefix}' || order_id, sku_id, merchant_id, quantity, paid_amount,
+    ordered_at + {shift}, shipped_at + {shift}, delivered_at + {shift}, buyer_id, province,
+    carrier, '{file_id}', _row_number, now()
 from raw.orders
-where ordered_at >= (select max(ordered_at) from raw.orders) - to_microseconds(86400000000);
+where ordered_at >= (select max(ordered_at) from raw.orders) - {shift};
 insert into raw.complaints
 select
-    'X' || complaint_id, order_id, sku_id, merchant_id, channel,
-    received_at + to_microseconds(86400000000), issue_type, responsibility, remedy,
+    '{prefix}' || complaint_id, order_id, sku_id, merchant_id, channel,
+    received_at + {shift}, issue_type, responsibility, remedy,
     refund_amount, compensation_amount, status, satisfaction, description, evidence_count,
-    buyer_phone_hash, buyer_phone_masked, updated_at + to_microseconds(86400000000),
-    'bench-day', _row_number, now()
+    buyer_phone_hash, buyer_phone_masked, updated_at + {shift},
+    '{file_id}', _row_number, now()
 from raw.complaints
-where received_at >= (select max(received_at) from raw.complaints) - to_microseconds(86400000000);
+where received_at >= (select max(received_at) from raw.complaints) - {shift};
 insert into raw.complaint_events
 select
-    'X' || complaint_id, event_type, occurred_at + to_microseconds(86400000000), actor, note,
-    'bench-day', _row_number, now()
+    '{prefix}' || complaint_id, event_type, occurred_at + {shift}, actor, note,
+    '{file_id}', _row_number, now()
 from raw.complaint_events
 where complaint_id in (
-    select complaint_id from raw.complaints
-    where complaint_id not like 'X%'
-        and received_at >= (select max(received_at) from raw.complaints)
-            - to_microseconds(2 * 86400000000)
+    select substr(complaint_id, {len(prefix) + 1}) from raw.complaints
+    where _file_id = '{file_id}'
 );
 """
+
+
+EXTRA_DAY = extra_day(1)
 
 
 def prepare(database: Path, n_orders: int, seed: int = 42) -> dict[str, int]:

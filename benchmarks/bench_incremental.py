@@ -5,7 +5,7 @@ previous build left (so incremental). The daily run's data-dependent part should
     (I(10M) - I(20k)) / (F(10M) - F(20k)) <= 0.1
 
 Raw tables are synthetic (``bench_data.sql``, as ``bench_build.py``); each build runs in a child
-process. Each I(n) repetition adds one more day (``bench_build.EXTRA_DAY``) after the previous
+process. Each I(n) repetition adds one more day (``bench_build.extra_day``) after the previous
 build. Before the timed builds of a size, one untimed ``dbt parse`` leaves dbt's saved parse in
 the target folder, as every build after the first on an installed warehouse finds it (its seconds
 are reported as ``first_parse_seconds``). Results go to ``benchmarks/results/incremental.json``.
@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_build import EXTRA_DAY, prepare  # noqa: E402
+from bench_build import extra_day, prepare  # noqa: E402
 from child_run import run_child  # noqa: E402
 
 RESULTS = HERE / "results" / "incremental.json"
@@ -80,11 +80,11 @@ def timed_build(database: Path, scratch: Path, mode: str) -> dict:
     }
 
 
-def add_day(database: Path) -> int:
+def add_day(database: Path, day: int) -> int:
     """One more day of order lines, complaints and events; returns the order lines added."""
     with duckdb.connect(str(database)) as con:
         before = con.execute("select count(*) from raw.orders").fetchone()[0]
-        con.execute(EXTRA_DAY)
+        con.execute(extra_day(day))
         after = con.execute("select count(*) from raw.orders").fetchone()[0]
         con.execute("checkpoint")
     return after - before
@@ -96,8 +96,8 @@ def bench_size(n_orders: int, repeats: int, scratch: Path) -> dict:
     parse_seconds = first_parse(database, scratch)
     full = [timed_build(database, scratch, "full") for _ in range(repeats)]
     incremental, added = [], []
-    for _ in range(repeats):
-        added.append(add_day(database))
+    for day in range(1, repeats + 1):
+        added.append(add_day(database, day))
         incremental.append(timed_build(database, scratch, "auto"))
     if not all(run["incremental"] for run in incremental):
         raise SystemExit("a build after one more day was not incremental")
