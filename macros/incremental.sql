@@ -50,10 +50,20 @@
     select 1
 {%- endmacro %}
 
-{#- The filter an incremental run puts on a model's order-week rows (nothing on a full build). -#}
-{% macro only_weeks_to_redo(week_column) -%}
+{#- The filter an incremental run puts on a model's order-week rows (nothing on a full build).
+    With `instant` (the instant the week is taken from, a stored column), the rows are first
+    limited to the instants between the first and the last week to redo, a day wider on each side:
+    a computed week cannot skip any stored rows, a range on a stored instant can (DuckDB's zone
+    maps, Parquet's row-group statistics), and the order lines are stored roughly in time order.
+    The week test then keeps exactly the weeks to redo. -#}
+{% macro only_weeks_to_redo(week_column, instant=none) -%}
     {%- if is_incremental() -%}
-        {{ week_column }} in (select order_week from {{ ref('int_order_weeks_to_redo') }})
+        {%- set weeks = ref('int_order_weeks_to_redo') -%}
+        {%- if instant -%}
+        {{ instant }} >= (select {{ add_days(local_midnight('min(order_week)'), -1) }} from {{ weeks }})
+        and {{ instant }} < (select {{ add_days(local_midnight('max(order_week)'), 8) }} from {{ weeks }})
+        and {% endif -%}
+        {{ week_column }} in (select order_week from {{ weeks }})
     {%- else -%}
         true
     {%- endif -%}

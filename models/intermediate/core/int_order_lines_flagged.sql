@@ -38,7 +38,7 @@ flagged as (
     left join complaints_per_line
         on orders.order_id = complaints_per_line.order_id
         and orders.sku_id = complaints_per_line.sku_id
-    where {{ only_weeks_to_redo('orders.order_week') }}
+    where {{ only_weeks_to_redo('orders.order_week', instant='orders.ordered_at') }}
 )
 
 select * from flagged
