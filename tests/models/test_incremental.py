@@ -183,13 +183,25 @@ def test_a_change_besides_the_data_makes_the_next_build_full(sliced, tmp_path):
         assert plan_build(con, Settings(), as_of).reason == "no previous build"
 
 
-def test_an_incremental_build_checks_the_order_key_on_the_new_rows(sliced, tmp_path, dbt_dirs):
-    """The orders' key test of an incremental build looks only at the keys of rows loaded since
-    the last build (which passed it): a new row repeating an old key fails it, a duplicate among
-    old rows (which the last build would have failed on) is the full build's test's to see."""
+@pytest.mark.parametrize(
+    ("test", "table", "key"),
+    [
+        ("unique_key_stg_raw__orders_order_id__sku_id__ingested_at", "orders", "order_id, sku_id"),
+        (
+            "unique_key_stg_raw__complaint_events_complaint_id__event_type__occurred_at__ingested_at",
+            "complaint_events",
+            "complaint_id, event_type, occurred_at",
+        ),
+    ],
+)
+def test_an_incremental_build_checks_a_key_on_the_new_rows(
+    sliced, tmp_path, dbt_dirs, test, table, key
+):
+    """The order lines' and the events' key tests of an incremental build look only at the keys
+    of rows loaded since the last build (which passed them): a new row repeating an old key fails
+    it, a duplicate among old rows (which the last build would have failed on) is the full
+    build's test's to see."""
     from flows.build.run import node_results, run_dbt
-
-    test = "unique_key_stg_raw__orders_order_id__sku_id__ingested_at"
 
     def failures(copy: Path, since: str) -> int:
         outcome = run_dbt(
@@ -205,8 +217,8 @@ def test_an_incremental_build_checks_the_order_key_on_the_new_rows(sliced, tmp_p
             (watermark,) = con.execute("select watermark from meta.build_state").fetchone()
             stamp = "cast(? as timestamptz) + interval 1 second" if loaded == "new" else "?"
             con.execute(
-                f"insert into raw.orders select * replace ({stamp} as _ingested_at) "
-                "from raw.orders where _ingested_at < ? order by order_id, sku_id limit 1",
+                f"insert into raw.{table} select * replace ({stamp} as _ingested_at) "
+                f"from raw.{table} where _ingested_at < ? order by {key} limit 1",
                 [watermark, watermark],
             )
         assert failures(copy, watermark.isoformat()) == expected, loaded

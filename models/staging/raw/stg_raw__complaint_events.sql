@@ -12,7 +12,8 @@ renamed as (
         note,
         occurred_at,
         _file_id as file_id,
-        _row_number as file_row_number
+        _row_number as file_row_number,
+        _ingested_at as ingested_at
     from source
 )
 
