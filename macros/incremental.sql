@@ -50,6 +50,39 @@
     select 1
 {%- endmacro %}
 
+{#- Incremental by complaint, for a model whose row for a complaint depends only on that
+    complaint's events (docs/incremental.md). DuckDB: the rows of the complaints the run redoes
+    replace theirs (delete+insert by complaint_id); events are append-only, so a complaint never
+    loses its row. Spark (Parquet tables, no DELETE): rebuilt whole, a table. -#}
+{% macro incremental_by_complaint() -%}
+    {{ return(adapter.dispatch('incremental_by_complaint')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_by_complaint() -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'delete+insert',
+        'unique_key': 'complaint_id',
+    }) }}
+{%- endmacro %}
+
+{% macro spark__incremental_by_complaint() -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{#- The filter an incremental run puts on a model's events: those of the complaints with an
+    event loaded since the last build (nothing on a full build). -#}
+{% macro only_complaints_with_new_events(complaint_column) -%}
+    {%- if is_incremental() -%}
+        {{ complaint_column }} in (
+            select complaint_id from {{ ref('stg_raw__complaint_events') }}
+            where ingested_at > {{ incremental_since() }}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The filter an incremental run puts on a model's order-week rows (nothing on a full build).
     With `instant` (the instant the week is taken from, a stored column), the rows are first
     limited to the instants between the first and the last week to redo, a day wider on each side:

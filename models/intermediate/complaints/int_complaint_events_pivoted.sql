@@ -3,7 +3,9 @@
     last reopened event; each reopened event counts. An event whose occurred_at a profile default
     supplied is assumed: a milestone takes an observed instant when there is one, and is flagged
     <milestone>_is_assumed when only assumed instants show it (the SLA stage is then
-    not_observed). -#}
+    not_observed). Incremental by complaint (macros/incremental.sql): a daily run redoes the
+    complaints with a new event. -#}
+{{ config(**incremental_by_complaint()) }}
 {%- set milestones = [
     'received_event_at', 'acknowledged_at', 'merchant_notified_at', 'merchant_evidence_at',
     'classified_at', 'remedy_executed_at', 'closed_after_last_reopen_at', 'closed_at',
@@ -12,6 +14,7 @@ with
 
 complaint_events as (
     select * from {{ ref('stg_raw__complaint_events') }}
+    where {{ only_complaints_with_new_events('complaint_id') }}
 ),
 
 assumed_cells as (
