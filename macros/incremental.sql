@@ -50,10 +50,10 @@
     select 1
 {%- endmacro %}
 
-{#- Incremental by complaint, for a model whose row for a complaint depends only on that
-    complaint's events (docs/incremental.md). DuckDB: the rows of the complaints the run redoes
-    replace theirs (delete+insert by complaint_id); events are append-only, so a complaint never
-    loses its row. Spark (Parquet tables, no DELETE): rebuilt whole, a table. -#}
+{#- Incremental by complaint, for a model with one row per complaint that depends only on that
+    complaint's own rows (its events; its state, order line and masters; docs/incremental.md). DuckDB: the rows of the complaints the run redoes
+    replace theirs (delete+insert by complaint_id); complaints and events are never removed, so a
+    complaint never loses its row. Spark (Parquet tables, no DELETE): rebuilt whole, a table. -#}
 {% macro incremental_by_complaint() -%}
     {{ return(adapter.dispatch('incremental_by_complaint')()) }}
 {%- endmacro %}
@@ -78,6 +78,16 @@
             select complaint_id from {{ ref('stg_raw__complaint_events') }}
             where ingested_at > {{ incremental_since() }}
         )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The filter an incremental run puts on a model's complaints: those int_complaints_to_redo
+    lists (nothing on a full build). -#}
+{% macro only_complaints_to_redo(complaint_column) -%}
+    {%- if is_incremental() -%}
+        {{ complaint_column }} in (select complaint_id from {{ ref('int_complaints_to_redo') }})
     {%- else -%}
         true
     {%- endif -%}

@@ -1,13 +1,14 @@
 """The generated sample delivered as a run of daily exports, for the incremental-build tests: the
 slices, and a comparison of the marts of two warehouses (counts exact, floats to 1e-9).
 
-Slice 0 holds the masters and everything before the last days; each daily slice the order lines,
-events and complaints of one more day (a complaint still being handled arrives first as an open,
-unclassified state and later in its final one: an update of an old complaint). Three more slices
-follow: an old week of orders re-delivered with changed rows (some moved to the week before, some
-to another merchant), a batch of updates to old complaints (withdrawn, or now confirmed
-defects), and another old week re-delivered with every line a week earlier (the week is left
-empty): the contract's late-arriving cases.
+Slice 0 holds the masters (but a merchant and three SKUs that complaints name) and everything
+before the last days; each daily slice the order lines, events and complaints of one more day (a
+complaint still being handled arrives first as an open, unclassified state and later in its final
+one: an update of an old complaint). Four more slices follow: an old week of orders re-delivered
+with changed rows (some moved to the week before, some to another merchant), a batch of updates
+to old complaints (withdrawn, or now confirmed defects), the held-back master rows (old
+complaints' SKU and merchant appear), and another old week re-delivered with every line a week
+earlier (the week is left empty): the contract's late-arriving cases.
 """
 
 from __future__ import annotations
@@ -106,12 +107,19 @@ def make_slices(exports: Path, out: Path, days: int = 3) -> list[Path]:
         return path
 
     first = folder(0)
-    for master in ("merchants", "skus", "corrective_actions"):
+    complaint_header, complaints = entities["complaints"]
+    held = _held_masters(complaints)
+    late_masters = out / "slice_masters"
+    late_masters.mkdir(parents=True, exist_ok=True)
+    for path in exports.glob("corrective_actions*.csv"):
+        shutil.copyfile(path, first / path.name)
+    for master, key in (("merchants", "merchant_id"), ("skus", "sku_id")):
         for path in exports.glob(f"{master}*.csv"):
-            shutil.copyfile(path, first / path.name)
+            header, rows = _read(path)
+            _write(first / path.name, header, [r for r in rows if r[key] not in held[master]])
+            _write(late_masters / path.name, header, [r for r in rows if r[key] in held[master]])
     delivered_final: set[str] = set()
     sent_interim: set[str] = set()
-    complaint_header, complaints = entities["complaints"]
     for k, cutoff in enumerate(cutoffs):
         target = first if k == 0 else folder(k)
         lower = cutoffs[k - 1] if k else dt.datetime.min
@@ -136,8 +144,18 @@ def make_slices(exports: Path, out: Path, days: int = 3) -> list[Path]:
         _write(target / f"complaints_s{k:02d}.csv", complaint_header, part)
     folders.append(_redelivered_week(entities["orders"], out / "slice_redelivery", end))
     folders.append(_updated_complaints(complaint_header, complaints, out / "slice_updates", end))
+    folders.append(late_masters)
     folders.append(_emptied_week(entities["orders"], out / "slice_emptied", end))
     return folders
+
+
+def _held_masters(complaints: list[dict[str, str]]) -> dict[str, set[str]]:
+    """A merchant and three SKUs that complaints name, held back from the first slice and
+    delivered late: until then their complaints name a SKU or merchant the masters lack (orphans,
+    no merchant name), then a master row loaded late changes old complaints."""
+    skus = sorted({row["sku_id"] for row in complaints if row["sku_id"]})
+    merchants = sorted({row["merchant_id"] for row in complaints if row["merchant_id"]})
+    return {"skus": set(skus[:: max(1, len(skus) // 3)][:3]), "merchants": set(merchants[:1])}
 
 
 def _interim(row: dict[str, str]) -> dict[str, str]:

@@ -1,10 +1,14 @@
 {#- Complaints with the contract's flags: counted (latest status not withdrawn), confirmed defect,
     orphan order line / SKU / merchant, merchant taken from the SKU when the export left it empty,
-    and the order week of the line they name. -#}
+    and the order week of the line they name. Incremental by complaint (macros/incremental.sql): a
+    daily run redoes the complaints int_complaints_to_redo lists. -#}
+{{ config(**incremental_by_complaint()) }}
+-- depends_on: {{ ref('int_complaints_to_redo') }}
 with
 
 complaints as (
     select * from {{ ref('stg_raw__complaints') }}
+    where {{ only_complaints_to_redo('complaint_id') }}
 ),
 
 orders as (

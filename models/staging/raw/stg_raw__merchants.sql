@@ -10,7 +10,8 @@ renamed as (
         merchant_name,
         category,
         onboarded_on as onboarded_date,
-        _file_id as file_id
+        _file_id as file_id,
+        _ingested_at as ingested_at
     from source
 )
 

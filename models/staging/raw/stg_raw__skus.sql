@@ -12,7 +12,8 @@ renamed as (
         category_l1,
         category_l2,
         brand,
-        _file_id as file_id
+        _file_id as file_id,
+        _ingested_at as ingested_at
     from source
 )
 

@@ -1,0 +1,67 @@
+{#- The complaints whose enriched row an incremental build redoes (docs/incremental.md): those
+    whose state was loaded since the last build, and those naming an order line, a SKU or a
+    merchant (the SKU's, when the complaint names none) with a row loaded since. A replaced row
+    is replaced by one loaded since, with the same key, so re-deliveries are among them. Empty on
+    a full build (no incremental_since). -#}
+with
+
+complaints as (
+    select * from {{ ref('stg_raw__complaints') }}
+),
+
+orders as (
+    select * from {{ ref('stg_raw__orders') }}
+),
+
+skus as (
+    select * from {{ ref('stg_raw__skus') }}
+),
+
+merchants as (
+    select * from {{ ref('stg_raw__merchants') }}
+),
+
+new_states as (
+    select complaint_id
+    from complaints
+    where ingested_at > {{ incremental_since() }}
+),
+
+new_order_lines as (
+    select complaints.complaint_id
+    from complaints
+    inner join orders
+        on complaints.order_id = orders.order_id
+        and complaints.sku_id = orders.sku_id
+    where orders.ingested_at > {{ incremental_since() }}
+),
+
+new_skus as (
+    select complaints.complaint_id
+    from complaints
+    inner join skus
+        on complaints.sku_id = skus.sku_id
+    where skus.ingested_at > {{ incremental_since() }}
+),
+
+new_merchants as (
+    select complaints.complaint_id
+    from complaints
+    left join skus
+        on complaints.sku_id = skus.sku_id
+    inner join merchants
+        on coalesce(complaints.merchant_id, skus.merchant_id) = merchants.merchant_id
+    where merchants.ingested_at > {{ incremental_since() }}
+),
+
+to_redo as (
+    select complaint_id from new_states
+    union
+    select complaint_id from new_order_lines
+    union
+    select complaint_id from new_skus
+    union
+    select complaint_id from new_merchants
+)
+
+select complaint_id from to_redo
