@@ -51,9 +51,10 @@
 {%- endmacro %}
 
 {#- Incremental by complaint, for a model with one row per complaint that depends only on that
-    complaint's own rows (its events; its state, order line and masters; docs/incremental.md). DuckDB: the rows of the complaints the run redoes
-    replace theirs (delete+insert by complaint_id); complaints and events are never removed, so a
-    complaint never loses its row. Spark (Parquet tables, no DELETE): rebuilt whole, a table. -#}
+    complaint's own rows (its events; its state, order line and masters; docs/incremental.md).
+    DuckDB: the rows of the complaints the run redoes replace theirs (delete+insert by
+    complaint_id); complaints and events are never removed, so a complaint never loses its row.
+    Spark (Parquet tables, no DELETE): rebuilt whole, a table. -#}
 {% macro incremental_by_complaint() -%}
     {{ return(adapter.dispatch('incremental_by_complaint')()) }}
 {%- endmacro %}
