@@ -36,22 +36,16 @@ new_order_lines as (
     where orders.ingested_at > {{ incremental_since() }}
 ),
 
-new_skus as (
-    select complaints.complaint_id
-    from complaints
-    inner join skus
-        on complaints.sku_id = skus.sku_id
-    where skus.ingested_at > {{ incremental_since() }}
-),
-
-new_merchants as (
+{#- The SKU's merchant stands in for a complaint that names none, so a SKU row can change both. -#}
+new_masters as (
     select complaints.complaint_id
     from complaints
     left join skus
         on complaints.sku_id = skus.sku_id
-    inner join merchants
+    left join merchants
         on coalesce(complaints.merchant_id, skus.merchant_id) = merchants.merchant_id
-    where merchants.ingested_at > {{ incremental_since() }}
+    where skus.ingested_at > {{ incremental_since() }}
+        or merchants.ingested_at > {{ incremental_since() }}
 ),
 
 to_redo as (
@@ -59,9 +53,7 @@ to_redo as (
     union
     select complaint_id from new_order_lines
     union
-    select complaint_id from new_skus
-    union
-    select complaint_id from new_merchants
+    select complaint_id from new_masters
 )
 
 select complaint_id from to_redo
