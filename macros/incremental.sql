@@ -50,25 +50,54 @@
     select 1
 {%- endmacro %}
 
-{#- Incremental by complaint, for a model with one row per complaint that depends only on that
-    complaint's own rows (its events; its state, order line and masters; docs/incremental.md).
-    DuckDB: the rows of the complaints the run redoes replace theirs (delete+insert by
-    complaint_id); complaints and events are never removed, so a complaint never loses its row.
-    Spark (Parquet tables, no DELETE): rebuilt whole, a table. -#}
-{% macro incremental_by_complaint() -%}
-    {{ return(adapter.dispatch('incremental_by_complaint')()) }}
+{#- Incremental by complaint (docs/incremental.md): a daily run redoes the rows of some complaints
+    and keeps the others. Spark (Parquet tables, no DELETE): rebuilt whole, a table.
+    - Without `redo_model`, for a model with one row per complaint that depends only on that
+      complaint's own rows (its events; its state, order line and masters): the new rows replace
+      those of the same complaints (DuckDB: delete+insert by complaint_id). Complaints and events
+      are never removed, so a complaint never loses its row.
+    - With `redo_model` (a model listing complaint_id), for a model whose complaint may lose its
+      rows (a closed complaint reopened leaves the legal checks): the rows of every complaint it
+      lists are deleted first (a pre-hook), then the model's rows for them appended. -#}
+{% macro incremental_by_complaint(redo_model=none) -%}
+    {{ return(adapter.dispatch('incremental_by_complaint')(redo_model)) }}
 {%- endmacro %}
 
-{% macro default__incremental_by_complaint() -%}
+{% macro default__incremental_by_complaint(redo_model=none) -%}
+    {%- if redo_model is none -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'delete+insert',
         'unique_key': 'complaint_id',
     }) }}
+    {%- else -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'append',
+        'pre_hook': "{% if is_incremental() %}delete from {{ this }} where complaint_id in (select complaint_id from {{ ref('" ~ redo_model ~ "') }}){% else %}select 1{% endif %}",
+    }) }}
+    {%- endif -%}
 {%- endmacro %}
 
-{% macro spark__incremental_by_complaint() -%}
+{% macro spark__incremental_by_complaint(redo_model=none) -%}
     {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{#- The previous build's version of a relation, for a model that compares with it (none on a full
+    build, on the first build and on Spark, whose complaint-side tables are rebuilt whole). -#}
+{% macro previous_version(relation) -%}
+    {{ return(adapter.dispatch('previous_version')(relation)) }}
+{%- endmacro %}
+
+{% macro default__previous_version(relation) -%}
+    {%- if execute and incremental_since_text() -%}
+        {{ return(load_relation(relation)) }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro spark__previous_version(relation) -%}
+    {{ return(none) }}
 {%- endmacro %}
 
 {#- The filter an incremental run puts on a model's events: those of the complaints with an
@@ -84,11 +113,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The filter an incremental run puts on a model's complaints: those int_complaints_to_redo
-    lists (nothing on a full build). -#}
-{% macro only_complaints_to_redo(complaint_column) -%}
+{#- The filter an incremental run puts on a model's complaints: those `redo_model` lists
+    (nothing on a full build). -#}
+{% macro only_complaints_to_redo(complaint_column, redo_model='int_complaints_to_redo') -%}
     {%- if is_incremental() -%}
-        {{ complaint_column }} in (select complaint_id from {{ ref('int_complaints_to_redo') }})
+        {{ complaint_column }} in (select complaint_id from {{ ref(redo_model) }})
     {%- else -%}
         true
     {%- endif -%}

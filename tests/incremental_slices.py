@@ -6,9 +6,10 @@ before the last days; each daily slice the order lines, events and complaints of
 complaint still being handled arrives first as an open, unclassified state and later in its final
 one: an update of an old complaint). Four more slices follow: an old week of orders re-delivered
 with changed rows (some moved to the week before, some to another merchant), a batch of updates
-to old complaints (withdrawn, or now confirmed defects), the held-back master rows (old
-complaints' SKU and merchant appear), and another old week re-delivered with every line a week
-earlier (the week is left empty): the contract's late-arriving cases.
+to old complaints (withdrawn, or now confirmed defects), the held-back rows (old complaints' SKU
+and merchant appear, and one channel's first merchant-evidence events, so that stage becomes
+observed there), and another old week re-delivered with every line a week earlier (the week is
+left empty): the contract's late-arriving cases.
 """
 
 from __future__ import annotations
@@ -111,6 +112,17 @@ def make_slices(exports: Path, out: Path, days: int = 3) -> list[Path]:
     held = _held_masters(complaints)
     late_masters = out / "slice_masters"
     late_masters.mkdir(parents=True, exist_ok=True)
+    event_header, events = entities["complaint_events"]
+    held_events, dropped_events = _held_evidence(complaints, events)
+    entities["complaint_events"] = (
+        event_header,
+        [r for r in events if id(r) not in held_events and id(r) not in dropped_events],
+    )
+    _write(
+        late_masters / "complaint_events_held.csv",
+        event_header,
+        [r for r in events if id(r) in held_events],
+    )
     for path in exports.glob("corrective_actions*.csv"):
         shutil.copyfile(path, first / path.name)
     for master, key in (("merchants", "merchant_id"), ("skus", "sku_id")):
@@ -156,6 +168,45 @@ def _held_masters(complaints: list[dict[str, str]]) -> dict[str, set[str]]:
     skus = sorted({row["sku_id"] for row in complaints if row["sku_id"]})
     merchants = sorted({row["merchant_id"] for row in complaints if row["merchant_id"]})
     return {"skus": set(skus[:: max(1, len(skus) // 3)][:3]), "merchants": set(merchants[:1])}
+
+
+HELD_EVIDENCE_EVENT = "merchant_evidence_submitted"
+
+
+def held_evidence_channel(
+    complaints: list[dict[str, str]], events: list[dict[str, str]]
+) -> str:
+    """The channel whose merchant-evidence events are held back: of the channels that show the
+    stage, the one with fewest complaints (a label on under 5 % of them is dirt, not a channel)."""
+    evidenced = {row["complaint_id"] for row in events if row["event_type"] == HELD_EVIDENCE_EVENT}
+    counts: dict[str, int] = {}
+    for row in complaints:
+        counts[row["channel"]] = counts.get(row["channel"], 0) + 1
+    showing = {row["channel"] for row in complaints if row["complaint_id"] in evidenced}
+    channels = [c for c in sorted(showing) if counts[c] >= 0.05 * len(complaints)]
+    return min(channels, key=lambda channel: counts[channel])
+
+
+def _held_evidence(
+    complaints: list[dict[str, str]], events: list[dict[str, str]]
+) -> tuple[set[int], set[int]]:
+    """The merchant-evidence events of one channel's complaints (by row identity): those of every
+    other complaint delivered late, the rest never. Until the late ones arrive the platform seems
+    not to record the stage there (not_observed); then it does, and every complaint of the channel
+    is judged again, also those without a new event (never given evidence: now late or not
+    applicable, no longer not_observed)."""
+    channel = held_evidence_channel(complaints, events)
+    of_channel = sorted({row["complaint_id"] for row in complaints if row["channel"] == channel})
+    late = set(of_channel[::2])
+    evidence = [
+        row
+        for row in events
+        if row["event_type"] == HELD_EVIDENCE_EVENT and row["complaint_id"] in of_channel
+    ]
+    return (
+        {id(row) for row in evidence if row["complaint_id"] in late},
+        {id(row) for row in evidence if row["complaint_id"] not in late},
+    )
 
 
 def _interim(row: dict[str, str]) -> dict[str, str]:

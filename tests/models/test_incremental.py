@@ -30,7 +30,7 @@ def deliver_and_build(
     for part in slices:
         deliver(part, landing, warehouse, settings)
         results.append(build_warehouse(warehouse, settings, with_tests=False, **dbt_dirs))
-        priors.append(prior_windows(warehouse))
+        priors.append({**prior_windows(warehouse), "observed": observed_stages(warehouse)})
     return warehouse, results, priors
 
 
@@ -47,6 +47,16 @@ def prior_windows(warehouse: Path) -> dict:
             }
             for model in PRIOR_MODELS
         }
+
+
+def observed_stages(warehouse: Path) -> dict[tuple[str, str], tuple[bool, bool]]:
+    """{(channel, stage): (is_observed, was_observed)} of the last build."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select channel, stage, is_observed, was_observed "
+            "from intermediate.int_sla_stages_observed"
+        ).fetchall()
+    return {(channel, stage): (now, before) for channel, stage, now, before in rows}
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +155,21 @@ def test_a_daily_build_refits_only_the_windows_whose_rows_changed(sliced):
         assert {week: row[:2] for week, row in rebuilt[model].items()} == {
             week: row[:2] for week, row in priors[-1][model].items()
         }
-    assert prior_windows(warehouse) == priors[-1]
+    assert prior_windows(warehouse) == {model: priors[-1][model] for model in PRIOR_MODELS}
+
+
+def test_a_stage_first_recorded_late_is_judged_again_on_its_channel(sliced):
+    """The late slice with one channel's first merchant-evidence events: until it the stage is not
+    observed there (not_observed, never breached), with it it is, and the build that saw the
+    change knew it (was_observed). The marts then equal a full rebuild (above): every complaint
+    of the channel was judged again, not only those with a new event."""
+    _, _, results, _, slices, snapshots = sliced
+    late = [i for i, part in enumerate(slices) if part.name == "slice_masters"][0]
+    before, after = snapshots[late - 1]["observed"], snapshots[late]["observed"]
+    flipped = [key for key, (now, _) in after.items() if now and not before[key][0]]
+    assert [stage for _, stage in flipped] == ["merchant_evidence"], flipped
+    assert results[late].incremental and after[flipped[0]] == (True, False)
+    assert all(now == was for now, was in snapshots[late + 1]["observed"].values())
 
 
 def test_the_comparison_sees_one_changed_count(sliced, tmp_path):

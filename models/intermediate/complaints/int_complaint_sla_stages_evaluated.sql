@@ -2,11 +2,15 @@
     (data contract, "SLA stages"). Only counted complaints are measured: a withdrawn complaint's
     status is null. A stage whose target is unset for the channel is not_applicable; one whose
     completing event no complaint of the channel ever shows is not_observed (the platform does not
-    record it there), never breached. -#}
+    record it there), never breached. Incremental by complaint (macros/incremental.sql): a daily
+    run redoes the complaints int_complaints_to_reevaluate lists. -#}
+{{ config(**incremental_by_complaint('int_complaints_to_reevaluate')) }}
+-- depends_on: {{ ref('int_complaints_to_reevaluate') }}
 with
 
 complaints as (
     select * from {{ ref('int_complaints_enriched') }}
+    where {{ only_complaints_to_redo('complaint_id', 'int_complaints_to_reevaluate') }}
 ),
 
 milestones as (

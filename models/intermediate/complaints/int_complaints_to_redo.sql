@@ -1,8 +1,8 @@
-{#- The complaints whose enriched row an incremental build redoes (docs/incremental.md): those
-    whose state was loaded since the last build, and those naming an order line, a SKU or a
-    merchant (the SKU's, when the complaint names none) with a row loaded since. A replaced row
-    is replaced by one loaded since, with the same key, so re-deliveries are among them. Empty on
-    a full build (no incremental_since). -#}
+{#- The complaints whose own rows changed since the last build (docs/incremental.md): a state or
+    an event loaded since, or an order line, a SKU or a merchant (the SKU's, when the complaint
+    names none) with a row loaded since. A replaced row is replaced by one loaded since, with the
+    same key, so re-deliveries are among them. An incremental build redoes their rows in every
+    model kept by complaint. Empty on a full build (no incremental_since). -#}
 with
 
 complaints as (
@@ -21,9 +21,19 @@ merchants as (
     select * from {{ ref('stg_raw__merchants') }}
 ),
 
+complaint_events as (
+    select * from {{ ref('stg_raw__complaint_events') }}
+),
+
 new_states as (
     select complaint_id
     from complaints
+    where ingested_at > {{ incremental_since() }}
+),
+
+new_events as (
+    select complaint_id
+    from complaint_events
     where ingested_at > {{ incremental_since() }}
 ),
 
@@ -50,6 +60,8 @@ new_masters as (
 
 to_redo as (
     select complaint_id from new_states
+    union
+    select complaint_id from new_events
     union
     select complaint_id from new_order_lines
     union

@@ -1,7 +1,10 @@
 {#- One row per channel x SLA stage: whether any loaded complaint of the channel shows the stage's
     completing event. A platform that never records a stage on a channel (e.g. no merchant evidence
     on the hotline) must not have it counted as breached there: it is not_observed (data contract,
-    "SLA targets"). Withdrawn complaints count as evidence too: their events show what is recorded. -#}
+    "SLA targets"). Withdrawn complaints count as evidence too: their events show what is recorded.
+    was_observed: the same in the previous build (an incremental one redoes every complaint of a
+    channel whose stage changed). -#}
+{%- set previous = previous_version(this) %}
 with
 
 complaints as (
@@ -48,12 +51,22 @@ stages as (
 
 final as (
     select
-        channel,
-        stage,
-        n_complaints,
-        n_completed,
-        n_completed > 0 as is_observed
+        stages.channel,
+        stages.stage,
+        stages.n_complaints,
+        stages.n_completed,
+        stages.n_completed > 0 as is_observed,
+        {%- if previous %}
+        previous.is_observed as was_observed
+        {%- else %}
+        stages.n_completed > 0 as was_observed
+        {%- endif %}
     from stages
+    {%- if previous %}
+    left join {{ previous }} as previous
+        on stages.channel = previous.channel
+        and stages.stage = previous.stage
+    {%- endif %}
 )
 
 select * from final

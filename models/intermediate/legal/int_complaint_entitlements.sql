@@ -15,7 +15,11 @@
     before the no-reason one at equal rank). Accepted = a remedy_accepted event after the last
     remedy_proposed (or any, without a proposal). Below entitlement: the remedy ranks lower than the
     entitlement, or the compensation is short, unless accepted; a rejected remedy inside an
-    entitlement window (the no-reason window, or a defect within the exchange window) always is. -#}
+    entitlement window (the no-reason window, or a defect within the exchange window) always is.
+    Incremental by complaint (macros/incremental.sql): a daily run redoes the complaints
+    int_complaints_to_redo lists (a state, event, order line or master loaded since). -#}
+{{ config(**incremental_by_complaint('int_complaints_to_redo')) }}
+-- depends_on: {{ ref('int_complaints_to_redo') }}
 with
 
 {# The named line's delivered_at and paid_amount come with the complaint (null for an orphan, so
@@ -23,6 +27,7 @@ with
     are scanned once, in int_complaints_enriched. #}
 complaints as (
     select * from {{ ref('int_complaints_enriched') }}
+    where {{ only_complaints_to_redo('complaint_id') }}
 ),
 
 skus as (
@@ -41,6 +46,7 @@ remedy_events as (
         max(case when event_type = 'closed' then occurred_at end) as closed_at
     from complaint_events
     where event_type in ('remedy_proposed', 'remedy_accepted', 'closed')
+        and {{ only_complaints_to_redo('complaint_id') }}
     group by complaint_id
 ),
 

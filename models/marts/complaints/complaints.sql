@@ -1,7 +1,13 @@
+{#- One row per complaint: its enriched fields, milestones, SLA stages and backlog age.
+    Incremental by complaint (macros/incremental.sql): a daily run redoes the complaints
+    int_complaints_to_reevaluate lists. -#}
+{{ config(**incremental_by_complaint('int_complaints_to_reevaluate')) }}
+-- depends_on: {{ ref('int_complaints_to_reevaluate') }}
 with
 
 complaints as (
     select * from {{ ref('int_complaints_enriched') }}
+    where {{ only_complaints_to_redo('complaint_id', 'int_complaints_to_reevaluate') }}
 ),
 
 milestones as (
@@ -10,6 +16,7 @@ milestones as (
 
 sla_stages as (
     select * from {{ ref('int_complaint_sla_stages_evaluated') }}
+    where {{ only_complaints_to_redo('complaint_id', 'int_complaints_to_reevaluate') }}
 ),
 
 merchants as (

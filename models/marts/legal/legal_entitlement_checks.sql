@@ -1,10 +1,14 @@
 -- One row per closed complaint with a delivered order line: the entitlement, the rule behind it,
 -- the remedy given, whether the buyer accepted it, and whether it fell below (rules:
--- int_complaint_entitlements).
+-- int_complaint_entitlements). Incremental by complaint (macros/incremental.sql): a daily run
+-- redoes the complaints int_complaints_to_redo lists.
+{{ config(**incremental_by_complaint('int_complaints_to_redo')) }}
+-- depends_on: {{ ref('int_complaints_to_redo') }}
 with
 
 entitlements as (
     select * from {{ ref('int_complaint_entitlements') }}
+    where {{ only_complaints_to_redo('complaint_id') }}
 ),
 
 merchants as (

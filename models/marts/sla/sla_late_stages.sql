@@ -1,14 +1,20 @@
 -- One row per counted complaint and SLA stage that is late: breached (done late, or never done
 -- while its deadline passed unresolved) or open_overdue. The SLA page's list of who is late on
 -- what and the scorecards' overdue lists read this instead of unpivoting marts.complaints four times.
+-- Incremental by complaint (macros/incremental.sql): a daily run redoes the complaints
+-- int_complaints_to_reevaluate lists.
+{{ config(**incremental_by_complaint('int_complaints_to_reevaluate')) }}
+-- depends_on: {{ ref('int_complaints_to_reevaluate') }}
 with
 
 sla_stages as (
     select * from {{ ref('int_complaint_sla_stages_evaluated') }}
+    where {{ only_complaints_to_redo('complaint_id', 'int_complaints_to_reevaluate') }}
 ),
 
 complaints as (
     select * from {{ ref('complaints') }}
+    where {{ only_complaints_to_redo('complaint_id', 'int_complaints_to_reevaluate') }}
 ),
 
 late_stages as (
