@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib import metadata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -85,7 +86,17 @@ def fingerprint(settings: Settings) -> str:
     digest.update((PROJECT_DIR / "dbt_project.yml").read_bytes())
     # The priors' fit runs in the Python models' process: its code decides the kept priors too.
     digest.update((PROJECT_DIR / "flows" / "priors.py").read_bytes())
+    # The working calendar comes from the installed holiday tables: a release with another year
+    # or a corrected holiday moves working-time deadlines of complaints kept from earlier builds.
+    digest.update(f"chinesecalendar {_installed_version('chinesecalendar')}".encode())
     return digest.hexdigest()
+
+
+def _installed_version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def plan_build(

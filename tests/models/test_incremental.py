@@ -207,6 +207,16 @@ def test_a_change_besides_the_data_makes_the_next_build_full(sliced, tmp_path):
         assert plan_build(con, Settings(), as_of).reason == "no previous build"
 
 
+def test_another_holiday_tables_release_makes_the_next_build_full(monkeypatch):
+    """Working-time deadlines kept from earlier builds rest on the installed holiday tables."""
+    from flows.build import incremental
+
+    before = incremental.fingerprint(Settings())
+    assert incremental.fingerprint(Settings()) == before
+    monkeypatch.setattr(incremental, "_installed_version", lambda package: "9.9.9")
+    assert incremental.fingerprint(Settings()) != before
+
+
 @pytest.mark.parametrize(
     ("test", "table", "key"),
     [
