@@ -313,36 +313,44 @@ def _updated_complaints(
 # -- comparing the marts of two warehouses ------------------------------------------------------
 
 
-def mart_differences(left: Path, right: Path) -> list[str]:
-    """Every public mart of ``left`` against ``right``: what differs (empty when identical)."""
+def mart_differences(left: Path, right: Path, schemas: tuple[str, ...] = ("marts",)) -> list[str]:
+    """Every public mart (every table of ``schemas``) of ``left`` against ``right``: what differs
+    (empty when identical)."""
     con = duckdb.connect()
     try:
         con.execute(f"attach '{left}' as a (read_only)")
         con.execute(f"attach '{right}' as b (read_only)")
         con.execute("set TimeZone = 'UTC'")
-        ours, theirs = marts_of(con, "a"), marts_of(con, "b")
         found = []
-        if set(ours) != set(theirs):
-            found.append(f"marts differ: {sorted(set(ours) ^ set(theirs))}")
-        for mart, columns in sorted(ours.items()):
-            if mart not in theirs:
-                continue
-            if set(theirs[mart]) != set(columns):
-                found.append(f"{mart}: columns differ {sorted(set(theirs[mart]) ^ set(columns))}")
-                continue
-            # Types may differ by engine (a Spark-built mart: DECIMAL scale, JSON as text).
-            names = [name for name in columns if name not in RUN_STAMP_COLUMNS]
-            inexact = {
-                name
-                for name in names
-                if columns[name].startswith(INEXACT_TYPES)
-                or theirs[mart][name].startswith(INEXACT_TYPES)
-            }
-            difference = table_differences(
-                con, mart, f'a.marts."{mart}"', f'b.marts."{mart}"', names, inexact
-            )
-            if difference:
-                found.append(difference)
+        for schema in schemas:
+            found += _schema_differences(con, schema)
         return found
     finally:
         con.close()
+
+
+def _schema_differences(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    ours, theirs = marts_of(con, "a", schema), marts_of(con, "b", schema)
+    found = []
+    if set(ours) != set(theirs):
+        found.append(f"{schema}: tables differ: {sorted(set(ours) ^ set(theirs))}")
+    for mart, columns in sorted(ours.items()):
+        if mart not in theirs:
+            continue
+        if set(theirs[mart]) != set(columns):
+            found.append(f"{mart}: columns differ {sorted(set(theirs[mart]) ^ set(columns))}")
+            continue
+        # Types may differ by engine (a Spark-built mart: DECIMAL scale, JSON as text).
+        names = [name for name in columns if name not in RUN_STAMP_COLUMNS]
+        inexact = {
+            name
+            for name in names
+            if columns[name].startswith(INEXACT_TYPES)
+            or theirs[mart][name].startswith(INEXACT_TYPES)
+        }
+        difference = table_differences(
+            con, mart, f'a.{schema}."{mart}"', f'b.{schema}."{mart}"', names, inexact
+        )
+        if difference:
+            found.append(difference)
+    return found

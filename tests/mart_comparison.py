@@ -14,13 +14,15 @@ import duckdb
 INEXACT_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
 
 
-def marts_of(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, dict[str, str]]:
-    """mart -> {column: type} of the ``marts`` schema of an attached database."""
+def marts_of(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str = "marts"
+) -> dict[str, dict[str, str]]:
+    """mart -> {column: type} of the ``marts`` schema (or ``schema``) of an attached database."""
     out: dict[str, dict[str, str]] = {}
     for table, column, kind in con.execute(
         "select table_name, column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = 'marts' order by table_name, ordinal_position",
-        [catalog],
+        "where table_catalog = ? and table_schema = ? order by table_name, ordinal_position",
+        [catalog, schema],
     ).fetchall():
         out.setdefault(table, {})[column] = kind
     return out

@@ -2,11 +2,15 @@
     keyed hash of the phone number, per complaint. For the privacy officer (docs/warehouse.md,
     "Restricted schema"); never copied to the analysts' copy, so the SQL console cannot reach it.
     The marts compute buyer-level measures (recurrence, repeat buyers) from it but publish none
-    of these keys. -#}
+    of these keys. Incremental by complaint (macros/incremental.sql): a daily run redoes the
+    complaints int_complaints_to_redo lists. -#}
+{{ config(**incremental_by_complaint()) }}
+-- depends_on: {{ ref('int_complaints_to_redo') }}
 with
 
 complaints as (
     select * from {{ ref('int_complaints_enriched') }}
+    where {{ only_complaints_to_redo('complaint_id') }}
 ),
 
 final as (
