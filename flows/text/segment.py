@@ -86,7 +86,15 @@ class Segmenter:
         return list(seen)
 
     def segment_many(self, texts: Iterable[str | None]) -> list[list[str]]:
-        return [self.terms(text) for text in texts]
+        """The terms of each text, each distinct text segmented once: complaints repeat short
+        descriptions, and the grouping reads every unclassified one each build."""
+        known: dict[str | None, list[str]] = {}
+        out = []
+        for text in texts:
+            if text not in known:
+                known[text] = self.terms(text)
+            out.append(list(known[text]))
+        return out
 
 
 def segmenter_version(

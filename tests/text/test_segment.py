@@ -46,6 +46,24 @@ def test_sentences_give_expected_terms(text, expected):
     assert default_segmenter().terms(text) == expected
 
 
+def test_many_texts_segment_each_distinct_text_once(monkeypatch):
+    segmenter = default_segmenter()
+    seen: list[str | None] = []
+    terms = segmenter.terms
+
+    def counted(text):
+        seen.append(text)
+        return terms(text)
+
+    monkeypatch.setattr(segmenter, "terms", counted)
+    texts = [text for text, _ in SENTENCES] * 3 + [None, None]
+    result = segmenter.segment_many(texts)
+    assert result == [terms(text) for text in texts]
+    assert sorted(seen, key=str) == sorted({*texts}, key=str)
+    result[0].append("changed")  # each text has its own list
+    assert result[len(SENTENCES)] == SENTENCES[0][1]
+
+
 def test_every_domain_word_is_one_term():
     segmenter = default_segmenter()
     for word in [*read_domain_dictionary(), *read_domain_dictionary(PRODUCT_WORDS)]:
