@@ -5,6 +5,8 @@ reference time and a fingerprint of everything besides the data that shapes the 
 vars and the project's models and macros). The next build is incremental (dbt redoes only the order
 weeks touched since the watermark) when that state exists, the fingerprint is the same and the
 reference time did not go back; otherwise, or when asked, it is a full rebuild. Never a mix.
+A build marks the state as started before dbt runs, so one that does not finish (a failure, a
+killed process) makes the next a full rebuild.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ select greatest(
 )
 """
 
+
+# meta.build_state.mode while a build runs.
+STARTED = "started"
 
 # Read by macros/incremental.sql when dbt executes a model (never while it parses).
 SINCE_ENV = "COMPLAINTS_INCREMENTAL_SINCE"
@@ -114,7 +119,8 @@ def plan_build(
     watermark = con.execute(_WATERMARK_SQL).fetchone()[0]
     print_ = fingerprint(settings)
     row = con.execute(
-        "select fingerprint, watermark, as_of from meta.build_state where engine = ?", [engine]
+        "select fingerprint, watermark, as_of, mode from meta.build_state where engine = ?",
+        [engine],
     ).fetchone()
 
     def full(reason: str) -> BuildPlan:
@@ -124,7 +130,9 @@ def plan_build(
         return full("asked for (--full-refresh)")
     if row is None:
         return full("no previous build")
-    previous_print, since, previous_as_of = row
+    previous_print, since, previous_as_of, mode = row
+    if mode == STARTED:
+        return full("the last build did not finish")
     if not tables_kept:
         return full("the previous build's incremental tables are gone")
     if previous_print != print_:
@@ -134,6 +142,15 @@ def plan_build(
     if as_of is None or (previous_as_of is not None and as_of < previous_as_of):
         return full("the reference time went back")
     return BuildPlan(False, "incremental", since, watermark, print_)
+
+
+def record_start(con: duckdb.DuckDBPyConnection, engine: str = "duckdb") -> None:
+    """Mark the engine's build as started (``record_build`` replaces the mark when it succeeds).
+    Some models kept between builds compare with their own previous version
+    (``int_sla_stages_observed``), which a build that stopped half-way has already replaced: the
+    next build must not continue from it."""
+    con.execute(BUILD_STATE_DDL)
+    con.execute("update meta.build_state set mode = ? where engine = ?", [STARTED, engine])
 
 
 def record_build(

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from flows.build.as_of import check_as_of, loaded_span, parse_as_of
-from flows.build.incremental import plan_build, record_build
+from flows.build.incremental import plan_build, record_build, record_start
 from flows.config import Settings
 from flows.errors import UserError
 from flows.i18n import node_word, say
@@ -272,6 +272,7 @@ def build_warehouse(
     effective_as_of = datetime.fromisoformat(instant) if instant else span.latest
     with duckdb.connect(str(database)) as con:
         plan = plan_build(con, settings, effective_as_of, full_refresh)
+        record_start(con)
     log.info("build mode: %s (%s)", "full" if plan.full else "incremental", plan.reason)
     command = build_command(settings, with_tests, plan.full)
     outcome = run_dbt(

@@ -15,6 +15,7 @@ import pytest
 from flows.build.incremental import SINCE_ENV, plan_build
 from flows.build.run import BuildResult, build_warehouse
 from flows.config import Settings
+from flows.errors import UserError
 from tests.incremental_slices import deliver, generated_slices, mart_differences
 
 PRIOR_MODELS = ("int_grade_priors_fitted", "int_sku_priors_fitted")
@@ -205,6 +206,23 @@ def test_a_change_besides_the_data_makes_the_next_build_full(sliced, tmp_path):
             assert plan.full and reason in plan.reason, (settings, moment)
         con.execute("delete from meta.build_state")
         assert plan_build(con, Settings(), as_of).reason == "no previous build"
+
+
+def test_a_build_that_did_not_finish_makes_the_next_one_full(sliced, tmp_path, dbt_dirs):
+    """A build that fails half-way has replaced some kept tables (int_sla_stages_observed, which
+    the next build compares with): the next build is full, not incremental from them."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sliced[0], copy)
+    with duckdb.connect(str(copy)) as con:
+        assert con.execute("select mode from meta.build_state").fetchall() == [("incremental",)]
+        as_of = con.execute("select as_of from meta.build_state").fetchone()[0]
+        con.execute("alter table raw.skus rename column sku_name to sku_name_x")
+    with pytest.raises(UserError):
+        build_warehouse(copy, Settings(), with_tests=False, **dbt_dirs)
+    with duckdb.connect(str(copy)) as con:
+        assert con.execute("select mode from meta.build_state").fetchall() == [("started",)]
+        plan = plan_build(con, Settings(), as_of)
+        assert plan.full and "did not finish" in plan.reason
 
 
 def test_another_holiday_tables_release_makes_the_next_build_full(monkeypatch):
