@@ -173,9 +173,7 @@ def _held_masters(complaints: list[dict[str, str]]) -> dict[str, set[str]]:
 HELD_EVIDENCE_EVENT = "merchant_evidence_submitted"
 
 
-def held_evidence_channel(
-    complaints: list[dict[str, str]], events: list[dict[str, str]]
-) -> str:
+def held_evidence_channel(complaints: list[dict[str, str]], events: list[dict[str, str]]) -> str:
     """The channel whose merchant-evidence events are held back: of the channels that show the
     stage, the one with fewest complaints (a label on under 5 % of them is dirt, not a channel)."""
     evidenced = {row["complaint_id"] for row in events if row["event_type"] == HELD_EVIDENCE_EVENT}

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import metadata
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 
 import duckdb

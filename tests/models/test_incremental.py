@@ -165,7 +165,7 @@ def test_a_stage_first_recorded_late_is_judged_again_on_its_channel(sliced):
     change knew it (was_observed). The marts then equal a full rebuild (above): every complaint
     of the channel was judged again, not only those with a new event."""
     _, _, results, _, slices, snapshots = sliced
-    late = [i for i, part in enumerate(slices) if part.name == "slice_masters"][0]
+    late = next(i for i, part in enumerate(slices) if part.name == "slice_masters")
     before, after = snapshots[late - 1]["observed"], snapshots[late]["observed"]
     flipped = [key for key, (now, _) in after.items() if now and not before[key][0]]
     assert [stage for _, stage in flipped] == ["merchant_evidence"], flipped
