@@ -47,7 +47,7 @@ print(json.dumps({"seconds": time.perf_counter() - started, "nodes": len(result.
 """
 
 
-def _run(args: list[str], cwd: Path) -> dict:
+def run_child(args: list[str], cwd: Path) -> dict:
     """One child: its JSON line, wall seconds, CPU seconds and peak RSS, load before/after."""
     env = dict(os.environ, PYTHONPATH=str(cwd), COMPLAINTS_PII_KEY="bench-key")
     load_before = os.getloadavg()[0]
@@ -75,7 +75,7 @@ def ingest(tree: Path, landing: Path, warehouse: Path) -> dict:
         stale.unlink()
     warehouse.with_suffix(".key").unlink(missing_ok=True)
     script = tree / "benchmarks" / "bench_ingest.py"
-    run = _run([sys.executable, str(script), "--child", str(landing), str(warehouse)], tree)
+    run = run_child([sys.executable, str(script), "--child", str(landing), str(warehouse)], tree)
     run["inner"] = {"seconds": round(run["inner"]["seconds"], 2)}
     return run
 
@@ -89,7 +89,7 @@ def build(tree: Path, source: Path, scratch: Path) -> dict:
         shutil.copyfile(source.with_suffix(".key"), database.with_suffix(".key"))
     target = scratch / "target"
     shutil.rmtree(target, ignore_errors=True)
-    run = _run([sys.executable, "-c", BUILD_CHILD, str(database), str(target)], tree)
+    run = run_child([sys.executable, "-c", BUILD_CHILD, str(database), str(target)], tree)
     nodes = run["inner"].pop("node_seconds")
     run["inner"]["seconds"] = round(run["inner"]["seconds"], 2)
     run["slowest_nodes"] = dict(sorted(nodes.items(), key=lambda kv: -kv[1])[:12])
