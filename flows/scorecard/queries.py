@@ -100,7 +100,7 @@ _RECURRENCES = """
     where recurrence.has_recurred
         and recurring.received_week between $first_week and $week
         and ($category is null or recurrence.category = $category)
-    order by recurring.received_at desc
+    order by recurring.received_at desc, recurrence.complaint_id
 """
 
 _ACTIONS = """
@@ -330,7 +330,7 @@ def _assemble(
             sla=_sla_rows(row, breakdown_by.get(merchant_id, []), targets or {}),
             overdue=sorted(
                 overdue_by.get(merchant_id, []),
-                key=lambda r: (-(r["overdue_hours"] or 0), r["complaint_id"]),
+                key=lambda r: (-(r["overdue_hours"] or 0), r["complaint_id"], r["stage"]),
             ),
             recurrences=recurrences_by.get(merchant_id, []),
             actions=actions_by.get(merchant_id, []),
