@@ -83,13 +83,17 @@ where complaint_id in (
 EXTRA_DAY = extra_day(1)
 
 
-def prepare(database: Path, n_orders: int, seed: int = 42) -> dict[str, int]:
-    """Write the synthetic raw and meta tables; return the row counts."""
+def prepare(
+    database: Path, n_orders: int, seed: int = 42, open_days: int | None = None
+) -> dict[str, int]:
+    """Write the synthetic raw and meta tables; return the row counts. ``open_days``: complaints
+    stay open only on order lines of the last that many days (default: open at every age)."""
     database.unlink(missing_ok=True)
     with duckdb.connect(str(database)) as con:
         con.execute("create schema raw")
         con.execute(
-            "create table bench_params as select ? as n_orders, ? as seed", [n_orders, seed]
+            "create table bench_params as select ? as n_orders, ? as seed, ?::integer as open_days",
+            [n_orders, seed, open_days],
         )
         con.execute((HERE / "bench_data.sql").read_text())
         con.execute("drop table bench_params")

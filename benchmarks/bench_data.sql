@@ -1,6 +1,8 @@
 -- Synthetic raw tables for the build benchmark, written straight into raw.* (the ingest's output
 -- shape, docs/warehouse.md). Parameters are substituted by bench_build.py as prepared-statement
--- values through a one-row table `bench_params` (n_orders, seed); bhash() keeps it deterministic.
+-- values through a one-row table `bench_params` (n_orders, seed, open_days); bhash() keeps it
+-- deterministic. open_days: a complaint can still be open only when its order line is within that
+-- many days of the last order day (null: open at every age, the older synthetic warehouse).
 
 create or replace temp macro bhash(x) as cast(hash(x) % 1000000007 as bigint);
 
@@ -66,7 +68,13 @@ select
     cast(0 as decimal(18, 2)) as compensation_amount,
     case
         when bhash(i + 9) % 20 = 0 then 'withdrawn'
-        when bhash(i + 9) % 20 < 3 then 'open'
+        when bhash(i + 9) % 20 < 3
+            and coalesce(
+                ordered_at >= timestamptz '2025-11-24 00:00:00+08'
+                    + to_microseconds(86400000000 * (364 - (select open_days from bench_params))),
+                true
+            )
+            then 'open'
         else 'closed'
     end as status,
     cast(1 + bhash(i + 10) % 5 as integer) as satisfaction,

@@ -22,14 +22,16 @@ observed_stages as (
     select * from {{ ref('int_sla_stages_observed') }}
 ),
 
-{#- Unresolved as the SLA stages judge it (no remedy executed, no close after the last reopen, no
-    resolved or closed state); withdrawn ones too, a harmless few. -#}
+{#- Open as the SLA stages and the backlog judge it: counted (a withdrawn complaint's stages and
+    backlog age are null whatever as_of is), no remedy executed, no close after the last reopen, no
+    resolved or closed state. -#}
 unresolved as (
     select complaints.complaint_id
     from complaints
     left join milestones
         on complaints.complaint_id = milestones.complaint_id
     where {{ incremental_since_text() != '' }}
+        and complaints.is_counted
         and milestones.remedy_executed_at is null
         and milestones.closed_after_last_reopen_at is null
         and coalesce(complaints.status not in ('resolved', 'closed'), true)
