@@ -13,10 +13,16 @@
 {%- endmacro %}
 
 {% macro default__incremental_by_order_week() -%}
+    {{ return(replace_listed('order_week', 'int_order_weeks_to_redo')) }}
+{%- endmacro %}
+
+{#- DuckDB: an incremental model whose rows of every `column` value that `list_model` lists are
+    deleted by a pre-hook and then appended anew, so a value that lost every row is gone too. -#}
+{% macro replace_listed(column, list_model) -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'append',
-        'pre_hook': "{% if is_incremental() %}delete from {{ this }} where order_week in (select order_week from {{ ref('int_order_weeks_to_redo') }}){% else %}select 1{% endif %}",
+        'pre_hook': "{% if is_incremental() %}delete from {{ this }} where " ~ column ~ " in (select " ~ column ~ " from {{ ref('" ~ list_model ~ "') }}){% else %}select 1{% endif %}",
     }) }}
 {%- endmacro %}
 
@@ -71,16 +77,38 @@
         'unique_key': 'complaint_id',
     }) }}
     {%- else -%}
-    {{ return({
-        'materialized': 'incremental',
-        'incremental_strategy': 'append',
-        'pre_hook': "{% if is_incremental() %}delete from {{ this }} where complaint_id in (select complaint_id from {{ ref('" ~ redo_model ~ "') }}){% else %}select 1{% endif %}",
-    }) }}
+    {{ return(replace_listed('complaint_id', redo_model)) }}
     {%- endif -%}
 {%- endmacro %}
 
 {% macro spark__incremental_by_complaint(redo_model=none) -%}
     {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{#- Incremental by received week (docs/incremental.md), for a weekly aggregate of per-complaint
+    rows by the complaints' received week: a daily run redoes the weeks int_received_weeks_to_redo
+    lists (those of the complaints whose rows were redone, before and after) and keeps the others.
+    Spark: rebuilt whole, a table (as the complaint-side models it aggregates). -#}
+{% macro incremental_by_received_week() -%}
+    {{ return(adapter.dispatch('incremental_by_received_week')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_by_received_week() -%}
+    {{ return(replace_listed('received_week', 'int_received_weeks_to_redo')) }}
+{%- endmacro %}
+
+{% macro spark__incremental_by_received_week() -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{#- The filter an incremental run puts on a weekly aggregate's complaint rows: those of the
+    received weeks to redo (nothing on a full build). -#}
+{% macro only_received_weeks_to_redo(week_column) -%}
+    {%- if is_incremental() -%}
+        {{ week_column }} in (select received_week from {{ ref('int_received_weeks_to_redo') }})
+    {%- else -%}
+        true
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The previous build's version of a relation, for a model that compares with it (none on a full

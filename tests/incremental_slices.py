@@ -281,7 +281,8 @@ def _emptied_week(
 def _updated_complaints(
     header: list[str], complaints: list[dict[str, str]], folder: Path, end: dt.datetime
 ) -> Path:
-    """Old complaints in a newer state: every other one withdrawn, the rest confirmed defects."""
+    """Old complaints in a newer state: every other one withdrawn, the rest confirmed defects,
+    half of those with a receipt time corrected a week earlier (another received week)."""
     old = [
         row
         for row in complaints
@@ -301,11 +302,21 @@ def _updated_complaints(
                     "responsibility": "merchant",
                     "status": "closed",
                     "updated_at": stamp,
+                    **(_week_earlier(row["received_at"]) if i % 4 == 1 else {}),
                 }
             )
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "complaints_updates.csv", header, updated)
     return folder
+
+
+def _week_earlier(received_at: str) -> dict[str, str]:
+    """The receipt time seven days earlier, in the cell's own spelling (its offset kept)."""
+    instant = _instant(received_at)
+    if instant is None or len(received_at.strip()) < 19:
+        return {}
+    earlier = (instant - dt.timedelta(days=7)).strftime("%Y-%m-%d %H:%M:%S")
+    return {"received_at": earlier + received_at.strip()[19:]}
 
 
 # -- comparing the marts of two warehouses ------------------------------------------------------

@@ -5,6 +5,7 @@ that alters results besides the data makes the next build a full one."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -95,6 +96,31 @@ def test_the_late_slices_replaced_old_orders_and_complaints(sliced):
     assert replaced.get("orders", 0) >= 20
     assert replaced.get("complaints", 0) >= 20
     assert withdrawn >= 15
+
+
+def test_the_late_slices_moved_old_complaints_to_an_earlier_received_week(sliced):
+    """Some updated complaints carry a corrected receipt time a week earlier: the weekly
+    aggregates by received week must drop them from the week they left (the comparison with a
+    full rebuild checks the marts; the unit test received_weeks_to_redo_include_the_week_a_
+    complaint_left checks that the week left is redone)."""
+    slices = sliced[4]
+    first, updated = {}, {}
+    for part in slices:
+        for path in sorted(part.glob("complaints*.csv")):
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    target = updated if path.name == "complaints_updates.csv" else first
+                    target.setdefault(row["complaint_id"], row["received_at"])
+    moved = [key for key, received in updated.items() if first.get(key, received) != received]
+    assert len(moved) >= 5
+    with duckdb.connect(str(sliced[0]), read_only=True) as con:
+        loaded = con.execute(
+            "select count(*) from raw.complaints where complaint_id in (select unnest(?)) "
+            "and _file_id in (select file_id from meta.file_ledger "
+            "where file_name = 'complaints_updates.csv')",
+            [moved],
+        ).fetchone()[0]
+    assert loaded == len(moved)
 
 
 def test_the_last_slice_emptied_an_old_week_and_the_build_dropped_it(sliced):

@@ -2,7 +2,12 @@
     an event loaded since, or an order line, a SKU or a merchant (the SKU's, when the complaint
     names none) with a row loaded since. A replaced row is replaced by one loaded since, with the
     same key, so re-deliveries are among them. An incremental build redoes their rows in every
-    model kept by complaint. Empty on a full build (no incremental_since). -#}
+    model kept by complaint. Empty on a full build (no incremental_since).
+    received_week_before: the complaint's received week in the previous build (null for a new
+    complaint), so the weekly aggregates by received week also redo the week a complaint left.
+    Read from int_complaints_enriched before this build redoes it (that model runs after this
+    one: it reads this list). -#}
+{%- set enriched_before = previous_version(this.incorporate(path={'identifier': 'int_complaints_enriched'})) %}
 with
 
 complaints as (
@@ -66,6 +71,21 @@ to_redo as (
     select complaint_id from new_order_lines
     union
     select complaint_id from new_masters
+),
+
+final as (
+    select
+        to_redo.complaint_id,
+        {%- if enriched_before %}
+        enriched_before.received_week as received_week_before
+        {%- else %}
+        cast(null as date) as received_week_before
+        {%- endif %}
+    from to_redo
+    {%- if enriched_before %}
+    left join {{ enriched_before }} as enriched_before
+        on to_redo.complaint_id = enriched_before.complaint_id
+    {%- endif %}
 )
 
-select complaint_id from to_redo
+select * from final

@@ -1,10 +1,13 @@
 -- Merchant x received week x channel: closed complaints checked against the buyer's legal
 -- entitlements, how many fell below, per rule, with the below-entitlement rate and its Wilson
 -- interval over the complaints that had an entitlement. Counts re-aggregate by summing.
+{{ config(**incremental_by_received_week()) }}
+-- depends_on: {{ ref('int_received_weeks_to_redo') }}
 with
 
 checks as (
     select * from {{ ref('legal_entitlement_checks') }}
+    where {{ only_received_weeks_to_redo('received_week') }}
 ),
 
 counts as (

@@ -1,10 +1,13 @@
 -- What resolving complaints cost: refunds and compensation of counted complaints per merchant x
 -- SKU category x received week x responsibility (who bears it: the merchant, logistics, the
 -- platform, the buyer or undetermined). Re-aggregates by summing.
+{{ config(**incremental_by_received_week()) }}
+-- depends_on: {{ ref('int_received_weeks_to_redo') }}
 with
 
 complaints as (
     select * from {{ ref('complaints') }}
+    where {{ only_received_weeks_to_redo('received_week') }}
 ),
 
 costed as (

@@ -1,7 +1,10 @@
+{{ config(**incremental_by_received_week()) }}
+-- depends_on: {{ ref('int_received_weeks_to_redo') }}
 with
 
 complaints as (
     select * from {{ ref('int_complaints_enriched') }}
+    where {{ only_received_weeks_to_redo('received_week') }}
 ),
 
 sla_stages as (
