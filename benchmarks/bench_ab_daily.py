@@ -10,7 +10,8 @@ tree goes first.
 
     git worktree add /tmp/before <commit>      # the earlier tree (same .venv)
     uv run python benchmarks/bench_ab_daily.py --before /tmp/before [--after TREE]
-        [--sizes 20000 10000000] [--pairs 3] [--out benchmarks/results/ab_daily.json]
+        [--sizes 20000 10000000] [--pairs 3] [--open-days 30|every]
+        [--out benchmarks/results/ab_daily.json]
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 from bench_ab import run_child
-from bench_build import prepare
+from bench_build import OPEN_DAYS_HELP, open_days, prepare
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -72,6 +73,7 @@ def main() -> None:
     parser.add_argument("--after", type=Path, default=ROOT, help="default: this tree")
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 10_000_000])
     parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--open-days", type=open_days, default=30, help=OPEN_DAYS_HELP)
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/bench_ab_daily"))
     parser.add_argument("--out", type=Path, default=HERE / "results" / "ab_daily.json")
     args = parser.parse_args()
@@ -80,15 +82,16 @@ def main() -> None:
     report: dict = {
         "benchmark": "daily incremental run (one more day), before/after in interleaved pairs",
         "pairs": args.pairs,
+        "open_days": args.open_days,
         "trees": {label: str(tree) for label, tree in trees.items()},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "duckdb": duckdb.__version__},
         "sizes": {},
     }  # fmt: skip
     for size in args.sizes:
-        raw = args.scratch / f"raw_{size}.duckdb"
+        raw = args.scratch / f"raw_{size}_{args.open_days or 'every'}.duckdb"
         if not raw.exists():
-            prepare(raw, size)
+            prepare(raw, size, open_days=args.open_days)
         built: dict[str, tuple[Path, Path, Path]] = {}
         for label, tree in trees.items():
             work = args.scratch / f"{label}_{size}.duckdb"

@@ -83,6 +83,17 @@ where complaint_id in (
 EXTRA_DAY = extra_day(1)
 
 
+OPEN_DAYS_HELP = (
+    "complaints stay open only on order lines of the last N days (default 30, as in real "
+    "exports); 'every' keeps them open at every age, the older synthetic data"
+)
+
+
+def open_days(text: str) -> int | None:
+    """The ``--open-days`` argument: a number of days, or ``every``."""
+    return None if text == "every" else int(text)
+
+
 def prepare(
     database: Path, n_orders: int, seed: int = 42, open_days: int | None = None
 ) -> dict[str, int]:

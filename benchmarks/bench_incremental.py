@@ -11,7 +11,7 @@ the target folder, as every build after the first on an installed warehouse find
 are reported as ``first_parse_seconds``). Results go to ``benchmarks/results/incremental.json``.
 
     flock /tmp/bench.lock nice uv run python benchmarks/bench_incremental.py \\
-        [--sizes 20000 1000000 10000000] [--repeats 3]
+        [--sizes 20000 1000000 10000000] [--repeats 3] [--open-days 30|every]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_build import extra_day, prepare  # noqa: E402
+from bench_build import OPEN_DAYS_HELP, extra_day, open_days, prepare  # noqa: E402
 from child_run import run_child  # noqa: E402
 
 RESULTS = HERE / "results" / "incremental.json"
@@ -90,9 +90,9 @@ def add_day(database: Path, day: int) -> int:
     return after - before
 
 
-def bench_size(n_orders: int, repeats: int, scratch: Path) -> dict:
+def bench_size(n_orders: int, repeats: int, scratch: Path, open_days: int | None) -> dict:
     database = scratch / f"incremental_{n_orders}.duckdb"
-    prepare(database, n_orders)
+    prepare(database, n_orders, open_days=open_days)
     parse_seconds = first_parse(database, scratch)
     full = [timed_build(database, scratch, "full") for _ in range(repeats)]
     incremental, added = [], []
@@ -119,12 +119,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 1_000_000, 10_000_000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--open-days", type=open_days, default=30, help=OPEN_DAYS_HELP)
     args = parser.parse_args(argv)
     sizes = []
     with tempfile.TemporaryDirectory(prefix="bench-incremental-") as tmp:
         for n in args.sizes:
             print(f"== {n:,} order lines", flush=True)
-            result = bench_size(n, args.repeats, Path(tmp))
+            result = bench_size(n, args.repeats, Path(tmp), args.open_days)
             print(json.dumps(result, indent=2), flush=True)
             sizes.append(result)
     report = {
@@ -132,6 +133,7 @@ def main(argv: list[str]) -> int:
         "dbt_parse": "saved before the timed builds (first_parse_seconds: its cost)",
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "threads": 2,
+        "open_days": args.open_days,
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         "sizes": sizes,
         "target": {"ratio": 0.1},
