@@ -199,6 +199,86 @@ def test_a_stage_first_recorded_late_is_judged_again_on_its_channel(sliced):
     assert all(now == was for now, was in snapshots[late + 1]["observed"].values())
 
 
+def daily_and_full(
+    warehouse: Path, folder: Path, dbt_dirs: dict[str, Path], as_of: str | None = None
+) -> Path:
+    """An incremental build of ``warehouse`` and a full build of a copy of it (same data, same
+    reference time); returns the copy."""
+    full = folder / f"full-{warehouse.stat().st_mtime_ns}.duckdb"
+    shutil.copyfile(warehouse, full)
+    options = dict(as_of=as_of, force=True, with_tests=False, **dbt_dirs)
+    assert build_warehouse(warehouse, Settings(), **options).incremental
+    build_warehouse(full, Settings(), full_refresh=True, **options)
+    return full
+
+
+RECURRENCE_OF = """
+    select recurred_by_complaint_id from marts.complaint_recurrence where complaint_id = ?
+"""
+
+
+def test_a_recurrence_gained_and_lost_redoes_the_closed_complaint_it_reaches(
+    sliced, tmp_path, dbt_dirs
+):
+    """Recurrence rows kept by closed complaint: a new complaint of the same buyer and SKU recurs
+    an old closed one, whose own rows did not change; moved to another SKU, it no longer does
+    (the group it left must be redone). Each incremental build equals a full one."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sliced[0], copy)
+    with duckdb.connect(str(copy)) as con:
+        closed = con.execute(
+            "select complaint_id from intermediate.int_closed_complaints_matched "
+            "where not has_recurred and buyer_id is not null and issue_type is not null "
+            "and closed_at + interval 2 day < (select as_of from meta.build_state) "
+            "order by complaint_id limit 1"
+        ).fetchone()[0]
+        con.execute(
+            "insert into raw.complaints by name "
+            "select c.* replace ('recurs-' || c.complaint_id as complaint_id, 'open' as status, "
+            "matched.closed_at + interval 1 day as received_at, "
+            "matched.closed_at + interval 1 day as updated_at, "
+            "matched.issue_type as issue_type, now() as _ingested_at) "
+            "from raw.complaints as c "
+            "inner join intermediate.int_closed_complaints_matched as matched "
+            "on c.complaint_id = matched.complaint_id "
+            "where c.complaint_id = ?",
+            [closed],
+        )
+    full = daily_and_full(copy, tmp_path, dbt_dirs)
+    with duckdb.connect(str(full), read_only=True) as con:
+        assert con.execute(RECURRENCE_OF, [closed]).fetchone() == ("recurs-" + closed,)
+    assert mart_differences(copy, full) == []
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "update raw.complaints set sku_id = sku_id || '-other', _ingested_at = now() "
+            "where complaint_id = ?",
+            ["recurs-" + closed],
+        )
+    full = daily_and_full(copy, tmp_path, dbt_dirs)
+    with duckdb.connect(str(full), read_only=True) as con:
+        assert con.execute(RECURRENCE_OF, [closed]).fetchone() == (None,)
+    assert mart_differences(copy, full) == []
+
+
+def test_a_later_reference_time_redoes_the_recurrence_rows_that_matured(sliced, tmp_path, dbt_dirs):
+    """A reference time 100 days on makes every closed complaint's 90-day window pass: the rows
+    judged immature are judged again, with no data change."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sliced[0], copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        as_of = con.execute("select as_of from meta.build_state").fetchone()[0]
+        immature = con.execute(
+            "select count(*) from marts.complaint_recurrence where not is_mature"
+        ).fetchone()[0]
+    full = daily_and_full(copy, tmp_path, dbt_dirs, (as_of + timedelta(days=100)).isoformat())
+    with duckdb.connect(str(full), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from marts.complaint_recurrence where not is_mature"
+        ).fetchone() == (0,)
+    assert immature > 0
+    assert mart_differences(copy, full) == []
+
+
 def test_the_comparison_sees_one_changed_count(sliced, tmp_path):
     """The check can fail: one order line more in one merchant week is a difference."""
     _, full, *_ = sliced

@@ -3,8 +3,9 @@
     names none) with a row loaded since. A replaced row is replaced by one loaded since, with the
     same key, so re-deliveries are among them. An incremental build redoes their rows in every
     model kept by complaint. Empty on a full build (no incremental_since).
-    received_week_before: the complaint's received week in the previous build (null for a new
-    complaint), so the weekly aggregates by received week also redo the week a complaint left.
+    received_week_before, buyer_id_before, sku_id_before: the complaint's received week, buyer
+    and SKU in the previous build (null for a new complaint), so the weekly aggregates by received
+    week also redo the week a complaint left, and the recurrence matching the buyer's SKU it left.
     Read from int_complaints_enriched before this build redoes it (that model runs after this
     one: it reads this list). -#}
 {%- set enriched_before = previous_version(this.incorporate(path={'identifier': 'int_complaints_enriched'})) %}
@@ -77,9 +78,13 @@ final as (
     select
         to_redo.complaint_id,
         {%- if enriched_before %}
-        enriched_before.received_week as received_week_before
+        enriched_before.received_week as received_week_before,
+        enriched_before.buyer_id as buyer_id_before,
+        enriched_before.sku_id as sku_id_before
         {%- else %}
-        cast(null as date) as received_week_before
+        cast(null as date) as received_week_before,
+        cast(null as {{ dbt.type_string() }}) as buyer_id_before,
+        cast(null as {{ dbt.type_string() }}) as sku_id_before
         {%- endif %}
     from to_redo
     {%- if enriched_before %}

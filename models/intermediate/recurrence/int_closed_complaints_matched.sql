@@ -2,7 +2,10 @@
     complaint's updated_at) with the first counted complaint that recurs each one: the same buyer
     (the buyer_id of the order lines they name), the same SKU, the same non-empty latest issue type,
     received in (closed_at, closed_at + window]. Buyer-level: a recurrence says the remedy did not fix
-    this buyer's problem; other buyers' complaints on a busy SKU are the defect rates' business. -#}
+    this buyer's problem; other buyers' complaints on a busy SKU are the defect rates' business.
+    Incremental by complaint (DuckDB): a daily run redoes int_closed_complaints_to_redo. -#}
+{{ config(**incremental_by_complaint('int_closed_complaints_to_redo')) }}
+-- depends_on: {{ ref('int_closed_complaints_to_redo') }}
 with
 
 complaints as (
@@ -30,6 +33,7 @@ closed_complaints as (
         on complaints.complaint_id = milestones.complaint_id
     where complaints.is_counted
         and complaints.status = 'closed'
+        and {{ only_complaints_to_redo('complaints.complaint_id', 'int_closed_complaints_to_redo') }}
 ),
 
 later_complaints as (

@@ -1,7 +1,12 @@
+{#- Incremental by complaint (DuckDB), as the matching it names: a daily run redoes
+    int_closed_complaints_to_redo (a master row loaded since puts its complaints there). -#}
+{{ config(**incremental_by_complaint('int_closed_complaints_to_redo')) }}
+-- depends_on: {{ ref('int_closed_complaints_to_redo') }}
 with
 
 matched as (
     select * from {{ ref('int_closed_complaints_matched') }}
+    where {{ only_complaints_to_redo('complaint_id', 'int_closed_complaints_to_redo') }}
 ),
 
 complaints as (
