@@ -9,7 +9,8 @@
         {{ priors }}.prior_alpha,
         {{ priors }}.prior_beta,
         {{ priors }}.prior_strength,
-        {{ priors }}.prior_source,
+        {#- typed: a priors table fitted from no window has no type to give it -#}
+        cast({{ priors }}.prior_source as {{ dbt.type_string() }}) as prior_source,
         ({{ windows }}.defect_lines + {{ priors }}.prior_alpha)
             / ({{ windows }}.order_lines + {{ priors }}.prior_alpha + {{ priors }}.prior_beta)
             as shrunk_defect_rate

@@ -8,8 +8,9 @@
 {#- The CTEs bounds, window_ends and windowed over the weekly-rates CTE ``weekly`` (order_week,
     is_mature, order_lines, defect_lines), per ``key``; ``carried``: columns of ``weekly`` kept
     on each window (any value of the entity's rows). Weeks without any order still end a window,
-    so a quiet week's scorecard finds its window. -#}
-{% macro grading_window_ctes(weekly, key, carried=[]) -%}
+    so a quiet week's scorecard finds its window. ``ends_to_redo``: a relation of the
+    window_end_week values to compute (an incremental run); only the weeks they sum are read. -#}
+{% macro grading_window_ctes(weekly, key, carried=[], ends_to_redo=none) -%}
 bounds as (
     select
         min({{ weekly }}.order_week) as first_week,
@@ -35,6 +36,12 @@ windowed as (
         on {{ weekly }}.order_week <= window_ends.week_start
         and {{ weekly }}.order_week > window_ends.week_start - {{ 7 * var('grade_window_weeks') | int }}
     where window_ends.week_start is not null
+    {%- if ends_to_redo %}
+        and window_ends.week_start in (select window_end_week from {{ ends_to_redo }})
+        and {{ weekly }}.order_week > (select min(window_end_week) from {{ ends_to_redo }})
+            - {{ 7 * var('grade_window_weeks') | int }}
+        and {{ weekly }}.order_week <= (select max(window_end_week) from {{ ends_to_redo }})
+    {%- endif %}
     group by {{ weekly }}.{{ key }}, window_ends.week_start
 )
 {%- endmacro %}

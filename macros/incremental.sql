@@ -19,10 +19,19 @@
 {#- DuckDB: an incremental model whose rows of every `column` value that `list_model` lists are
     deleted by a pre-hook and then appended anew, so a value that lost every row is gone too. -#}
 {% macro replace_listed(column, list_model) -%}
+    {{ return(replace_where(
+        column ~ " in (select " ~ column ~ " from {{ ref('" ~ list_model ~ "') }})"
+    )) }}
+{%- endmacro %}
+
+{#- DuckDB: an incremental model whose rows matching `condition` (SQL on the model's own columns,
+    rendered when the hook runs) are deleted by a pre-hook, then the model's rows for them
+    appended. The model selects the same rows with the same condition. -#}
+{% macro replace_where(condition) -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'append',
-        'pre_hook': "{% if is_incremental() %}delete from {{ this }} where " ~ column ~ " in (select " ~ column ~ " from {{ ref('" ~ list_model ~ "') }}){% else %}select 1{% endif %}",
+        'pre_hook': "{% if is_incremental() %}delete from {{ this }} where " ~ condition ~ "{% else %}select 1{% endif %}",
     }) }}
 {%- endmacro %}
 
@@ -185,5 +194,53 @@
         cast('{{ since }}' as {{ instant_type() }})
     {%- else -%}
         cast(null as {{ instant_type() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Incremental by SKU and order week (docs/incremental.md), for the SKU-week rates, the control
+    chart, the SKU grading windows and the ranks: a daily run redoes the rows `filter_macro`
+    selects (one of the three below) and keeps the others. Spark: rebuilt whole, a table. -#}
+{% macro incremental_by_sku_rows(filter_macro) -%}
+    {{ return(adapter.dispatch('incremental_by_sku_rows')(filter_macro)) }}
+{%- endmacro %}
+
+{% macro default__incremental_by_sku_rows(filter_macro) -%}
+    {{ return(replace_where("{{ " ~ filter_macro ~ "() }}")) }}
+{%- endmacro %}
+
+{% macro spark__incremental_by_sku_rows(filter_macro) -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{#- The SKU-week rows an incremental run redoes (sku_id, order_week): those of the weeks
+    int_sku_weeks_to_redo lists, and every week of a SKU whose master row, or its merchant's,
+    changed. Nothing is filtered on a full build. -#}
+{% macro only_sku_weeks_to_redo() -%}
+    {%- if is_incremental() -%}
+        (order_week in (select order_week from {{ ref('int_sku_weeks_to_redo') }})
+            or sku_id in (select sku_id from {{ ref('int_skus_to_redo') }} where has_new_master))
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The control chart's rows an incremental run redoes: the SKU-week rows above, and every week
+    of a SKU whose baseline may have changed (int_skus_to_redo lists it). -#}
+{% macro only_sku_chart_rows_to_redo() -%}
+    {%- if is_incremental() -%}
+        (order_week in (select order_week from {{ ref('int_sku_weeks_to_redo') }})
+            or sku_id in (select sku_id from {{ ref('int_skus_to_redo') }}))
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The SKU grading windows (and their ranks) an incremental run redoes: every window ending at a
+    week int_sku_window_ends_to_redo lists. -#}
+{% macro only_sku_window_ends_to_redo() -%}
+    {%- if is_incremental() -%}
+        window_end_week in (select window_end_week from {{ ref('int_sku_window_ends_to_redo') }})
+    {%- else -%}
+        true
     {%- endif -%}
 {%- endmacro %}

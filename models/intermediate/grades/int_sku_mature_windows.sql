@@ -1,5 +1,8 @@
 {#- Each SKU's order lines over the grading window ending at every mature order week E, as for
-    merchants (macros/grading_windows.sql), so SKU ranks never rest on immature weeks either. -#}
+    merchants (macros/grading_windows.sql), so SKU ranks never rest on immature weeks either. Kept
+    by window end week on DuckDB (macros/incremental.sql, only_sku_window_ends_to_redo). -#}
+{{ config(**incremental_by_sku_rows('only_sku_window_ends_to_redo')) }}
+-- depends_on: {{ ref('int_sku_window_ends_to_redo') }}
 with
 
 weekly_rates as (
@@ -7,7 +10,8 @@ weekly_rates as (
 ),
 
 {{ grading_window_ctes(
-    'weekly_rates', 'sku_id', ['merchant_id', 'sku_name', 'merchant_name', 'category']
+    'weekly_rates', 'sku_id', ['merchant_id', 'sku_name', 'merchant_name', 'category'],
+    ends_to_redo=ref('int_sku_window_ends_to_redo') if is_incremental() else none
 ) }},
 
 final as (

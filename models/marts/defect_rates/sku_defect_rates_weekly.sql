@@ -1,6 +1,11 @@
+{#- Defect and complaint rates per SKU and order week with Wilson intervals and maturity. Kept by
+    SKU and order week on DuckDB (macros/incremental.sql, only_sku_weeks_to_redo). -#}
+{{ config(**incremental_by_sku_rows('only_sku_weeks_to_redo')) }}
+-- depends_on: {{ ref('int_sku_weeks_to_redo') }}
+-- depends_on: {{ ref('int_skus_to_redo') }}
 with
 
-sku_weeks as (
+sku_weeks_aggregated as (
     select * from {{ ref('int_sku_weeks_aggregated') }}
 ),
 
@@ -10,6 +15,11 @@ skus as (
 
 merchants as (
     select * from {{ ref('stg_raw__merchants') }}
+),
+
+sku_weeks as (
+    select * from sku_weeks_aggregated
+    where {{ only_sku_weeks_to_redo() }}
 ),
 
 final as (

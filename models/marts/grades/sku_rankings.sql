@@ -1,15 +1,23 @@
 {#- Category ranks of SKUs on the mature grading windows (one row per SKU and window end week; the
     latest window is the build's current judgment), by the empirical-Bayes shrunk defect rate
     under the window's category prior fitted over SKUs (int_sku_priors_fitted). SKUs under the
-    minimum volume are listed as insufficient_volume: no rank. -#}
+    minimum volume are listed as insufficient_volume: no rank. Kept by window end week on DuckDB
+    (macros/incremental.sql, only_sku_window_ends_to_redo). -#}
+{{ config(**incremental_by_sku_rows('only_sku_window_ends_to_redo')) }}
+-- depends_on: {{ ref('int_sku_window_ends_to_redo') }}
 with
 
-windows as (
+mature_windows as (
     select * from {{ ref('int_sku_mature_windows') }}
 ),
 
 priors as (
     select * from {{ ref('int_sku_priors_fitted') }}
+),
+
+windows as (
+    select * from mature_windows
+    where {{ only_sku_window_ends_to_redo() }}
 ),
 
 shrunk as (

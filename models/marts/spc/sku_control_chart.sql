@@ -2,15 +2,24 @@
     baseline (int_sku_baselines_fitted) minus that week itself, so a spike never widens its own
     limits: center = baseline defects / baseline lines without the week; limits =
     center +/- k * sigma_z * sqrt(center (1 - center) / lines of the week). Only mature weeks with
-    enough baseline weeks get limits that can alert. -#}
+    enough baseline weeks get limits that can alert. Kept by SKU and order week on DuckDB
+    (macros/incremental.sql, only_sku_chart_rows_to_redo). -#}
+{{ config(**incremental_by_sku_rows('only_sku_chart_rows_to_redo')) }}
+-- depends_on: {{ ref('int_sku_weeks_to_redo') }}
+-- depends_on: {{ ref('int_skus_to_redo') }}
 with
 
-weekly as (
+weekly_rates as (
     select * from {{ ref('sku_defect_rates_weekly') }}
 ),
 
 baselines as (
     select * from {{ ref('int_sku_baselines_fitted') }}
+),
+
+weekly as (
+    select * from weekly_rates
+    where {{ only_sku_chart_rows_to_redo() }}
 ),
 
 flagged as (
