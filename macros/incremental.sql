@@ -98,23 +98,36 @@
     rows by the complaints' received week: a daily run redoes the weeks int_received_weeks_to_redo
     lists (those of the complaints whose rows were redone, before and after) and keeps the others.
     Spark: rebuilt whole, a table (as the complaint-side models it aggregates). -#}
-{% macro incremental_by_received_week() -%}
-    {{ return(adapter.dispatch('incremental_by_received_week')()) }}
+{% macro incremental_by_received_week(list_model='int_received_weeks_to_redo') -%}
+    {{ return(adapter.dispatch('incremental_by_received_week')(list_model)) }}
 {%- endmacro %}
 
-{% macro default__incremental_by_received_week() -%}
-    {{ return(replace_listed('received_week', 'int_received_weeks_to_redo')) }}
+{% macro default__incremental_by_received_week(list_model) -%}
+    {{ return(replace_listed('received_week', list_model)) }}
 {%- endmacro %}
 
-{% macro spark__incremental_by_received_week() -%}
+{% macro spark__incremental_by_received_week(list_model) -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
 
 {#- The filter an incremental run puts on a weekly aggregate's complaint rows: those of the
-    received weeks to redo (nothing on a full build). -#}
-{% macro only_received_weeks_to_redo(week_column) -%}
+    received weeks `list_model` lists (nothing on a full build). -#}
+{% macro only_received_weeks_to_redo(week_column, list_model='int_received_weeks_to_redo') -%}
     {%- if is_incremental() -%}
-        {{ week_column }} in (select received_week from {{ ref('int_received_weeks_to_redo') }})
+        {{ week_column }} in (select received_week from {{ ref(list_model) }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The filter an incremental run puts on the rows a weekly aggregate with a trailing baseline
+    reads: the weeks from `days` before the first week int_term_weeks_to_redo lists to its last
+    (nothing on a full build). -#}
+{% macro only_weeks_a_redone_week_reads(week_column, days) -%}
+    {%- if is_incremental() -%}
+        {%- set weeks = ref('int_term_weeks_to_redo') -%}
+        {{ week_column }} >= (select min(received_week) - {{ days }} from {{ weeks }})
+        and {{ week_column }} <= (select max(received_week) from {{ weeks }})
     {%- else -%}
         true
     {%- endif -%}
@@ -134,6 +147,20 @@
 {%- endmacro %}
 
 {% macro spark__previous_version(relation) -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- The previous version of the model named `model_name` (as previous_version), for a model that
+    runs before it and so cannot ref it: dbt would see a cycle. -#}
+{% macro previous_version_of(model_name) -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and node.name == model_name -%}
+            {{ return(previous_version(api.Relation.create(
+                database=node.database, schema=node.schema, identifier=node.alias
+            ))) }}
+        {%- endfor -%}
+    {%- endif -%}
     {{ return(none) }}
 {%- endmacro %}
 

@@ -81,6 +81,8 @@ class BuildPlan:
 def fingerprint(settings: Settings) -> str:
     """What besides the data decides the marts: the vars (without as_of, checked on its own) and
     the project's SQL. A change in any of them makes the next build a full one."""
+    from flows.text.segment import segmenter_version  # jieba: imported by the build's text step
+
     digest = hashlib.sha256()
     digest.update(json.dumps(settings.dbt_vars(None), sort_keys=True, default=str).encode())
     for folder in ("models", "macros"):
@@ -94,6 +96,9 @@ def fingerprint(settings: Settings) -> str:
     # The working calendar comes from the installed holiday tables: a release with another year
     # or a corrected holiday moves working-time deadlines of complaints kept from earlier builds.
     digest.update(f"chinesecalendar {_installed_version('chinesecalendar')}".encode())
+    # A new segmenter re-segments every description (flows/text/store.py): the terms of complaints
+    # kept from earlier builds change with it.
+    digest.update(f"segmenter {segmenter_version()}".encode())
     return digest.hexdigest()
 
 

@@ -341,6 +341,17 @@ def test_another_holiday_tables_release_makes_the_next_build_full(monkeypatch):
     assert incremental.fingerprint(Settings()) != before
 
 
+def test_another_segmenter_makes_the_next_build_full(monkeypatch):
+    """The terms of complaints kept from earlier builds rest on the segmenter that wrote them: a
+    new lexicon or jieba release re-segments every description."""
+    from flows.build import incremental
+    from flows.text import segment
+
+    before = incremental.fingerprint(Settings())
+    monkeypatch.setattr(segment, "RULES_VERSION", segment.RULES_VERSION + "-next")
+    assert incremental.fingerprint(Settings()) != before
+
+
 @pytest.mark.parametrize(
     ("test", "table", "key"),
     [

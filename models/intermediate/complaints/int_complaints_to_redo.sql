@@ -8,7 +8,7 @@
     week also redo the week a complaint left, and the recurrence matching the buyer's SKU it left.
     Read from int_complaints_enriched before this build redoes it (that model runs after this
     one: it reads this list). -#}
-{%- set enriched_before = previous_version(this.incorporate(path={'identifier': 'int_complaints_enriched'})) %}
+{%- set enriched_before = previous_version_of('int_complaints_enriched') %}
 with
 
 complaints as (

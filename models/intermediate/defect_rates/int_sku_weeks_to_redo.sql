@@ -2,7 +2,7 @@
     order weeks to redo, and the weeks whose maturity changed with the reference time. Maturity is
     read from int_sku_weeks_aggregated before this build redoes it (that model runs after this
     one: it reads this list). Empty on a full build. -#}
-{%- set weeks_before = previous_version(this.incorporate(path={'identifier': 'int_sku_weeks_aggregated'})) %}
+{%- set weeks_before = previous_version_of('int_sku_weeks_aggregated') %}
 with
 
 order_weeks_to_redo as (

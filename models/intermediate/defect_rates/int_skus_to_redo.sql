@@ -4,7 +4,7 @@
     to redo that is mature now or was at the last build, so its control-chart baseline (fitted on
     its mature weeks) may have changed. Rows before are read from int_sku_weeks_aggregated before
     this build redoes it. Empty on a full build. -#}
-{%- set weeks_before = previous_version(this.incorporate(path={'identifier': 'int_sku_weeks_aggregated'})) %}
+{%- set weeks_before = previous_version_of('int_sku_weeks_aggregated') %}
 with
 
 sku_week_counts as (

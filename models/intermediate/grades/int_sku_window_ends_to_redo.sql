@@ -4,7 +4,7 @@
     SKU with a new master row (the windows carry its names and category). Windows before are read
     from int_sku_mature_windows before this build redoes it. On a full build nothing is filtered
     by this list. -#}
-{%- set windows_before = previous_version(this.incorporate(path={'identifier': 'int_sku_mature_windows'})) %}
+{%- set windows_before = previous_version_of('int_sku_mature_windows') %}
 with
 
 weeks_to_redo as (

@@ -3,7 +3,7 @@
     them may be its recurrence) and on as_of (maturity). So: every complaint whose own rows changed,
     every complaint sharing a buyer and SKU with one of those (now, or before the change moved it),
     and every complaint that was not mature at the last build and is now. Empty on a full build. -#}
-{%- set matched_before = previous_version(this.incorporate(path={'identifier': 'int_closed_complaints_matched'})) %}
+{%- set matched_before = previous_version_of('int_closed_complaints_matched') %}
 with
 
 to_redo as (

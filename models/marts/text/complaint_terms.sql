@@ -1,9 +1,15 @@
 {#- One row per complaint and term its description mentions (terms from flows/text, joined on the
-    description's md5), with what the term marts group by. -#}
+    description's md5), with what the term marts group by. Incremental by complaint
+    (macros/incremental.sql): a daily run redoes the complaints int_complaints_to_redo lists. A
+    description's terms change only with the segmenter, whose version is in the build's
+    fingerprint (a new one makes the next build full). -#}
+{{ config(**incremental_by_complaint('int_complaints_to_redo')) }}
+-- depends_on: {{ ref('int_complaints_to_redo') }}
 with
 
 complaints as (
     select * from {{ ref('int_complaints_enriched') }}
+    where {{ only_complaints_to_redo('complaint_id') }}
 ),
 
 terms as (

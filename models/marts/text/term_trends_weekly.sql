@@ -1,8 +1,11 @@
 {#- Weekly mentions of each term on each SKU and each category (the merchant's main category), by
     received week, among counted complaints; with the baseline of the previous
     emerging_baseline_weeks weeks (weeks before the first received week do not count). Only weeks
-    in which the term was mentioned are rows. -#}
+    in which the term was mentioned are rows. Kept by received week on DuckDB: a daily run redoes
+    the weeks int_term_weeks_to_redo lists, reading only the weeks their baselines span. -#}
 {%- set window_days = var('emerging_baseline_weeks') * 7 %}
+{{ config(**incremental_by_received_week('int_term_weeks_to_redo')) }}
+-- depends_on: {{ ref('int_term_weeks_to_redo') }}
 with
 
 complaint_terms as (
@@ -24,6 +27,7 @@ context as (
 counted_terms as (
     select * from complaint_terms
     where is_counted
+        and {{ only_weeks_a_redone_week_reads('received_week', window_days) }}
 ),
 
 counted_complaints as (
@@ -36,10 +40,13 @@ counted_complaints as (
     left join merchants
         on complaints.merchant_id = merchants.merchant_id
     where complaints.is_counted
+        and {{ only_weeks_a_redone_week_reads('complaints.received_week', window_days) }}
 ),
 
 first_week as (
-    select min(received_week) as first_received_week from counted_complaints
+    select min(received_week) as first_received_week
+    from complaints
+    where is_counted
 ),
 
 scoped_terms as (
@@ -138,6 +145,7 @@ final as (
         and term_baselines.received_week = scope_baselines.received_week
     cross join first_week
     cross join context
+    where {{ only_received_weeks_to_redo('term_baselines.received_week', 'int_term_weeks_to_redo') }}
 )
 
 select * from final
