@@ -151,10 +151,11 @@
 {%- endmacro %}
 
 {#- The previous version of the model named `model_name` (as previous_version), for a model that
-    runs before it and so cannot ref it: dbt would see a cycle. -#}
+    runs before it and so cannot ref it: dbt would see a cycle. (A unit test's graph holds no
+    nodes: none there, as on a full build.) -#}
 {% macro previous_version_of(model_name) -%}
     {%- if execute -%}
-        {%- for node in graph.nodes.values()
+        {%- for node in graph.get('nodes', {}).values()
             if node.resource_type == 'model' and node.name == model_name -%}
             {{ return(previous_version(api.Relation.create(
                 database=node.database, schema=node.schema, identifier=node.alias

@@ -279,6 +279,35 @@ def test_a_later_reference_time_redoes_the_recurrence_rows_that_matured(sliced, 
     assert mart_differences(copy, full) == []
 
 
+def test_a_week_partial_at_the_last_build_is_redone_in_the_term_trends(sliced, tmp_path, dbt_dirs):
+    """A week the last build marked partial is redone once as_of has left it, even when none of
+    its complaints changed. Simulated on a copy: one old week's stored rows are marked partial,
+    a week that no week to redo or its trailing baselines reach; the next build must redo it."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sliced[0], copy)
+    probe = tmp_path / "probe.duckdb"
+    shutil.copyfile(copy, probe)
+    assert build_warehouse(probe, Settings(), force=True, with_tests=False, **dbt_dirs).incremental
+    with duckdb.connect(str(probe), read_only=True) as con:
+        redone = {row[0] for row in con.execute(
+            "select received_week from intermediate.int_received_weeks_to_redo"
+        ).fetchall()}  # fmt: skip
+        weeks = [row[0] for row in con.execute(
+            "select distinct received_week from marts.term_trends_weekly "
+            "where not is_partial_week order by 1"
+        ).fetchall()]  # fmt: skip
+    reached = {week + timedelta(days=7 * k) for week in redone for k in range(9)}
+    quiet = [week for week in weeks[1:] if week not in reached]
+    assert quiet, (sorted(redone), weeks)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "update marts.term_trends_weekly set is_partial_week = true where received_week = ?",
+            [quiet[0]],
+        )
+    full = daily_and_full(copy, tmp_path, dbt_dirs)
+    assert mart_differences(copy, full, schemas=("marts",)) == []
+
+
 def test_the_comparison_sees_one_changed_count(sliced, tmp_path):
     """The check can fail: one order line more in one merchant week is a difference."""
     _, full, *_ = sliced
