@@ -2,14 +2,22 @@
     packages, so not dbt_utils.unique_combination_of_columns).
     With `loaded_at` (the column saying when a row was loaded), an incremental build checks only
     the keys whose first column has a row loaded since its last build: the last build passed this
-    test, so a duplicate now must involve a new row (docs/incremental.md). -#}
-{% test unique_key(model, columns, loaded_at=none) %}
+    test, so a duplicate now must involve a new row (docs/incremental.md).
+    With `redone_in` (the list model of the complaints a model kept by complaint redoes), an
+    incremental build checks only the rows of the listed complaints where the model keeps the
+    others (DuckDB): the kept rows passed before, and a duplicate shares its complaint_id with a
+    redone row. On Spark such a model is rebuilt whole, and so checked whole. -#}
+{% test unique_key(model, columns, loaded_at=none, redone_in=none) %}
+    {%- set redone = ref(redone_in) if redone_in else none %}
     select {{ columns | join(', ') }}, count(*) as n_rows
     from {{ model }}
     {%- if loaded_at and incremental_since_text() %}
     where {{ columns[0] }} in (
         select {{ columns[0] }} from {{ model }} where {{ loaded_at }} > {{ incremental_since() }}
     )
+    {%- elif redone and incremental_since_text()
+        and incremental_by_complaint(redone_in).materialized == 'incremental' %}
+    where complaint_id in (select complaint_id from {{ redone }})
     {%- endif %}
     group by {{ columns | join(', ') }}
     having count(*) > 1

@@ -423,6 +423,44 @@ def test_an_incremental_build_checks_a_key_on_the_new_rows(
         assert failures(copy, "") == 1, loaded
 
 
+def test_an_incremental_build_checks_the_stage_key_on_the_redone_complaints(
+    sliced, tmp_path, dbt_dirs
+):
+    """The SLA stages are kept by complaint: an incremental build's key test looks only at the
+    complaints the build redid (int_complaints_to_reevaluate). A duplicate stage of a listed
+    complaint fails it; one of a kept complaint (which the last build would have failed on) is
+    the full build's test's to see."""
+    from flows.build.run import node_results, run_dbt
+
+    selector = "test_name:unique_key,int_complaint_sla_stages_evaluated"
+
+    def failures(copy: Path, since: str) -> int:
+        outcome = run_dbt(
+            ["test", "--select", selector],
+            copy,
+            Settings(),
+            extra_env={SINCE_ENV: since},
+            **dbt_dirs,
+        )
+        (node,) = [node for node in node_results(outcome.result) if node.resource_type == "test"]
+        return node.failures
+
+    for listed, expected in ((True, 1), (False, 0)):
+        copy = tmp_path / f"listed-{listed}.duckdb"
+        shutil.copyfile(sliced[0], copy)
+        with duckdb.connect(str(copy)) as con:
+            (watermark,) = con.execute("select watermark from meta.build_state").fetchone()
+            con.execute(
+                "insert into intermediate.int_complaint_sla_stages_evaluated "
+                "select * from intermediate.int_complaint_sla_stages_evaluated "
+                f"where complaint_id {'' if listed else 'not'} in "
+                "(select complaint_id from intermediate.int_complaints_to_reevaluate) "
+                "order by complaint_id, stage limit 1"
+            )
+        assert failures(copy, watermark.isoformat()) == expected, listed
+        assert failures(copy, "") == 1, listed
+
+
 def test_the_incremental_models_are_the_ones_the_spark_build_keeps():
     """The Spark build keeps INCREMENTAL_MODELS' tables between runs: the list is the models
     configured with incremental_by_order_week()."""
