@@ -121,11 +121,11 @@
 {%- endmacro %}
 
 {#- The filter an incremental run puts on the rows a weekly aggregate with a trailing baseline
-    reads: the weeks from `days` before the first week int_term_weeks_to_redo lists to its last
+    reads: the weeks from `days` before the first received week `list_model` lists to its last
     (nothing on a full build). -#}
-{% macro only_weeks_a_redone_week_reads(week_column, days) -%}
+{% macro only_weeks_a_redone_week_reads(week_column, days, list_model) -%}
     {%- if is_incremental() -%}
-        {%- set weeks = ref('int_term_weeks_to_redo') -%}
+        {%- set weeks = ref(list_model) -%}
         {{ week_column }} >= (select min(received_week) - {{ days }} from {{ weeks }})
         and {{ week_column }} <= (select max(received_week) from {{ weeks }})
     {%- else -%}
@@ -226,38 +226,32 @@
 {%- endmacro %}
 
 {#- Incremental by SKU and order week (docs/incremental.md), for the SKU-week rates, the control
-    chart, the SKU grading windows and the ranks: a daily run redoes the rows `filter_macro`
-    selects (one of the three below) and keeps the others. Spark: rebuilt whole, a table. -#}
-{% macro incremental_by_sku_rows(filter_macro) -%}
-    {{ return(adapter.dispatch('incremental_by_sku_rows')(filter_macro)) }}
+    chart, the SKU grading windows and the ranks: a daily run redoes the rows `filter` (a call of
+    one of the two filters below, as text) selects and keeps the others. Spark: rebuilt whole, a
+    table. -#}
+{% macro incremental_by_sku_rows(filter) -%}
+    {{ return(adapter.dispatch('incremental_by_sku_rows')(filter)) }}
 {%- endmacro %}
 
-{% macro default__incremental_by_sku_rows(filter_macro) -%}
-    {{ return(replace_where("{{ " ~ filter_macro ~ "() }}")) }}
+{% macro default__incremental_by_sku_rows(filter) -%}
+    {{ return(replace_where("{{ " ~ filter ~ " }}")) }}
 {%- endmacro %}
 
-{% macro spark__incremental_by_sku_rows(filter_macro) -%}
+{% macro spark__incremental_by_sku_rows(filter) -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
 
 {#- The SKU-week rows an incremental run redoes (sku_id, order_week): those of the weeks
     int_sku_weeks_to_redo lists, and every week of a SKU whose master row, or its merchant's,
-    changed. Nothing is filtered on a full build. -#}
-{% macro only_sku_weeks_to_redo() -%}
+    changed; `with_moved_baselines` (the control chart): also every week of a SKU whose baseline
+    may have moved (every SKU int_skus_to_redo lists). Nothing is filtered on a full build. -#}
+{% macro only_sku_rows_to_redo(with_moved_baselines=false) -%}
     {%- if is_incremental() -%}
         (order_week in (select order_week from {{ ref('int_sku_weeks_to_redo') }})
-            or sku_id in (select sku_id from {{ ref('int_skus_to_redo') }} where has_new_master))
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The control chart's rows an incremental run redoes: the SKU-week rows above, and every week
-    of a SKU whose baseline may have changed (int_skus_to_redo lists it). -#}
-{% macro only_sku_chart_rows_to_redo() -%}
-    {%- if is_incremental() -%}
-        (order_week in (select order_week from {{ ref('int_sku_weeks_to_redo') }})
-            or sku_id in (select sku_id from {{ ref('int_skus_to_redo') }}))
+            or sku_id in (
+                select sku_id from {{ ref('int_skus_to_redo') }}
+                {%- if not with_moved_baselines %} where has_new_master{% endif %}
+            ))
     {%- else -%}
         true
     {%- endif -%}

@@ -1,8 +1,8 @@
 {#- Order lines per SKU and order week with their complaint and defect lines and maturity: the one
     SKU-week aggregation both the mart sku_defect_rates_weekly and the SPC baselines read (so an
     intermediate model never refs a mart). Kept by SKU and order week on DuckDB
-    (macros/incremental.sql, only_sku_weeks_to_redo). -#}
-{{ config(**incremental_by_sku_rows('only_sku_weeks_to_redo')) }}
+    (macros/incremental.sql, only_sku_rows_to_redo). -#}
+{{ config(**incremental_by_sku_rows('only_sku_rows_to_redo()')) }}
 -- depends_on: {{ ref('int_sku_weeks_to_redo') }}
 -- depends_on: {{ ref('int_skus_to_redo') }}
 with
@@ -21,7 +21,7 @@ build_context as (
 
 counts_to_redo as (
     select * from sku_week_counts
-    where {{ only_sku_weeks_to_redo() }}
+    where {{ only_sku_rows_to_redo() }}
 ),
 
 final as (

@@ -1,7 +1,7 @@
 {#- Each SKU's order lines over the grading window ending at every mature order week E, as for
     merchants (macros/grading_windows.sql), so SKU ranks never rest on immature weeks either. Kept
     by window end week on DuckDB (macros/incremental.sql, only_sku_window_ends_to_redo). -#}
-{{ config(**incremental_by_sku_rows('only_sku_window_ends_to_redo')) }}
+{{ config(**incremental_by_sku_rows('only_sku_window_ends_to_redo()')) }}
 -- depends_on: {{ ref('int_sku_window_ends_to_redo') }}
 with
 

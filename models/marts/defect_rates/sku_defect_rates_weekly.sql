@@ -1,6 +1,6 @@
 {#- Defect and complaint rates per SKU and order week with Wilson intervals and maturity. Kept by
-    SKU and order week on DuckDB (macros/incremental.sql, only_sku_weeks_to_redo). -#}
-{{ config(**incremental_by_sku_rows('only_sku_weeks_to_redo')) }}
+    SKU and order week on DuckDB (macros/incremental.sql, only_sku_rows_to_redo). -#}
+{{ config(**incremental_by_sku_rows('only_sku_rows_to_redo()')) }}
 -- depends_on: {{ ref('int_sku_weeks_to_redo') }}
 -- depends_on: {{ ref('int_skus_to_redo') }}
 with
@@ -19,7 +19,7 @@ merchants as (
 
 sku_weeks as (
     select * from sku_weeks_aggregated
-    where {{ only_sku_weeks_to_redo() }}
+    where {{ only_sku_rows_to_redo() }}
 ),
 
 final as (

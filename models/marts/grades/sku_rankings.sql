@@ -3,7 +3,7 @@
     under the window's category prior fitted over SKUs (int_sku_priors_fitted). SKUs under the
     minimum volume are listed as insufficient_volume: no rank. Kept by window end week on DuckDB
     (macros/incremental.sql, only_sku_window_ends_to_redo). -#}
-{{ config(**incremental_by_sku_rows('only_sku_window_ends_to_redo')) }}
+{{ config(**incremental_by_sku_rows('only_sku_window_ends_to_redo()')) }}
 -- depends_on: {{ ref('int_sku_window_ends_to_redo') }}
 with
 

@@ -3,8 +3,8 @@
     limits: center = baseline defects / baseline lines without the week; limits =
     center +/- k * sigma_z * sqrt(center (1 - center) / lines of the week). Only mature weeks with
     enough baseline weeks get limits that can alert. Kept by SKU and order week on DuckDB
-    (macros/incremental.sql, only_sku_chart_rows_to_redo). -#}
-{{ config(**incremental_by_sku_rows('only_sku_chart_rows_to_redo')) }}
+    (macros/incremental.sql, only_sku_rows_to_redo). -#}
+{{ config(**incremental_by_sku_rows('only_sku_rows_to_redo(with_moved_baselines=true)')) }}
 -- depends_on: {{ ref('int_sku_weeks_to_redo') }}
 -- depends_on: {{ ref('int_skus_to_redo') }}
 with
@@ -19,7 +19,7 @@ baselines as (
 
 weekly as (
     select * from weekly_rates
-    where {{ only_sku_chart_rows_to_redo() }}
+    where {{ only_sku_rows_to_redo(with_moved_baselines=true) }}
 ),
 
 flagged as (

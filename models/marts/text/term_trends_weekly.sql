@@ -27,7 +27,7 @@ context as (
 counted_terms as (
     select * from complaint_terms
     where is_counted
-        and {{ only_weeks_a_redone_week_reads('received_week', window_days) }}
+        and {{ only_weeks_a_redone_week_reads('received_week', window_days, 'int_term_weeks_to_redo') }}
 ),
 
 counted_complaints as (
@@ -40,7 +40,9 @@ counted_complaints as (
     left join merchants
         on complaints.merchant_id = merchants.merchant_id
     where complaints.is_counted
-        and {{ only_weeks_a_redone_week_reads('complaints.received_week', window_days) }}
+        and {{ only_weeks_a_redone_week_reads(
+            'complaints.received_week', window_days, 'int_term_weeks_to_redo'
+        ) }}
 ),
 
 first_week as (
