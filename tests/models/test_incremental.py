@@ -423,6 +423,54 @@ def test_an_incremental_build_checks_a_key_on_the_new_rows(
         assert failures(copy, "") == 1, loaded
 
 
+@pytest.mark.parametrize(
+    ("selector", "table", "bad_value"),
+    [
+        (
+            "test_name:accepted_values,stg_raw__complaint_events",
+            "complaint_events",
+            "'not_an_event' as event_type",
+        ),
+        ("test_name:not_null_columns,stg_raw__orders", "orders", "null as quantity"),
+        ("test_name:not_null,stg_raw__complaints", "complaints", "null as complaint_id"),
+    ],
+)
+def test_an_incremental_build_checks_raw_rows_one_by_one_on_the_new_rows(
+    sliced, tmp_path, dbt_dirs, selector, table, bad_value
+):
+    """Row-by-row checks of the raw staging models (`where: __loaded_since_last_build__`,
+    macros/test_filters.sql) read, on an incremental build, only the rows loaded since the last
+    build: a bad new row fails them; a bad old row (which the last build would have failed on) is
+    the full build's to see."""
+    from flows.build.run import node_results, run_dbt
+
+    def failures(copy: Path, since: str) -> int:
+        outcome = run_dbt(
+            ["test", "--select", selector],
+            copy,
+            Settings(),
+            extra_env={SINCE_ENV: since},
+            **dbt_dirs,
+        )
+        nodes = [node for node in node_results(outcome.result) if node.resource_type == "test"]
+        assert nodes, selector
+        return sum(node.failures for node in nodes)
+
+    for loaded, expected in (("new", 1), ("old", 0)):
+        copy = tmp_path / f"{loaded}.duckdb"
+        shutil.copyfile(sliced[0], copy)
+        with duckdb.connect(str(copy)) as con:
+            (watermark,) = con.execute("select watermark from meta.build_state").fetchone()
+            stamp = "cast(? as timestamptz) + interval 1 second" if loaded == "new" else "?"
+            con.execute(
+                f"insert into raw.{table} select * replace ({bad_value}, {stamp} as _ingested_at) "
+                f"from raw.{table} where _ingested_at < ? limit 1",
+                [watermark, watermark],
+            )
+        assert failures(copy, watermark.isoformat()) == expected, loaded
+        assert failures(copy, "") == 1, loaded
+
+
 def test_an_incremental_build_checks_the_stage_key_on_the_redone_complaints(
     sliced, tmp_path, dbt_dirs
 ):
