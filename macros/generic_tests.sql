@@ -1,8 +1,30 @@
+{#- The smallest and largest `column` of `relation` as SQL literals (string keys; null when it
+    has no row), read when the query runs. -#}
+{% macro value_range(column, relation) -%}
+    {%- if not execute -%}
+        {{ return(('null', 'null')) }}
+    {%- endif -%}
+    {%- set row = run_query(
+        'select cast(min(' ~ column ~ ') as string), cast(max(' ~ column ~ ') as string) from '
+        ~ relation
+    ).rows[0] -%}
+    {{ return((sql_string(row[0]), sql_string(row[1]))) }}
+{%- endmacro %}
+
+{#- A value as an SQL string literal ('null' for none). -#}
+{% macro sql_string(value) -%}
+    {{ return('null' if value is none else "'" ~ (value | string | replace("'", "''")) ~ "'") }}
+{%- endmacro %}
+
 {#- Rows whose combination of `columns` is not unique: the composite primary-key test (no dbt
     packages, so not dbt_utils.unique_combination_of_columns).
     With `loaded_at` (the column saying when a row was loaded), an incremental build checks only
     the keys whose first column has a row loaded since its last build: the last build passed this
-    test, so a duplicate now must involve a new row (docs/incremental.md).
+    test, so a duplicate now must involve a new row (docs/incremental.md). The new rows' smallest
+    and largest first column are read first and written into the query as literals: a table
+    scan skips the row groups outside that range (DuckDB's zone maps, Parquet's statistics),
+    which is most of them when new keys are larger than old ones (sequential or time-prefixed
+    order ids) and are stored last.
     With `redone_in` (the list model of the complaints a model kept by complaint redoes), an
     incremental build checks only the rows of the listed complaints where the model keeps the
     others (DuckDB): the kept rows passed before, and a duplicate shares its complaint_id with a
@@ -12,9 +34,11 @@
     select {{ columns | join(', ') }}, count(*) as n_rows
     from {{ model }}
     {%- if loaded_at and incremental_since_text() %}
-    where {{ columns[0] }} in (
-        select {{ columns[0] }} from {{ model }} where {{ loaded_at }} > {{ incremental_since() }}
-    )
+    {%- set new_rows = '(select ' ~ columns[0] ~ ' from ' ~ model ~ ' where ' ~ loaded_at
+        ~ ' > ' ~ incremental_since() ~ ') as new_rows' %}
+    {%- set low, high = value_range(columns[0], new_rows) %}
+    where {{ columns[0] }} between {{ low }} and {{ high }}
+        and {{ columns[0] }} in (select {{ columns[0] }} from {{ new_rows }})
     {%- elif redone and incremental_since_text()
         and incremental_by_complaint(redone_in).materialized == 'incremental' %}
     where complaint_id in (select complaint_id from {{ redone }})

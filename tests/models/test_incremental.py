@@ -423,6 +423,18 @@ def test_an_incremental_build_checks_a_key_on_the_new_rows(
         assert failures(copy, "") == 1, loaded
 
 
+def test_an_incremental_build_runs_every_data_test(sliced, tmp_path, dbt_dirs):
+    """The slice builds above run the models alone; a daily build runs the data tests too, with
+    their incremental filters (macros/test_filters.sql, unique_key's `loaded_at` and
+    `redone_in`): every one must run and pass on an incremental build."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sliced[0], copy)
+    result = build_warehouse(copy, Settings(), force=True, **dbt_dirs)
+    assert result.incremental
+    tests = [node for node in result.nodes if node.resource_type == "test"]
+    assert len(tests) > 100
+
+
 @pytest.mark.parametrize(
     ("selector", "table", "bad_value"),
     [
