@@ -266,3 +266,39 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+{#- Incremental from a first week (docs/incremental.md), for the weekly merchant scorecard, whose
+    weeks read the weeks before them (trends) and the latest mature week (grades): a daily run
+    redoes every week from int_scorecard_weeks_to_redo's from_week on and keeps the earlier ones.
+    Spark: rebuilt whole, a table. -#}
+{% macro incremental_by_scorecard_week() -%}
+    {{ return(adapter.dispatch('incremental_by_scorecard_week')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_by_scorecard_week() -%}
+    {{ return(replace_where(
+        "week_start >= (select from_week from {{ ref('int_scorecard_weeks_to_redo') }})"
+    )) }}
+{%- endmacro %}
+
+{% macro spark__incremental_by_scorecard_week() -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{#- The scorecard weeks an incremental run redoes (`week_column` from the first week to redo on),
+    and those it reads (from three weeks earlier). Nothing is filtered on a full build. -#}
+{% macro only_scorecard_weeks_redone(week_column) -%}
+    {{ scorecard_weeks_from(week_column, 'from_week') }}
+{%- endmacro %}
+
+{% macro only_scorecard_weeks_read(week_column) -%}
+    {{ scorecard_weeks_from(week_column, 'read_from_week') }}
+{%- endmacro %}
+
+{% macro scorecard_weeks_from(week_column, first_week) -%}
+    {%- if is_incremental() -%}
+        {{ week_column }} >= (select {{ first_week }} from {{ ref('int_scorecard_weeks_to_redo') }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

@@ -3,7 +3,11 @@
     immature week's figures are provisional (is_mature = false). The grade, rank and percentile
     are never the week's own: they come from the mature grading window ending at the earlier of
     this week and the latest mature week (marts.merchant_grades), so the latest week's card shows
-    this week's provisional numbers next to the mature grade with its window dates. -#}
+    this week's provisional numbers next to the mature grade with its window dates.
+    Incremental (DuckDB): a daily run redoes the weeks from int_scorecard_weeks_to_redo's
+    from_week on, reading from three weeks earlier for the trends (docs/incremental.md). -#}
+{{ config(**incremental_by_scorecard_week()) }}
+-- depends_on: {{ ref('int_scorecard_weeks_to_redo') }}
 with
 
 merchant_weeks as (
@@ -45,6 +49,7 @@ received as (
         cast(sum(reopen_count) as bigint) as reopen_count
     from complaints
     where is_counted
+        and {{ only_scorecard_weeks_read('received_week') }}
     group by merchant_id, received_week
 ),
 
@@ -52,6 +57,7 @@ issue_counts as (
     select merchant_id, received_week, issue_type, count(*) as n
     from complaints
     where is_counted and issue_type is not null
+        and {{ only_scorecard_weeks_read('received_week') }}
     group by merchant_id, received_week, issue_type
 ),
 
@@ -68,6 +74,7 @@ sku_counts as (
     select merchant_id, received_week, sku_id, count(*) as n
     from complaints
     where is_confirmed_defect
+        and {{ only_scorecard_weeks_read('received_week') }}
     group by merchant_id, received_week, sku_id
 ),
 
@@ -89,6 +96,7 @@ sla_stages as (
         cast(sum(case when stage = '{{ stage }}' then n_met else 0 end) as bigint) as {{ stage }}_n_met{{ ',' if not loop.last }}
         {%- endfor %}
     from sla_weekly
+    where {{ only_scorecard_weeks_read('received_week') }}
     group by merchant_id, received_week
 ),
 
@@ -100,6 +108,7 @@ recurrences as (
     from recurrence
     inner join complaints as recurring
         on recurrence.recurred_by_complaint_id = recurring.complaint_id
+    where {{ only_scorecard_weeks_read('recurring.received_week') }}
     group by recurrence.merchant_id, recurring.received_week
 ),
 
@@ -148,6 +157,7 @@ joined as (
     left join top_skus
         on merchant_weeks.merchant_id = top_skus.merchant_id
         and merchant_weeks.week_start = top_skus.received_week
+    where {{ only_scorecard_weeks_read('merchant_weeks.week_start') }}
 ),
 
 trended as (
@@ -264,6 +274,7 @@ final as (
         top_skus,
         week_start
     from graded
+    where {{ only_scorecard_weeks_redone('week_start') }}
 )
 
 select * from final
