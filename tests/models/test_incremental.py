@@ -279,6 +279,52 @@ def test_a_later_reference_time_redoes_the_recurrence_rows_that_matured(sliced, 
     assert mart_differences(copy, full) == []
 
 
+def scorecard_from_week(warehouse: Path):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "select from_week from intermediate.int_scorecard_weeks_to_redo"
+        ).fetchone()[0]
+
+
+def test_late_order_lines_of_an_old_week_redo_the_scorecard_from_that_week(
+    sliced, tmp_path, dbt_dirs
+):
+    """Order lines of the first order week loaded late, no complaint with them: the scorecard is
+    redone from that week (its order lines, rates, trends and grades) and equals a full build."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sliced[0], copy)
+    with duckdb.connect(str(copy)) as con:
+        (week,) = con.execute("select min(order_week) from staging.stg_raw__orders").fetchone()
+        con.execute(
+            "insert into raw.orders select * replace (order_id || '-late' as order_id, "
+            "now() as _ingested_at) from raw.orders where order_id in ("
+            "select order_id from staging.stg_raw__orders where order_week = ? "
+            "order by order_id limit 5)",
+            [week],
+        )
+    full = daily_and_full(copy, tmp_path, dbt_dirs)
+    assert scorecard_from_week(copy) == week
+    assert mart_differences(copy, full) == []
+
+
+def test_a_day_without_data_redoes_the_scorecard_weeks_of_open_complaints(
+    sliced, tmp_path, dbt_dirs
+):
+    """No new row, a reference time two days on: open complaints' stages fall overdue in their
+    received weeks, which the scorecard redoes; it equals a full build at that time."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sliced[0], copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        as_of = con.execute("select as_of from meta.build_state").fetchone()[0]
+    full = daily_and_full(copy, tmp_path, dbt_dirs, (as_of + timedelta(days=2)).isoformat())
+    with duckdb.connect(str(copy), read_only=True) as con:
+        (first_open_week,) = con.execute(
+            "select min(received_week) from intermediate.int_received_weeks_to_redo"
+        ).fetchone()
+    assert scorecard_from_week(copy) <= first_open_week
+    assert mart_differences(copy, full) == []
+
+
 def test_a_week_partial_at_the_last_build_is_redone_in_the_term_trends(sliced, tmp_path, dbt_dirs):
     """A week the last build marked partial is redone once as_of has left it, even when none of
     its complaints changed. Simulated on a copy: one old week's stored rows are marked partial,
