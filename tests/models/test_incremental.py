@@ -307,6 +307,35 @@ def test_late_order_lines_of_an_old_week_redo_the_scorecard_from_that_week(
     assert mart_differences(copy, full) == []
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        # a merchant never seen before, with one order line this week: a row in every week
+        "insert into raw.orders select * replace ('new-' || order_id as order_id, "
+        "'merchant-new' as merchant_id, now() as _ingested_at) from raw.orders "
+        "where ordered_at = (select max(ordered_at) from raw.orders) limit 1",
+        # a merchant's category re-delivered: on every week of that merchant
+        "update raw.merchants set category = category || '-moved', _ingested_at = now() "
+        "where merchant_id = (select min(merchant_id) from raw.merchants)",
+    ],
+    ids=["new merchant", "new master row"],
+)
+def test_a_new_merchant_or_master_row_redoes_every_scorecard_week(
+    sliced, tmp_path, dbt_dirs, change
+):
+    """What is on every week of a merchant redoes the scorecard from the first week."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sliced[0], copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(change)
+        (first,) = con.execute(
+            "select min(week_start) from intermediate.int_merchant_weeks_spined"
+        ).fetchone()
+    full = daily_and_full(copy, tmp_path, dbt_dirs)
+    assert scorecard_from_week(copy) == first
+    assert mart_differences(copy, full) == []
+
+
 def test_a_day_without_data_redoes_the_scorecard_weeks_of_open_complaints(
     sliced, tmp_path, dbt_dirs
 ):
