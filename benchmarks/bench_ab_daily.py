@@ -4,19 +4,14 @@ same built warehouse, built by an earlier tree and by this one.
 Separate medians of ``bench_incremental.py`` cannot show a change of a second: the same daily run
 on the same copy moves by 2-3 s between runs on this machine, CPU seconds with it. Here each
 tree builds its own warehouse once (full, on the path its daily runs use: dbt's saved parse names
-the database file) and runs ``--warm-days`` daily builds on it (untimed in the medians; the
-first is reported as ``first_day``); then each pair restores a fresh copy of that built state,
-adds the next day (``bench_build.extra_day``) and runs the incremental build in a child process,
-alternating which tree goes first.
-
-Why a warm day by default: the first daily run after a full build pays once for DuckDB's vacuum
-of the complaint tables (its deletes let a checkpoint merge the full build's small last row
-group into the others, rewriting them: about a second at 10M lines); the runs after it do not
-(benchmarks/diary.md). ``--warm-days 0`` times that first run.
+the database file) and runs ``--warm-days`` daily builds on it (default none; untimed in the
+medians, the first reported as ``first_day``); then each pair restores a fresh copy of that built
+state, adds the next day (``bench_build.extra_day``) and runs the incremental build in a child
+process, alternating which tree goes first. ``--warm-days`` picks which day the pairs time.
 
     git worktree add /tmp/before <commit>      # the earlier tree (same .venv)
     uv run python benchmarks/bench_ab_daily.py --before /tmp/before [--after TREE]
-        [--sizes 20000 10000000] [--pairs 3] [--warm-days 1] [--open-days 30|every]
+        [--sizes 20000 10000000] [--pairs 3] [--warm-days 0] [--open-days 30|every]
         [--out benchmarks/results/ab_daily.json]
 """
 
@@ -80,8 +75,8 @@ def main() -> None:
     parser.add_argument("--after", type=Path, default=ROOT, help="default: this tree")
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 10_000_000])
     parser.add_argument("--pairs", type=int, default=3)
-    parser.add_argument("--warm-days", type=int, default=1,
-                        help="untimed daily runs after the full build (default 1)")  # fmt: skip
+    parser.add_argument("--warm-days", type=int, default=0,
+                        help="untimed daily runs after the full build (default 0)")  # fmt: skip
     parser.add_argument("--open-days", type=open_days, default=30, help=OPEN_DAYS_HELP)
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/bench_ab_daily"))
     parser.add_argument("--out", type=Path, default=HERE / "results" / "ab_daily.json")

@@ -6,15 +6,14 @@ previous build left (so incremental). The daily run's data-dependent part should
 
 Raw tables are synthetic (``bench_data.sql``, as ``bench_build.py``); each build runs in a child
 process. Each I(n) repetition adds one more day (``bench_build.extra_day``) after the previous
-build, after ``--warm-days`` daily runs that the median leaves out (default 1): the first daily run
-after a full build pays once for DuckDB's vacuum of the complaint tables, about a second at 10M
-lines (benchmarks/diary.md). Its time is reported as ``first_day``. Before the timed builds of a
+build, after ``--warm-days`` untimed daily runs (default none; the first is reported as
+``first_day``). Before the timed builds of a
 size, one untimed ``dbt parse`` leaves dbt's saved parse in the target folder, as every build
 after the first on an installed warehouse finds it (its seconds are reported as
 ``first_parse_seconds``). Results go to ``benchmarks/results/incremental.json``.
 
     flock /tmp/bench.lock nice uv run python benchmarks/bench_incremental.py \\
-        [--sizes 20000 1000000 10000000] [--repeats 3] [--warm-days 1] [--open-days 30|every]
+        [--sizes 20000 1000000 10000000] [--repeats 3] [--warm-days 0] [--open-days 30|every]
 """
 
 from __future__ import annotations
@@ -126,7 +125,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 1_000_000, 10_000_000])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--warm-days", type=int, default=1)
+    parser.add_argument("--warm-days", type=int, default=0)
     parser.add_argument("--open-days", type=open_days, default=30, help=OPEN_DAYS_HELP)
     args = parser.parse_args(argv)
     sizes = []
