@@ -461,6 +461,23 @@ def test_another_segmenter_makes_the_next_build_full(monkeypatch):
     assert incremental.fingerprint(Settings()) != before
 
 
+def failures(selector: str, warehouse: Path, since: str, dbt_dirs: dict[str, Path]) -> int:
+    """The failing rows of the data tests ``selector`` names, run as a build whose last build's
+    watermark is ``since`` would run them ('' for a full build)."""
+    from flows.build.run import node_results, run_dbt
+
+    outcome = run_dbt(
+        ["test", "--select", selector],
+        warehouse,
+        Settings(),
+        extra_env={SINCE_ENV: since},
+        **dbt_dirs,
+    )
+    nodes = [node for node in node_results(outcome.result) if node.resource_type == "test"]
+    assert nodes, selector
+    return sum(node.failures for node in nodes)
+
+
 @pytest.mark.parametrize(
     ("test", "table", "key"),
     [
@@ -479,15 +496,6 @@ def test_an_incremental_build_checks_a_key_on_the_new_rows(
     of rows loaded since the last build (which passed them): a new row repeating an old key fails
     it, a duplicate among old rows (which the last build would have failed on) is the full
     build's test's to see."""
-    from flows.build.run import node_results, run_dbt
-
-    def failures(copy: Path, since: str) -> int:
-        outcome = run_dbt(
-            ["test", "--select", test], copy, Settings(), extra_env={SINCE_ENV: since}, **dbt_dirs
-        )
-        (node,) = [node for node in node_results(outcome.result) if node.name == test]
-        return node.failures
-
     for loaded, expected in (("new", 1), ("old", 0)):
         copy = tmp_path / f"{loaded}.duckdb"
         shutil.copyfile(sliced[0], copy)
@@ -499,8 +507,8 @@ def test_an_incremental_build_checks_a_key_on_the_new_rows(
                 f"from raw.{table} where _ingested_at < ? order by {key} limit 1",
                 [watermark, watermark],
             )
-        assert failures(copy, watermark.isoformat()) == expected, loaded
-        assert failures(copy, "") == 1, loaded
+        assert failures(test, copy, watermark.isoformat(), dbt_dirs) == expected, loaded
+        assert failures(test, copy, "", dbt_dirs) == 1, loaded
 
 
 def test_an_incremental_build_runs_every_data_test(sliced, tmp_path, dbt_dirs):
@@ -534,20 +542,6 @@ def test_an_incremental_build_checks_raw_rows_one_by_one_on_the_new_rows(
     macros/test_filters.sql) read, on an incremental build, only the rows loaded since the last
     build: a bad new row fails them; a bad old row (which the last build would have failed on) is
     the full build's to see."""
-    from flows.build.run import node_results, run_dbt
-
-    def failures(copy: Path, since: str) -> int:
-        outcome = run_dbt(
-            ["test", "--select", selector],
-            copy,
-            Settings(),
-            extra_env={SINCE_ENV: since},
-            **dbt_dirs,
-        )
-        nodes = [node for node in node_results(outcome.result) if node.resource_type == "test"]
-        assert nodes, selector
-        return sum(node.failures for node in nodes)
-
     for loaded, expected in (("new", 1), ("old", 0)):
         copy = tmp_path / f"{loaded}.duckdb"
         shutil.copyfile(sliced[0], copy)
@@ -559,8 +553,8 @@ def test_an_incremental_build_checks_raw_rows_one_by_one_on_the_new_rows(
                 f"from raw.{table} where _ingested_at < ? limit 1",
                 [watermark, watermark],
             )
-        assert failures(copy, watermark.isoformat()) == expected, loaded
-        assert failures(copy, "") == 1, loaded
+        assert failures(selector, copy, watermark.isoformat(), dbt_dirs) == expected, loaded
+        assert failures(selector, copy, "", dbt_dirs) == 1, loaded
 
 
 def test_an_incremental_build_checks_the_stage_key_on_the_redone_complaints(
@@ -570,20 +564,7 @@ def test_an_incremental_build_checks_the_stage_key_on_the_redone_complaints(
     complaints the build redid (int_complaints_to_reevaluate). A duplicate stage of a listed
     complaint fails it; one of a kept complaint (which the last build would have failed on) is
     the full build's test's to see."""
-    from flows.build.run import node_results, run_dbt
-
     selector = "test_name:unique_key,int_complaint_sla_stages_evaluated"
-
-    def failures(copy: Path, since: str) -> int:
-        outcome = run_dbt(
-            ["test", "--select", selector],
-            copy,
-            Settings(),
-            extra_env={SINCE_ENV: since},
-            **dbt_dirs,
-        )
-        (node,) = [node for node in node_results(outcome.result) if node.resource_type == "test"]
-        return node.failures
 
     for listed, expected in ((True, 1), (False, 0)):
         copy = tmp_path / f"listed-{listed}.duckdb"
@@ -597,8 +578,8 @@ def test_an_incremental_build_checks_the_stage_key_on_the_redone_complaints(
                 "(select complaint_id from intermediate.int_complaints_to_reevaluate) "
                 "order by complaint_id, stage limit 1"
             )
-        assert failures(copy, watermark.isoformat()) == expected, listed
-        assert failures(copy, "") == 1, listed
+        assert failures(selector, copy, watermark.isoformat(), dbt_dirs) == expected, listed
+        assert failures(selector, copy, "", dbt_dirs) == 1, listed
 
 
 def test_the_incremental_models_are_the_ones_the_spark_build_keeps():
