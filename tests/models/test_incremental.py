@@ -478,6 +478,34 @@ def failures(selector: str, warehouse: Path, since: str, dbt_dirs: dict[str, Pat
     return sum(node.failures for node in nodes)
 
 
+def assert_only_a_new_row_fails(
+    selector: str,
+    table: str,
+    replaced: str,
+    order: str,
+    warehouse: Path,
+    tmp_path: Path,
+    dbt_dirs: dict[str, Path],
+) -> None:
+    """A copy of one row of raw ``table`` (with ``replaced``, a `replace` list, and ``order`` to
+    pick it) fails the data tests ``selector`` names: on an incremental build when it was loaded
+    after the last build, only on a full build when loaded before it (the last build would have
+    failed on it)."""
+    for loaded, expected in (("new", 1), ("old", 0)):
+        copy = tmp_path / f"{loaded}.duckdb"
+        shutil.copyfile(warehouse, copy)
+        with duckdb.connect(str(copy)) as con:
+            (watermark,) = con.execute("select watermark from meta.build_state").fetchone()
+            stamp = "cast(? as timestamptz) + interval 1 second" if loaded == "new" else "?"
+            con.execute(
+                f"insert into raw.{table} select * replace ({replaced}{stamp} as _ingested_at) "
+                f"from raw.{table} where _ingested_at < ? {order} limit 1",
+                [watermark, watermark],
+            )
+        assert failures(selector, copy, watermark.isoformat(), dbt_dirs) == expected, loaded
+        assert failures(selector, copy, "", dbt_dirs) == 1, loaded
+
+
 @pytest.mark.parametrize(
     ("test", "table", "key"),
     [
@@ -496,19 +524,7 @@ def test_an_incremental_build_checks_a_key_on_the_new_rows(
     of rows loaded since the last build (which passed them): a new row repeating an old key fails
     it, a duplicate among old rows (which the last build would have failed on) is the full
     build's test's to see."""
-    for loaded, expected in (("new", 1), ("old", 0)):
-        copy = tmp_path / f"{loaded}.duckdb"
-        shutil.copyfile(sliced[0], copy)
-        with duckdb.connect(str(copy)) as con:
-            (watermark,) = con.execute("select watermark from meta.build_state").fetchone()
-            stamp = "cast(? as timestamptz) + interval 1 second" if loaded == "new" else "?"
-            con.execute(
-                f"insert into raw.{table} select * replace ({stamp} as _ingested_at) "
-                f"from raw.{table} where _ingested_at < ? order by {key} limit 1",
-                [watermark, watermark],
-            )
-        assert failures(test, copy, watermark.isoformat(), dbt_dirs) == expected, loaded
-        assert failures(test, copy, "", dbt_dirs) == 1, loaded
+    assert_only_a_new_row_fails(test, table, "", f"order by {key}", sliced[0], tmp_path, dbt_dirs)
 
 
 def test_an_incremental_build_runs_every_data_test(sliced, tmp_path, dbt_dirs):
@@ -542,19 +558,9 @@ def test_an_incremental_build_checks_raw_rows_one_by_one_on_the_new_rows(
     macros/test_filters.sql) read, on an incremental build, only the rows loaded since the last
     build: a bad new row fails them; a bad old row (which the last build would have failed on) is
     the full build's to see."""
-    for loaded, expected in (("new", 1), ("old", 0)):
-        copy = tmp_path / f"{loaded}.duckdb"
-        shutil.copyfile(sliced[0], copy)
-        with duckdb.connect(str(copy)) as con:
-            (watermark,) = con.execute("select watermark from meta.build_state").fetchone()
-            stamp = "cast(? as timestamptz) + interval 1 second" if loaded == "new" else "?"
-            con.execute(
-                f"insert into raw.{table} select * replace ({bad_value}, {stamp} as _ingested_at) "
-                f"from raw.{table} where _ingested_at < ? limit 1",
-                [watermark, watermark],
-            )
-        assert failures(selector, copy, watermark.isoformat(), dbt_dirs) == expected, loaded
-        assert failures(selector, copy, "", dbt_dirs) == 1, loaded
+    assert_only_a_new_row_fails(
+        selector, table, f"{bad_value}, ", "", sliced[0], tmp_path, dbt_dirs
+    )
 
 
 def test_an_incremental_build_checks_the_stage_key_on_the_redone_complaints(
