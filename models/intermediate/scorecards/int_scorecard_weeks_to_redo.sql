@@ -33,12 +33,8 @@ merchants as (
     select * from {{ ref('stg_raw__merchants') }}
 ),
 
-recurrence as (
-    select * from {{ ref('complaint_recurrence') }}
-),
-
-complaints as (
-    select * from {{ ref('complaints') }}
+recurrences as (
+    select * from {{ ref('int_merchant_week_recurrences') }}
 ),
 
 build_context as (
@@ -50,17 +46,6 @@ build_context as (
 scorecard_before as (
     select merchant_id, week_start, is_mature, n_recurrences
     from {{ scorecard_before }}
-),
-
-recurrences_now as (
-    select
-        recurrence.merchant_id,
-        recurring.received_week as week_start,
-        count(*) as n_recurrences
-    from recurrence
-    inner join complaints as recurring
-        on recurrence.recurred_by_complaint_id = recurring.complaint_id
-    group by recurrence.merchant_id, recurring.received_week
 ),
 
 first_weeks as (
@@ -83,10 +68,10 @@ first_weeks as (
     union all
     select min(scorecard_before.week_start)
     from scorecard_before
-    left join recurrences_now
-        on scorecard_before.merchant_id = recurrences_now.merchant_id
-        and scorecard_before.week_start = recurrences_now.week_start
-    where scorecard_before.n_recurrences <> coalesce(recurrences_now.n_recurrences, 0)
+    left join recurrences
+        on scorecard_before.merchant_id = recurrences.merchant_id
+        and scorecard_before.week_start = recurrences.received_week
+    where scorecard_before.n_recurrences <> coalesce(recurrences.n_recurrences, 0)
     union all
     select min(merchant_weeks.week_start)
     from merchant_weeks

@@ -26,8 +26,8 @@ sla_weekly as (
     select * from {{ ref('sla_compliance_merchant_weekly') }}
 ),
 
-recurrence as (
-    select * from {{ ref('complaint_recurrence') }}
+recurrences as (
+    select * from {{ ref('int_merchant_week_recurrences') }}
 ),
 
 grades as (
@@ -98,18 +98,6 @@ sla_stages as (
     from sla_weekly
     where {{ only_scorecard_weeks_read('received_week') }}
     group by merchant_id, received_week
-),
-
-recurrences as (
-    select
-        recurrence.merchant_id,
-        recurring.received_week,
-        count(*) as n_recurrences
-    from recurrence
-    inner join complaints as recurring
-        on recurrence.recurred_by_complaint_id = recurring.complaint_id
-    where {{ only_scorecard_weeks_read('recurring.received_week') }}
-    group by recurrence.merchant_id, recurring.received_week
 ),
 
 joined as (
