@@ -133,6 +133,19 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The received weeks `relation` lists and the `weeks_after` weeks following each (union all: a
+    week may repeat), for a week list whose weeks change the weeks after them (a baseline, a
+    look-back window). -#}
+{% macro received_weeks_and_after(relation, weeks_after) -%}
+    {%- for weeks_later in range(weeks_after | int + 1) %}
+    select cast(received_week + {{ 7 * weeks_later }} as date) as received_week
+    from {{ relation }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- The previous build's version of a relation, for a model that compares with it (none on a full
     build, on the first build and on Spark, whose complaint-side tables are rebuilt whole). -#}
 {% macro previous_version(relation) -%}

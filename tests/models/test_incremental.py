@@ -279,6 +279,61 @@ def test_a_later_reference_time_redoes_the_recurrence_rows_that_matured(sliced, 
     assert mart_differences(copy, full) == []
 
 
+LATER_COMPLAINT = """
+    select a.complaint_id, a.merchant_id, a.received_week
+    from marts.complaints as a
+    inner join restricted.complaint_buyers as buyers on a.complaint_id = buyers.complaint_id
+    where a.is_counted and not a.is_open and buyers.buyer_id is not null
+        and a.received_at - interval 20 day >= (select min(received_at) from marts.complaints)
+        and a.received_week not in (select received_week from marts.complaints where is_open)
+        and not exists (
+            select 1
+            from marts.complaints as earlier
+            inner join restricted.complaint_buyers as earlier_buyers
+                on earlier.complaint_id = earlier_buyers.complaint_id
+            where earlier_buyers.buyer_id = buyers.buyer_id
+                and earlier.merchant_id = a.merchant_id
+                and earlier.received_at < a.received_at
+                and earlier.received_at >= a.received_at - interval 120 day
+        )
+    order by a.received_at, a.complaint_id
+    limit 1
+"""
+
+REPEATS_OF_WEEK = """
+    select n_repeat_buyer_complaints from marts.reopen_and_repeat_rates
+    where merchant_id = ? and received_week = ?
+"""
+
+
+def test_an_earlier_complaint_of_the_same_buyer_redoes_the_week_it_makes_a_repeat(
+    sliced, tmp_path, dbt_dirs
+):
+    """A complaint delivered late, received 20 days before an old closed complaint on the same
+    order line (same buyer, same merchant), makes that one a repeat-buyer complaint: its received
+    week, where nothing else changed, is redone with one repeat more, as in a full build."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sliced[0], copy)
+    with duckdb.connect(str(copy)) as con:
+        later, merchant, week = con.execute(LATER_COMPLAINT).fetchone()
+        (repeats_before,) = con.execute(REPEATS_OF_WEEK, [merchant, week]).fetchone()
+        con.execute(
+            "insert into raw.complaints by name "
+            "select * replace ('earlier-' || complaint_id as complaint_id, "
+            "received_at - interval 20 day as received_at, now() as _ingested_at) "
+            "from raw.complaints where complaint_id = ? order by updated_at desc limit 1",
+            [later],
+        )
+    full = daily_and_full(copy, tmp_path, dbt_dirs)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from intermediate.int_received_weeks_to_redo where received_week = ?",
+            [week],
+        ).fetchone() == (0,)
+        assert con.execute(REPEATS_OF_WEEK, [merchant, week]).fetchone() == (repeats_before + 1,)
+    assert mart_differences(copy, full) == []
+
+
 def scorecard_from_week(warehouse: Path):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(

@@ -39,13 +39,7 @@ first_week as (
 ),
 
 redone_and_after as (
-    {%- for weeks_later in range(var('emerging_baseline_weeks') | int + 1) %}
-    select cast(received_week + {{ 7 * weeks_later }} as date) as received_week
-    from received_weeks_to_redo
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{- received_weeks_and_after('received_weeks_to_redo', var('emerging_baseline_weeks')) }}
 ),
 
 partial_now as (

@@ -1,3 +1,9 @@
+{#- Merchant x received week of counted complaints: reopens and repeat buyers. Kept by received
+    week on DuckDB: a daily run redoes the weeks int_repeat_buyer_weeks_to_redo lists, reading the
+    complaints from repeat_buyer_window_days (and a week) before the first of them. -#}
+{%- set read_days = (var('repeat_buyer_window_days') | int) + 7 %}
+{{ config(**incremental_by_received_week('int_repeat_buyer_weeks_to_redo')) }}
+-- depends_on: {{ ref('int_repeat_buyer_weeks_to_redo') }}
 with
 
 complaints as (
@@ -15,6 +21,7 @@ counted as (
     left join buyers
         on complaints.complaint_id = buyers.complaint_id
     where complaints.is_counted
+        and {{ only_weeks_a_redone_week_reads('complaints.received_week', read_days, 'int_repeat_buyer_weeks_to_redo') }}
 ),
 
 with_previous as (
@@ -54,6 +61,7 @@ per_week as (
             when count(buyer_id) > 0 then count(case when is_repeat_buyer then 1 end)
         end as n_repeat_buyer_complaints
     from flagged
+    where {{ only_received_weeks_to_redo('received_week', 'int_repeat_buyer_weeks_to_redo') }}
     group by merchant_id, merchant_name, category, received_week
 ),
 
