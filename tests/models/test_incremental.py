@@ -334,6 +334,52 @@ def test_an_earlier_complaint_of_the_same_buyer_redoes_the_week_it_makes_a_repea
     assert mart_differences(copy, full) == []
 
 
+ACTION_COUNTS = """
+    select before_order_lines, after_order_lines, opened_at
+    from marts.corrective_action_effectiveness where action_id = ?
+"""
+
+
+def test_late_order_lines_in_its_window_or_a_moved_window_count_an_action_again(
+    sliced, tmp_path, dbt_dirs
+):
+    """A daily run keeps an action's counts from the last build unless they may have changed: an
+    order line loaded late into its after window is counted (its order week is redone), and an
+    action opened earlier than the export said is counted over its new before window. Each
+    incremental build equals a full one."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sliced[0], copy)
+    with duckdb.connect(str(copy)) as con:
+        action, merchant, sku, completed = con.execute(
+            "select action_id, merchant_id, sku_id, completed_at "
+            "from staging.stg_raw__corrective_actions where completed_at is not null "
+            "order by action_id limit 1"
+        ).fetchone()
+        before, after, opened = con.execute(ACTION_COUNTS, [action]).fetchone()
+        con.execute(
+            "insert into raw.orders select * replace (order_id || '-late' as order_id, "
+            "?::timestamptz + interval 1 day as ordered_at, now() as _ingested_at) "
+            "from raw.orders where merchant_id = ? and (sku_id = ? or ? is null) "
+            "order by order_id limit 1",
+            [completed, merchant, sku, sku],
+        )
+    full = daily_and_full(copy, tmp_path, dbt_dirs)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert con.execute(ACTION_COUNTS, [action]).fetchone() == (before, after + 1, opened)
+    assert mart_differences(copy, full) == []
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "update raw.corrective_actions set opened_at = opened_at - interval 30 day, "
+            "_ingested_at = now() where action_id = ?",
+            [action],
+        )
+    full = daily_and_full(copy, tmp_path, dbt_dirs)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        moved_before, _, moved_opened = con.execute(ACTION_COUNTS, [action]).fetchone()
+    assert (moved_opened, moved_before != before) == (opened - timedelta(days=30), True)
+    assert mart_differences(copy, full) == []
+
+
 def scorecard_from_week(warehouse: Path):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(

@@ -1,3 +1,10 @@
+{#- One row per corrective action: its before and after defect rates, the test and the verdict.
+    Rebuilt whole every run (maturity moves with as_of), but on DuckDB a daily run counts order
+    lines only for the actions whose counts may have changed: those new or with other windows
+    than at the last build, and those whose windows reach an order week the run redoes
+    (int_order_weeks_to_redo). The others keep the counts the last build stored. -#}
+{%- set before = previous_version(this) %}
+-- depends_on: {{ ref('int_order_weeks_to_redo') }}
 with
 
 corrective_actions as (
@@ -24,6 +31,44 @@ windows as (
     from corrective_actions
 ),
 
+{%- if before %}
+
+order_weeks_to_redo as (
+    select * from {{ ref('int_order_weeks_to_redo') }}
+),
+
+kept_counts as (
+    select
+        stored.action_id,
+        stored.before_order_lines,
+        stored.before_defect_lines,
+        stored.after_order_lines,
+        stored.after_defect_lines
+    from {{ before }} as stored
+    inner join windows
+        on stored.action_id = windows.action_id
+        and stored.merchant_id = windows.merchant_id
+        and stored.sku_id is not distinct from windows.sku_id
+        and stored.opened_at = windows.opened_at
+        and stored.completed_at is not distinct from windows.completed_at
+    where not exists (
+        select 1
+        from order_weeks_to_redo
+        where order_weeks_to_redo.order_week between
+                {{ local_date('windows.before_start_at') }} - 6 and {{ local_date('windows.opened_at') }}
+            or order_weeks_to_redo.order_week between
+                {{ local_date('windows.completed_at') }} - 6 and {{ local_date('windows.after_end_at') }}
+    )
+),
+{%- endif %}
+
+windows_to_count as (
+    select * from windows
+    {%- if before %}
+    where action_id not in (select action_id from kept_counts)
+    {%- endif %}
+),
+
 scoped_lines as (
     select
         windows.action_id,
@@ -32,7 +77,7 @@ scoped_lines as (
         order_lines.ordered_at >= windows.completed_at
             and order_lines.ordered_at < windows.after_end_at as is_after,
         order_lines.has_confirmed_defect
-    from windows
+    from windows_to_count as windows
     inner join order_lines
         on order_lines.merchant_id = windows.merchant_id
         and (windows.sku_id is null or order_lines.sku_id = windows.sku_id)
@@ -40,6 +85,11 @@ scoped_lines as (
             (order_lines.ordered_at >= windows.before_start_at and order_lines.ordered_at < windows.opened_at)
             or (order_lines.ordered_at >= windows.completed_at and order_lines.ordered_at < windows.after_end_at)
         )
+    {%- if before %}
+    -- The span of the windows counted again, so that zone maps skip the other order lines.
+    where order_lines.ordered_at >= (select min(before_start_at) from windows_to_count)
+        and order_lines.ordered_at < (select max(coalesce(after_end_at, opened_at)) from windows_to_count)
+    {%- endif %}
 ),
 
 counts as (
@@ -51,6 +101,10 @@ counts as (
         count(case when is_after and has_confirmed_defect then 1 end) as after_defect_lines
     from scoped_lines
     group by action_id
+    {%- if before %}
+    union all
+    select * from kept_counts
+    {%- endif %}
 ),
 
 rates as (
