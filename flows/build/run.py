@@ -165,10 +165,14 @@ def run_dbt(
     from dbt.cli.main import dbtRunner  # heavy import: only when building
 
     from flows.build import dbt_session
+    from flows.build.collections import full_collections_held_back
 
     paths = (target_path or PROJECT_DIR / "target", log_path or PROJECT_DIR / "logs")
     args = dbt_args(command, settings, as_of, *paths)
-    with _database_env(Path(database).resolve(), settings, extra_env):
+    with (
+        _database_env(Path(database).resolve(), settings, extra_env),
+        full_collections_held_back(),
+    ):
         runs_unit_tests = "unit_test" not in command
         callbacks = [_node_progress(progress, runs_unit_tests)] if progress else []
         try:
