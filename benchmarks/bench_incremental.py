@@ -12,8 +12,15 @@ size, one untimed ``dbt parse`` leaves dbt's saved parse in the target folder, a
 after the first on an installed warehouse finds it (its seconds are reported as
 ``first_parse_seconds``). Results go to ``benchmarks/results/incremental.json``.
 
+With ``--interleaved`` the sizes take turns instead of running one after the other: each full
+build of one size is followed by one of the next (the order alternating), and so is each day, so
+a slow minute of the machine falls on both sides of a difference. The report then adds the paired
+estimate: the median over days of I(large) - I(small) on the same day, over the median of the
+full builds' paired differences, with the smallest and largest daily difference.
+
     flock /tmp/bench.lock nice uv run python benchmarks/bench_incremental.py \\
-        [--sizes 20000 1000000 10000000] [--repeats 3] [--warm-days 0] [--open-days 30|every]
+        [--sizes 20000 1000000 10000000] [--repeats 3] [--warm-days 0] [--open-days 30|every] \\
+        [--interleaved]
 """
 
 from __future__ import annotations
@@ -103,11 +110,14 @@ def bench_size(
     for day in range(1, warm_days + repeats + 1):
         added.append(add_day(database, day))
         (warm if day <= warm_days else incremental).append(timed_build(database, scratch, "auto"))
+    database.unlink()
+    return size_report(n_orders, parse_seconds, full, warm, incremental, added, warm_days)
+
+
+def size_report(n_orders, parse_seconds, full, warm, incremental, added, warm_days) -> dict:
+    """One size's runs and medians (the same fields in both modes)."""
     if not all(run["incremental"] for run in warm + incremental):
         raise SystemExit("a build after one more day was not incremental")
-    f = statistics.median(run["build_seconds"] for run in full)
-    i = statistics.median(run["build_seconds"] for run in incremental)
-    database.unlink()
     return {
         "order_lines": n_orders,
         "first_parse_seconds": parse_seconds,
@@ -116,8 +126,69 @@ def bench_size(
         "first_day": warm[0] if warm else None,
         "incremental_runs": incremental,
         "day_order_lines": added,
-        "F_median_seconds": f,
-        "I_median_seconds": i,
+        "F_median_seconds": statistics.median(run["build_seconds"] for run in full),
+        "I_median_seconds": statistics.median(run["build_seconds"] for run in incremental),
+    }
+
+
+def bench_interleaved(
+    sizes: list[int], repeats: int, scratch: Path, open_days: int | None, warm_days: int
+) -> list[dict]:
+    """Every size's F and I runs, the sizes taking turns (order alternating each round)."""
+    databases = {n: scratch / f"incremental_{n}.duckdb" for n in sizes}
+    parse_seconds = {}
+    for n, database in databases.items():
+        prepare(database, n, open_days=open_days)
+        parse_seconds[n] = first_parse(database, scratch / str(n))
+    runs = {n: {"full": [], "warm": [], "incremental": [], "added": []} for n in sizes}
+
+    def in_turn(round_number: int) -> list[int]:
+        return sizes if round_number % 2 == 0 else list(reversed(sizes))
+
+    for r in range(repeats):
+        for n in in_turn(r):
+            runs[n]["full"].append(timed_build(databases[n], scratch / str(n), "full"))
+            print(n, "full", runs[n]["full"][-1]["build_seconds"], flush=True)
+    for day in range(1, warm_days + repeats + 1):
+        for n in in_turn(day):
+            runs[n]["added"].append(add_day(databases[n], day))
+            kind = "warm" if day <= warm_days else "incremental"
+            runs[n][kind].append(timed_build(databases[n], scratch / str(n), "auto"))
+            print(n, kind, "day", day, runs[n][kind][-1]["build_seconds"], flush=True)
+    for database in databases.values():
+        database.unlink()
+    return [
+        size_report(
+            n,
+            parse_seconds[n],
+            runs[n]["full"],
+            runs[n]["warm"],
+            runs[n]["incremental"],
+            runs[n]["added"],
+            warm_days,
+        )
+        for n in sizes
+    ]
+
+
+def paired_ratio(small: dict, large: dict) -> dict:
+    """The ratio from same-round differences: median daily difference over median full one."""
+    days = [
+        b["build_seconds"] - a["build_seconds"]
+        for a, b in zip(small["incremental_runs"], large["incremental_runs"], strict=True)
+    ]
+    fulls = [
+        b["build_seconds"] - a["build_seconds"]
+        for a, b in zip(small["full_runs"], large["full_runs"], strict=True)
+    ]
+    full = statistics.median(fulls)
+    return {
+        "definition": "median over days of (I(large) - I(small)) / median of (F(large) - F(small))",
+        "daily_differences": [round(d, 2) for d in days],
+        "full_differences": [round(f, 2) for f in fulls],
+        "value": round(statistics.median(days) / full, 3),
+        "smallest_day": round(min(days) / full, 3),
+        "largest_day": round(max(days) / full, 3),
     }
 
 
@@ -127,10 +198,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--warm-days", type=int, default=0)
     parser.add_argument("--open-days", type=open_days, default=30, help=OPEN_DAYS_HELP)
+    parser.add_argument("--interleaved", action="store_true", help="sizes take turns")
     args = parser.parse_args(argv)
     sizes = []
     with tempfile.TemporaryDirectory(prefix="bench-incremental-") as tmp:
-        for n in args.sizes:
+        if args.interleaved:
+            sizes = bench_interleaved(
+                args.sizes, args.repeats, Path(tmp), args.open_days, args.warm_days
+            )
+            print(json.dumps(sizes, indent=2), flush=True)
+        for n in [] if args.interleaved else args.sizes:
             print(f"== {n:,} order lines", flush=True)
             result = bench_size(n, args.repeats, Path(tmp), args.open_days, args.warm_days)
             print(json.dumps(result, indent=2), flush=True)
@@ -140,6 +217,7 @@ def main(argv: list[str]) -> int:
         "dbt_parse": "saved before the timed builds (first_parse_seconds: its cost)",
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "threads": 2,
+        "interleaved": args.interleaved,
         "open_days": args.open_days,
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         "sizes": sizes,
@@ -157,6 +235,8 @@ def main(argv: list[str]) -> int:
                 3,
             ),
         }
+        if args.interleaved:
+            report["ratio"]["paired"] = paired_ratio(small, large)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     print(f"written {RESULTS}")
