@@ -25,11 +25,12 @@
     scan skips the row groups outside that range (DuckDB's zone maps, Parquet's statistics),
     which is most of them when new keys are larger than old ones (sequential or time-prefixed
     order ids) and are stored last.
-    With `redone_in` (the list model of the complaints a model kept by complaint redoes), an
-    incremental build checks only the rows of the listed complaints where the model keeps the
-    others (DuckDB): the kept rows passed before, and a duplicate shares its complaint_id with a
-    redone row. On Spark such a model is rebuilt whole, and so checked whole. -#}
-{% test unique_key(model, columns, loaded_at=none, redone_in=none) %}
+    With `redone_in` (the list model of the `redone_by` values, complaint_id by default, a model
+    redoes: the same list its incremental config names), an incremental build checks only the
+    rows of the listed values where the model keeps the others: the kept rows passed before, and
+    a duplicate shares its `redone_by` value (one of `columns`) with a redone row. Where the
+    engine rebuilds the model whole (Spark, but for the order-week models) it is checked whole. -#}
+{% test unique_key(model, columns, loaded_at=none, redone_in=none, redone_by='complaint_id') %}
     {%- set redone = ref(redone_in) if redone_in else none %}
     select {{ columns | join(', ') }}, count(*) as n_rows
     from {{ model }}
@@ -39,13 +40,27 @@
     {%- set low, high = value_range(columns[0], new_rows) %}
     where {{ columns[0] }} between {{ low }} and {{ high }}
         and {{ columns[0] }} in (select {{ columns[0] }} from {{ new_rows }})
-    {%- elif redone and incremental_since_text()
-        and incremental_by_complaint(redone_in).materialized == 'incremental' %}
-    where complaint_id in (select complaint_id from {{ redone }})
+    {%- elif redone and incremental_since_text() and keeps_unlisted_rows(redone_by, redone_in) %}
+    where {{ redone_by }} in (select {{ redone_by }} from {{ redone }})
     {%- endif %}
     group by {{ columns | join(', ') }}
     having count(*) > 1
 {% endtest %}
+
+{#- Whether a model redoing the `column` values that `list_model` lists keeps its other rows
+    between builds on this engine (its incremental config's materialisation). -#}
+{% macro keeps_unlisted_rows(column, list_model) -%}
+    {%- if column == 'complaint_id' -%}
+        {%- set config = incremental_by_complaint(list_model) -%}
+    {%- elif column == 'received_week' -%}
+        {%- set config = incremental_by_received_week(list_model) -%}
+    {%- elif column == 'order_week' -%}
+        {%- set config = incremental_by_order_week() -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error('unique_key: no model is redone by ' ~ column) }}
+    {%- endif -%}
+    {{ return(config.materialized == 'incremental') }}
+{%- endmacro %}
 
 {#- Rows where a numeric column falls outside [min_value, max_value] (nulls pass). -#}
 {% test between(model, column_name, min_value, max_value) %}

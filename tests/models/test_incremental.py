@@ -6,6 +6,7 @@ that alters results besides the data makes the next build a full one."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -664,14 +665,38 @@ def test_an_incremental_build_checks_raw_rows_one_by_one_on_the_new_rows(
     )
 
 
-def test_an_incremental_build_checks_the_stage_key_on_the_redone_complaints(
-    sliced, tmp_path, dbt_dirs
+@pytest.mark.parametrize(
+    ("table", "key", "listed_in", "order"),
+    [
+        (
+            "intermediate.int_complaint_sla_stages_evaluated",
+            "complaint_id",
+            "intermediate.int_complaints_to_reevaluate",
+            "complaint_id, stage",
+        ),
+        (
+            "marts.sla_compliance_merchant_weekly",
+            "received_week",
+            "intermediate.int_received_weeks_to_redo",
+            "received_week, merchant_id, channel, stage",
+        ),
+        (
+            "intermediate.int_sku_week_counts",
+            "order_week",
+            "intermediate.int_order_weeks_to_redo",
+            "order_week, sku_id",
+        ),
+    ],
+    ids=["by-complaint", "by-received-week", "by-order-week"],
+)
+def test_an_incremental_build_checks_a_kept_models_key_on_the_redone_rows(
+    sliced, tmp_path, dbt_dirs, table, key, listed_in, order
 ):
-    """The SLA stages are kept by complaint: an incremental build's key test looks only at the
-    complaints the build redid (int_complaints_to_reevaluate). A duplicate stage of a listed
-    complaint fails it; one of a kept complaint (which the last build would have failed on) is
-    the full build's test's to see."""
-    selector = "test_name:unique_key,int_complaint_sla_stages_evaluated"
+    """A model that keeps the rows it does not redo: an incremental build's key test looks only
+    at the rows of the complaints or weeks the build redid (the list its config names). A
+    duplicate of a listed row fails it; one of a kept row (which the last build would have failed
+    on) is the full build's test's to see."""
+    selector = f"test_name:unique_key,{table.split('.')[1]}"
 
     for listed, expected in ((True, 1), (False, 0)):
         copy = tmp_path / f"listed-{listed}.duckdb"
@@ -679,14 +704,53 @@ def test_an_incremental_build_checks_the_stage_key_on_the_redone_complaints(
         with duckdb.connect(str(copy)) as con:
             (watermark,) = con.execute("select watermark from meta.build_state").fetchone()
             con.execute(
-                "insert into intermediate.int_complaint_sla_stages_evaluated "
-                "select * from intermediate.int_complaint_sla_stages_evaluated "
-                f"where complaint_id {'' if listed else 'not'} in "
-                "(select complaint_id from intermediate.int_complaints_to_reevaluate) "
-                "order by complaint_id, stage limit 1"
+                f"insert into {table} select * from {table} "
+                f"where {key} {'' if listed else 'not'} in (select {key} from {listed_in}) "
+                f"order by {order} limit 1"
             )
+            assert con.execute(f"select count(*) from {listed_in}").fetchone()[0]
         assert failures(selector, copy, watermark.isoformat(), dbt_dirs) == expected, listed
         assert failures(selector, copy, "", dbt_dirs) == 1, listed
+
+
+def test_each_key_test_on_redone_rows_names_the_list_its_model_redoes():
+    """A key test reading only the redone rows is sound only with the very list (and column) the
+    model's incremental config redoes by; a narrower list would leave new rows unchecked."""
+    import yaml
+
+    from flows.build.incremental import PROJECT_DIR
+
+    configs = {
+        "complaint_id": r"incremental_by_complaint\('(?P<list>\w+)'\)",
+        "received_week": r"incremental_by_received_week\((?:'(?P<list>\w+)')?\)",
+        "order_week": r"incremental_by_order_week\(\)",
+    }
+    defaults = {
+        "received_week": "int_received_weeks_to_redo",
+        "order_week": "int_order_weeks_to_redo",
+    }
+    sql = {
+        path.stem: path.read_text(encoding="utf-8") for path in PROJECT_DIR.glob("models/**/*.sql")
+    }
+    checked = []
+    for path in PROJECT_DIR.glob("models/**/*.yml"):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+            for test in model.get("data_tests") or []:
+                arguments = (
+                    (test.get("unique_key") or {}).get("arguments", {})
+                    if isinstance(test, dict)
+                    else {}
+                )
+                if "redone_in" not in arguments:
+                    continue
+                by = arguments.get("redone_by", "complaint_id")
+                assert by in arguments["columns"], model["name"]
+                found = re.search(configs[by], sql[model["name"]])
+                assert found, (model["name"], by)
+                named = found.groupdict().get("list") or defaults.get(by)
+                assert named == arguments["redone_in"], model["name"]
+                checked.append(model["name"])
+    assert len(checked) >= 10, checked
 
 
 def test_the_incremental_models_are_the_ones_the_spark_build_keeps():
