@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from flows.cli import _register_commands, app
 from flows.cli import dashboard as cli_dashboard
 
@@ -30,36 +32,76 @@ def test_served_app_has_static_serving_and_no_source_watching():
     assert options["--runner.postScriptGC"] == "false"
 
 
-def test_stopping_the_command_stops_the_server(tmp_path):
-    """SIGTERM or SIGHUP to ``complaints dashboard`` reaches Streamlit: the port is freed."""
+def _start_dashboard(tmp_path, port: int, hangup):
+    """``complaints dashboard`` on ``port``, started with SIGHUP at ``hangup`` (SIG_DFL as from a
+    terminal, SIG_IGN as under ``nohup``), whatever the test runner's own disposition is."""
     import os
     import signal
     import subprocess
     import sys
+
+    env = {**os.environ, "COMPLAINTS_WAREHOUSE": str(tmp_path / "none.duckdb")}
+    command = [sys.executable, "-c", "from flows.cli import main; main()", "dashboard"]
+    return subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, hangup),
+    )
+
+
+def _port_freed(port: int) -> bool:
     import time
+
+    deadline = time.monotonic() + 10
+    while _listening(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return not _listening(port)
+
+
+def test_stopping_the_command_stops_the_server(tmp_path):
+    """SIGTERM or SIGHUP to ``complaints dashboard`` reaches Streamlit: the port is freed."""
+    import signal
 
     from tests.dashboards.live_app import free_port, wait_until_listening
 
     for signum in (signal.SIGTERM, signal.SIGHUP):
         port = free_port()
-        env = {**os.environ, "COMPLAINTS_WAREHOUSE": str(tmp_path / "none.duckdb")}
-        command = [sys.executable, "-c", "from flows.cli import main; main()", "dashboard"]
-        parent = subprocess.Popen(
-            [*command, "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        parent = _start_dashboard(tmp_path, port, signal.SIG_DFL)
         try:
             wait_until_listening(port, timeout=60)
             parent.send_signal(signum)
             parent.wait(20)  # Streamlit stops cleanly (0) on SIGTERM and SIGHUP
-            deadline = time.monotonic() + 10
-            while _listening(port) and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert not _listening(port), f"the server kept port {port} after {signum!r}"
+            assert _port_freed(port), f"the server kept port {port} after {signum!r}"
         finally:
             parent.kill()
+
+
+def test_under_nohup_a_hang_up_leaves_the_server_running(tmp_path):
+    """Started ignoring SIGHUP (``nohup``), the command keeps ignoring it, and so does Streamlit;
+    SIGTERM still stops both."""
+    import signal
+    import subprocess
+    import time
+
+    from tests.dashboards.live_app import free_port, wait_until_listening
+
+    port = free_port()
+    parent = _start_dashboard(tmp_path, port, signal.SIG_IGN)
+    try:
+        wait_until_listening(port, timeout=60)
+        parent.send_signal(signal.SIGHUP)
+        time.sleep(2)
+        assert parent.poll() is None and _listening(port)
+        parent.send_signal(signal.SIGTERM)
+        try:
+            parent.wait(20)
+        except subprocess.TimeoutExpired:
+            pytest.fail("SIGTERM did not stop the command")
+        assert _port_freed(port)
+    finally:
+        parent.kill()
 
 
 def _listening(port: int) -> bool:
