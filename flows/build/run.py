@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from flows.build.as_of import check_as_of, loaded_span, parse_as_of
+from flows.build.dbt_events import wants_events
 from flows.build.incremental import plan_build, record_build, record_start
 from flows.config import Settings
 from flows.errors import UserError
@@ -164,11 +165,12 @@ def run_dbt(
     """
     from dbt.cli.main import dbtRunner  # heavy import: only when building
 
-    from flows.build import dbt_session
+    from flows.build import dbt_events, dbt_session
     from flows.build.collections import full_collections_held_back
 
     paths = (target_path or PROJECT_DIR / "target", log_path or PROJECT_DIR / "logs")
     args = dbt_args(command, settings, as_of, *paths)
+    dbt_events.install()
     with (
         _database_env(Path(database).resolve(), settings, extra_env),
         full_collections_held_back(),
@@ -217,6 +219,7 @@ def _node_progress(
     total: list[int | None] = [None]
     counted = (_RUN_NODES, _UNIT_TESTS) if unit_tests else (_RUN_NODES,)
 
+    @wants_events("FoundStats", "NodeFinished")
     def on_event(event) -> None:
         name = event.info.name
         if name == "FoundStats":
