@@ -29,6 +29,9 @@ from typing import Any
 
 import yaml
 
+from flows.build.compaction import COMPACTS_ENV
+from flows.build.incremental import SINCE_ENV
+
 # dbt_project.yml keys naming folders dbt parses, with dbt's defaults.
 _PATH_KEYS = {
     "model-paths": ["models"],
@@ -77,11 +80,19 @@ def project_fingerprint(project_dir: Path) -> str:
 # that two values parse to the same manifest. (Where an incremental build starts is not a var
 # at all: an environment variable read at execution, BuildPlan.dbt_env.)
 RENDER_TIME_VARS = frozenset({"as_of"})
+# The same for the environment variables a build sets for one run (BuildPlan.dbt_env): macros
+# read them only when dbt executes (``execute``), so they never reach the parse, and they change
+# from run to run (the watermark every day). In the key, every served daily run parsed again.
+RENDER_TIME_ENV = frozenset({SINCE_ENV, COMPACTS_ENV})
 
 
 def parse_key(project_dir: Path, dbt_vars: dict[str, Any], database: Path) -> str:
     """What a parsed manifest depends on: project files, vars, database, dbt's environment."""
-    env = sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES))
+    env = sorted(
+        (k, v)
+        for k, v in os.environ.items()
+        if k.startswith(_ENV_PREFIXES) and k not in RENDER_TIME_ENV
+    )
     inputs = {
         "project": project_fingerprint(project_dir),
         "vars": {k: v for k, v in dbt_vars.items() if k not in RENDER_TIME_VARS},
