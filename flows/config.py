@@ -178,12 +178,6 @@ class Settings:
     # errors; "debug" adds every SQL statement and cache event, ≈ 0.5–1 s more per build here
     # (docs/decisions.md, "dbt's log file at info level"); "none" writes no file.
     build_log_level: str = "info"
-    # An incremental build lets DuckDB compact its row groups (rewriting those it deleted redone
-    # rows from) only when the tables dbt writes hold at least this share of deleted rows among
-    # all their stored rows; below it they stay marked, and scans skip them
-    # (flows/build/compaction.py, docs/incremental.md). 0 compacts on every build, as DuckDB
-    # does by default.
-    build_compaction_dead_share: float = 0.1
     # Files read and validated ahead of the one being written (each holds its batch in memory).
     ingest_files_ahead: int = 2
     # Pauses before each retry of a file whose reading or writing failed with an I/O error (a
@@ -415,18 +409,11 @@ def load_settings(config_file: Path | str | None = None) -> Settings:
     _validate_working_time(settings, path)
     _validate_phone_patterns(settings, path)
     _validate_choice(settings, path, "build_log_level", DBT_LOG_LEVELS)
-    _validate_share(settings, path, "build_compaction_dead_share")
     return settings
 
 
 # dbt's --log-level-file values.
 DBT_LOG_LEVELS = ("debug", "info", "warn", "error", "none")
-
-
-def _validate_share(settings: Settings, path: Path, name: str) -> None:
-    value = getattr(settings, name)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ConfigError("err_config_share", path=path, name=name, value=repr(value))
 
 
 def _validate_choice(settings: Settings, path: Path, name: str, choices: tuple[str, ...]) -> None:

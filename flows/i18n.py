@@ -695,10 +695,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}：{name} 须为 {choices} 之一，而不是 {value}",
         "{path}: {name} must be one of {choices}, got {value}",
     ),
-    "err_config_share": (
-        "{path}：{name} 须为 0 到 1 之间的数，而不是 {value}",
-        "{path}: {name} must be a number from 0 to 1, got {value}",
-    ),
     "err_config_list": (
         "{path}：{name} 须为列表，而不是 {value}",
         "{path}: {name} must be a list, got {value}",

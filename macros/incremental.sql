@@ -315,24 +315,3 @@
         true
     {%- endif -%}
 {%- endmacro %}
-
-{#- Whether this build's checkpoints may compact the row groups it deleted redone rows from
-    (flows/build/compaction.py, docs/incremental.md "Deleted rows and compaction"): the on-run-start
-    hook sets it for the whole database. The build decides it (environment variable, read only when
-    dbt executes, like incremental_since_text); a dbt run outside the build compacts as DuckDB
-    does by default. -#}
-{% macro set_compaction() -%}
-    {{ return(adapter.dispatch('set_compaction')()) }}
-{%- endmacro %}
-
-{% macro default__set_compaction() -%}
-    select 1
-{%- endmacro %}
-
-{% macro duckdb__set_compaction() -%}
-    {%- if execute and env_var('COMPLAINTS_BUILD_COMPACTS', '1') == '0' -%}
-    set global max_vacuum_tasks = 0
-    {%- else -%}
-    reset global max_vacuum_tasks
-    {%- endif -%}
-{%- endmacro %}

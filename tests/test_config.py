@@ -89,14 +89,3 @@ def test_the_dbt_log_level_is_checked_and_passed_to_dbt(tmp_path):
     settings = load_settings(config)
     args = dbt_args(["build"], settings, None, tmp_path / "target", tmp_path / "logs")
     assert args[args.index("--log-level-file") + 1] == "debug"
-
-
-@pytest.mark.parametrize("value", ["1.5", "-0.1", "half", "true"])
-def test_the_compaction_share_is_a_number_from_0_to_1(tmp_path, value):
-    config = tmp_path / "complaints.yml"
-    config.write_text(f"build_compaction_dead_share: {value}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"build_compaction_dead_share.*from 0 to 1") as raised:
-        load_settings(config)
-    assert str(config) in str(raised.value)
-    config.write_text("build_compaction_dead_share: 0.25\n", encoding="utf-8")
-    assert load_settings(config).build_compaction_dead_share == 0.25

@@ -29,7 +29,6 @@ from typing import Any
 
 import yaml
 
-from flows.build.compaction import COMPACTS_ENV
 from flows.build.incremental import SINCE_ENV
 
 # dbt_project.yml keys naming folders dbt parses, with dbt's defaults.
@@ -80,10 +79,10 @@ def project_fingerprint(project_dir: Path) -> str:
 # that two values parse to the same manifest. (Where an incremental build starts is not a var
 # at all: an environment variable read at execution, BuildPlan.dbt_env.)
 RENDER_TIME_VARS = frozenset({"as_of"})
-# The same for the environment variables a build sets for one run (BuildPlan.dbt_env): macros
-# read them only when dbt executes (``execute``), so they never reach the parse, and they change
-# from run to run (the watermark every day). In the key, every served daily run parsed again.
-RENDER_TIME_ENV = frozenset({SINCE_ENV, COMPACTS_ENV})
+# The same for the environment variable a build sets for one run (BuildPlan.dbt_env): macros
+# read it only when dbt executes (``execute``), so it never reaches the parse, and it changes
+# with every run (the watermark). In the key, every served daily run parsed again.
+RENDER_TIME_ENV = frozenset({SINCE_ENV})
 
 
 def parse_key(project_dir: Path, dbt_vars: dict[str, Any], database: Path) -> str:

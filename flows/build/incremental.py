@@ -20,7 +20,6 @@ from pathlib import Path
 
 import duckdb
 
-from flows.build.compaction import COMPACTS_ENV, compaction_due
 from flows.config import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -71,19 +70,12 @@ class BuildPlan:
     since: datetime | None
     watermark: datetime | None
     fingerprint: str
-    # Whether the build's checkpoints may compact row groups holding deleted rows
-    # (flows/build/compaction.py); a full build writes every table anew, so it has none.
-    compacts: bool = True
 
     def dbt_env(self) -> dict[str, str]:
         """Where an incremental build starts, for macro ``incremental_since`` (empty on a full
-        build), and whether it compacts (macro ``set_compaction``). Environment variables, not
-        dbt vars: dbt parses the whole project again when any ``--vars`` value changes, and these
-        change from run to run."""
-        return {
-            SINCE_ENV: "" if self.full or not self.since else self.since.isoformat(),
-            COMPACTS_ENV: "1" if self.compacts else "0",
-        }
+        build). An environment variable, not a dbt var: dbt parses the whole project again when
+        any ``--vars`` value changes, and this one changes with every run."""
+        return {SINCE_ENV: "" if self.full or not self.since else self.since.isoformat()}
 
 
 def fingerprint(settings: Settings) -> str:
@@ -154,8 +146,7 @@ def plan_build(
         return full("the last build saw no data")
     if as_of is None or (previous_as_of is not None and as_of < previous_as_of):
         return full("the reference time went back")
-    compacts = engine != "duckdb" or compaction_due(con, settings.build_compaction_dead_share)
-    return BuildPlan(False, "incremental", since, watermark, print_, compacts)
+    return BuildPlan(False, "incremental", since, watermark, print_)
 
 
 def record_start(con: duckdb.DuckDBPyConnection, engine: str = "duckdb") -> None:

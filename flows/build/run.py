@@ -280,12 +280,7 @@ def build_warehouse(
     with duckdb.connect(str(database)) as con:
         plan = plan_build(con, settings, effective_as_of, full_refresh)
         record_start(con)
-    log.info(
-        "build mode: %s (%s)%s",
-        "full" if plan.full else "incremental",
-        plan.reason,
-        "" if plan.full else f"; compacts deleted rows: {'yes' if plan.compacts else 'no'}",
-    )
+    log.info("build mode: %s (%s)", "full" if plan.full else "incremental", plan.reason)
     command = build_command(settings, with_tests, plan.full)
     outcome = run_dbt(
         command,

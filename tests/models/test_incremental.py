@@ -6,7 +6,6 @@ that alters results besides the data makes the next build a full one."""
 from __future__ import annotations
 
 import csv
-import json
 import re
 import shutil
 from datetime import timedelta
@@ -15,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.build.compaction import deleted_row_shares, deleted_share
 from flows.build.incremental import SINCE_ENV, plan_build
 from flows.build.run import BuildResult, build_warehouse
 from flows.config import Settings
@@ -152,45 +150,6 @@ def test_the_last_slice_emptied_an_old_week_and_the_build_dropped_it(sliced):
 def test_incremental_marts_equal_a_full_rebuild_of_the_same_data(sliced):
     warehouse, full, *_ = sliced
     assert mart_differences(warehouse, full, schemas=("marts", "restricted")) == []
-
-
-def compaction_statement(target: Path) -> str:
-    """The statement the last build's compaction hook ran (macro set_compaction)."""
-    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
-    (statement,) = [
-        r["compiled_code"] for r in results if "max_vacuum_tasks" in (r.get("compiled_code") or "")
-    ]
-    return statement.strip()
-
-
-def test_a_build_compacts_row_groups_only_when_deleted_rows_reach_the_share(
-    sliced, tmp_path, dbt_dirs
-):
-    """The build decides from the warehouse's deleted rows whether DuckDB's checkpoints may
-    compact this time, and the on-run-start hook sets it for the whole database; a full build
-    writes every table anew."""
-    with duckdb.connect(str(sliced[1]), read_only=True) as con:
-        assert deleted_row_shares(con) == {}
-    copy = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(sliced[0], copy)
-    with duckdb.connect(str(copy)) as con:
-        share = deleted_share(con)
-        assert share > 0, "the daily builds left no deleted row"
-        (as_of,) = con.execute("select as_of from meta.build_state").fetchone()
-        for threshold, compacts in ((share, True), (min(1.0, share * 2), False), (0.0, True)):
-            plan = plan_build(con, Settings(build_compaction_dead_share=threshold), as_of)
-            assert (plan.full, plan.compacts) == (False, compacts), threshold
-    options = dict(force=True, with_tests=False, **dbt_dirs)
-    statements = {}
-    for threshold in (1.0, 0.0):
-        shutil.copyfile(sliced[0], copy)
-        settings = Settings(build_compaction_dead_share=threshold)
-        assert build_warehouse(copy, settings, **options).incremental
-        statements[threshold] = compaction_statement(dbt_dirs["target_path"])
-    assert statements == {
-        1.0: "set global max_vacuum_tasks = 0",
-        0.0: "reset global max_vacuum_tasks",
-    }
 
 
 def test_a_daily_build_refits_only_the_windows_whose_rows_changed(sliced):

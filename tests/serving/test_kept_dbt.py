@@ -181,14 +181,10 @@ def test_the_parse_key_names_what_shapes_a_parse(tmp_path, monkeypatch):
     for name in dbt_session.RENDER_TIME_VARS:
         daily = {**dbt_vars, name: "2026-12-01T00:00:00+00:00"}
         assert dbt_session.parse_key(project, daily, tmp_path / "a.duckdb") == base
-    # So do a build's own settings for one run (where it starts, whether it compacts).
-    for name, value in (
-        ("COMPLAINTS_INCREMENTAL_SINCE", "2026-12-01T00:00:00+00:00"),
-        ("COMPLAINTS_BUILD_COMPACTS", "0"),
-    ):
-        monkeypatch.setenv(name, value)
-        assert dbt_session.parse_key(project, dbt_vars, tmp_path / "a.duckdb") == base, name
-        monkeypatch.delenv(name)
+    # So does where an incremental build starts, an environment variable set for one run.
+    monkeypatch.setenv("COMPLAINTS_INCREMENTAL_SINCE", "2026-12-01T00:00:00+00:00")
+    assert dbt_session.parse_key(project, dbt_vars, tmp_path / "a.duckdb") == base
+    monkeypatch.delenv("COMPLAINTS_INCREMENTAL_SINCE")
     monkeypatch.setenv("COMPLAINTS_SPARK_SCHEMA", "elsewhere")
     assert dbt_session.parse_key(project, dbt_vars, tmp_path / "a.duckdb") != base
     monkeypatch.delenv("COMPLAINTS_SPARK_SCHEMA")
