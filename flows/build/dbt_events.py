@@ -4,8 +4,8 @@ dbt fires some twenty events per node (each SQL statement, each connection, each
 end). Its event manager turns every one into a protobuf message (``ParseDict``, pure Python) and
 formats a log line for each logger before Python's ``logging`` drops the lines under the logger's
 level. A build logs at info level to its file and only errors to the console, so most of that
-work is thrown away; on the 20k-line sample it is about a tenth of the build's Python time,
-all of it under the GIL that dbt's two threads share.
+work is thrown away: on a 20k-line full build, 390 of 2 774 samples of the thread holding the
+GIL (py-spy), the GIL that dbt's two threads share.
 
 ``LeanEventManager`` keeps dbt's behaviour for everything that is read: an event is built when a
 logger's level admits it or a callback asks for its name; warnings, errors and the events dbt
@@ -14,6 +14,7 @@ prints whatever the level go through dbt's own path unchanged (``--warn-error`` 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -58,13 +59,9 @@ def install() -> None:
     event_manager_client.ctx_set_event_manager(lean)
 
 
-_LEAN: list[type] = []
-
-
+@functools.cache
 def _lean_class() -> type:
     """``LeanEventManager``, defined on first use (dbt_common is imported only to build)."""
-    if _LEAN:
-        return _LEAN[0]
     from dbt_common.events import base_types
     from dbt_common.events.event_manager import EventManager
     from dbt_common.events.logger import PRINT_EVENT_NAMES
@@ -99,7 +96,6 @@ def _lean_class() -> type:
             for callback in callbacks:
                 callback(msg)
 
-    _LEAN.append(LeanEventManager)
     return LeanEventManager
 
 
