@@ -118,13 +118,14 @@ def write_gbk(source: Path, target: Path) -> None:
                 out.write(decoder.decode(chunk).encode("gbk"))
 
 
-def child(landing: str, database: str) -> None:
+def child(landing: str, database: str, gx_max_rows: str = "") -> None:
     """Run inside the child process: one ingest, timings as JSON on stdout."""
     sys.path.insert(0, str(ROOT))
     from flows.config import Settings
     from flows.landing.pipeline import ingest_landing
 
-    settings = Settings(key_file=Path(database).with_suffix(".key"))
+    overrides = {"gx_max_rows_per_file": int(gx_max_rows)} if gx_max_rows else {}
+    settings = Settings(key_file=Path(database).with_suffix(".key"), **overrides)
     started = time.perf_counter()
     report = ingest_landing(Path(landing), Path(database), settings)
     seconds = time.perf_counter() - started
@@ -143,9 +144,10 @@ def child(landing: str, database: str) -> None:
     )
 
 
-def run_child(landing: Path, database: Path) -> dict:
+def run_child(landing: Path, database: Path, gx_max_rows: int | None = None) -> dict:
+    gx = "" if gx_max_rows is None else str(gx_max_rows)
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(landing), str(database)],
+        [sys.executable, __file__, "--child", str(landing), str(database), gx],
         check=True,
         capture_output=True,
         text=True,
@@ -154,8 +156,19 @@ def run_child(landing: Path, database: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench_landing(landing: Path, warehouse: Path | None, repeats: int) -> None:
-    """First loads of a generator-written landing folder, then one unchanged re-ingest."""
+def bench_landing(
+    landing: Path,
+    warehouse: Path | None,
+    repeats: int,
+    gx_max_rows: int | None = None,
+    label: str | None = None,
+) -> None:
+    """First loads of a generator-written landing folder, then one unchanged re-ingest.
+
+    ``gx_max_rows``: the expectations' sample per file (0: no Great Expectations run), to
+    measure what the expectations cost. ``label``: keep the summary under that key of the
+    results file, beside the main one, instead of replacing it.
+    """
     warehouse = warehouse or landing.parent / "warehouse.duckdb"
     csv_mb = sum(p.stat().st_size for p in landing.iterdir() if p.is_file()) / 1e6
     first: list[dict] = []
@@ -163,9 +176,9 @@ def bench_landing(landing: Path, warehouse: Path | None, repeats: int) -> None:
         for stale in warehouse.parent.glob(warehouse.name + "*"):
             stale.unlink()
         warehouse.with_suffix(".key").unlink(missing_ok=True)
-        first.append(run_child(landing, warehouse))
+        first.append(run_child(landing, warehouse, gx_max_rows))
         print("first", json.dumps(first[-1])[:300], "load", os.getloadavg()[0], flush=True)
-    reingest = run_child(landing, warehouse)
+    reingest = run_child(landing, warehouse, gx_max_rows)
     print("reingest", reingest["seconds"], flush=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = {
@@ -180,6 +193,7 @@ def bench_landing(landing: Path, warehouse: Path | None, repeats: int) -> None:
         "export_mb": round(csv_mb, 1),
         "raw_rows": rows,
         "repeats": repeats,
+        "gx_max_rows_per_file": gx_max_rows,
         "first_load_seconds_median": round(seconds, 2),
         "first_load_cpu_seconds_median": round(
             statistics.median(r["cpu_seconds"] for r in first), 2
@@ -193,8 +207,14 @@ def bench_landing(landing: Path, warehouse: Path | None, repeats: int) -> None:
                     "duckdb": duckdb.__version__},
         "runs": {"first": first, "reingest": reingest},
     }  # fmt: skip
+    # Earlier comparisons kept in the file (before/after pairs, labelled runs) stay.
+    kept = json.loads(LANDING_RESULTS.read_text()) if LANDING_RESULTS.exists() else {}
+    if label:
+        kept[label] = summary
+    else:
+        kept = {**{k: v for k, v in kept.items() if k not in summary}, **summary}
     LANDING_RESULTS.write_text(
-        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps(kept, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     print(json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2))
 
@@ -204,15 +224,19 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=10_000_000)
     parser.add_argument("--data", type=Path, default=ROOT / "artifacts" / "bench_ingest")
     parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--child", nargs=2)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--landing", type=Path, help="ingest this folder of exports as it is")
     parser.add_argument("--warehouse", type=Path, help="with --landing: where to keep the result")
+    parser.add_argument(
+        "--gx-max-rows", type=int, help="with --landing: expectations' sample per file (0: none)"
+    )
+    parser.add_argument("--label", help="with --landing: keep the summary under this key")
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return
     if args.landing:
-        bench_landing(args.landing, args.warehouse, args.repeats)
+        bench_landing(args.landing, args.warehouse, args.repeats, args.gx_max_rows, args.label)
         return
     data = args.data / str(args.lines)
     utf8, gbk = data / "utf8", data / "gbk"

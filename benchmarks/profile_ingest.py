@@ -6,8 +6,11 @@ prepared in background threads while another is written, so step times overlap: 
 more than the wall time, and a step's CPU seconds include whatever ran beside it. With
 ``--serial`` no two steps run at once (one lock around every step, the content hashes and the
 Great Expectations import included): the run is slower, but each step's CPU seconds are its own.
+``--statements`` (implies ``--serial``) also times every SQL statement the files' connections
+run, summed by statement (literals masked), so a step's seconds can be split into its queries.
 
     uv run python benchmarks/profile_ingest.py LANDING_DIR [--warehouse FILE] [--serial]
+        [--statements [TOP]]
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import contextlib
 import functools
 import os
+import re
 import sys
 import threading
 import time
@@ -48,7 +52,16 @@ def main() -> None:
     parser.add_argument("landing", type=Path)
     parser.add_argument("--warehouse", type=Path, default=Path("/tmp/profile_ingest.duckdb"))
     parser.add_argument("--serial", action="store_true", help="never two steps at once")
+    parser.add_argument(
+        "--statements",
+        type=int,
+        nargs="?",
+        const=25,
+        metavar="TOP",
+        help="also time each SQL statement (serial); print the TOP costliest",
+    )
     args = parser.parse_args()
+    args.serial = args.serial or args.statements is not None
     for stale in args.warehouse.parent.glob(args.warehouse.name + "*"):
         stale.unlink()
     totals: dict[str, float] = defaultdict(float)
@@ -101,6 +114,10 @@ def main() -> None:
             per_file[prepared.lf.name]["commit"] = time.perf_counter() - started
 
     pipeline.prepare_file, pipeline.commit_file = prepare_file, commit_file
+    statements = StatementTimes(serial) if args.statements else None
+    if statements:
+        connection = pipeline.file_connection
+        pipeline.file_connection = lambda con, ctx: statements.wrap(connection(con, ctx))
     os.environ.setdefault("COMPLAINTS_PII_KEY", "profile-key")
     settings = Settings(key_file=args.warehouse.with_suffix(".key"))
     started, cpu = time.perf_counter(), time.process_time()
@@ -119,6 +136,48 @@ def main() -> None:
         ", ".join(f"{k} {v:.1f}" for k, v in sorted(cpu_totals.items(), key=lambda kv: -kv[1])),
         f"; outside these steps {cpu_total - sum(cpu_totals.values()):.1f}",
     )
+    if statements:
+        statements.report(args.statements)
+
+
+class StatementTimes:
+    """Wall and CPU seconds of each SQL statement run on a file's connection, under the serial
+    lock, summed per statement text (literals masked, first 100 characters)."""
+
+    def __init__(self, lock) -> None:
+        self.lock = lock
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.count: dict[str, int] = defaultdict(int)
+
+    def wrap(self, con):
+        times = self
+
+        class Timed:
+            def execute(self, sql, *args, **kwargs):
+                with times.lock:
+                    started, cpu = time.perf_counter(), time.process_time()
+                    try:
+                        out = con.execute(sql, *args, **kwargs)
+                    finally:
+                        key = re.sub(r"'[^']*'", "'…'", " ".join(str(sql).split()))[:100]
+                        times.wall[key] += time.perf_counter() - started
+                        times.cpu[key] += time.process_time() - cpu
+                        times.count[key] += 1
+                return self if out is con else out
+
+            def __getattr__(self, name):
+                return getattr(con, name)
+
+        return Timed()
+
+    def report(self, top: int) -> None:
+        print(
+            f"SQL statements: {sum(self.cpu.values()):.1f} CPU-s, {sum(self.wall.values()):.1f} s;"
+            f" the {top} costliest (CPU-s, s, runs):"
+        )
+        for key in sorted(self.cpu, key=lambda k: -self.cpu[k])[:top]:
+            print(f"{self.cpu[key]:7.2f} {self.wall[key]:7.2f} {self.count[key]:5d}  {key}")
 
 
 if __name__ == "__main__":

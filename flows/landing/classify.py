@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from flows.contract import ENTITIES
+from flows.landing.readers import source_rows_sql
 from flows.landing.rules import value_columns
 from flows.landing.sqltext import ident, literal
 
@@ -85,28 +86,15 @@ def exclude_failed_expectations(
 def keep_quarantined_source(con: duckdb.DuckDBPyConnection) -> None:
     """Keep only the source text of quarantined rows (for their raw values) and free the rest
     before the merge, so a large file's text does not compete with it for memory."""
-    by_rowid = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_catalog = 'temp' and table_name = 'src_rowid_base'"
-    ).fetchone()[0]
-    if by_rowid:  # src is a view numbering src_text by rowid: fetch the rows directly
-        base = con.execute("select base from src_rowid_base").fetchone()[0]
-        con.execute(
-            f"""
-            create or replace temp table src_keep as
-            select rowid - {int(base)} + 1 as _row_number, * from src_text
-            where rowid in (select _row_number + {int(base)} - 1 from q_entries)
-            """
-        )
-    else:
-        con.execute(
-            "create or replace temp table src_keep as "
-            "select * from src where _row_number in (select _row_number from q_entries)"
-        )
+    con.execute(
+        "create or replace temp table src_keep as select * from "
+        + source_rows_sql(con, "select _row_number from q_entries")
+    )
     kind = con.execute(
         "select table_type from information_schema.tables "
         "where table_catalog = 'temp' and table_name = 'src'"
     ).fetchone()[0]
     con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} src")
     con.execute("drop table if exists src_text")
+    con.execute("drop table if exists src_rowid_base")
     con.execute("create temp view src as select * from src_keep")

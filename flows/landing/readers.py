@@ -310,6 +310,25 @@ def _number_rows(con: duckdb.DuckDBPyConnection, headers: list[str]) -> None:
     )
 
 
+def source_rows_sql(con: duckdb.DuckDBPyConnection, row_numbers: str) -> str:
+    """A relation of the ``src`` rows whose ``_row_number`` is in the query ``row_numbers``.
+
+    When ``src`` numbers ``src_text`` by row id (a CSV without rejects), the rows are fetched
+    by row id instead of scanning every row of the file's text for a few of them.
+    """
+    by_rowid = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_catalog = 'temp' and table_name = 'src_rowid_base'"
+    ).fetchone()[0]
+    if not by_rowid:
+        return f"(select * from src where _row_number in ({row_numbers}))"
+    base = int(con.execute("select base from src_rowid_base").fetchone()[0])
+    return (
+        f"(select rowid - {base} + 1 as _row_number, * from src_text "
+        f"where rowid in (select _row_number + {base} - 1 from ({row_numbers})))"
+    )
+
+
 def invalid_utf8_seen(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the last CSV read met bytes that are not UTF-8."""
     return bool(

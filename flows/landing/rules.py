@@ -17,6 +17,7 @@ import duckdb
 from flows.contract import ENTITIES, Column, Entity, raw_columns
 from flows.landing.pii import hash_sql, mask_text_sql, masked_phone_sql
 from flows.landing.profiles import Profile, enum_lookup
+from flows.landing.readers import source_rows_sql
 from flows.landing.sqltext import ident, literal
 from flows.landing.timestamps import date_sql, instant_sql
 
@@ -262,12 +263,12 @@ def build_typed(con: duckdb.DuckDBPyConnection, ctx: RuleContext) -> None:
         if warning_items
         else empty_warnings
     )
-    # Only flagged rows need their reasons: filter the source before parsing it a second time.
-    flagged = "where _row_number in (select _row_number from typed where _bad or _warned)"
+    # Only flagged rows need their reasons: fetch them before parsing them a second time.
+    flagged = source_rows_sql(con, "select _row_number from typed where _bad or _warned")
     con.execute(
         f"""
         create or replace temp table typed_issues as
-        with texts as (select _row_number, {texts} from src {flagged}),
+        with texts as (select _row_number, {texts} from {flagged}),
         parsed as (select *, {parsed} from texts)
         select _row_number, {errors_sql} as _errors, {warnings_sql} as _warnings
         from parsed
