@@ -14,6 +14,9 @@ from flows.landing.readers import source_rows_sql
 from flows.landing.rules import value_columns
 from flows.landing.sqltext import ident, literal
 
+# The batch is the typed table's rows to load, without the typed table's flags and key hash.
+BATCH_COLUMNS = "* exclude (_bad, _warned, _key_hash)"
+
 
 def classify(con: duckdb.DuckDBPyConnection, entity_name: str) -> int:
     """Split the typed batch: errors and in-file conflicts to ``q_entries``, in-file repeats out,
@@ -62,9 +65,9 @@ def classify(con: duckdb.DuckDBPyConnection, entity_name: str) -> int:
     ).fetchone()[0]
     con.execute("create or replace temp table gx_failed (_row_number bigint)")
     con.execute(
-        """
+        f"""
         create or replace temp view batch as
-        select * exclude (_bad, _warned, _key_hash) from typed
+        select {BATCH_COLUMNS} from typed
         where not _bad and _row_number not in (
             select _row_number from suspect_verdicts where _conflict or _repeat
             union all select _row_number from gx_failed
