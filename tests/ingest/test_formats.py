@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 
 import pytest
 
@@ -119,6 +121,31 @@ def test_csv_values_are_trimmed_and_blank_values_are_missing(run):
         ("O00001", "S001", "B1", "浙江", "顺丰"),
         ("O00002", "S002", "B2", None, "顺丰"),
         ("O00003", "S 1", "B3", "广东", None),
+    ]
+
+
+# Every blank the trim knows, at either end, after or before a character of any width.
+BLANKS = ["\t", "\n", "\x0b", "\x0c", "\r", " ", "\u00a0", "\u3000"]
+
+
+@pytest.mark.parametrize("blank", BLANKS, ids=[f"U+{ord(b):04X}" for b in BLANKS])
+def test_each_kind_of_blank_is_trimmed_from_either_end(run, blank):
+    rows = [
+        order(1, province=f"浙江{blank}", carrier=f"{blank}顺丰", buyer_id=f"B1{blank}"),
+        order(2, province=f"{blank}{blank}", carrier=f"😀{blank}", buyer_id=f"{blank}B2"),
+        order(3, province=f"浙{blank}江"),  # inside a value it stays
+    ]
+    # Every value quoted, as a CSV writer must quote a carriage return.
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerows([ORDER_HEADER, *([row[h] for h in ORDER_HEADER] for row in rows)])
+    (run.landing / "orders.csv").write_text(text.getvalue(), encoding="utf-8")
+    result = run.file(run(), "orders.csv")
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 0)
+    assert run.rows("select buyer_id, province, carrier from raw.orders order by order_id") == [
+        ("B1", "浙江", "顺丰"),
+        ("B2", None, "😀"),
+        ("B3", f"浙{blank}江", "顺丰"),
     ]
 
 
