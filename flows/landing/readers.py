@@ -28,11 +28,13 @@ XLSX_CHUNK = 50_000
 HEADER_SEARCH_ROWS = 10
 
 
-# Whitespace of every kind a value may start or end with: blanks, tabs, line breaks, form feeds,
-# the no-break space and the ideographic (full-width) space. RE2's `\s` leaves out the vertical
-# tab, so it is named.
-_BLANKS = "[\\s\\x0b\u00a0\u3000]"
-_BLANK_CODES = "9, 10, 11, 12, 13, 32, 160, 12288"
+# The blanks a value may start or end with (docs/decisions.md "Which characters are blanks"):
+# tabs, line breaks, form feeds, the space, the no-break space and the ideographic (full-width)
+# space. The trim's character class and the quick test's code points both come from this one
+# string (RE2's `\s` would leave out the vertical tab).
+_BLANK_CHARACTERS = "\t\n\x0b\x0c\r \u00a0\u3000"
+_BLANKS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _BLANK_CHARACTERS) + "]"
+_BLANK_CODES = ", ".join(str(ord(c)) for c in _BLANK_CHARACTERS)
 
 
 def clean_text_sql(expr: str) -> str:
